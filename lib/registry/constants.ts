@@ -1,0 +1,14 @@
+/** Namespace the registry operator runs the registry in and reads its secrets from. */
+export const REGISTRY_NAMESPACE = 'openshift-image-registry';
+
+/** The operator only reads the Config with this name. */
+export const REGISTRY_CONFIG_NAME = 'cluster';
+
+/**
+ * The claim the operator creates itself when `storage.pvc.claim` is empty; a claim of this
+ * name that the operator did not create makes it fail.
+ */
+export const OPERATOR_CLAIM_NAME = 'image-registry-storage';
+
+/** Route name the operator uses for `defaultRoute: true`. */
+export const DEFAULT_ROUTE_NAME = 'default-route';

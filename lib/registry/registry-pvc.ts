@@ -1,0 +1,74 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { OPERATOR_CLAIM_NAME, REGISTRY_NAMESPACE } from './constants';
+import { checkDnsSubdomain, checkOneOf, checkQuantity } from '../validation/kubernetes';
+import { ValidationError } from '../validation/validation-error';
+
+/** Access modes the registry can use for its volume. */
+export enum AccessMode {
+  /** One node mounts the volume: one registry replica, `Recreate` rollouts. */
+  READ_WRITE_ONCE = 'ReadWriteOnce',
+  /** Many nodes mount the volume: any number of replicas, rolling updates. */
+  READ_WRITE_MANY = 'ReadWriteMany',
+}
+
+export interface RegistryPvcProps {
+  /**
+   * Name of the claim in `openshift-image-registry`. Never `image-registry-storage`, which the
+   * operator reserves for the claim it creates itself.
+   * @default 'image-registry-pvc'
+   */
+  readonly name?: string;
+
+  /**
+   * Requested size, a Kubernetes quantity.
+   * @default '100Gi'
+   */
+  readonly size?: string;
+
+  /**
+   * Storage class of the claim.
+   * @default - none set: the cluster's default storage class
+   */
+  readonly storageClassName?: string;
+
+  /**
+   * Access mode of the claim.
+   * @default AccessMode.READ_WRITE_ONCE
+   */
+  readonly accessMode?: AccessMode;
+}
+
+/** The PersistentVolumeClaim that holds the registry's images, in `openshift-image-registry`. */
+export class RegistryPvc extends Construct {
+  /** Claim name. */
+  public readonly name: string;
+  /** Access mode of the claim. */
+  public readonly accessMode: AccessMode;
+  /** The underlying PersistentVolumeClaim. */
+  public readonly apiObject: k8s.KubePersistentVolumeClaim;
+
+  constructor(scope: Construct, id: string, props: RegistryPvcProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? 'image-registry-pvc';
+    this.accessMode = props.accessMode ?? AccessMode.READ_WRITE_ONCE;
+    const size = props.size ?? '100Gi';
+
+    checkDnsSubdomain('name', this.name);
+    if (this.name === OPERATOR_CLAIM_NAME) {
+      throw new ValidationError('name', `"${OPERATOR_CLAIM_NAME}" is reserved for the claim the operator creates itself, and the operator rejects one it did not create; choose another name, e.g. image-registry-pvc`);
+    }
+    checkQuantity('size', size, { positive: true });
+    if (props.storageClassName !== undefined) checkDnsSubdomain('storageClassName', props.storageClassName);
+    checkOneOf('accessMode', this.accessMode, Object.values(AccessMode));
+
+    this.apiObject = new k8s.KubePersistentVolumeClaim(this, 'Resource', {
+      metadata: { name: this.name, namespace: REGISTRY_NAMESPACE },
+      spec: {
+        accessModes: [this.accessMode],
+        resources: { requests: { storage: k8s.Quantity.fromString(size) } },
+        storageClassName: props.storageClassName,
+      },
+    });
+  }
+}

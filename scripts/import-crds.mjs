@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// Regenerates imports/ from local copies of the upstream CRDs listed in crd-sources.json.
+// Usage: npm run import [-- --crds DIR]   (or CRD_DIR=DIR; default ../shared/crds)
+// Each file must match the sha256 recorded next to its pinned upstream URL, so imports/
+// always corresponds to the URLs in cdk8s.yaml without fetching anything from the network.
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, renameSync, rmSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const flag = process.argv.indexOf('--crds');
+const crdDir = resolve(flag >= 0 ? process.argv[flag + 1] : process.env.CRD_DIR ?? join(root, '..', 'shared', 'crds'));
+const { crds } = JSON.parse(readFileSync(join(root, 'crd-sources.json'), 'utf8'));
+
+const fail = (msg) => { console.error(`import: ${msg}`); process.exit(1); };
+if (!existsSync(crdDir)) fail(`CRD directory ${crdDir} does not exist (set --crds DIR or CRD_DIR)`);
+
+const staging = mkdtempSync(join(tmpdir(), 'imports-'));
+for (const crd of crds) {
+  const file = join(crdDir, crd.file);
+  if (!existsSync(file)) fail(`${file} is missing (expected a copy of ${crd.url})`);
+  const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
+  if (sha !== crd.sha256) fail(`${file} has sha256 ${sha}, crd-sources.json expects ${crd.sha256} (${crd.url})`);
+  execFileSync(join(root, 'node_modules', '.bin', 'cdk8s'),
+    ['import', `${crd.name}:=${file}`, '--language', 'typescript', '--output', staging, '--no-save', '--no-check-upgrade'],
+    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
+  console.log(`imported ${crd.name} from ${crd.file} (${crd.url})`);
+}
+// Swap the whole folder at once so a failed run never leaves imports/ half-written.
+rmSync(join(root, 'imports'), { recursive: true, force: true });
+renameSync(staging, join(root, 'imports'));
+console.log(`imports/: ${readdirSync(join(root, 'imports')).sort().join(', ')}`);
