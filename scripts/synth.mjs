@@ -2,7 +2,7 @@
 // Runs main.ts fast: esbuild bundles it (about 0.1 s) into node_modules/.cache, and the bundle is
 // reused until one of its input files changes (checked by size and mtime from esbuild's metafile).
 // ts-node would type-check and compile on every run (seconds); type checking is `npm test`'s job.
-import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,10 +44,15 @@ if (!isFresh()) {
     outfile: bundle,
     minifyWhitespace: true,
     metafile: true,
+    write: false,
     logLevel: 'error',
   });
   const inputs = Object.fromEntries(Object.keys(result.metafile.inputs).map((file) => [file, stamp(file)]));
-  writeFileSync(stampFile, JSON.stringify(inputs));
+  // Write-then-rename: concurrent runs (parallel tests) never read a half-written bundle.
+  writeFileSync(`${bundle}.${process.pid}`, result.outputFiles[0].contents);
+  renameSync(`${bundle}.${process.pid}`, bundle);
+  writeFileSync(`${stampFile}.${process.pid}`, JSON.stringify(inputs));
+  renameSync(`${stampFile}.${process.pid}`, stampFile);
 }
 // The bundle reads process.argv and sets process.exitCode itself.
 createRequire(import.meta.url)(bundle);

@@ -45,6 +45,17 @@ export class RegistryStorage {
     return new RegistryStorage({ emptyDir: {} });
   }
 
+  /**
+   * Any back end as the typed import spells it (gcs, azure, swift, ibmcos, oss, ...), for what
+   * has no factory of its own. `ImageRegistry` checks that exactly one back end is set.
+   */
+  public static fromStorageSpec(spec: ConfigSpecStorage): RegistryStorage {
+    if (spec.pvc) {
+      throw new ValidationError('pvc', 'a claim needs its access mode: use RegistryStorage.fromPvc or fromExistingClaim');
+    }
+    return new RegistryStorage(spec);
+  }
+
   private constructor(
     /** The `spec.storage` value of the registry Config. */
     public readonly spec: ConfigSpecStorage,

@@ -1,0 +1,98 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { synth, SynthError } from '../lib/synth';
+
+const root = join(__dirname, '..');
+
+/** Every file below `dir`, relative path -> content. */
+function snapshotDir(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else out[relative(dir, path)] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function workspace(configs: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'synth-'));
+  mkdirSync(join(dir, 'config'));
+  for (const [name, text] of Object.entries(configs)) writeFileSync(join(dir, 'config', name), text);
+  return { configDir: join(dir, 'config'), outdir: join(dir, 'dist') };
+}
+
+const good = 'name: prod\nregistry:\n  storage: {pvc: {}}\n';
+
+describe('synth', () => {
+  test('writes dist/<cluster>/<chart>.yaml for every config file', () => {
+    const ws = workspace({ 'prod.yaml': good, 'lab.yml': 'name: lab\nregistry:\n  storage: {emptyDir: {}}\n', 'notes.txt': 'ignored' });
+    expect(synth(ws)).toEqual(['lab/registry.yaml', 'prod/registry-storage.yaml', 'prod/registry.yaml']);
+    expect(Object.keys(snapshotDir(ws.outdir)).sort()).toEqual(['lab/registry.yaml', 'prod/registry-storage.yaml', 'prod/registry.yaml']);
+  });
+
+  test('a bad config leaves dist/ byte-identical and reports every broken file', () => {
+    const ws = workspace({ 'prod.yaml': good });
+    synth(ws);
+    const before = snapshotDir(ws.outdir);
+    writeFileSync(join(ws.configDir, 'a.yaml'), 'name: a\nregistry:\n  storage: {pvc: {}}\n  replicas: 3\n');
+    writeFileSync(join(ws.configDir, 'b.yaml'), 'name: b\nregistry: [\n');
+    writeFileSync(join(ws.configDir, 'prod.yaml'), good.replace('pvc: {}', 'pvc: {size: 10GB}'));
+    let error: SynthError | undefined;
+    try {
+      synth(ws);
+    } catch (e) {
+      error = e as SynthError;
+    }
+    expect(error).toBeInstanceOf(SynthError);
+    expect(error!.errors.map((e) => e.file)).toEqual(['a.yaml', 'b.yaml', 'prod.yaml'].map((f) => join(ws.configDir, f)));
+    expect(snapshotDir(ws.outdir)).toEqual(before);
+  });
+
+  test('two files may not define the same cluster', () => {
+    const ws = workspace({ 'a.yaml': good, 'b.yaml': good });
+    expect(() => synth(ws)).toThrow(`${join(ws.configDir, 'b.yaml')}:1:7: name: cluster "prod" is already defined in ${join(ws.configDir, 'a.yaml')}`);
+  });
+
+  test('an empty or missing config folder is an error', () => {
+    const ws = workspace({});
+    expect(() => synth(ws)).toThrow('no cluster config (*.yaml) in this folder');
+    expect(() => synth({ ...ws, configDir: join(ws.configDir, 'nope') })).toThrow('cannot read the config folder');
+  });
+});
+
+describe('the synth command (scripts/synth.mjs)', () => {
+  const run = (args: string[]) => spawnSync('node', [join(root, 'scripts', 'synth.mjs'), ...args], { encoding: 'utf8' });
+
+  test('exits 0 and writes the output', () => {
+    const ws = workspace({ 'prod.yaml': good });
+    const result = run(['--config', ws.configDir, '--outdir', ws.outdir]);
+    expect(result.status).toBe(0);
+    expect(Object.keys(snapshotDir(ws.outdir)).sort()).toEqual(['prod/registry-storage.yaml', 'prod/registry.yaml']);
+  });
+
+  test('a bad config: one clear message per problem, no stack trace, exit 1, output untouched', () => {
+    const ws = workspace({ 'prod.yaml': good });
+    expect(run(['--config', ws.configDir, '--outdir', ws.outdir]).status).toBe(0);
+    const before = snapshotDir(ws.outdir);
+    writeFileSync(join(ws.configDir, 'prod.yaml'), 'name: prod\nregistry:\n  storage: {pvc: {}}\n  rolloutStrategy: RollingUpdate\n');
+    const result = run(['--config', ws.configDir, '--outdir', ws.outdir]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `${join(ws.configDir, 'prod.yaml')}:4:20: registry.rolloutStrategy: ReadWriteOnce storage (claim "image-registry-pvc") needs rolloutStrategy Recreate, got RollingUpdate (a rolling update would start a second pod on the volume); remove rolloutStrategy or set it to Recreate\n` +
+      `synth failed: ${ws.outdir}/ was left unchanged\n`);
+    expect(snapshotDir(ws.outdir)).toEqual(before);
+  });
+
+  test('the committed dist/ is what the default config synthesizes', () => {
+    const ws = workspace({});
+    cpSync(join(root, 'config'), ws.configDir, { recursive: true });
+    execFileSync('node', [join(root, 'scripts', 'synth.mjs'), '--config', ws.configDir, '--outdir', ws.outdir]);
+    expect(snapshotDir(ws.outdir)).toEqual(snapshotDir(join(root, 'dist')));
+  });
+});
