@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Wall time of the synth commands on the default config, side by side in one run, with the
+// stock cdk8s flow (`npx ts-node main.ts`, what `cdk8s init` sets as `app:`) as the baseline.
+// Each round runs every command once, in turn, so machine noise hits them alike; we report the
+// median (and min/max) of the rounds and the ratio to the baseline's median.
+// Usage: npm run bench [-- --rounds N]   Output goes to temporary folders, never to dist/.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const flag = process.argv.indexOf('--rounds');
+const rounds = flag >= 0 ? Number(process.argv[flag + 1]) : 7;
+const out = () => mkdtempSync(join(tmpdir(), 'bench-synth-'));
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const cache = join(root, 'node_modules', '.cache', 'image-registry-synth');
+
+const commands = [
+  { name: 'stock: npx ts-node main.ts', run: (o) => ['npx', ['ts-node', 'main.ts', '--outdir', o]], baseline: true },
+  { name: 'node scripts/synth.mjs (bundle cached)', run: (o) => ['node', ['scripts/synth.mjs', '--outdir', o]] },
+  { name: 'node scripts/synth.mjs (bundle rebuilt)', before: () => rmSync(cache, { recursive: true, force: true }), run: (o) => ['node', ['scripts/synth.mjs', '--outdir', o]] },
+  { name: 'npm run synth (adds npm start-up)', run: (o) => ['npm', ['run', '--silent', 'synth', '--', '--outdir', o]] },
+  { name: 'cdk8s synth', run: (o) => [bin('cdk8s'), ['synth', '--output', o]] },
+];
+
+const env = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
+const times = new Map(commands.map((c) => [c.name, []]));
+spawnSync('node', ['scripts/synth.mjs', '--outdir', out()], { cwd: root, env }); // warm the bundle cache
+for (let round = 0; round < rounds; round++) {
+  for (const command of commands) {
+    command.before?.();
+    const dir = out();
+    const [cmd, args] = command.run(dir);
+    const start = process.hrtime.bigint();
+    const result = spawnSync(cmd, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    if (result.status !== 0) throw new Error(`${command.name} failed: ${result.stderr}`);
+    times.get(command.name).push(seconds);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.stderr.write(`round ${round + 1}/${rounds}\n`);
+}
+// Leave a fresh bundle for the next user.
+spawnSync('node', ['scripts/synth.mjs', '--outdir', out()], { cwd: root, env });
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const base = median(times.get(commands.find((c) => c.baseline).name));
+console.log(`Synth of the default config, ${rounds} rounds, node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`);
+console.log('| command | median s | min s | max s | vs stock |');
+console.log('|---|---:|---:|---:|---:|');
+for (const command of commands) {
+  const xs = times.get(command.name);
+  const m = median(xs);
+  console.log(`| ${command.name} | ${m.toFixed(3)} | ${Math.min(...xs).toFixed(3)} | ${Math.max(...xs).toFixed(3)} | ${(m / base).toFixed(3)} (${(base / m).toFixed(1)}x faster) |`);
+}
