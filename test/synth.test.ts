@@ -92,7 +92,7 @@ describe('the synth command (scripts/synth.mjs)', () => {
   test('the committed dist/ is what the default config synthesizes', () => {
     const ws = workspace({});
     cpSync(join(root, 'config'), ws.configDir, { recursive: true });
-    execFileSync('node', [join(root, 'scripts', 'synth.mjs'), '--config', ws.configDir, '--outdir', ws.outdir]);
+    execFileSync('node', [join(root, 'scripts', 'synth.mjs'), '--config', ws.configDir, '--outdir', ws.outdir], { stdio: 'pipe' });
     expect(snapshotDir(ws.outdir)).toEqual(snapshotDir(join(root, 'dist')));
   });
 });
