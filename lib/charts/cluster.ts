@@ -1,7 +1,9 @@
 import { App, Yaml } from 'cdk8s';
-import { LoadedConfig } from '../config/loader';
+import { ObjectStoreChart } from './object-store-chart';
 import { RegistryChart } from './registry-chart';
 import { RegistryStorageChart } from './registry-storage-chart';
+import { secretSourceFromConfig } from './secret-source-from-config';
+import { LoadedConfig } from '../config/loader';
 import { ValidationError } from '../validation/validation-error';
 
 /**
@@ -11,9 +13,22 @@ import { ValidationError } from '../validation/validation-error';
  */
 export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   const app = new App();
+  const { minio, registry } = loaded.config;
   try {
-    const storage = new RegistryStorageChart(app, 'registry-storage', { storage: loaded.config.registry.storage });
-    new RegistryChart(app, 'registry', { registry: loaded.config.registry, storage: storage.storage });
+    const s3 = registry.storage.s3;
+    let objectStore: ObjectStoreChart | undefined;
+    if (minio) {
+      const sealed = s3?.credentials.sealedSecret;
+      if (sealed && sealed.scope !== 'cluster-wide') {
+        // The same sealed values open in two namespaces (MinIO's and the registry's) only when
+        // sealed cluster-wide.
+        throw new ValidationError('registry.storage.s3.credentials.sealedSecret.scope', `is ${sealed.scope ?? 'strict (the default)'}, but with a minio section the registry's credentials are needed in two namespaces (${minio.namespace ?? 'minio'} and openshift-image-registry); seal them with kubeseal --scope cluster-wide and set scope: cluster-wide`);
+      }
+      const bucketUser = s3 && secretSourceFromConfig(s3.credentials);
+      objectStore = new ObjectStoreChart(app, 'object-store', { minio, bucketUser });
+    }
+    const storage = new RegistryStorageChart(app, 'registry-storage', { storage: registry.storage, minioBucket: objectStore?.bucket });
+    new RegistryChart(app, 'registry', { registry, storage: storage.storage });
   } catch (e) {
     throw e instanceof ValidationError ? loaded.error(e.field, e.problem) : e;
   }

@@ -1,8 +1,10 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConfigSpecAffinity, ConfigSpecResourcesLimits, ConfigSpecResourcesRequests } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
+import { secretSourceFromConfig } from './secret-source-from-config';
 import { RegistryConfig } from '../config/schema';
 import { ImageRegistry, LogLevel, ManagementState, RolloutStrategy } from '../registry/image-registry';
+import { RegistryS3Credentials } from '../registry/registry-s3-credentials';
 import { RegistryStorage } from '../registry/registry-storage';
 import { withinField } from '../validation/validation-error';
 
@@ -13,13 +15,18 @@ export interface RegistryChartProps {
   readonly storage: RegistryStorage;
 }
 
-/** The registry operator's Config `cluster`. */
+/** The registry operator's Config `cluster`, and the S3 credentials it reads. */
 export class RegistryChart extends Chart {
   public readonly registry: ImageRegistry;
 
   constructor(scope: Construct, id: string, props: RegistryChartProps) {
     super(scope, id);
-    const { storage: _storage, resources, ...config } = props.registry;
+    const { storage, resources, ...config } = props.registry;
+    if (storage.s3) {
+      withinField('registry.storage.s3.credentials', () => new RegistryS3Credentials(this, 'S3Credentials', {
+        source: secretSourceFromConfig(storage.s3!.credentials),
+      }));
+    }
     const quantities = <T>(from: (v: string) => T, values?: Record<string, string>) =>
       values && Object.fromEntries(Object.entries(values).map(([k, v]) => [k, from(v)]));
     this.registry = withinField('registry', () => new ImageRegistry(this, 'Registry', {

@@ -15,6 +15,43 @@ const quantity = z.string()
   .regex(new RegExp(QUANTITY_PATTERN), 'a Kubernetes quantity such as 100Gi, 512Mi or 500m (binary suffixes Ki..Ei, decimal k..E; not GB)');
 const accessMode = z.enum(['ReadWriteOnce', 'ReadWriteMany']);
 
+/** A refinement: exactly one of `keys` is set on the object. */
+function exactlyOne<K extends string>(keys: readonly K[], what: string) {
+  return (value: Partial<Record<K, unknown>>, ctx: z.RefinementCtx) => {
+    const chosen = keys.filter((key) => value[key] !== undefined);
+    if (chosen.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: `exactly one ${what} must be set (one of ${keys.join(', ')}), got ${chosen.length ? chosen.join(' and ') : 'none'}` });
+    }
+  };
+}
+
+const secretKeyName = z.string().regex(/^[-._a-zA-Z0-9]+$/, 'a Secret key: letters, digits, -, _ and .');
+const credentialKinds = ['existingSecret', 'externalSecret', 'sealedSecret', 'plainSecret'] as const;
+const credentials = z.strictObject({
+  existingSecret: z.strictObject({}).optional().describe('The Secret is created outside this project; nothing is rendered.'),
+  externalSecret: z.strictObject({
+    store: z.strictObject({
+      name: dnsSubdomain.describe('Name of the SecretStore or ClusterSecretStore.'),
+      kind: z.enum(['ClusterSecretStore', 'SecretStore']).optional().describe('Default ClusterSecretStore.'),
+    }),
+    refreshInterval: z.string().regex(/^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/, 'a duration such as 1h or 15m').optional().describe('Default 1h.'),
+    data: z.record(secretKeyName, z.strictObject({
+      key: z.string().min(1).describe('Key in the external store.'),
+      property: z.string().min(1).optional().describe('Property of that secret.'),
+    })).describe('Secret key -> where its value lives in the store.'),
+  }).optional().describe('An ExternalSecret (external-secrets.io/v1).'),
+  sealedSecret: z.strictObject({
+    scope: z.enum(['strict', 'namespace-wide', 'cluster-wide']).optional().describe('kubeseal --scope used (default strict).'),
+    encryptedData: z.record(secretKeyName, z.string().min(1)).describe('Secret key -> value sealed with kubeseal.'),
+  }).optional().describe('A SealedSecret (bitnami.com/v1alpha1).'),
+  plainSecret: z.strictObject({
+    fromEnv: z.record(secretKeyName, z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'))
+      .describe('Secret key -> environment variable read at synth time.'),
+  }).optional().describe('A plain Secret in dist/ (plaintext): for labs only.'),
+}).superRefine(exactlyOne(credentialKinds, 'way to provide credentials'))
+  .meta({ minProperties: 1, maxProperties: 1 })
+  .describe('Where credentials come from: exactly one way. No value is ever a default.');
+
 const pvc = z.strictObject({
   name: dnsSubdomain.optional().describe('Claim name in openshift-image-registry (default image-registry-pvc; never image-registry-storage).'),
   size: quantity.optional().describe('Requested size (default 100Gi).'),
@@ -27,20 +64,27 @@ const existingClaim = z.strictObject({
   accessMode: accessMode.optional().describe('Access mode of that claim (default ReadWriteOnce).'),
 }).describe('A claim that already exists.');
 
-const storageKeys = ['pvc', 'existingClaim', 'emptyDir'] as const;
+const s3 = z.strictObject({
+  bucket: z.string().optional().describe('Bucket name; with a minio section it comes from minio.bucket and must not be set.'),
+  region: z.string().optional().describe('Region (default us-east-1; never empty).'),
+  regionEndpoint: z.string().optional().describe('Endpoint URL with its scheme; with a minio section derived from it.'),
+  virtualHostedStyle: z.boolean().optional(),
+  encrypt: z.boolean().optional(),
+  keyID: z.string().min(1).optional().describe('KMS key; requires encrypt: true.'),
+  chunkSizeMiB: z.int().min(5).max(5120).optional(),
+  trustedCA: dnsSubdomain.optional().describe('ConfigMap in openshift-config with key ca-bundle.crt.'),
+  managementState: z.enum(['Managed', 'Unmanaged']).optional().describe('Default Unmanaged for the minio bucket; otherwise not set.'),
+  credentials: credentials.describe('Secret image-registry-private-configuration-user (REGISTRY_STORAGE_S3_ACCESSKEY, REGISTRY_STORAGE_S3_SECRETKEY).'),
+}).describe('S3 storage: the minio section of this file, or any S3-compatible endpoint.');
+
+const storageKeys = ['pvc', 'existingClaim', 'emptyDir', 's3'] as const;
 const storage = z.strictObject({
   pvc: pvc.optional(),
   existingClaim: existingClaim.optional(),
   emptyDir: z.strictObject({}).optional().describe('Pod-local storage, lost on restart (labs only).'),
-}).superRefine((value, ctx) => {
-  const chosen = storageKeys.filter((key) => value[key] !== undefined);
-  if (chosen.length !== 1) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `exactly one storage back end must be set (one of ${storageKeys.join(', ')}), got ${chosen.length ? chosen.join(' and ') : 'none'}`,
-    });
-  }
-}).meta({ minProperties: 1, maxProperties: 1 }).describe('Where the registry keeps its images: exactly one back end.');
+  s3: s3.optional(),
+}).superRefine(exactlyOne(storageKeys, 'storage back end'))
+  .meta({ minProperties: 1, maxProperties: 1 }).describe('Where the registry keeps its images: exactly one back end.');
 
 const route = z.strictObject({
   name: dnsSubdomain.describe('Route name: unique, never default-route.'),
@@ -74,6 +118,21 @@ const proxy = z.strictObject({
   noProxy: z.string().optional(),
 });
 
+const minio = z.strictObject({
+  namespace: dnsLabel.optional().describe('Namespace, created by this project (default minio).'),
+  name: dnsLabel.optional().describe('Name of the Deployment, Service and Route (default minio).'),
+  image: z.string().min(1).optional().describe('MinIO server image (default: pinned release).'),
+  size: quantity.optional().describe('Data volume size (default 100Gi).'),
+  storageClassName: dnsSubdomain.optional().describe("Data volume storage class (default: the cluster's default)."),
+  bucket: z.string().optional().describe('Bucket created by a Job (default image-registry).'),
+  tls: z.boolean().optional().describe('Serve TLS with a service CA certificate (default false).'),
+  routeHost: dnsSubdomain.optional().describe('API route host (default <name>-<namespace>.<apps domain>).'),
+  consoleRoute: z.boolean().optional().describe('Expose the console with a route (default false).'),
+  consoleRouteHost: dnsSubdomain.optional(),
+  resources: resources.optional(),
+  rootCredentials: credentials.describe('MINIO_ROOT_USER and MINIO_ROOT_PASSWORD.'),
+}).describe('A MinIO object store in its own namespace.');
+
 const registry = z.strictObject({
   managementState: z.enum(['Managed', 'Unmanaged', 'Removed']).optional()
     .describe('What the operator does with the registry (default Managed). Removed deletes the registry.'),
@@ -95,6 +154,7 @@ const registry = z.strictObject({
 export const clusterConfigSchema = z.strictObject({
   $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
   name: dnsLabel.describe('Cluster name: the output folder dist/<name>/.'),
+  minio: minio.optional(),
   registry,
 }).describe('One OpenShift cluster: its internal image registry.');
 
@@ -102,6 +162,10 @@ export const clusterConfigSchema = z.strictObject({
 export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
 /** The registry part of a cluster config. */
 export type RegistryConfig = ClusterConfig['registry'];
+/** The MinIO part of a cluster config. */
+export type MinioConfig = NonNullable<ClusterConfig['minio']>;
+/** A credentials section. */
+export type CredentialsConfig = z.infer<typeof credentials>;
 
 /** The config file schema as JSON Schema (draft-07), for editors. */
 export function configJsonSchema(): object {

@@ -79,7 +79,7 @@ export interface ImageRegistryProps {
 
   /**
    * Whether the registry serves blobs itself instead of redirecting clients to the storage.
-   * @default - not set (the operator's default: redirect)
+   * @default - true for a store only reachable in the cluster (MinIO); otherwise not set (the operator redirects)
    */
   readonly disableRedirect?: boolean;
 
@@ -183,7 +183,7 @@ export class ImageRegistry extends Construct {
         storage: storage.spec,
         defaultRoute: props.defaultRoute,
         routes: props.routes?.length ? props.routes : undefined,
-        disableRedirect: props.disableRedirect,
+        disableRedirect: props.disableRedirect ?? (storage.inCluster ? true : undefined),
         nodeSelector: props.nodeSelector,
         tolerations: props.tolerations,
         affinity: props.affinity,

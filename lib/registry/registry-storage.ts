@@ -1,7 +1,9 @@
-import { ConfigSpecStorage } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
+import { ConfigSpecStorage, ConfigSpecStorageS3 } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
 import { OPERATOR_CLAIM_NAME } from './constants';
 import { AccessMode, RegistryPvc } from './registry-pvc';
-import { checkDnsSubdomain, checkOneOf } from '../validation/kubernetes';
+import { MinioBucket } from '../minio/minio-bucket';
+import { checkDnsSubdomain, checkOneOf, checkWholeNumber } from '../validation/kubernetes';
+import { checkBucketName, checkEndpointUrl } from '../validation/s3';
 import { ValidationError } from '../validation/validation-error';
 
 /** The storage back-end keys of `spec.storage`: the operator accepts exactly one of them. */
@@ -17,6 +19,73 @@ export interface ExistingClaimProps {
    * @default AccessMode.READ_WRITE_ONCE
    */
   readonly accessMode?: AccessMode;
+}
+
+/** Whether the operator manages the storage (creates the bucket, applies bucket policies). */
+export enum StorageManagementState {
+  /** The operator creates the bucket if missing and applies AWS bucket settings (which non-AWS stores may refuse). */
+  MANAGED = 'Managed',
+  /** The operator uses the bucket as it is. */
+  UNMANAGED = 'Unmanaged',
+}
+
+/** S3 settings shared by any S3-compatible store. */
+export interface S3OptionsProps {
+  /**
+   * Region. Must not be empty even for MinIO, whose default region is `us-east-1`.
+   * @default 'us-east-1'
+   */
+  readonly region?: string;
+  /**
+   * Size of multipart upload chunks in MiB, 5 to 5120.
+   * @default - the operator's default (10 MiB today)
+   */
+  readonly chunkSizeMiB?: number;
+  /**
+   * ConfigMap in `openshift-config` whose `ca-bundle.crt` holds the CA of the endpoint's certificate.
+   * @default - the system trust store only
+   */
+  readonly trustedCa?: string;
+  /**
+   * Whether the operator manages the bucket.
+   * @default - not set (the operator decides); `Unmanaged` for a MinIO bucket this project creates
+   */
+  readonly managementState?: StorageManagementState;
+}
+
+export interface S3StorageProps extends S3OptionsProps {
+  /** Bucket name. */
+  readonly bucket: string;
+  /**
+   * Endpoint of an S3-compatible store, with its scheme (`https://s3.example.com`, `http://minio.minio.svc:9000`).
+   * @default - AWS S3 for the region
+   */
+  readonly regionEndpoint?: string;
+  /**
+   * Virtual-hosted-style requests (`bucket.host`) with a custom endpoint; MinIO needs path style.
+   * @default false
+   */
+  readonly virtualHostedStyle?: boolean;
+  /**
+   * Server-side encryption of stored images.
+   * @default false
+   */
+  readonly encrypt?: boolean;
+  /**
+   * KMS key for encryption; requires `encrypt: true`.
+   * @default - none
+   */
+  readonly keyId?: string;
+}
+
+export interface MinioStorageProps extends S3OptionsProps {
+  /** The bucket, in a MinIO of this project: endpoint, scheme and bucket name come from it. */
+  readonly bucket: MinioBucket;
+  /**
+   * An explicit endpoint; it must be that MinIO's API with the scheme matching its TLS setting.
+   * @default - derived from the MinIO: `http://<name>.<namespace>.svc:9000` (https with TLS)
+   */
+  readonly regionEndpoint?: string;
 }
 
 /**
@@ -40,6 +109,42 @@ export class RegistryStorage {
     return new RegistryStorage({ pvc: { claim: props.name } }, accessMode);
   }
 
+  /** An S3 bucket on AWS or any S3-compatible store (Ceph RGW, NooBaa, an external MinIO). */
+  public static s3(props: S3StorageProps): RegistryStorage {
+    checkBucketName('bucket', props.bucket);
+    if (props.regionEndpoint !== undefined) checkEndpointUrl('regionEndpoint', props.regionEndpoint);
+    if (props.keyId !== undefined && !props.encrypt) {
+      throw new ValidationError('keyID', 'is only used with encrypt: true (the registry ignores it otherwise); set encrypt: true or remove keyID');
+    }
+    return new RegistryStorage({
+      s3: {
+        ...s3Options(props),
+        bucket: props.bucket,
+        regionEndpoint: props.regionEndpoint,
+        virtualHostedStyle: props.virtualHostedStyle,
+        encrypt: props.encrypt,
+        keyId: props.keyId,
+      },
+      managementState: props.managementState,
+    });
+  }
+
+  /**
+   * A bucket in this project's MinIO, reached inside the cluster: the registry serves blobs
+   * itself (clients outside cannot reach the store), and the operator leaves the bucket alone.
+   */
+  public static fromMinio(props: MinioStorageProps): RegistryStorage {
+    const store = props.bucket.objectStore;
+    if (props.regionEndpoint !== undefined) store.checkEndpoint('regionEndpoint', props.regionEndpoint);
+    if (store.tls && props.trustedCa === undefined) {
+      throw new ValidationError('trustedCA', `MinIO ${store.namespace}/${store.name} serves TLS with a certificate from OpenShift's service CA, which the registry does not trust by default; name a ConfigMap in openshift-config whose ca-bundle.crt holds the service CA`);
+    }
+    return new RegistryStorage({
+      s3: { ...s3Options(props), bucket: props.bucket.bucket, regionEndpoint: props.regionEndpoint ?? store.endpoint, encrypt: false, virtualHostedStyle: false },
+      managementState: props.managementState ?? StorageManagementState.UNMANAGED,
+    }, undefined, true);
+  }
+
   /** Pod-local storage: images are lost whenever a registry pod restarts. For labs only. */
   public static emptyDir(): RegistryStorage {
     return new RegistryStorage({ emptyDir: {} });
@@ -61,10 +166,26 @@ export class RegistryStorage {
     public readonly spec: ConfigSpecStorage,
     /** Access mode of the claim, for PVC storage. */
     public readonly accessMode?: AccessMode,
+    /** True when the store is only reachable inside the cluster. */
+    public readonly inCluster = false,
   ) {}
 
   /** True when the registry's volume can be mounted by one node only. */
   public get isReadWriteOnce(): boolean {
     return this.accessMode === AccessMode.READ_WRITE_ONCE;
   }
+}
+
+function s3Options(props: S3OptionsProps): ConfigSpecStorageS3 {
+  const region = props.region ?? 'us-east-1';
+  if (!region.trim()) {
+    throw new ValidationError('region', 'must not be empty (the S3 driver fails with MissingRegion); MinIO accepts us-east-1');
+  }
+  if (props.chunkSizeMiB !== undefined) {
+    checkWholeNumber('chunkSizeMiB', props.chunkSizeMiB, 5);
+    if (props.chunkSizeMiB > 5120) throw new ValidationError('chunkSizeMiB', `${props.chunkSizeMiB} is over the S3 limit of 5120 (5 GiB)`);
+  }
+  if (props.trustedCa !== undefined) checkDnsSubdomain('trustedCA', props.trustedCa);
+  if (props.managementState !== undefined) checkOneOf('managementState', props.managementState, Object.values(StorageManagementState));
+  return { region, chunkSizeMiB: props.chunkSizeMiB, trustedCa: props.trustedCa === undefined ? undefined : { name: props.trustedCa } };
 }

@@ -1,0 +1,32 @@
+import { Construct } from 'constructs';
+import { REGISTRY_NAMESPACE } from './constants';
+import { CredentialsSecret } from '../secrets/credentials-secret';
+import { SecretSource } from '../secrets/secret-source';
+
+/** The Secret the operator reads S3 credentials from. */
+export const REGISTRY_S3_SECRET_NAME = 'image-registry-private-configuration-user';
+/** Its keys; the operator needs both. */
+export const REGISTRY_S3_SECRET_KEYS = ['REGISTRY_STORAGE_S3_ACCESSKEY', 'REGISTRY_STORAGE_S3_SECRETKEY'] as const;
+
+export interface RegistryS3CredentialsProps {
+  /** Where the access key and secret key come from. */
+  readonly source: SecretSource;
+}
+
+/**
+ * The registry's S3 credentials: Secret `image-registry-private-configuration-user` in
+ * `openshift-image-registry` with `REGISTRY_STORAGE_S3_ACCESSKEY` and `REGISTRY_STORAGE_S3_SECRETKEY`.
+ */
+export class RegistryS3Credentials extends Construct {
+  public readonly secret: CredentialsSecret;
+
+  constructor(scope: Construct, id: string, props: RegistryS3CredentialsProps) {
+    super(scope, id);
+    this.secret = new CredentialsSecret(this, 'Secret', {
+      name: REGISTRY_S3_SECRET_NAME,
+      namespace: REGISTRY_NAMESPACE,
+      keys: REGISTRY_S3_SECRET_KEYS,
+      source: props.source,
+    });
+  }
+}

@@ -1,0 +1,119 @@
+import { ValidationError } from '../validation/validation-error';
+
+/** Where an ExternalSecret reads from: a SecretStore or ClusterSecretStore of external-secrets. */
+export interface SecretStoreReference {
+  /** Name of the store. */
+  readonly name: string;
+  /**
+   * Kind of the store.
+   * @default 'ClusterSecretStore'
+   */
+  readonly kind?: 'SecretStore' | 'ClusterSecretStore';
+}
+
+/** One value in the external store. */
+export interface RemoteValue {
+  /** Key of the secret in the external store. */
+  readonly key: string;
+  /**
+   * Property within that secret, for stores that hold structured secrets.
+   * @default - the whole value
+   */
+  readonly property?: string;
+}
+
+export interface ExternalSecretSourceProps {
+  /** The store to read from. */
+  readonly store: SecretStoreReference;
+  /** Secret key (e.g. `REGISTRY_STORAGE_S3_ACCESSKEY`) -> where its value lives in the store. */
+  readonly data: Readonly<Record<string, RemoteValue>>;
+  /**
+   * How often external-secrets refreshes the values.
+   * @default '1h'
+   */
+  readonly refreshInterval?: string;
+}
+
+/** Scopes a SealedSecret can be sealed with (`kubeseal --scope`). */
+export type SealingScope = 'strict' | 'namespace-wide' | 'cluster-wide';
+
+export interface SealedSecretSourceProps {
+  /** Secret key -> value encrypted with `kubeseal` for this secret's name and namespace. */
+  readonly encryptedData: Readonly<Record<string, string>>;
+  /**
+   * The scope the values were sealed with. A value sealed `strict` only opens under the exact
+   * name and namespace it was sealed for.
+   * @default 'strict'
+   */
+  readonly scope?: SealingScope;
+}
+
+/** Secret key -> name of the environment variable that holds its value at synth time. */
+export type EnvironmentSourceProps = Readonly<Record<string, string>>;
+
+/** The ways a credentials Secret can come to exist; no value is ever a default in the code. */
+export type SecretSourceKind = 'existingSecret' | 'externalSecret' | 'sealedSecret' | 'plainSecret';
+
+/**
+ * How a credentials Secret gets its values, chosen with a static factory. Only `fromEnvironment`
+ * puts values in the output, as plaintext, and only because it was asked for: for labs.
+ */
+export class SecretSource {
+  /** The Secret is created outside this project; nothing is rendered. */
+  public static existing(): SecretSource {
+    return new SecretSource('existingSecret', {});
+  }
+
+  /** An ExternalSecret (`external-secrets.io/v1`) that fills the Secret from a store. */
+  public static externalSecret(props: ExternalSecretSourceProps): SecretSource {
+    return new SecretSource('externalSecret', props.data, props);
+  }
+
+  /** A SealedSecret (`bitnami.com/v1alpha1`) with values sealed by `kubeseal`. */
+  public static sealedSecret(props: SealedSecretSourceProps): SecretSource {
+    return new SecretSource('sealedSecret', props.encryptedData, undefined, props);
+  }
+
+  /** A plain Secret with values read from environment variables at synth time: plaintext in the output, for labs only. */
+  public static fromEnvironment(variables: EnvironmentSourceProps): SecretSource {
+    return new SecretSource('plainSecret', variables);
+  }
+
+  private constructor(
+    public readonly kind: SecretSourceKind,
+    /** Secret key -> where its value comes from (meaning depends on the kind). */
+    private readonly entries: Readonly<Record<string, unknown>>,
+    public readonly externalSecret?: ExternalSecretSourceProps,
+    public readonly sealedSecret?: SealedSecretSourceProps,
+  ) {}
+
+  /** Field under which this source lists its keys, relative to the source (for error messages). */
+  public get keysField(): string {
+    return { existingSecret: '', externalSecret: 'externalSecret.data', sealedSecret: 'sealedSecret.encryptedData', plainSecret: 'plainSecret.fromEnv' }[this.kind];
+  }
+
+  /** Throws unless the source provides exactly `keys` (an existing secret is trusted to). */
+  public checkKeys(keys: readonly string[]): void {
+    if (this.kind === 'existingSecret') return;
+    const given = Object.keys(this.entries);
+    const missing = keys.filter((k) => !given.includes(k));
+    const unknown = given.filter((k) => !keys.includes(k));
+    if (missing.length || unknown.length) {
+      const parts = [missing.length && `missing ${missing.join(', ')}`, unknown.length && `unknown ${unknown.join(', ')}`].filter(Boolean);
+      throw new ValidationError(this.keysField, `credentials are incomplete: ${parts.join('; ')}; this secret needs exactly ${keys.join(' and ')}`);
+    }
+  }
+
+  /** Values for a plain Secret, read from the environment now; throws naming any unset variable. */
+  public readEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+    const values: Record<string, string> = {};
+    for (const [key, variable] of Object.entries(this.entries as Record<string, string>)) {
+      const value = env[variable];
+      if (!value) {
+        throw new ValidationError(`${this.keysField}.${key}`, `environment variable ${variable} is not set (or empty); export it before synth, or choose existingSecret, externalSecret or sealedSecret`);
+      }
+      values[key] = value;
+    }
+    return values;
+  }
+}

@@ -1,0 +1,25 @@
+import { ValidationError } from './validation-error';
+
+// S3 bucket naming rules (AWS "general purpose bucket naming rules"), which MinIO also enforces.
+const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** Throws unless `bucket` is a name S3 accepts. */
+export function checkBucketName(field: string, bucket: string): void {
+  const problem =
+    typeof bucket !== 'string' || !BUCKET_PATTERN.test(bucket) ? 'use 3 to 63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit'
+      : bucket.includes('..') ? 'two dots in a row are not allowed'
+        : /^\d+\.\d+\.\d+\.\d+$/.test(bucket) ? 'a name formatted like an IP address is not allowed'
+          : /^(xn--|sthree-)/.test(bucket) || /(-s3alias|--ol-s3)$/.test(bucket) ? 'the prefixes xn-- and sthree- and the suffixes -s3alias and --ol-s3 are reserved'
+            : undefined;
+  if (problem) throw new ValidationError(field, `${JSON.stringify(bucket)} is not a valid S3 bucket name: ${problem}`);
+}
+
+/** Throws unless `url` is an absolute http(s) URL: the S3 driver assumes https for a bare host. */
+export function checkEndpointUrl(field: string, url: string): void {
+  if (typeof url !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    throw new ValidationError(field, `${JSON.stringify(url)} has no scheme; write http://${url} for a plain-HTTP endpoint such as MinIO or https://${url} (without a scheme the registry assumes https, the seed's "connection refused")`);
+  }
+  if (!/^https?:\/\/[^/\s]+\/?$/i.test(url)) {
+    throw new ValidationError(field, `${JSON.stringify(url)} must be http:// or https:// followed by a host and optional port, nothing else`);
+  }
+}
