@@ -4,7 +4,8 @@ import { RegistryChart } from './registry-chart';
 import { RegistryStorageChart } from './registry-storage-chart';
 import { secretSourceFromConfig } from './secret-source-from-config';
 import { LoadedConfig } from '../config/loader';
-import { ValidationError } from '../validation/validation-error';
+import { REGISTRY_S3_SECRET_KEYS } from '../registry/registry-s3-credentials';
+import { ValidationError, withinField } from '../validation/validation-error';
 
 /**
  * Builds the charts one cluster config needs and renders them: file name (one per chart,
@@ -24,7 +25,12 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
         // sealed cluster-wide.
         throw new ValidationError('registry.storage.s3.credentials.sealedSecret.scope', `is ${sealed.scope ?? 'strict (the default)'}, but with a minio section the registry's credentials are needed in two namespaces (${minio.namespace ?? 'minio'} and openshift-image-registry); seal them with kubeseal --scope cluster-wide and set scope: cluster-wide`);
       }
-      const bucketUser = s3 && secretSourceFromConfig(s3.credentials);
+      // The registry's credentials also make its MinIO user: check them where the file has them.
+      const bucketUser = s3 && withinField('registry.storage.s3.credentials', () => {
+        const source = secretSourceFromConfig(s3.credentials);
+        source.validate(REGISTRY_S3_SECRET_KEYS);
+        return source;
+      });
       objectStore = new ObjectStoreChart(app, 'object-store', { minio, bucketUser });
     }
     const storage = new RegistryStorageChart(app, 'registry-storage', { storage: registry.storage, minioBucket: objectStore?.bucket });

@@ -35,7 +35,7 @@ export class CredentialsSecret extends Construct {
     super(scope, id);
     checkDnsSubdomain('name', props.name);
     checkDnsLabel('namespace', props.namespace);
-    props.source.checkKeys(props.keys);
+    props.source.validate(props.keys);
     this.name = props.name;
     this.namespace = props.namespace;
     this.keys = props.keys;

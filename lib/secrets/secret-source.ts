@@ -92,7 +92,16 @@ export class SecretSource {
     return { existingSecret: '', externalSecret: 'externalSecret.data', sealedSecret: 'sealedSecret.encryptedData', plainSecret: 'plainSecret.fromEnv' }[this.kind];
   }
 
-  /** Throws unless the source provides exactly `keys` (an existing secret is trusted to). */
+  /**
+   * Throws unless the source can provide exactly `keys` now: all keys listed (an existing secret
+   * is trusted to have them) and, for a plain Secret, every variable set.
+   */
+  public validate(keys: readonly string[]): void {
+    this.checkKeys(keys);
+    if (this.kind === 'plainSecret') this.readEnvironment();
+  }
+
+  /** Throws unless the source lists exactly `keys` (an existing secret is trusted to). */
   public checkKeys(keys: readonly string[]): void {
     if (this.kind === 'existingSecret') return;
     const given = Object.keys(this.entries);

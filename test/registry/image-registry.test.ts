@@ -1,7 +1,10 @@
 import { Testing } from 'cdk8s';
 import { ConfigSpecResourcesLimits } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
 import { ImageRegistry, ImageRegistryProps, LogLevel, ManagementState, RolloutStrategy } from '../../lib/registry/image-registry';
+import { MinioBucket } from '../../lib/minio/minio-bucket';
+import { MinioObjectStore } from '../../lib/minio/minio-object-store';
 import { AccessMode } from '../../lib/registry/registry-pvc';
+import { SecretSource } from '../../lib/secrets/secret-source';
 import { RegistryStorage } from '../../lib/registry/registry-storage';
 
 const rwo = RegistryStorage.fromExistingClaim({ name: 'image-registry-pvc' });
@@ -95,6 +98,15 @@ describe('ImageRegistry', () => {
       expect(() => synth({ storage: rwx, routes: [{ name: 'a', hostname: 'bad_host' }] })).toThrow('routes[0].hostname: "bad_host" is not a valid name');
       expect(() => synth({ storage: rwx, routes: [{ name: 'a', secretName: 'Tls' }] })).toThrow('routes[0].secretName: "Tls" is not a valid name');
     });
+  });
+
+  test('disableRedirect defaults to true only for a store inside the cluster', () => {
+    const chart = Testing.chart();
+    const objectStore = new MinioObjectStore(chart, 'Minio', { rootCredentials: SecretSource.existing() });
+    const minio = RegistryStorage.fromMinio({ bucket: new MinioBucket(chart, 'Bucket', { objectStore, bucket: 'image-registry' }) });
+    expect(synth({ storage: minio }).spec.disableRedirect).toBe(true);
+    expect(synth({ storage: minio, disableRedirect: false }).spec.disableRedirect).toBe(false);
+    expect(synth({ storage: RegistryStorage.s3({ bucket: 'registry' }) }).spec.disableRedirect).toBeUndefined();
   });
 
   test('pod placement, resources, logging and proxy are passed through', () => {
