@@ -82,6 +82,7 @@ describe('credentials ways', () => {
     const secrets = [...files.values()].flatMap(objects).filter((o) => o.kind === 'Secret');
     expect(secrets.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['minio/minio-bucket-image-registry-user', 'openshift-image-registry/image-registry-private-configuration-user']);
     expect(secrets[1].stringData).toEqual({ REGISTRY_STORAGE_S3_ACCESSKEY: 'registry', REGISTRY_STORAGE_S3_SECRETKEY: 'registry-secret-from-env' });
+    expect(Object.fromEntries(files)).toMatchSnapshot();
   });
 
   test('plain Secret with an unset variable names the field and the variable', () => {
@@ -109,7 +110,10 @@ describe('S3 rules in a config file', () => {
 
   test('any S3-compatible endpoint, with the same checks', () => {
     const files = synthText(external('bucket: registry\nregionEndpoint: https://rgw.example.com\ntrustedCA: rgw-ca'));
-    expect(parse(files.get('registry.yaml')!).spec.storage).toEqual({ s3: { bucket: 'registry', region: 'us-east-1', regionEndpoint: 'https://rgw.example.com', trustedCA: { name: 'rgw-ca' } } });
+    const config = objects(files.get('registry.yaml')!).find((o) => o.kind === 'Config');
+    expect(config.spec.storage).toEqual({ s3: { bucket: 'registry', region: 'us-east-1', regionEndpoint: 'https://rgw.example.com', trustedCA: { name: 'rgw-ca' } } });
+    expect(config.spec.disableRedirect).toBeUndefined();
+    expect(Object.fromEntries(files)).toMatchSnapshot();
   });
 
   test('an endpoint without scheme', () => {
