@@ -1,22 +1,31 @@
-// The app: every cluster config in config/ -> dist/<cluster>/<chart>.yaml.
+// The app: every cluster config in config/ -> dist/<cluster>/.
 // `npm run synth` and `cdk8s synth` both run this (bundled by scripts/synth.mjs).
-// Options: --config DIR (default config), --outdir DIR (default $CDK8S_OUTDIR or dist).
+// Options: --config DIR (default config), --outdir DIR (default dist).
+//
+// `cdk8s synth` deletes its output folder before it runs the app, so cdk8s.yaml points it at a
+// scratch folder (CDK8S_OUTDIR): dist/ is only ever replaced whole, after a successful synth,
+// and the scratch folder gets a copy for cdk8s-cli to list.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeOutputDir } from './lib/output/write-output-dir';
 import { synth, SynthError } from './lib/synth';
 
 const { values } = parseArgs({
   options: {
     config: { type: 'string', default: 'config' },
-    outdir: { type: 'string', default: process.env.CDK8S_OUTDIR || 'dist' },
+    outdir: { type: 'string', default: 'dist' },
   },
 });
+const outdir = values.outdir!;
 
 try {
-  const written = synth({ configDir: values.config!, outdir: values.outdir! });
-  console.error(`synthesized ${written.length} files into ${values.outdir}/`);
+  const written = synth({ configDir: values.config!, outdir });
+  const scratch = process.env.CDK8S_OUTDIR;
+  if (scratch && resolve(scratch) !== resolve(outdir)) writeOutputDir(scratch, written);
+  console.error(`synthesized ${written.size} files into ${outdir}/`);
 } catch (e) {
   if (!(e instanceof SynthError)) throw e;
   console.error(e.message);
-  console.error(`synth failed: ${values.outdir}/ was left unchanged`);
+  console.error(`synth failed: ${outdir}/ was left unchanged`);
   process.exitCode = 1;
 }

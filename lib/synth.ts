@@ -2,11 +2,12 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthesizeCluster } from './charts/cluster';
 import { ConfigError } from './config/config-error';
-import { loadConfigFile, LoadedConfig } from './config/loader';
+import { DEFAULTS_FILE, loadConfigFile, loadDefaultsFile } from './config/loader';
+import { YamlSource } from './config/yaml-source';
 import { writeOutputDir } from './output/write-output-dir';
 
 export interface SynthOptions {
-  /** Folder of cluster config files (`*.yaml`, `*.yml`), one cluster each. */
+  /** Folder of cluster configs (`*.yaml`, `*.yml`, one cluster each) and optional `_defaults.yaml`. */
   readonly configDir: string;
   /** Output folder; replaced as a whole on success. */
   readonly outdir: string;
@@ -20,41 +21,67 @@ export class SynthError extends Error {
   }
 }
 
+/** The cluster config files in `configDir` (sorted) and its defaults file, if any. */
+export interface ConfigFolder {
+  readonly clusters: string[];
+  readonly defaults?: string;
+}
+
+/** Lists a config folder: `_defaults.yaml` holds defaults, other `_*` names are refused. */
+export function readConfigFolder(configDir: string): ConfigFolder {
+  let names: string[];
+  try {
+    names = readdirSync(configDir).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch (e) {
+    throw new SynthError([new ConfigError(configDir, [{ field: '', message: `cannot read the config folder: ${(e as Error).message}` }])]);
+  }
+  const reserved = names.filter((n) => n.startsWith('_') && n !== DEFAULTS_FILE);
+  if (reserved.length) {
+    throw new SynthError(reserved.map((n) => new ConfigError(join(configDir, n), [{ field: '', message: `names starting with _ are reserved; the only one used is ${DEFAULTS_FILE} (defaults for every cluster)` }])));
+  }
+  const clusters = names.filter((n) => !n.startsWith('_')).map((n) => join(configDir, n));
+  if (!clusters.length) throw new SynthError([new ConfigError(configDir, [{ field: '', message: 'no cluster config (*.yaml) in this folder' }])]);
+  return { clusters, defaults: names.includes(DEFAULTS_FILE) ? join(configDir, DEFAULTS_FILE) : undefined };
+}
+
 /**
- * Synthesizes every cluster config in `configDir` into `<outdir>/<cluster>/<chart>.yaml`.
- * All configs are checked before anything is written; on any error nothing is written.
- * Returns the written paths, relative to `outdir`.
+ * Synthesizes every cluster, in memory: `<cluster>/...` -> content. Every file is checked and
+ * every error collected before anything is returned; the result does not depend on the order
+ * of `folder.clusters`.
  */
-export function synth(options: SynthOptions): string[] {
-  const files = configFiles(options.configDir);
+export function synthesizeFleet(folder: ConfigFolder): Map<string, string> {
   const errors: ConfigError[] = [];
+  let defaults: YamlSource | undefined;
+  try {
+    defaults = folder.defaults === undefined ? undefined : loadDefaultsFile(folder.defaults);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    throw new SynthError([e]);
+  }
   const output = new Map<string, string>();
   const owners = new Map<string, string>();
-  for (const file of files) {
+  for (const file of [...folder.clusters].sort()) {
     try {
-      const loaded: LoadedConfig = loadConfigFile(file);
+      const loaded = loadConfigFile(file, defaults);
       const name = loaded.config.name;
       if (owners.has(name)) throw loaded.error('name', `cluster "${name}" is already defined in ${owners.get(name)}; cluster names must be unique`);
       owners.set(name, file);
-      for (const [chartFile, yaml] of synthesizeCluster(loaded)) output.set(`${name}/${chartFile}`, yaml);
+      for (const [path, content] of synthesizeCluster(loaded)) output.set(`${name}/${path}`, content);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       errors.push(e);
     }
   }
   if (errors.length) throw new SynthError(errors);
-  writeOutputDir(options.outdir, output);
-  return [...output.keys()].sort();
+  return new Map([...output].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-function configFiles(configDir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(configDir);
-  } catch (e) {
-    throw new SynthError([new ConfigError(configDir, [{ field: '', message: `cannot read the config folder: ${(e as Error).message}` }])]);
-  }
-  const files = names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(configDir, n));
-  if (!files.length) throw new SynthError([new ConfigError(configDir, [{ field: '', message: 'no cluster config (*.yaml) in this folder' }])]);
-  return files;
+/**
+ * Synthesizes the config folder into `<outdir>/<cluster>/`. On any error nothing is written.
+ * Returns what was written: path relative to `outdir` -> content.
+ */
+export function synth(options: SynthOptions): Map<string, string> {
+  const output = synthesizeFleet(readConfigFolder(options.configDir));
+  writeOutputDir(options.outdir, output);
+  return output;
 }

@@ -1,9 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { configJsonSchema } from '../lib/config/schema';
+import { snapshotDir } from './helpers';
 
 const root = join(__dirname, '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -33,16 +34,35 @@ describe('project', () => {
     expect(JSON.parse(read('schema/cluster-config.schema.json'))).toEqual(configJsonSchema());
   });
 
-  test('cdk8s synth writes the same files as npm run synth', () => {
-    const out = mkdtempSync(join(tmpdir(), 'cdk8s-synth-'));
-    execFileSync(join(root, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', out, '--no-check-upgrade'], { cwd: root, stdio: 'ignore' });
-    for (const cluster of readdirSync(join(root, 'dist'))) {
-      for (const file of readdirSync(join(root, 'dist', cluster))) {
-        expect(readFileSync(join(out, cluster, file), 'utf8')).toBe(read(join('dist', cluster, file)));
-      }
-    }
-    expect(readdirSync(out).sort()).toEqual(readdirSync(join(root, 'dist')).sort());
-  }, 30_000);
+  describe('cdk8s synth', () => {
+    const cdk8s = (args: string[]) => spawnSync(join(root, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade', ...args], { cwd: root, encoding: 'utf8' });
+
+    test('its output folder is a git-ignored scratch folder, never dist/ (cdk8s synth deletes it first)', () => {
+      const output = parse(read('cdk8s.yaml')).output;
+      expect(output).not.toBe('dist');
+      expect(read('.gitignore').split('\n')).toContain(`${output}/`);
+    });
+
+    test('writes the same files as npm run synth, in dist/ and in its scratch folder', () => {
+      const dist = mkdtempSync(join(tmpdir(), 'dist-'));
+      const scratch = join(mkdtempSync(join(tmpdir(), 'cdk8s-out-')), 'out');
+      const result = cdk8s(['--app', `node scripts/synth.mjs --outdir ${dist}`, '--output', scratch]);
+      expect(result.status).toBe(0);
+      expect(snapshotDir(dist)).toEqual(snapshotDir(join(root, 'dist')));
+      expect(snapshotDir(scratch)).toEqual(snapshotDir(join(root, 'dist')));
+    });
+
+    test('a failing synth leaves dist/ as it was', () => {
+      const dist = mkdtempSync(join(tmpdir(), 'dist-'));
+      cpSync(join(root, 'dist'), dist, { recursive: true });
+      const config = mkdtempSync(join(tmpdir(), 'config-'));
+      writeFileSync(join(config, 'bad.yaml'), 'name: bad\nregistry:\n  storage: {pvc: {}}\n  replicas: 2\n');
+      const result = cdk8s(['--app', `node scripts/synth.mjs --config ${config} --outdir ${dist}`, '--output', join(config, 'out')]);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain('registry.replicas: ReadWriteOnce storage');
+      expect(snapshotDir(dist)).toEqual(snapshotDir(join(root, 'dist')));
+    });
+  });
 
   test('TypeScript stays on 5.x and every dependency is pinned to an exact version', () => {
     const pkg = JSON.parse(read('package.json'));

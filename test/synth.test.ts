@@ -1,24 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
+import { snapshotDir } from './helpers';
 import { synth, SynthError } from '../lib/synth';
 
 const root = join(__dirname, '..');
-
-/** Every file below `dir`, relative path -> content. */
-function snapshotDir(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const path = join(d, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else out[relative(dir, path)] = readFileSync(path, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function workspace(configs: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'synth-'));
@@ -32,8 +19,12 @@ const good = 'name: prod\nregistry:\n  storage: {pvc: {}}\n';
 describe('synth', () => {
   test('writes dist/<cluster>/<chart>.yaml for every config file', () => {
     const ws = workspace({ 'prod.yaml': good, 'lab.yml': 'name: lab\nregistry:\n  storage: {emptyDir: {}}\n', 'notes.txt': 'ignored' });
-    expect(synth(ws)).toEqual(['lab/registry.yaml', 'prod/registry-storage.yaml', 'prod/registry.yaml']);
-    expect(Object.keys(snapshotDir(ws.outdir)).sort()).toEqual(['lab/registry.yaml', 'prod/registry-storage.yaml', 'prod/registry.yaml']);
+    const expected = [
+      'lab/kustomization.yaml', 'lab/registry/kustomization.yaml', 'lab/registry/registry.yaml',
+      'prod/kustomization.yaml', 'prod/registry/kustomization.yaml', 'prod/registry/registry-storage.yaml', 'prod/registry/registry.yaml',
+    ];
+    expect([...synth(ws).keys()]).toEqual(expected);
+    expect(Object.keys(snapshotDir(ws.outdir)).sort()).toEqual(expected);
   });
 
   test('a bad config leaves dist/ byte-identical and reports every broken file', () => {
@@ -73,7 +64,7 @@ describe('the synth command (scripts/synth.mjs)', () => {
     const ws = workspace({ 'prod.yaml': good });
     const result = run(['--config', ws.configDir, '--outdir', ws.outdir]);
     expect(result.status).toBe(0);
-    expect(Object.keys(snapshotDir(ws.outdir)).sort()).toEqual(['prod/registry-storage.yaml', 'prod/registry.yaml']);
+    expect(Object.keys(snapshotDir(ws.outdir)).sort()).toEqual(['prod/kustomization.yaml', 'prod/registry/kustomization.yaml', 'prod/registry/registry-storage.yaml', 'prod/registry/registry.yaml']);
   });
 
   test('a bad config: one clear message per problem, no stack trace, exit 1, output untouched', () => {

@@ -4,13 +4,26 @@ import { RegistryChart } from './registry-chart';
 import { RegistryStorageChart } from './registry-storage-chart';
 import { secretSourceFromConfig } from './secret-source-from-config';
 import { LoadedConfig } from '../config/loader';
+import { withGitOpsAnnotations } from '../output/gitops-annotations';
+import { kustomizationYaml } from '../output/kustomization';
 import { REGISTRY_S3_SECRET_KEYS } from '../registry/registry-s3-credentials';
 import { ValidationError, withinField } from '../validation/validation-error';
 
 /**
- * Builds the charts one cluster config needs and renders them: file name (one per chart,
- * `<chart>.yaml`) -> YAML. Charts without objects are left out. Rule violations become
- * ConfigErrors that point at the config file's field.
+ * Output stages: folders applied in this order, each with its own kustomization.yaml so that
+ * Flux users can chain one Kustomization per stage with dependsOn.
+ */
+export const STAGES: Readonly<Record<string, string>> = {
+  'object-store': 'object-store',
+  'registry-storage': 'registry',
+  'registry': 'registry',
+};
+
+/**
+ * Builds the charts one cluster config needs and renders them, relative path -> content:
+ * `<stage>/<chart>.yaml` (one file per chart, objects annotated for Argo CD and Flux),
+ * `<stage>/kustomization.yaml`, and a `kustomization.yaml` for the whole cluster. Charts without
+ * objects are left out. Rule violations become ConfigErrors that point at the config's field.
  */
 export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   const app = new App();
@@ -39,9 +52,16 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
     throw e instanceof ValidationError ? loaded.error(e.field, e.problem) : e;
   }
   const files = new Map<string, string>();
+  const stages = new Map<string, string[]>();
   for (const chart of app.charts) {
-    const objects = chart.toJson();
-    if (objects.length) files.set(`${chart.node.id}.yaml`, Yaml.stringify(...objects));
+    const objects = chart.toJson().map(withGitOpsAnnotations);
+    if (!objects.length) continue;
+    const stage = STAGES[chart.node.id];
+    files.set(`${stage}/${chart.node.id}.yaml`, Yaml.stringify(...objects));
+    stages.set(stage, [...(stages.get(stage) ?? []), `${chart.node.id}.yaml`]);
   }
+  const ordered = Object.values(STAGES).filter((stage, i, all) => stages.has(stage) && all.indexOf(stage) === i);
+  for (const stage of ordered) files.set(`${stage}/kustomization.yaml`, kustomizationYaml(stages.get(stage)!));
+  files.set('kustomization.yaml', kustomizationYaml(ordered.flatMap((stage) => stages.get(stage)!.map((file) => `${stage}/${file}`))));
   return files;
 }

@@ -7,6 +7,8 @@ export interface ConfigProblem {
   readonly column?: number;
   /** What is wrong and what is allowed. */
   readonly message: string;
+  /** `file:line:column` of another file where the value is set (fleet defaults). */
+  readonly from?: string;
 }
 
 /** A config file that cannot be used, with every problem found in it. */
@@ -19,7 +21,8 @@ export class ConfigError extends Error {
 
 function formatProblem(file: string, problem: ConfigProblem): string {
   const where = problem.line === undefined ? file : `${file}:${problem.line}:${problem.column}`;
-  return problem.field ? `${where}: ${problem.field}: ${problem.message}` : `${where}: ${problem.message}`;
+  const from = problem.from ? ` (set in ${problem.from})` : '';
+  return problem.field ? `${where}: ${problem.field}${from}: ${problem.message}` : `${where}: ${problem.message}`;
 }
 
 /** `registry.routes[1].name` -> ['registry', 'routes', 1, 'name'] */

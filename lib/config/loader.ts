@@ -1,66 +1,88 @@
-import { readFileSync } from 'node:fs';
-import { Document, isMap, isNode, isPair, isScalar, LineCounter, parseAllDocuments, Node } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, ConfigProblem, formatFieldPath, parseFieldPath } from './config-error';
+import { mergeDefaults } from './merge';
 import { ClusterConfig, clusterConfigSchema } from './schema';
+import { YamlSource } from './yaml-source';
 
-/** A validated config file, able to point at its own fields for later errors. */
+/** A validated cluster config, able to point at its own fields (in its file or the defaults). */
 export class LoadedConfig {
   constructor(
-    /** The file as named by the caller. */
+    /** The cluster's file as named by the caller. */
     public readonly file: string,
     public readonly config: ClusterConfig,
-    private readonly document: Document,
-    private readonly lines: LineCounter,
+    private readonly sources: readonly YamlSource[],
   ) {}
 
   /** A ConfigError for `field` (a dotted path such as `registry.replicas`). */
   public error(field: string, message: string): ConfigError {
-    return new ConfigError(this.file, [{ field, message, ...locate(this.document, this.lines, parseFieldPath(field)) }]);
+    return new ConfigError(this.file, [{ field, message, ...locateIn(this.sources, parseFieldPath(field)) }]);
   }
 }
 
-/** Reads and validates one cluster config file; throws ConfigError listing every problem. */
-export function loadConfigFile(file: string): LoadedConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(file, [{ field: '', message: `cannot read the file: ${(e as Error).message}` }]);
-  }
-  return parseConfig(text, file);
+/** Name of the file in a config folder that holds the defaults shared by every cluster. */
+export const DEFAULTS_FILE = '_defaults.yaml';
+
+/** Reads and validates one cluster config file over optional fleet defaults. */
+export function loadConfigFile(file: string, defaults?: YamlSource): LoadedConfig {
+  return parseConfig(YamlSource.load(file, CLUSTER), defaults);
+}
+
+/** Reads a fleet defaults file: a map of config keys, without `name`. */
+export function loadDefaultsFile(file: string): YamlSource {
+  return checkDefaults(YamlSource.load(file, DEFAULTS));
 }
 
 /** Validates config `text`; `file` is only used in messages. */
-export function parseConfig(text: string, file: string): LoadedConfig {
-  const lines = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  if (!Array.isArray(documents) || documents.length === 0 || documents[0].contents === null) {
-    throw new ConfigError(file, [{ field: '', message: 'the file is empty; it must hold one cluster config (name, registry)' }]);
-  }
-  const [document, ...extra] = documents;
-  const syntax = documents.flatMap((d) => d.errors).map((e): ConfigProblem => {
-    const pos = lines.linePos(e.pos[0]);
-    return { field: '', line: pos.line, column: pos.col, message: `invalid YAML: ${e.message.split('\n')[0]}` };
-  });
-  if (syntax.length) throw new ConfigError(file, syntax);
-  if (extra.length) {
-    throw new ConfigError(file, [{ field: '', ...locate(extra[0], lines, []), message: 'the file holds more than one YAML document; use one file per cluster' }]);
-  }
+export function parseConfigText(text: string, file: string, defaults?: YamlSource): LoadedConfig {
+  return parseConfig(YamlSource.parse(text, file, CLUSTER), defaults);
+}
 
-  const data = document.toJS({ maxAliasCount: 100 });
+/** Parses defaults `text`; `file` is only used in messages. */
+export function parseDefaultsText(text: string, file: string): YamlSource {
+  return checkDefaults(YamlSource.parse(text, file, DEFAULTS));
+}
+
+const CLUSTER = 'cluster config (name, registry)';
+const DEFAULTS = 'map of defaults for every cluster';
+
+function checkDefaults(source: YamlSource): YamlSource {
+  const data = source.data;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ConfigError(source.file, [{ field: '', ...source.locate([]), message: 'defaults must be a map of config keys (registry, minio)' }]);
+  }
+  if ('name' in data) {
+    throw new ConfigError(source.file, [{ field: 'name', ...source.locate(['name'], true), message: 'each cluster names itself; remove name from the defaults' }]);
+  }
+  return source;
+}
+
+function parseConfig(cluster: YamlSource, defaults?: YamlSource): LoadedConfig {
+  const sources = defaults ? [cluster, defaults] : [cluster];
+  const data = defaults ? mergeDefaults(defaults.data, cluster.data) : cluster.data;
   const result = clusterConfigSchema.safeParse(data);
   if (!result.success) {
     const problems = result.error.issues
-      .map((issue) => describeIssue(issue, data, document, lines))
-      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-    throw new ConfigError(file, problems);
+      .map((issue) => describeIssue(issue, data, sources))
+      .sort((a, b) => Number(Boolean(a.from)) - Number(Boolean(b.from)) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    throw new ConfigError(cluster.file, problems);
   }
-  return new LoadedConfig(file, result.data, document, lines);
+  return new LoadedConfig(cluster.file, result.data, sources);
+}
+
+/**
+ * Where `path` is set: in the cluster's file (line and column), or, when the defaults hold more
+ * of it, in the defaults (`from`).
+ */
+function locateIn(sources: readonly YamlSource[], path: (string | number)[], atKey = false): Pick<ConfigProblem, 'line' | 'column' | 'from'> {
+  const [cluster, defaults] = sources.map((source) => source.locate(path, atKey));
+  if (defaults && (!cluster || defaults.depth > cluster.depth)) {
+    return { from: `${sources[1].file}:${defaults.line}:${defaults.column}` };
+  }
+  return cluster ? { line: cluster.line, column: cluster.column } : {};
 }
 
 /** One zod issue as a problem that says what was found and what is allowed. */
-function describeIssue(issue: z.core.$ZodIssue, data: unknown, document: Document, lines: LineCounter): ConfigProblem {
+function describeIssue(issue: z.core.$ZodIssue, data: unknown, sources: readonly YamlSource[]): ConfigProblem {
   const path = issue.path as (string | number)[];
   const found = valueAt(data, path);
   let message = issue.message;
@@ -70,7 +92,7 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown, document: Documen
       const allowed = allowedKeys(path);
       message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed: ${allowed.join(', ')}`;
       where = [...path, issue.keys[0]];
-      return { field: formatFieldPath(path), message, ...locate(document, lines, where, true) };
+      return { field: formatFieldPath(path), message, ...locateIn(sources, where, true) };
     }
     case 'invalid_type':
       message = found === undefined
@@ -86,7 +108,7 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown, document: Documen
       message = `${describe(found)} is not valid: expected ${issue.message.replace(/^Too (big|small): expected /, '')}`;
       break;
   }
-  return { field: formatFieldPath(path), message, ...locate(document, lines, where) };
+  return { field: formatFieldPath(path), message, ...locateIn(sources, where) };
 }
 
 const TYPE_NAMES: Record<string, string> = { int: 'a whole number', object: 'a map', array: 'a list', string: 'a string', boolean: 'true or false', number: 'a number' };
@@ -115,21 +137,4 @@ function allowedKeys(path: (string | number)[]): string[] {
   }
   const def = unwrap(schema)._zod.def as { shape?: Record<string, unknown> };
   return Object.keys(def.shape ?? {}).filter((k) => k !== '$schema');
-}
-
-/** Line and column of the node at `path`, or of its nearest existing parent. */
-function locate(document: Document, lines: LineCounter, path: (string | number)[], atKey = false): { line?: number; column?: number } {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const parent = document.getIn(path.slice(0, Math.max(depth - 1, 0)), true);
-    let node: unknown = depth === 0 ? document.contents : document.getIn(path.slice(0, depth), true);
-    if (atKey && depth === path.length && isMap(parent)) {
-      // Point at the key itself, e.g. an unknown key.
-      node = parent.items.find((pair) => isPair(pair) && isScalar(pair.key) && pair.key.value === path[depth - 1])?.key;
-    }
-    if (isNode(node) && (node as Node).range) {
-      const pos = lines.linePos((node as Node).range![0]);
-      return { line: pos.line, column: pos.col };
-    }
-  }
-  return {};
 }

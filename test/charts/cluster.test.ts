@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { synthesizeCluster } from '../../lib/charts/cluster';
-import { loadConfigFile, parseConfig } from '../../lib/config/loader';
+import { loadConfigFile, parseConfigText } from '../../lib/config/loader';
 
 const root = join(__dirname, '..', '..');
-const synthText = (text: string) => synthesizeCluster(parseConfig(text, 'cluster.yaml'));
+const synthText = (text: string) => synthesizeCluster(parseConfigText(text, 'cluster.yaml'));
 
 describe('default config', () => {
   const files = synthesizeCluster(loadConfigFile(join(root, 'config', 'default.yaml')));
@@ -14,20 +14,26 @@ describe('default config', () => {
     expect(Object.fromEntries(files)).toMatchSnapshot();
   });
 
-  test('one file per chart: the storage and the registry', () => {
-    expect([...files.keys()]).toEqual(['registry-storage.yaml', 'registry.yaml']);
+  test('one file per chart in the registry stage, with kustomizations', () => {
+    expect([...files.keys()].sort()).toEqual(['kustomization.yaml', 'registry/kustomization.yaml', 'registry/registry-storage.yaml', 'registry/registry.yaml']);
+    expect(parse(files.get('kustomization.yaml')!)).toEqual({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['registry/registry-storage.yaml', 'registry/registry.yaml'],
+    });
+    expect(parse(files.get('registry/kustomization.yaml')!).resources).toEqual(['registry-storage.yaml', 'registry.yaml']);
   });
 
   test("reproduces the seed's ReadWriteOnce setup with fixed names and the cluster's default class", () => {
-    const pvc = parse(files.get('registry-storage.yaml')!);
-    expect(pvc).toEqual({
+    const pvc = parse(files.get('registry/registry-storage.yaml')!);
+    expect(pvc).toMatchObject({
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
       metadata: { name: 'image-registry-pvc', namespace: 'openshift-image-registry' },
       spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '100Gi' } } },
     });
-    const config = parse(files.get('registry.yaml')!);
-    expect(config.metadata).toEqual({ name: 'cluster' });
+    expect(pvc.spec.storageClassName).toBeUndefined();
+    const config = parse(files.get('registry/registry.yaml')!);
+    expect(config.metadata.name).toBe('cluster');
+    expect(config.metadata.namespace).toBeUndefined();
     expect(config.spec).toEqual({ managementState: 'Managed', replicas: 1, rolloutStrategy: 'Recreate', storage: { pvc: { claim: 'image-registry-pvc' } } });
   });
 
@@ -39,21 +45,21 @@ describe('default config', () => {
 describe('config to charts', () => {
   test('an existing claim or emptyDir needs no storage chart', () => {
     const existing = synthText('name: a\nregistry:\n  storage:\n    existingClaim: {name: old, accessMode: ReadWriteMany}\n  replicas: 2\n');
-    expect([...existing.keys()]).toEqual(['registry.yaml']);
-    expect(parse(existing.get('registry.yaml')!).spec).toEqual({ managementState: 'Managed', replicas: 2, storage: { pvc: { claim: 'old' } } });
+    expect([...existing.keys()].filter((f) => !f.endsWith('kustomization.yaml'))).toEqual(['registry/registry.yaml']);
+    expect(parse(existing.get('registry/registry.yaml')!).spec).toEqual({ managementState: 'Managed', replicas: 2, storage: { pvc: { claim: 'old' } } });
     const empty = synthText('name: a\nregistry:\n  storage: {emptyDir: {}}\n');
-    expect(parse(empty.get('registry.yaml')!).spec.storage).toEqual({ emptyDir: {} });
+    expect(parse(empty.get('registry/registry.yaml')!).spec.storage).toEqual({ emptyDir: {} });
   });
 
   test('every registry field reaches the Config', () => {
     const config = readFileSync(join(__dirname, 'fixtures', 'all-fields.yaml'), 'utf8');
     const files = synthText(config);
-    const pvc = parse(files.get('registry-storage.yaml')!);
+    const pvc = parse(files.get('registry/registry-storage.yaml')!);
     expect(pvc.metadata.name).toBe('registry-rwx');
     expect(pvc.spec).toEqual({ accessModes: ['ReadWriteMany'], resources: { requests: { storage: '500Gi' } }, storageClassName: 'ocs-storagecluster-cephfs' });
     const { registry } = parse(config);
     const { storage: _, ...expected } = registry;
-    expect(parse(files.get('registry.yaml')!).spec).toEqual({ ...expected, storage: { pvc: { claim: 'registry-rwx' } } });
+    expect(parse(files.get('registry/registry.yaml')!).spec).toEqual({ ...expected, storage: { pvc: { claim: 'registry-rwx' } } });
   });
 
   test('rule errors from the constructs point at the config field, with line and column', () => {

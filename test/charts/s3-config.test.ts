@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { synthesizeCluster } from '../../lib/charts/cluster';
-import { loadConfigFile, parseConfig } from '../../lib/config/loader';
+import { loadConfigFile, parseConfigText } from '../../lib/config/loader';
 
 const root = join(__dirname, '..', '..');
-const synthText = (text: string) => synthesizeCluster(parseConfig(text, 'lab.yaml'));
+const synthText = (text: string) => synthesizeCluster(parseConfigText(text, 'lab.yaml'));
 const objects = (yaml: string) => parseAllDocuments(yaml).map((d) => d.toJS());
 
 const minio = (credentials: string) => `name: lab
@@ -24,18 +24,19 @@ describe('S3 on MinIO: the example config', () => {
     expect(Object.fromEntries(files)).toMatchSnapshot();
   });
 
-  test('one chart per concern: the object store and the registry', () => {
-    expect([...files.keys()]).toEqual(['object-store.yaml', 'registry.yaml']);
+  test('one chart per concern: the object store and the registry, in that order', () => {
+    expect([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml'))).toEqual(['object-store/object-store.yaml', 'registry/registry.yaml']);
+    expect(parse(files.get('kustomization.yaml')!).resources).toEqual(['object-store/object-store.yaml', 'registry/registry.yaml']);
   });
 
   test('the registry Config points at the MinIO service with a derived http endpoint, serves blobs itself, bucket Unmanaged', () => {
-    const config = objects(files.get('registry.yaml')!).find((o) => o.kind === 'Config');
+    const config = objects(files.get('registry/registry.yaml')!).find((o) => o.kind === 'Config');
     expect(config.spec.storage).toEqual({
       managementState: 'Unmanaged',
       s3: { bucket: 'image-registry', region: 'us-east-1', regionEndpoint: 'http://minio.minio.svc:9000', encrypt: false, virtualHostedStyle: false },
     });
     expect(config.spec.disableRedirect).toBe(true);
-    const service = objects(files.get('object-store.yaml')!).find((o) => o.kind === 'Service');
+    const service = objects(files.get('object-store/object-store.yaml')!).find((o) => o.kind === 'Service');
     expect(`http://${service.metadata.name}.${service.metadata.namespace}.svc:${service.spec.ports[0].port}`).toBe(config.spec.storage.s3.regionEndpoint);
   });
 
@@ -49,8 +50,8 @@ describe('S3 on MinIO: the example config', () => {
 describe('credentials ways', () => {
   test('existing secret: nothing rendered for the registry credentials', () => {
     const files = synthText(minio('existingSecret: {}'));
-    expect(objects(files.get('registry.yaml')!).map((o) => o.kind)).toEqual(['Config']);
-    expect(objects(files.get('object-store.yaml')!).map((o) => o.kind)).toEqual(['Namespace', 'PersistentVolumeClaim', 'Service', 'Deployment', 'Route', 'ConfigMap', 'Job']);
+    expect(objects(files.get('registry/registry.yaml')!).map((o) => o.kind)).toEqual(['Config']);
+    expect(objects(files.get('object-store/object-store.yaml')!).map((o) => o.kind)).toEqual(['Namespace', 'PersistentVolumeClaim', 'Service', 'Deployment', 'Route', 'ConfigMap', 'Job']);
     expect(Object.fromEntries(files)).toMatchSnapshot();
   });
 
@@ -110,7 +111,7 @@ describe('S3 rules in a config file', () => {
 
   test('any S3-compatible endpoint, with the same checks', () => {
     const files = synthText(external('bucket: registry\nregionEndpoint: https://rgw.example.com\ntrustedCA: rgw-ca'));
-    const config = objects(files.get('registry.yaml')!).find((o) => o.kind === 'Config');
+    const config = objects(files.get('registry/registry.yaml')!).find((o) => o.kind === 'Config');
     expect(config.spec.storage).toEqual({ s3: { bucket: 'registry', region: 'us-east-1', regionEndpoint: 'https://rgw.example.com', trustedCA: { name: 'rgw-ca' } } });
     expect(config.spec.disableRedirect).toBeUndefined();
     expect(Object.fromEntries(files)).toMatchSnapshot();
@@ -140,7 +141,7 @@ describe('S3 rules in a config file', () => {
     const tls = minio('existingSecret: {}').replace('minio:\n', 'minio:\n  tls: true\n');
     expect(() => synthText(tls)).toThrow('registry.storage.s3.trustedCA: MinIO minio/minio serves TLS');
     const files = synthText(tls.replace('    s3:\n', '    s3:\n      trustedCA: service-ca\n'));
-    expect(parse(files.get('registry.yaml')!).spec.storage.s3).toMatchObject({ regionEndpoint: 'https://minio.minio.svc:9000', trustedCA: { name: 'service-ca' } });
+    expect(parse(files.get('registry/registry.yaml')!).spec.storage.s3).toMatchObject({ regionEndpoint: 'https://minio.minio.svc:9000', trustedCA: { name: 'service-ca' } });
   });
 
   test('the bucket is never typed twice', () => {
@@ -155,7 +156,7 @@ describe('S3 rules in a config file', () => {
 
   test('MinIO without S3 storage is a standalone object store with no bucket user', () => {
     const files = synthText('name: lab\nminio:\n  rootCredentials: {existingSecret: {}}\nregistry:\n  storage: {pvc: {}}\n');
-    expect([...files.keys()]).toEqual(['object-store.yaml', 'registry-storage.yaml', 'registry.yaml']);
-    expect(objects(files.get('object-store.yaml')!).map((o) => o.kind)).not.toContain('ConfigMap');
+    expect([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml'))).toEqual(['object-store/object-store.yaml', 'registry/registry-storage.yaml', 'registry/registry.yaml']);
+    expect(objects(files.get('object-store/object-store.yaml')!).map((o) => o.kind)).not.toContain('ConfigMap');
   });
 });

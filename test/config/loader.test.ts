@@ -2,12 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../lib/config/config-error';
-import { loadConfigFile, parseConfig } from '../../lib/config/loader';
+import { loadConfigFile, parseConfigText } from '../../lib/config/loader';
 
-/** The problems parseConfig reports, one line each. */
+/** The problems parseConfigText reports, one line each. */
 function problems(text: string): string[] {
   try {
-    parseConfig(text, 'clusters/prod.yaml');
+    parseConfigText(text, 'clusters/prod.yaml');
   } catch (e) {
     expect(e).toBeInstanceOf(ConfigError);
     return (e as ConfigError).message.split('\n');
@@ -23,7 +23,7 @@ registry:
 
 describe('config loader', () => {
   test('a valid file loads into a typed config', () => {
-    const loaded = parseConfig(valid, 'prod.yaml');
+    const loaded = parseConfigText(valid, 'prod.yaml');
     expect(loaded.config).toEqual({ name: 'prod', registry: { storage: { pvc: {} } } });
   });
 
@@ -38,7 +38,7 @@ describe('config loader', () => {
   test('an empty file and several documents are refused', () => {
     expect(problems('')).toEqual(['clusters/prod.yaml: the file is empty; it must hold one cluster config (name, registry)']);
     expect(problems('# only a comment\n')).toEqual(['clusters/prod.yaml: the file is empty; it must hold one cluster config (name, registry)']);
-    expect(problems(`${valid}---\nname: other\n`)).toEqual(['clusters/prod.yaml:6:1: the file holds more than one YAML document; use one file per cluster']);
+    expect(problems(`${valid}---\nname: other\n`)).toEqual(['clusters/prod.yaml:6:1: the file holds more than one YAML document; it must hold one cluster config (name, registry)']);
   });
 
   test('unknown keys are errors that list the allowed keys, at the key', () => {
@@ -97,7 +97,7 @@ describe('config loader', () => {
   });
 
   test('LoadedConfig.error points at a field found later', () => {
-    const loaded = parseConfig(`${valid}  replicas: 2\n`, 'prod.yaml');
+    const loaded = parseConfigText(`${valid}  replicas: 2\n`, 'prod.yaml');
     expect(loaded.error('registry.replicas', 'too many').message).toBe('prod.yaml:5:13: registry.replicas: too many');
     // A field that is not in the file points at its nearest parent.
     expect(loaded.error('registry.rolloutStrategy', 'missing').message).toBe('prod.yaml:3:3: registry.rolloutStrategy: missing');
