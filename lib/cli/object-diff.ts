@@ -1,0 +1,112 @@
+import { parseAllDocuments } from 'yaml';
+
+/** One object of an output tree, keyed so that the same object matches across two trees. */
+interface Keyed {
+  readonly key: string;
+  readonly cluster: string;
+  readonly label: string;
+  readonly value: unknown;
+}
+
+/** A field that differs between two versions of an object. */
+export interface FieldChange {
+  readonly path: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+export interface ObjectChange {
+  readonly change: 'added' | 'removed' | 'changed';
+  /** Top folder of dist/: the cluster. */
+  readonly cluster: string;
+  /** `apiVersion kind namespace/name`, or the file for documents that are not API objects. */
+  readonly object: string;
+  /** For `changed`: the differing fields. */
+  readonly fields: readonly FieldChange[];
+}
+
+/** Object-by-object difference between two output trees (relative path -> YAML text). */
+export function diffOutputs(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): ObjectChange[] {
+  const old = index(before);
+  const next = index(after);
+  const changes: ObjectChange[] = [];
+  for (const [key, item] of next) {
+    const previous = old.get(key);
+    if (!previous) changes.push({ change: 'added', cluster: item.cluster, object: item.label, fields: [] });
+    else {
+      const fields = diffValues(previous.value, item.value, '');
+      if (fields.length) changes.push({ change: 'changed', cluster: item.cluster, object: item.label, fields });
+    }
+  }
+  for (const [key, item] of old) {
+    if (!next.has(key)) changes.push({ change: 'removed', cluster: item.cluster, object: item.label, fields: [] });
+  }
+  return changes.sort((a, b) => (a.cluster + a.object < b.cluster + b.object ? -1 : a.cluster + a.object > b.cluster + b.object ? 1 : 0));
+}
+
+function index(tree: ReadonlyMap<string, string>): Map<string, Keyed> {
+  const items = new Map<string, Keyed>();
+  for (const [path, text] of tree) {
+    const cluster = path.split('/')[0];
+    parseAllDocuments(text).forEach((doc, i) => {
+      const value = doc.toJS() as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } } | null;
+      if (value === null || value === undefined) return;
+      const name = value.metadata?.name;
+      const label = value.kind && name
+        ? `${value.apiVersion} ${value.kind} ${value.metadata?.namespace ? `${value.metadata.namespace}/` : ''}${name}`
+        : `${path.slice(cluster.length + 1)}${i ? ` (document ${i + 1})` : ''}`;
+      items.set(`${cluster}\u0000${label}`, { key: label, cluster, label, value });
+    });
+  }
+  return items;
+}
+
+function diffValues(before: unknown, after: unknown, path: string): FieldChange[] {
+  if (isObject(before) && isObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((k) => diffValues(before[k], after[k], path ? `${path}.${k}` : k));
+  }
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    return before.flatMap((v, i) => diffValues(v, after[i], `${path}[${i}]`));
+  }
+  return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path, before, after }];
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const show = (v: unknown) => {
+  if (v === undefined) return '(none)';
+  const text = JSON.stringify(v);
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+};
+
+/** A terminal report. */
+export function formatText(changes: readonly ObjectChange[]): string {
+  if (!changes.length) return 'no drift: dist/ is what the configs synthesize\n';
+  const mark = { added: '+', removed: '-', changed: '~' };
+  const lines = [summary(changes)];
+  for (const c of changes) {
+    lines.push(`${mark[c.change]} ${c.cluster}: ${c.object}`);
+    for (const f of c.fields) lines.push(`    ${f.path}: ${show(f.before)} -> ${show(f.after)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** A Markdown report, for a pull request comment. */
+export function formatMarkdown(changes: readonly ObjectChange[]): string {
+  if (!changes.length) return '### Registry config: no change to dist/\n';
+  const code = (s: string) => `\`${s.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+  const lines = [`### Registry config: ${summary(changes)}`, '', '| change | cluster | object | fields |', '|---|---|---|---|'];
+  for (const c of changes) {
+    const fields = c.fields.map((f) => `${code(f.path)}: ${code(show(f.before))} → ${code(show(f.after))}`).join('<br>');
+    lines.push(`| ${c.change} | ${c.cluster} | ${code(c.object)} | ${fields} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function summary(changes: readonly ObjectChange[]): string {
+  const count = (kind: ObjectChange['change']) => changes.filter((c) => c.change === kind).length;
+  return `${count('added')} added, ${count('changed')} changed, ${count('removed')} removed`;
+}
