@@ -1,7 +1,9 @@
 import { readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { synthesizeCluster } from './charts/cluster';
-import { ConfigError } from './config/config-error';
+import { ConfigError, ConfigProblem } from './config/config-error';
 import { DEFAULTS_FILE, loadConfigFile, loadDefaultsFile } from './config/loader';
 import { YamlSource } from './config/yaml-source';
 import { writeOutputDir } from './output/write-output-dir';
@@ -11,6 +13,12 @@ export interface SynthOptions {
   readonly configDir: string;
   /** Output folder; replaced as a whole on success. */
   readonly outdir: string;
+  /**
+   * A script that runs `runSynthWorker` in worker threads (the bundled app), to spread a large
+   * fleet over the machine's cores.
+   * @default - everything on the calling thread
+   */
+  readonly workerScript?: string;
 }
 
 /** Thrown when one or more config files are wrong; holds each file's errors. */
@@ -44,44 +52,100 @@ export function readConfigFolder(configDir: string): ConfigFolder {
   return { clusters, defaults: names.includes(DEFAULTS_FILE) ? join(configDir, DEFAULTS_FILE) : undefined };
 }
 
+/** What synthesizing some cluster files gives; plain data, so it can cross a worker boundary. */
+interface PartResult {
+  /** `<cluster>/<path>` -> content. */
+  readonly output: [string, string][];
+  /** [file, cluster name], in file order. */
+  readonly clusters: [string, string][];
+  readonly errors: { file: string; problems: ConfigProblem[] }[];
+}
+
+function synthesizePart(files: readonly string[], defaultsFile?: string): PartResult {
+  const result: PartResult = { output: [], clusters: [], errors: [] };
+  let defaults: YamlSource | undefined;
+  try {
+    defaults = defaultsFile === undefined ? undefined : loadDefaultsFile(defaultsFile);
+    for (const file of files) {
+      try {
+        const loaded = loadConfigFile(file, defaults);
+        result.clusters.push([file, loaded.config.name]);
+        for (const [path, content] of synthesizeCluster(loaded)) result.output.push([`${loaded.config.name}/${path}`, content]);
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        result.errors.push({ file: e.file, problems: [...e.problems] });
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    result.errors.push({ file: e.file, problems: [...e.problems] });
+  }
+  return result;
+}
+
+/** Joins the parts (in file order), checks that cluster names are unique, and sorts the output. */
+function combine(parts: readonly PartResult[], defaultsFile?: string): Map<string, string> {
+  const errors = new Map<string, ConfigError>();
+  for (const part of parts) for (const { file, problems } of part.errors) errors.set(file, new ConfigError(file, problems));
+  const owners = new Map<string, string>();
+  for (const [file, name] of parts.flatMap((p) => p.clusters)) {
+    if (owners.has(name)) {
+      // Rare: load the file again to point at its name.
+      const defaults = defaultsFile === undefined ? undefined : loadDefaultsFile(defaultsFile);
+      errors.set(file, loadConfigFile(file, defaults).error('name', `cluster "${name}" is already defined in ${owners.get(name)}; cluster names must be unique`));
+    } else owners.set(name, file);
+  }
+  if (errors.size) throw new SynthError([...errors].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, e]) => e));
+  return new Map(parts.flatMap((p) => p.output).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
 /**
  * Synthesizes every cluster, in memory: `<cluster>/...` -> content. Every file is checked and
  * every error collected before anything is returned; the result does not depend on the order
  * of `folder.clusters`.
  */
 export function synthesizeFleet(folder: ConfigFolder): Map<string, string> {
-  const errors: ConfigError[] = [];
-  let defaults: YamlSource | undefined;
-  try {
-    defaults = folder.defaults === undefined ? undefined : loadDefaultsFile(folder.defaults);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    throw new SynthError([e]);
-  }
-  const output = new Map<string, string>();
-  const owners = new Map<string, string>();
-  for (const file of [...folder.clusters].sort()) {
-    try {
-      const loaded = loadConfigFile(file, defaults);
-      const name = loaded.config.name;
-      if (owners.has(name)) throw loaded.error('name', `cluster "${name}" is already defined in ${owners.get(name)}; cluster names must be unique`);
-      owners.set(name, file);
-      for (const [path, content] of synthesizeCluster(loaded)) output.set(`${name}/${path}`, content);
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      errors.push(e);
-    }
-  }
-  if (errors.length) throw new SynthError(errors);
-  return new Map([...output].sort(([a], [b]) => (a < b ? -1 : 1)));
+  return combine([synthesizePart([...folder.clusters].sort(), folder.defaults)], folder.defaults);
+}
+
+/** Below this many clusters, starting worker threads costs more than it saves. */
+const CLUSTERS_PER_WORKER = 100;
+
+/** The same as synthesizeFleet, spread over worker threads running `workerScript`. */
+export async function synthesizeFleetInParallel(folder: ConfigFolder, workerScript: string): Promise<Map<string, string>> {
+  const files = [...folder.clusters].sort();
+  const threads = Math.min(availableParallelism(), Math.floor(files.length / CLUSTERS_PER_WORKER));
+  if (threads < 2) return synthesizeFleet(folder);
+  // Contiguous slices keep the parts in file order; this thread takes the first one itself.
+  const size = Math.ceil(files.length / threads);
+  const slices = Array.from({ length: threads }, (_, i) => files.slice(i * size, (i + 1) * size));
+  const workers = slices.slice(1).map((slice) => new Promise<PartResult>((resolve, reject) => {
+    const worker = new Worker(workerScript, { workerData: { files: slice, defaults: folder.defaults } satisfies SynthWorkerData });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  }));
+  const first = synthesizePart(slices[0], folder.defaults);
+  return combine([first, ...(await Promise.all(workers))], folder.defaults);
+}
+
+/** What a synth worker thread is given. */
+export interface SynthWorkerData {
+  readonly files: string[];
+  readonly defaults?: string;
+}
+
+/** The body of a synth worker thread: synthesizes its files and posts the result. */
+export function runSynthWorker(data: SynthWorkerData, post: (result: PartResult) => void): void {
+  post(synthesizePart(data.files, data.defaults));
 }
 
 /**
  * Synthesizes the config folder into `<outdir>/<cluster>/`. On any error nothing is written.
  * Returns what was written: path relative to `outdir` -> content.
  */
-export function synth(options: SynthOptions): Map<string, string> {
-  const output = synthesizeFleet(readConfigFolder(options.configDir));
+export async function synth(options: SynthOptions): Promise<Map<string, string>> {
+  const folder = readConfigFolder(options.configDir);
+  const output = options.workerScript ? await synthesizeFleetInParallel(folder, options.workerScript) : synthesizeFleet(folder);
   writeOutputDir(options.outdir, output);
   return output;
 }

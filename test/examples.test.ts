@@ -22,7 +22,7 @@ describe('docs/examples', () => {
 
   test('the ApplicationSet template is a valid Application spec (its own CRD is not in the CRD folder)', () => {
     const appSet = docs.find((d) => d.object.kind === 'ApplicationSet')!.object;
-    const applicationSpec = (schemas.openApiSchema('argoproj.io/v1alpha1', 'Application')!.properties as Record<string, object>).spec;
+    const applicationSpec = (schemas.openApiSchema('argoproj.io/v1alpha1', 'Application')!.properties as Record<string, Record<string, unknown>>).spec;
     expect(schemas.validateAgainst(applicationSpec, appSet.spec.template.spec)).toEqual([]);
     expect(appSet.spec.generators[0].git.directories).toEqual([{ path: 'dist/*' }]);
   });

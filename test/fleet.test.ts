@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { mergeDefaults } from '../lib/config/merge';
+import { writeOutputDir } from '../lib/output/write-output-dir';
 import { readConfigFolder, synthesizeFleet, synth, SynthError } from '../lib/synth';
 import { snapshotDir } from './helpers';
 
@@ -119,30 +120,30 @@ describe('determinism', () => {
     }
   });
 
-  test('two runs into two folders, files created in opposite orders, are byte-identical', () => {
+  test('two runs into two folders, files created in opposite orders, are byte-identical', async () => {
     const names = Object.keys(clusters);
     const a = folder(Object.fromEntries(names.map((n) => [n, clusters[n]])));
     const b = folder(Object.fromEntries([...names].reverse().map((n) => [n, clusters[n]])));
     const outA = join(mkdtempSync(join(tmpdir(), 'det-')), 'dist');
     const outB = join(mkdtempSync(join(tmpdir(), 'det-')), 'dist');
-    synth({ configDir: a, outdir: outA });
-    synth({ configDir: b, outdir: outB });
+    await synth({ configDir: a, outdir: outA });
+    await synth({ configDir: b, outdir: outB });
     expect(snapshotDir(outA)).toEqual(snapshotDir(outB));
   });
 
-  test('atomicity: a failing config leaves a copy of dist/ byte-identical, clusters that vanish go only on success', () => {
+  test('atomicity: a failing config leaves a copy of dist/ byte-identical, clusters that vanish go only on success', async () => {
     const dir = folder(clusters);
     const out = join(mkdtempSync(join(tmpdir(), 'atomic-')), 'dist');
-    synth({ configDir: dir, outdir: out });
+    await synth({ configDir: dir, outdir: out });
     const before = snapshotDir(out);
     writeFileSync(join(dir, 'c3.yaml'), 'name: c3\nregistry:\n  storage: {pvc: {}}\n  replicas: 2\n');
     writeFileSync(join(dir, 'c4.yaml'), 'name: c4\nregistry: {storage: {emptyDir: {}}, bogus: 1}\n');
-    expect(() => synth({ configDir: dir, outdir: out })).toThrow(SynthError);
+    await expect(synth({ configDir: dir, outdir: out })).rejects.toThrow(SynthError);
     expect(snapshotDir(out)).toEqual(before);
     writeFileSync(join(dir, 'c3.yaml'), clusters['c3.yaml']);
     writeFileSync(join(dir, 'c4.yaml'), clusters['c4.yaml']);
     rmSync(join(dir, 'c5.yaml'));
-    synth({ configDir: dir, outdir: out });
+    await synth({ configDir: dir, outdir: out });
     expect(readdirSync(out)).not.toContain('c5');
     expect(readdirSync(out)).toContain('c4');
   });
@@ -154,7 +155,7 @@ describe('kustomize build of every cluster folder', () => {
   const fleet = (() => {
     const dir = folder({ '_defaults.yaml': defaults, 'a.yaml': 'name: a\n', 'b.yaml': 'name: b\nminio:\n  rootCredentials: {existingSecret: {}}\nregistry:\n  storage:\n    pvc: null\n    s3:\n      credentials: {existingSecret: {}}\n' });
     const out = join(mkdtempSync(join(tmpdir(), 'kust-')), 'dist');
-    synth({ configDir: dir, outdir: out });
+    writeOutputDir(out, synthesizeFleet(readConfigFolder(dir)));
     return out;
   })();
   const folders = [...readdirSync(dist).map((c) => join(dist, c)), ...readdirSync(fleet).map((c) => join(fleet, c))];

@@ -17,26 +17,26 @@ function workspace(configs: Record<string, string>) {
 const good = 'name: prod\nregistry:\n  storage: {pvc: {}}\n';
 
 describe('synth', () => {
-  test('writes dist/<cluster>/<chart>.yaml for every config file', () => {
+  test('writes dist/<cluster>/<chart>.yaml for every config file', async () => {
     const ws = workspace({ 'prod.yaml': good, 'lab.yml': 'name: lab\nregistry:\n  storage: {emptyDir: {}}\n', 'notes.txt': 'ignored' });
     const expected = [
       'lab/kustomization.yaml', 'lab/registry/kustomization.yaml', 'lab/registry/registry.yaml',
       'prod/kustomization.yaml', 'prod/registry/kustomization.yaml', 'prod/registry/registry-storage.yaml', 'prod/registry/registry.yaml',
     ];
-    expect([...synth(ws).keys()]).toEqual(expected);
+    expect([...(await synth(ws)).keys()]).toEqual(expected);
     expect(Object.keys(snapshotDir(ws.outdir)).sort()).toEqual(expected);
   });
 
-  test('a bad config leaves dist/ byte-identical and reports every broken file', () => {
+  test('a bad config leaves dist/ byte-identical and reports every broken file', async () => {
     const ws = workspace({ 'prod.yaml': good });
-    synth(ws);
+    await synth(ws);
     const before = snapshotDir(ws.outdir);
     writeFileSync(join(ws.configDir, 'a.yaml'), 'name: a\nregistry:\n  storage: {pvc: {}}\n  replicas: 3\n');
     writeFileSync(join(ws.configDir, 'b.yaml'), 'name: b\nregistry: [\n');
     writeFileSync(join(ws.configDir, 'prod.yaml'), good.replace('pvc: {}', 'pvc: {size: 10GB}'));
     let error: SynthError | undefined;
     try {
-      synth(ws);
+      await synth(ws);
     } catch (e) {
       error = e as SynthError;
     }
@@ -45,15 +45,15 @@ describe('synth', () => {
     expect(snapshotDir(ws.outdir)).toEqual(before);
   });
 
-  test('two files may not define the same cluster', () => {
+  test('two files may not define the same cluster', async () => {
     const ws = workspace({ 'a.yaml': good, 'b.yaml': good });
-    expect(() => synth(ws)).toThrow(`${join(ws.configDir, 'b.yaml')}:1:7: name: cluster "prod" is already defined in ${join(ws.configDir, 'a.yaml')}`);
+    await expect(synth(ws)).rejects.toThrow(`${join(ws.configDir, 'b.yaml')}:1:7: name: cluster "prod" is already defined in ${join(ws.configDir, 'a.yaml')}`);
   });
 
-  test('an empty or missing config folder is an error', () => {
+  test('an empty or missing config folder is an error', async () => {
     const ws = workspace({});
-    expect(() => synth(ws)).toThrow('no cluster config (*.yaml) in this folder');
-    expect(() => synth({ ...ws, configDir: join(ws.configDir, 'nope') })).toThrow('cannot read the config folder');
+    await expect(synth(ws)).rejects.toThrow('no cluster config (*.yaml) in this folder');
+    await expect(synth({ ...ws, configDir: join(ws.configDir, 'nope') })).rejects.toThrow('cannot read the config folder');
   });
 });
 

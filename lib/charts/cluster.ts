@@ -1,4 +1,4 @@
-import { App, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { ObjectStoreChart } from './object-store-chart';
 import { RegistryChart } from './registry-chart';
 import { RegistryStorageChart } from './registry-storage-chart';
@@ -6,6 +6,7 @@ import { secretSourceFromConfig } from './secret-source-from-config';
 import { LoadedConfig } from '../config/loader';
 import { withGitOpsAnnotations } from '../output/gitops-annotations';
 import { kustomizationYaml } from '../output/kustomization';
+import { toYaml } from '../output/to-yaml';
 import { REGISTRY_S3_SECRET_KEYS } from '../registry/registry-s3-credentials';
 import { ValidationError, withinField } from '../validation/validation-error';
 
@@ -51,13 +52,19 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   } catch (e) {
     throw e instanceof ValidationError ? loaded.error(e.field, e.problem) : e;
   }
+  // Validate the app once, then render each chart's objects in construct order (what
+  // Chart.toJson gives for objects without dependencies, minus re-validating the app per chart).
+  const invalid = app.node.findAll().flatMap((c) => c.node.validate().map((message) => `[${c.node.path}] ${message}`));
+  if (invalid.length) throw new Error(`validation failed:\n  ${invalid.join('\n  ')}`);
   const files = new Map<string, string>();
   const stages = new Map<string, string[]>();
   for (const chart of app.charts) {
-    const objects = chart.toJson().map(withGitOpsAnnotations);
+    const objects = chart.node.findAll()
+      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
+      .map((o) => withGitOpsAnnotations(o.toJson()));
     if (!objects.length) continue;
     const stage = STAGES[chart.node.id];
-    files.set(`${stage}/${chart.node.id}.yaml`, Yaml.stringify(...objects));
+    files.set(`${stage}/${chart.node.id}.yaml`, toYaml(...objects));
     stages.set(stage, [...(stages.get(stage) ?? []), `${chart.node.id}.yaml`]);
   }
   const ordered = Object.values(STAGES).filter((stage, i, all) => stages.has(stage) && all.indexOf(stage) === i);
