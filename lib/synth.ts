@@ -108,35 +108,52 @@ export function synthesizeFleet(folder: ConfigFolder): Map<string, string> {
   return combine([synthesizePart([...folder.clusters].sort(), folder.defaults)], folder.defaults);
 }
 
-/** Below this many clusters, starting worker threads costs more than it saves. */
+/** Below this many clusters per thread, starting worker threads costs more than it saves. */
 const CLUSTERS_PER_WORKER = 100;
+/** Files claimed at a time by a thread: small enough to balance, large enough to be cheap. */
+const CHUNK = 25;
 
-/** The same as synthesizeFleet, spread over worker threads running `workerScript`. */
+/**
+ * The same as synthesizeFleet, spread over this thread and worker threads running
+ * `workerScript`. Threads claim chunks of files from a shared counter, so a worker that starts
+ * late (it must load the code first) simply takes fewer.
+ */
 export async function synthesizeFleetInParallel(folder: ConfigFolder, workerScript: string): Promise<Map<string, string>> {
   const files = [...folder.clusters].sort();
   const threads = Math.min(availableParallelism(), Math.floor(files.length / CLUSTERS_PER_WORKER));
   if (threads < 2) return synthesizeFleet(folder);
-  // Contiguous slices keep the parts in file order; this thread takes the first one itself.
-  const size = Math.ceil(files.length / threads);
-  const slices = Array.from({ length: threads }, (_, i) => files.slice(i * size, (i + 1) * size));
-  const workers = slices.slice(1).map((slice) => new Promise<PartResult>((resolve, reject) => {
-    const worker = new Worker(workerScript, { workerData: { files: slice, defaults: folder.defaults } satisfies SynthWorkerData });
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const data: SynthWorkerData = { files, defaults: folder.defaults, next };
+  const workers = Array.from({ length: threads - 1 }, () => new Promise<ClaimedParts>((resolve, reject) => {
+    const worker = new Worker(workerScript, { workerData: data });
     worker.once('message', resolve);
     worker.once('error', reject);
   }));
-  const first = synthesizePart(slices[0], folder.defaults);
-  return combine([first, ...(await Promise.all(workers))], folder.defaults);
+  const mine = claimAndSynthesize(data);
+  const parts = [mine, ...(await Promise.all(workers))].flat().sort((a, b) => a.chunk - b.chunk).map((p) => p.result);
+  return combine(parts, folder.defaults);
 }
 
-/** What a synth worker thread is given. */
+/** What a synth worker thread is given: all files, and the shared index of the next chunk. */
 export interface SynthWorkerData {
   readonly files: string[];
   readonly defaults?: string;
+  readonly next: Int32Array;
 }
 
-/** The body of a synth worker thread: synthesizes its files and posts the result. */
-export function runSynthWorker(data: SynthWorkerData, post: (result: PartResult) => void): void {
-  post(synthesizePart(data.files, data.defaults));
+type ClaimedParts = { chunk: number; result: PartResult }[];
+
+function claimAndSynthesize(data: SynthWorkerData): ClaimedParts {
+  const parts: ClaimedParts = [];
+  for (let chunk = Atomics.add(data.next, 0, 1); chunk * CHUNK < data.files.length; chunk = Atomics.add(data.next, 0, 1)) {
+    parts.push({ chunk, result: synthesizePart(data.files.slice(chunk * CHUNK, (chunk + 1) * CHUNK), data.defaults) });
+  }
+  return parts;
+}
+
+/** The body of a synth worker thread: synthesizes the chunks it claims and posts the results. */
+export function runSynthWorker(data: SynthWorkerData, post: (result: ClaimedParts) => void): void {
+  post(claimAndSynthesize(data));
 }
 
 /**
