@@ -6,7 +6,7 @@ import { synthesizeCluster } from './charts/cluster';
 import { ConfigError, ConfigProblem } from './config/config-error';
 import { DEFAULTS_FILE, loadConfigFile, loadDefaultsFile } from './config/loader';
 import { YamlSource } from './config/yaml-source';
-import { writeOutputDir } from './output/write-output-dir';
+import { groupByEntry, OutputTransaction } from './output/write-output-dir';
 
 export interface SynthOptions {
   /** Folder of cluster configs (`*.yaml`, `*.yml`, one cluster each) and optional `_defaults.yaml`. */
@@ -113,56 +113,76 @@ const CLUSTERS_PER_WORKER = 100;
 /** Files claimed at a time by a thread: small enough to balance, large enough to be cheap. */
 const CHUNK = 25;
 
-/**
- * The same as synthesizeFleet, spread over this thread and worker threads running
- * `workerScript`. Threads claim chunks of files from a shared counter, so a worker that starts
- * late (it must load the code first) simply takes fewer.
- */
-export async function synthesizeFleetInParallel(folder: ConfigFolder, workerScript: string): Promise<Map<string, string>> {
-  const files = [...folder.clusters].sort();
-  const threads = Math.min(availableParallelism(), Math.floor(files.length / CLUSTERS_PER_WORKER));
-  if (threads < 2) return synthesizeFleet(folder);
-  const next = new Int32Array(new SharedArrayBuffer(4));
-  const data: SynthWorkerData = { files, defaults: folder.defaults, next };
-  const workers = Array.from({ length: threads - 1 }, () => new Promise<ClaimedParts>((resolve, reject) => {
-    const worker = new Worker(workerScript, { workerData: data });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  }));
-  const mine = claimAndSynthesize(data);
-  const parts = [mine, ...(await Promise.all(workers))].flat().sort((a, b) => a.chunk - b.chunk).map((p) => p.result);
-  return combine(parts, folder.defaults);
-}
-
-/** What a synth worker thread is given: all files, and the shared index of the next chunk. */
+/** What a synth thread is given: all files, the shared index of the next chunk, where to stage. */
 export interface SynthWorkerData {
   readonly files: string[];
   readonly defaults?: string;
   readonly next: Int32Array;
+  /** Output transaction to stage clusters in as they are made (target and work folders). */
+  readonly stage?: { readonly target: string; readonly work: string };
 }
 
-type ClaimedParts = { chunk: number; result: PartResult }[];
+type ClaimedPart = { chunk: number; result: PartResult; staged: string[] };
 
-function claimAndSynthesize(data: SynthWorkerData): ClaimedParts {
-  const parts: ClaimedParts = [];
+/** Claims chunks of files until none are left; synthesizes, and stages clusters when asked. */
+function claimAndSynthesize(data: SynthWorkerData): ClaimedPart[] {
+  const parts: ClaimedPart[] = [];
+  const transaction = data.stage && new OutputTransaction(data.stage.target, data.stage.work);
   for (let chunk = Atomics.add(data.next, 0, 1); chunk * CHUNK < data.files.length; chunk = Atomics.add(data.next, 0, 1)) {
-    parts.push({ chunk, result: synthesizePart(data.files.slice(chunk * CHUNK, (chunk + 1) * CHUNK), data.defaults) });
+    const result = synthesizePart(data.files.slice(chunk * CHUNK, (chunk + 1) * CHUNK), data.defaults);
+    const before = transaction?.staged.length ?? 0;
+    // Staging is wasted work when the synth fails anyway; the transaction is then dropped.
+    if (transaction && !result.errors.length) {
+      for (const [name, group] of groupByEntry(transaction.target, new Map(result.output))) transaction.stage(name, group);
+    }
+    parts.push({ chunk, result, staged: transaction ? transaction.staged.slice(before) : [] });
   }
   return parts;
 }
 
 /** The body of a synth worker thread: synthesizes the chunks it claims and posts the results. */
-export function runSynthWorker(data: SynthWorkerData, post: (result: ClaimedParts) => void): void {
+export function runSynthWorker(data: SynthWorkerData, post: (result: ClaimedPart[]) => void): void {
   post(claimAndSynthesize(data));
 }
 
 /**
+ * Synthesizes on this thread and, for a large fleet, on worker threads running `workerScript`.
+ * Threads claim chunks of files from a shared counter, so a worker that starts late (it must
+ * load the code first) simply takes fewer.
+ */
+async function synthesizeOnThreads(folder: ConfigFolder, stage?: SynthWorkerData['stage'], workerScript?: string) {
+  const files = [...folder.clusters].sort();
+  const threads = workerScript ? Math.max(1, Math.min(availableParallelism(), Math.floor(files.length / CLUSTERS_PER_WORKER))) : 1;
+  const data: SynthWorkerData = { files, defaults: folder.defaults, next: new Int32Array(new SharedArrayBuffer(4)), stage };
+  const workers = Array.from({ length: threads - 1 }, () => new Promise<ClaimedPart[]>((resolve, reject) => {
+    const worker = new Worker(workerScript!, { workerData: data });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  }));
+  const mine = claimAndSynthesize(data);
+  const parts = [mine, ...(await Promise.all(workers))].flat().sort((a, b) => a.chunk - b.chunk);
+  return { output: combine(parts.map((p) => p.result), folder.defaults), staged: parts.flatMap((p) => p.staged) };
+}
+
+/**
  * Synthesizes the config folder into `<outdir>/<cluster>/`. On any error nothing is written.
+ * Clusters are staged aside as they are made and swapped in at the end (see OutputTransaction).
  * Returns what was written: path relative to `outdir` -> content.
  */
 export async function synth(options: SynthOptions): Promise<Map<string, string>> {
   const folder = readConfigFolder(options.configDir);
-  const output = options.workerScript ? await synthesizeFleetInParallel(folder, options.workerScript) : synthesizeFleet(folder);
-  writeOutputDir(options.outdir, output);
-  return output;
+  const transaction = OutputTransaction.begin(options.outdir);
+  try {
+    const { output, staged } = await synthesizeOnThreads(folder, { target: transaction.target, work: transaction.work }, options.workerScript);
+    transaction.commit([...new Set([...output.keys()].map((path) => path.split('/')[0]))], staged);
+    return output;
+  } catch (e) {
+    transaction.abort();
+    throw e;
+  }
+}
+
+/** The same as synthesizeFleet, spread over threads as synth does (for tests and benchmarks). */
+export async function synthesizeFleetInParallel(folder: ConfigFolder, workerScript: string): Promise<Map<string, string>> {
+  return (await synthesizeOnThreads(folder, undefined, workerScript)).output;
 }

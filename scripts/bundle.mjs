@@ -30,7 +30,7 @@ function isFresh(stampFile) {
 
 /** Bundles `entry` (relative to the project root) if needed and runs it in this process. */
 export async function runTs(entry) {
-  const name = entry.replace(/\.ts$/, '');
+  const name = entry.replace(/\.ts$/, '').replace(/\//g, '__');
   const bundle = join(cacheDir, `${name}.cjs`);
   const stampFile = join(cacheDir, `${name}.inputs.json`);
   if (!isFresh(stampFile)) {

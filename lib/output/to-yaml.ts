@@ -10,31 +10,38 @@
 
 /** One or more objects as a YAML stream (documents separated by `---`). */
 export function toYaml(...documents: unknown[]): string {
-  return documents.map((doc) => block(doc, '') ).join('---\n');
+  const out: string[] = [];
+  documents.forEach((doc, i) => {
+    if (i) out.push('---\n');
+    if (isCollection(doc)) writeCollection(doc, '', out);
+    else out.push(inline(doc, ''), '\n');
+  });
+  return out.join('');
 }
 
-/** `value` as the content of a document or a block collection, at `indent`, ending in a newline. */
-function block(value: unknown, indent: string): string {
-  if (Array.isArray(value) && value.length) {
-    return value.map((item) => `${indent}-${entry(item, `${indent}  `, true)}`).join('');
-  }
-  if (isMap(value) && Object.keys(value).length) {
-    return Object.entries(value).map(([key, item]) => `${indent}${scalar(key)}:${entry(item, `${indent}  `, false)}`).join('');
-  }
-  return `${indent}${inline(value, indent)}\n`;
+/** A non-empty map or list as block lines at `indent`; with `first`, the first line continues a line already started. */
+function writeCollection(value: unknown[] | Record<string, unknown>, indent: string, out: string[], first = false): void {
+  const nested = `${indent}  `;
+  const items = Array.isArray(value) ? value.map((item): [string | undefined, unknown] => [undefined, item]) : Object.entries(value);
+  items.forEach(([key, item], i) => {
+    if (!(first && i === 0)) out.push(indent);
+    out.push(key === undefined ? '-' : `${scalar(key)}:`);
+    if (item === undefined) throw new Error('toYaml: undefined has no YAML form');
+    if (isCollection(item)) {
+      // A list item's collection starts on the item's line; a key's on the next line, indented.
+      if (key === undefined) {
+        out.push(' ');
+        writeCollection(item, nested, out, true);
+      } else {
+        out.push('\n');
+        writeCollection(item, nested, out);
+      }
+    } else out.push(' ', inline(item, nested), '\n');
+  });
 }
 
-/** What follows `key:` or `-`: an inline value, or a nested block. */
-function entry(value: unknown, indent: string, inSequence: boolean): string {
-  if (value === undefined) throw new Error('toYaml: undefined has no YAML form');
-  if (Array.isArray(value) && value.length) {
-    // A list under a key is indented like js-yaml and kubectl do; a list item's list starts inline.
-    return inSequence ? ` ${block(value, indent).slice(indent.length)}` : `\n${block(value, indent)}`;
-  }
-  if (isMap(value) && Object.keys(value).length) {
-    return inSequence ? ` ${block(value, indent).slice(indent.length)}` : `\n${block(value, indent)}`;
-  }
-  return ` ${inline(value, indent)}\n`;
+function isCollection(value: unknown): value is unknown[] | Record<string, unknown> {
+  return Array.isArray(value) ? value.length > 0 : isMap(value) && Object.keys(value).length > 0;
 }
 
 function inline(value: unknown, indent: string): string {

@@ -13,7 +13,74 @@ const WORK_PREFIX = '.synth-';
  * any step fails the entries already swapped are put back: `outdir` is left as it was.
  */
 export function writeOutputDir(outdir: string, files: ReadonlyMap<string, string>): void {
-  const target = resolve(outdir);
+  const transaction = OutputTransaction.begin(outdir);
+  try {
+    const groups = groupByEntry(transaction.target, files);
+    for (const [name, group] of groups) transaction.stage(name, group);
+    transaction.commit([...groups.keys()]);
+  } catch (e) {
+    transaction.abort();
+    throw e;
+  }
+}
+
+/**
+ * The steps of writeOutputDir, for callers that stage entries from several threads: `begin` on
+ * one thread, `stage` on any (with the same target and work folder), `commit` or `abort` on one.
+ */
+export class OutputTransaction {
+  /** Starts a transaction on `outdir`: creates it if needed, removes left-overs of crashed runs. */
+  public static begin(outdir: string): OutputTransaction {
+    const target = resolve(outdir);
+    mkdirSync(target, { recursive: true });
+    for (const stale of readdirSync(target).filter((e) => e.startsWith(WORK_PREFIX))) rmSync(join(target, stale), { recursive: true, force: true });
+    return new OutputTransaction(target, join(target, `${WORK_PREFIX}${process.pid}`));
+  }
+
+  /** Names of the entries staged so far by this object. */
+  public readonly staged: string[] = [];
+
+  constructor(public readonly target: string, public readonly work: string) {}
+
+  /** Writes entry `name` aside, unless the output already holds exactly `group`. */
+  public stage(name: string, group: ReadonlyMap<string, string>): void {
+    if (sameContent(join(this.target, name), group)) return;
+    writeGroup(join(this.work, 'new', name), group);
+    this.staged.push(name);
+  }
+
+  /** Swaps in the `staged` entries and removes those not in `entries`; all or nothing. */
+  public commit(entries: readonly string[], staged: readonly string[] = this.staged): void {
+    const keep = new Set(entries);
+    const vanished = readdirSync(this.target).filter((e) => !e.startsWith(WORK_PREFIX) && !keep.has(e));
+    const swapped: { name: string; hadOld: boolean; isNew: boolean }[] = [];
+    try {
+      mkdirSync(join(this.work, 'old'), { recursive: true });
+      for (const [name, isNew] of [...staged.map((n) => [n, true] as const), ...vanished.map((n) => [n, false] as const)]) {
+        const hadOld = existsSync(join(this.target, name));
+        if (hadOld) renameSync(join(this.target, name), join(this.work, 'old', name));
+        swapped.push({ name, hadOld, isNew });
+        if (isNew) renameSync(join(this.work, 'new', name), join(this.target, name));
+      }
+    } catch (e) {
+      for (const { name, hadOld, isNew } of swapped.reverse()) {
+        if (isNew && existsSync(join(this.target, name))) rmSync(join(this.target, name), { recursive: true, force: true });
+        if (hadOld) renameSync(join(this.work, 'old', name), join(this.target, name));
+      }
+      throw e;
+    } finally {
+      this.abort();
+    }
+  }
+
+  /** Drops everything staged; the output folder is as it was. */
+  public abort(): void {
+    rmSync(this.work, { recursive: true, force: true });
+  }
+}
+
+/** `files` grouped by top-level entry; a top-level file is a group with the path ''. */
+export function groupByEntry(target: string, files: ReadonlyMap<string, string>): Map<string, Map<string, string>> {
   const groups = new Map<string, Map<string, string>>();
   for (const [path, content] of files) {
     const full = resolve(target, path);
@@ -23,34 +90,7 @@ export function writeOutputDir(outdir: string, files: ReadonlyMap<string, string
     if (!groups.has(top)) groups.set(top, new Map());
     groups.get(top)!.set(rest.join('/'), content);
   }
-
-  mkdirSync(target, { recursive: true });
-  const entries = readdirSync(target);
-  for (const stale of entries.filter((e) => e.startsWith(WORK_PREFIX))) rmSync(join(target, stale), { recursive: true, force: true });
-  const work = join(target, `${WORK_PREFIX}${process.pid}`);
-  const changed = [...groups].filter(([name, group]) => !sameContent(join(target, name), group)).map(([name]) => name);
-  const vanished = entries.filter((e) => !e.startsWith(WORK_PREFIX) && !groups.has(e));
-  if (!changed.length && !vanished.length) return;
-
-  const swapped: { name: string; hadOld: boolean }[] = [];
-  try {
-    for (const name of changed) writeGroup(join(work, 'new', name), groups.get(name)!);
-    mkdirSync(join(work, 'old'), { recursive: true });
-    for (const name of [...changed, ...vanished]) {
-      const hadOld = existsSync(join(target, name));
-      if (hadOld) renameSync(join(target, name), join(work, 'old', name));
-      swapped.push({ name, hadOld });
-      if (groups.has(name)) renameSync(join(work, 'new', name), join(target, name));
-    }
-  } catch (e) {
-    for (const { name, hadOld } of swapped.reverse()) {
-      if (groups.has(name) && existsSync(join(target, name))) rmSync(join(target, name), { recursive: true, force: true });
-      if (hadOld) renameSync(join(work, 'old', name), join(target, name));
-    }
-    rmSync(work, { recursive: true, force: true });
-    throw e;
-  }
-  rmSync(work, { recursive: true, force: true });
+  return groups;
 }
 
 /** A top-level file has the path '' in its group. */

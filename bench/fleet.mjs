@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// Fleet synth: 100 and 1000 clusters (registry on S3 plus a MinIO each), median wall time and
+// peak memory of several runs, side by side with a naive single-App cdk8s fleet
+// (bench/naive-fleet.ts), then `kubectl kustomize` once per cluster folder of the 1000-cluster
+// output (what Argo CD's repo server does per Application).
+// Usage: npm run bench:fleet [-- --rounds N]. Needs /usr/bin/time (Debian package `time`) for memory.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const flag = process.argv.indexOf('--rounds');
+const rounds = flag >= 0 ? Number(process.argv[flag + 1]) : 5;
+const work = mkdtempSync(join(tmpdir(), 'bench-fleet-'));
+const hasTime = existsSync('/usr/bin/time');
+
+function fleet(size) {
+  const dir = join(work, `config-${size}`);
+  mkdirSync(dir);
+  for (let i = 0; i < size; i++) {
+    const name = `cluster-${String(i).padStart(4, '0')}`;
+    writeFileSync(join(dir, `${name}.yaml`), `name: ${name}
+minio:
+  size: ${10 + (i % 50)}Gi
+  rootCredentials:
+    externalSecret:
+      store: {name: vault}
+      data:
+        MINIO_ROOT_USER: {key: ${name}/minio, property: user}
+        MINIO_ROOT_PASSWORD: {key: ${name}/minio, property: password}
+registry:
+  replicas: 2
+  defaultRoute: true
+  storage:
+    s3:
+      credentials:
+        externalSecret:
+          store: {name: vault}
+          data:
+            REGISTRY_STORAGE_S3_ACCESSKEY: {key: ${name}/registry, property: accessKey}
+            REGISTRY_STORAGE_S3_SECRETKEY: {key: ${name}/registry, property: secretKey}
+`);
+  }
+  return dir;
+}
+
+/** Wall seconds and peak RSS (MiB) of one run of `args`. */
+function measure(args) {
+  const cmd = hasTime ? '/usr/bin/time' : args[0];
+  const full = hasTime ? ['-f', '%e %M', ...args] : args.slice(1);
+  const start = process.hrtime.bigint();
+  const result = spawnSync(cmd, full, { cwd: root, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  if (result.status !== 0) throw new Error(`${args.join(' ')} failed:\n${result.stderr}`);
+  const rss = hasTime ? Number(result.stderr.trim().split('\n').pop().split(' ')[1]) / 1024 : NaN;
+  return { wall, rss };
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const naiveEntry = `import { runTs } from ${JSON.stringify(join(root, 'scripts', 'bundle.mjs'))}; await runTs('bench/naive-fleet.ts');`;
+const commands = {
+  'this project (node scripts/synth.mjs)': (config, out) => ['node', 'scripts/synth.mjs', '--config', config, '--outdir', out],
+  'naive single-App cdk8s': (config, out) => ['node', '--input-type=module', '-e', naiveEntry, 'x', config, out],
+};
+
+// Warm both bundles so no run pays for esbuild.
+const warm = fleet(1);
+for (const make of Object.values(commands)) measure(make(warm, join(work, `warm-${Math.random()}`)));
+
+const results = [];
+let lastOutput;
+for (const size of [100, 1000]) {
+  const config = fleet(size);
+  for (const [name, make] of Object.entries(commands)) {
+    const runs = [];
+    for (let r = 0; r < rounds; r++) {
+      const out = join(work, `out-${size}-${r}-${name.length}`);
+      runs.push(measure(make(config, out)));
+      if (name.startsWith('this') && size === 1000 && r === 0) lastOutput = out;
+      else rmSync(out, { recursive: true, force: true });
+    }
+    // The same output folder again: nothing changed, nothing is rewritten.
+    const unchanged = name.startsWith('this') ? median(Array.from({ length: rounds }, () => measure(make(config, lastOutput ?? join(work, 'x'))).wall)) : undefined;
+    results.push({ size, name, wall: median(runs.map((r) => r.wall)), min: Math.min(...runs.map((r) => r.wall)), rss: Math.max(...runs.map((r) => r.rss)), unchanged });
+    process.stderr.write(`${size} clusters, ${name}: done\n`);
+  }
+}
+
+const kustomize = [];
+if (spawnSync('kubectl', ['version', '--client']).status === 0) {
+  for (const cluster of readdirSync(lastOutput).sort()) {
+    const start = process.hrtime.bigint();
+    const r = spawnSync('kubectl', ['kustomize', join(lastOutput, cluster)]);
+    if (r.status !== 0) throw new Error(`kubectl kustomize ${cluster} failed: ${r.stderr}`);
+    kustomize.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+}
+rmSync(work, { recursive: true, force: true });
+
+console.log(`Fleet synth, ${rounds} runs each, node ${process.version}, ${new Date().toISOString().slice(0, 10)}; fresh output folder per run\n`);
+console.log('| clusters | command | median s | min s | peak RSS MiB | median s, output unchanged |');
+console.log('|---:|---|---:|---:|---:|---:|');
+for (const r of results) console.log(`| ${r.size} | ${r.name} | ${r.wall.toFixed(3)} | ${r.min.toFixed(3)} | ${Number.isNaN(r.rss) ? 'n/a' : r.rss.toFixed(0)} | ${r.unchanged === undefined ? '' : r.unchanged.toFixed(3)} |`);
+for (const name of Object.keys(commands)) {
+  const [small, large] = [100, 1000].map((size) => results.find((r) => r.size === size && r.name === name).wall);
+  console.log(`\n${name}: time(1000) / time(100) = ${(large / small).toFixed(2)}`);
+}
+const ours = results.find((r) => r.size === 1000 && r.name.startsWith('this')).wall;
+const naive = results.find((r) => r.size === 1000 && r.name.startsWith('naive')).wall;
+console.log(`1000 clusters: ${(naive / ours).toFixed(1)}x faster than the naive single-App fleet`);
+if (kustomize.length) {
+  console.log(`\nkubectl kustomize, once per cluster folder of the 1000-cluster output: ${kustomize.length} folders, median ${(median(kustomize) * 1000).toFixed(0)} ms, total ${kustomize.reduce((a, b) => a + b, 0).toFixed(1)} s`);
+}
