@@ -19,7 +19,7 @@ const fail = (msg) => { console.error(`import: ${msg}`); process.exit(1); };
 if (!existsSync(crdDir)) fail(`CRD directory ${crdDir} does not exist (set --crds DIR or CRD_DIR)`);
 
 const staging = mkdtempSync(join(tmpdir(), 'imports-'));
-for (const crd of crds) {
+for (const crd of crds.filter((c) => c.import)) {
   const file = join(crdDir, crd.file);
   if (!existsSync(file)) fail(`${file} is missing (expected a copy of ${crd.url})`);
   const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
