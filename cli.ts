@@ -1,12 +1,24 @@
 // The command-line tool: `npm run cli -- <command>` (bundled by scripts/cli.mjs).
 //   diff [--config DIR] [--dist DIR] [--format text|markdown]
 //       Synthesizes in memory and compares with dist/ object by object; exit 1 on drift.
+//   discover --registry HOST [auth] [--repository GLOB]... [--concurrency N] [--format table|json]
+//       Lists the repositories, tags and digests of a registry (see docs/discover.md).
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { diffOutputs, formatMarkdown, formatText } from './lib/cli/object-diff';
+import { discover as discoverRegistry, formatTable } from './lib/discover/discover';
+import { DiscoverError } from './lib/discover/http';
+import { RegistryAuth, RegistryClient } from './lib/discover/registry-client';
 import { readTree } from './lib/cli/read-tree';
 import { readConfigFolder, synthesizeFleet, SynthError } from './lib/synth';
 
-const USAGE = 'usage: cli diff [--config DIR] [--dist DIR] [--format text|markdown]';
+const USAGE = [
+  'usage: cli diff [--config DIR] [--dist DIR] [--format text|markdown]',
+  '       cli discover --registry HOST [--token TOKEN | --username USER] [--repository GLOB]... [--concurrency N]',
+  '                    [--format table|json] [--ca-file PEM] [--insecure] [--timeout SECONDS]',
+  '       (token: --token, $REGISTRY_TOKEN, or `oc whoami -t`; password: $REGISTRY_PASSWORD or --password)',
+].join('\n');
 
 function diff(args: string[]): number {
   const { values } = parseArgs({
@@ -23,17 +35,87 @@ function diff(args: string[]): number {
   return changes.length ? 1 : 0;
 }
 
+async function discover(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      registry: { type: 'string' },
+      token: { type: 'string' },
+      username: { type: 'string' },
+      password: { type: 'string' },
+      repository: { type: 'string', multiple: true },
+      concurrency: { type: 'string', default: '8' },
+      format: { type: 'string', default: 'table' },
+      'ca-file': { type: 'string' },
+      insecure: { type: 'boolean', default: false },
+      timeout: { type: 'string', default: '30' },
+    },
+  });
+  if (!values.registry) throw new UsageError('--registry is required (the host of the registry, e.g. the default-route host)');
+  const baseUrl = new URL(/^https?:\/\//.test(values.registry) ? values.registry : `https://${values.registry}`);
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64, got ${values.concurrency}`);
+  const timeout = Number(values.timeout);
+  if (!(timeout > 0)) throw new UsageError(`--timeout must be a number of seconds above 0, got ${values.timeout}`);
+  if (values.format !== 'table' && values.format !== 'json') throw new UsageError(`--format must be table or json, got ${values.format}`);
+  let ca: string | undefined;
+  if (values['ca-file']) {
+    try {
+      ca = readFileSync(values['ca-file'], 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read --ca-file: ${(e as Error).message}`);
+    }
+  }
+  if (values.insecure) console.error(`warning: --insecure: the TLS certificate of ${baseUrl.host} is not checked; anyone in the path can read the token`);
+  const client = new RegistryClient({ baseUrl, auth: credentials(values), ca, insecure: values.insecure, timeoutMs: timeout * 1000, maxSockets: concurrency });
+  const progress = process.stderr.isTTY
+    ? (done: number, total: number, tags: number) => { if (total > 20) process.stderr.write(`\r${done}/${total} repositories, ${tags} tags`); }
+    : undefined;
+  try {
+    const listings = await discoverRegistry(client, { patterns: values.repository, concurrency, onProgress: progress });
+    if (progress) process.stderr.write('\r\x1b[K');
+    process.stdout.write(values.format === 'json' ? `${JSON.stringify(listings, null, 2)}\n` : formatTable(listings));
+    return 0;
+  } finally {
+    client.close();
+  }
+}
+
+/** --token, $REGISTRY_TOKEN, --username with $REGISTRY_PASSWORD (or --password), or `oc whoami -t`. */
+function credentials(values: { token?: string; username?: string; password?: string }): RegistryAuth {
+  const token = values.token ?? process.env.REGISTRY_TOKEN;
+  if (token && values.username) throw new UsageError('give a token or a user name, not both');
+  if (token) return { kind: 'bearer', token };
+  if (values.username) {
+    const password = values.password ?? process.env.REGISTRY_PASSWORD;
+    if (!password) throw new UsageError('--username needs a password: set $REGISTRY_PASSWORD (or --password)');
+    return { kind: 'basic', username: values.username, password };
+  }
+  try {
+    const fromOc = execFileSync('oc', ['whoami', '-t'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
+    if (fromOc) return { kind: 'bearer', token: fromOc };
+  } catch {
+    // No oc, or not logged in: go on without credentials.
+  }
+  return { kind: 'anonymous' };
+}
+
 class UsageError extends Error {}
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'diff') return diff(rest);
+    if (command === 'discover') return await discover(rest);
     throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
   } catch (e) {
     if (e instanceof SynthError) {
       console.error(e.message);
       return 2;
+    }
+    if (e instanceof DiscoverError) {
+      console.error(`discover: ${e.message}`);
+      return 1;
     }
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`${(e as Error).message}\n${USAGE}`);
@@ -43,4 +125,6 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
