@@ -152,11 +152,20 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   return { url, host, caFile, skopeoFlags, stop: () => child.kill() };
 }
 
-/** Pushes `ref` (single or multi) of the layout to each `repo:tag`, a few skopeo processes at a time. */
+/**
+ * Pushes `ref` (single or multi) of the layout to each `repo:tag`, a few skopeo processes at a
+ * time; the tags of one repository one after the other (parallel uploads of the same blobs to
+ * one repository race in the registry).
+ */
 export async function push(registry: RunningRegistry, images: OciImages, ref: 'single' | 'multi', targets: string[]): Promise<void> {
-  const queue = [...targets];
+  const byRepository = new Map<string, string[]>();
+  for (const target of targets) {
+    const repository = target.split(':')[0];
+    byRepository.set(repository, [...(byRepository.get(repository) ?? []), target]);
+  }
+  const queue = [...byRepository.values()];
   const worker = async () => {
-    for (let target = queue.shift(); target; target = queue.shift()) {
+    for (let group = queue.shift(); group; group = queue.shift()) for (const target of group) {
       await new Promise<void>((resolve, reject) => {
         const child = spawn('skopeo', ['copy', '-q', '--all', ...registry.skopeoFlags, `oci:${images.layout}:${ref}`, `docker://${registry.host}/${target}`], { stdio: ['ignore', 'ignore', 'pipe'] });
         let err = '';
