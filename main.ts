@@ -20,8 +20,10 @@ async function main(): Promise<void> {
   });
   const outdir = values.outdir!;
   try {
-    // A large fleet is spread over worker threads that run this same file.
-    const written = await synth({ configDir: values.config!, outdir, workerScript: __filename });
+    // A large fleet is spread over worker threads that run this same file, when it is the
+    // bundle (plain JavaScript); under ts-node everything runs on this thread.
+    const workerScript = /\.c?js$/.test(__filename) ? __filename : undefined;
+    const written = await synth({ configDir: values.config!, outdir, workerScript });
     const scratch = process.env.CDK8S_OUTDIR;
     if (scratch && resolve(scratch) !== resolve(outdir)) writeOutputDir(scratch, written);
     console.error(`synthesized ${written.size} files into ${outdir}/`);
