@@ -1,6 +1,8 @@
 // The command-line tool: `npm run cli -- <command>` (bundled by scripts/cli.mjs).
 //   diff [--config DIR] [--dist DIR] [--format text|markdown]
 //       Synthesizes in memory and compares with dist/ object by object; exit 1 on drift.
+//   validate [DIR] [--crds DIR] [--allow-plain-secrets]
+//       Checks every manifest under DIR (default dist) offline; exit 1 on any error.
 //   discover --registry HOST [auth] [--repository GLOB]... [--concurrency N] [--format table|json]
 //       Lists the repositories, tags and digests of a registry (see docs/discover.md).
 import { execFileSync } from 'node:child_process';
@@ -12,9 +14,12 @@ import { DiscoverError } from './lib/discover/http';
 import { RegistryAuth, RegistryClient } from './lib/discover/registry-client';
 import { readTree } from './lib/cli/read-tree';
 import { readConfigFolder, synthesizeFleet, SynthError } from './lib/synth';
+import { CrdSchemas } from './lib/validate/crd-schemas';
+import { crdDirectory, formatProblems, validateTree } from './lib/validate/validate-manifests';
 
 const USAGE = [
   'usage: cli diff [--config DIR] [--dist DIR] [--format text|markdown]',
+  '       cli validate [DIR] [--crds DIR] [--allow-plain-secrets]   (CRD folder: --crds, $CRD_DIR, ../shared/crds)',
   '       cli discover --registry HOST [--token TOKEN | --username USER] [--repository GLOB]... [--concurrency N]',
   '                    [--format table|json] [--ca-file PEM] [--insecure] [--timeout SECONDS]',
   '       (token: --token, $REGISTRY_TOKEN, or `oc whoami -t`; password: $REGISTRY_PASSWORD or --password)',
@@ -33,6 +38,29 @@ function diff(args: string[]): number {
   const changes = diffOutputs(readTree(values.dist!), synthesizeFleet(readConfigFolder(values.config!)));
   process.stdout.write(values.format === 'markdown' ? formatMarkdown(changes) : formatText(changes));
   return changes.length ? 1 : 0;
+}
+
+function validate(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { crds: { type: 'string' }, 'allow-plain-secrets': { type: 'boolean', default: false } },
+  });
+  if (positionals.length > 1) throw new UsageError('validate takes one folder');
+  let crds: CrdSchemas;
+  try {
+    crds = CrdSchemas.fromDirectory(crdDirectory(values.crds, process.cwd()));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const dir = positionals[0] ?? 'dist';
+  const files = readTree(dir);
+  if (!files.size) throw new UsageError(`no files in ${dir}`);
+  const report = validateTree(files, { crds, allowPlainSecrets: values['allow-plain-secrets'] });
+  const errors = report.problems.filter((p) => p.severity === 'error').length;
+  process.stdout.write(formatProblems(report.problems.map((p) => ({ ...p, manifest: { ...p.manifest, file: `${dir}/${p.manifest.file}` } }))));
+  console.error(`${report.objects} objects checked in ${dir}: ${errors} errors, ${report.problems.length - errors} warnings`);
+  return errors ? 1 : 0;
 }
 
 async function discover(args: string[]): Promise<number> {
@@ -106,6 +134,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'diff') return diff(rest);
+    if (command === 'validate') return validate(rest);
     if (command === 'discover') return await discover(rest);
     throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
   } catch (e) {

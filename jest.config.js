@@ -3,5 +3,15 @@ module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   // swc strips types without type-checking; `npm test` runs tsc --noEmit first for that.
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  // kubernetes-models ships ES modules only: swc turns them into CommonJS for jest.
+  transform: { '^.+\\.(ts|js)$': ['@swc/jest'] },
+  transformIgnorePatterns: ['/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex)/)'],
+  // ...and exports them only under the "import" condition, which jest (CommonJS) does not ask for.
+  moduleNameMapper: {
+    '^kubernetes-models/(.*)$': '<rootDir>/node_modules/kubernetes-models/$1/index.js',
+    '^@kubernetes-models/(base|validate)$': '<rootDir>/node_modules/@kubernetes-models/$1/dist/index.js',
+    '^@kubernetes-models/validate/runtime/(.*)$': '<rootDir>/node_modules/@kubernetes-models/validate/dist/runtime/$1.js',
+    '^@kubernetes-models/apimachinery/_schemas/(.*)$': '<rootDir>/node_modules/@kubernetes-models/apimachinery/_schemas/$1.js',
+    '^@kubernetes-models/apimachinery/(.*)$': '<rootDir>/node_modules/@kubernetes-models/apimachinery/$1/index.js',
+  },
 };

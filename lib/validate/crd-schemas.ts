@@ -14,6 +14,10 @@ export function toStrictJsonSchema(schema: Schema): Schema {
   const out: Schema = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key.startsWith('x-kubernetes-') || key === 'nullable') continue;
+    if (value === null || typeof value !== 'object') {
+      out[key] = value;
+      continue;
+    }
     if (key === 'properties') out.properties = mapValues(value as Record<string, Schema>, toStrictJsonSchema);
     else if (key === 'items' || key === 'not') out[key] = toStrictJsonSchema(value as Schema);
     else if (key === 'additionalProperties') out[key] = typeof value === 'object' ? toStrictJsonSchema(value as Schema) : value;
@@ -103,7 +107,7 @@ function describeErrors(errors: ErrorObject[]): SchemaProblem[] {
       const missing = (e.params as { missingProperty: string }).missingProperty;
       return { field: field ? `${field}.${missing}` : missing, message: 'is required' };
     }
-    if (e.keyword === 'enum') return { field, message: `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` };
+    if (e.keyword === 'enum') return { field, message: `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => (v === '' ? '""' : String(v))).join(', ')}` };
     return { field, message: e.message ?? e.keyword };
   });
   return problems.filter((p, i) => problems.findIndex((q) => q.field === p.field && q.message === p.message) === i);

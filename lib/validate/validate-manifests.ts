@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { loadAll } from 'js-yaml';
+import { validateCoreObject } from './core-schemas';
+import { CrdSchemas } from './crd-schemas';
+import { checkPodSecurity } from './pod-security';
+import { checkRegistryRules, Manifest, RuleProblem } from './registry-rules';
+
+export interface ValidateOptions {
+  /** Schemas of the custom resources (every CRD in the CRD folder). */
+  readonly crds: CrdSchemas;
+  /**
+   * Plain Secrets are allowed (the config asked for a plainSecret).
+   * @default false
+   */
+  readonly allowPlainSecrets?: boolean;
+}
+
+export interface ValidationReport {
+  readonly objects: number;
+  readonly problems: RuleProblem[];
+}
+
+/**
+ * Checks every object of an output tree (relative path -> YAML): its schema (core kinds with
+ * kubernetes-models, custom resources strictly against their CRD), the restricted Pod Security
+ * profile and restricted-v2, no plaintext Secret unless allowed, and the registry operator's rules
+ * across the objects of each cluster (a folder with a kustomization.yaml, or each top folder).
+ */
+export function validateTree(files: ReadonlyMap<string, string>, options: ValidateOptions): ValidationReport {
+  const manifests: Manifest[] = [];
+  const problems: RuleProblem[] = [];
+  for (const [file, text] of files) {
+    if (!/\.ya?ml$/.test(file)) continue;
+    let docs: unknown[];
+    try {
+      docs = loadAll(text);
+    } catch (e) {
+      problems.push({ manifest: { file, object: {} }, field: '', message: `invalid YAML: ${(e as Error).message.split('\n')[0]}`, severity: 'error' });
+      continue;
+    }
+    for (const doc of docs) {
+      if (doc === null || doc === undefined) continue;
+      const object = doc as Manifest['object'];
+      if (object.kind === 'Kustomization' && object.apiVersion?.startsWith('kustomize.config.k8s.io/')) continue;
+      manifests.push({ file, object });
+    }
+  }
+  for (const manifest of manifests) {
+    const add = (field: string, message: string) => problems.push({ manifest, field, message, severity: 'error' });
+    const { object } = manifest;
+    if (!object.apiVersion || !object.kind || !object.metadata?.name) {
+      add('', 'every object needs apiVersion, kind and metadata.name');
+      continue;
+    }
+    const schema = options.crds.validate(object) ?? validateCoreObject(object);
+    if (!schema) add('', `no schema for ${object.apiVersion} ${object.kind}: not a core kind this validator knows, and no CRD for it in the CRD folder`);
+    for (const p of schema ?? []) add(p.field, p.message);
+    for (const p of checkPodSecurity(object)) add(p.field, p.message);
+    if (object.kind === 'Secret' && object.apiVersion === 'v1' && (object.data || object.stringData) && !options.allowPlainSecrets) {
+      add(object.stringData ? 'stringData' : 'data', 'a plain Secret puts credentials in git; use an existing secret, an ExternalSecret or a SealedSecret (plainSecret in the config is for labs)');
+    }
+  }
+  for (const group of groupByCluster(manifests, files)) problems.push(...checkRegistryRules(group));
+  return { objects: manifests.length, problems };
+}
+
+function groupByCluster(manifests: readonly Manifest[], files: ReadonlyMap<string, string>): Manifest[][] {
+  if (files.has('kustomization.yaml')) return [[...manifests]];
+  const groups = new Map<string, Manifest[]>();
+  for (const m of manifests) {
+    const key = m.file.includes('/') ? m.file.split('/')[0] : '';
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  return [...groups.values()];
+}
+
+/** One line per problem: `file: Kind namespace/name: field: message`. */
+export function formatProblems(problems: readonly RuleProblem[]): string {
+  return problems.map(({ manifest, field, message, severity }) => {
+    const meta = manifest.object.metadata;
+    const what = manifest.object.kind ? `${manifest.object.kind} ${meta?.namespace ? `${meta.namespace}/` : ''}${meta?.name ?? '(no name)'}: ` : '';
+    return `${severity === 'warning' ? 'warning: ' : ''}${manifest.file}: ${what}${field ? `${field}: ` : ''}${message}`;
+  }).join('\n') + (problems.length ? '\n' : '');
+}
+
+/** The CRD folder: `--crds`, else $CRD_DIR, else ../shared/crds next to the project. */
+export function crdDirectory(flag: string | undefined, projectRoot: string): string {
+  const dir = flag ?? process.env.CRD_DIR ?? `${projectRoot}/../shared/crds`;
+  if (!existsSync(dir)) throw new Error(`CRD folder ${dir} does not exist: pass --crds DIR or set CRD_DIR`);
+  return dir;
+}
