@@ -48,9 +48,9 @@ export function checkRegistryRules(manifests: readonly Manifest[]): RuleProblem[
       const claim = find(manifests, 'PersistentVolumeClaim', claimName, REGISTRY_NAMESPACE);
       if (claimName === OPERATOR_CLAIM_NAME && claim) add('spec.storage.pvc.claim', `"${OPERATOR_CLAIM_NAME}" is the operator's own claim; the operator fails on one it did not create`);
       if (!claim) {
-        add('spec.storage.pvc.claim', `claim ${REGISTRY_NAMESPACE}/${claimName} is not among these manifests; it must exist in the cluster (ReadWriteOnce assumed: one replica, Recreate)`, 'warning');
+        add('spec.storage.pvc.claim', `claim ${REGISTRY_NAMESPACE}/${claimName} is not among these manifests, so its access mode is unknown; it must exist in the cluster, and if it is ReadWriteOnce the registry needs one replica and Recreate`, 'warning');
       }
-      const modes = ((claim?.object.spec as Obj | undefined)?.accessModes ?? ['ReadWriteOnce']) as string[];
+      const modes = ((claim?.object.spec as Obj | undefined)?.accessModes ?? []) as string[];
       if (modes.includes('ReadWriteOnce') && !modes.includes('ReadWriteMany')) {
         if ((spec.replicas ?? 1) > 1) add('spec.replicas', `${spec.replicas} replicas cannot share the ReadWriteOnce claim ${claimName}; use 1`);
         if (spec.rolloutStrategy !== 'Recreate') add('spec.rolloutStrategy', `must be Recreate with the ReadWriteOnce claim ${claimName} (an empty strategy means RollingUpdate), got ${spec.rolloutStrategy ?? 'none'}`);

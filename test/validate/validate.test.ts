@@ -112,7 +112,7 @@ describe('validate', () => {
     });
 
     test('a claim that is not among the manifests is a warning; the operator-reserved claim is an error', () => {
-      expect(problems([config(rwo)])).toEqual(['warning Config/cluster spec.storage.pvc.claim: claim openshift-image-registry/image-registry-pvc is not among these manifests; it must exist in the cluster (ReadWriteOnce assumed: one replica, Recreate)']);
+      expect(problems([config({ ...rwo, replicas: 2 })])).toEqual(['warning Config/cluster spec.storage.pvc.claim: claim openshift-image-registry/image-registry-pvc is not among these manifests, so its access mode is unknown; it must exist in the cluster, and if it is ReadWriteOnce the registry needs one replica and Recreate']);
       expect(problems([pvc('ReadWriteOnce', 'image-registry-storage'), config({ ...rwo, storage: { pvc: { claim: 'image-registry-storage' } } })]))
         .toContain("Config/cluster spec.storage.pvc.claim: \"image-registry-storage\" is the operator's own claim; the operator fails on one it did not create");
     });
