@@ -14,6 +14,8 @@ import { DiscoverError } from './lib/discover/http';
 import { RegistryAuth, RegistryClient } from './lib/discover/registry-client';
 import { readTree } from './lib/cli/read-tree';
 import { readConfigFolder, synthesizeFleet, SynthError } from './lib/synth';
+import { ALL_CORE_MODELS } from './lib/validate/core-models-all';
+import { CoreSchemas } from './lib/validate/core-schemas';
 import { CrdSchemas } from './lib/validate/crd-schemas';
 import { crdDirectory, formatProblems, validateTree } from './lib/validate/validate-manifests';
 
@@ -56,7 +58,7 @@ function validate(args: string[]): number {
   const dir = positionals[0] ?? 'dist';
   const files = readTree(dir);
   if (!files.size) throw new UsageError(`no files in ${dir}`);
-  const report = validateTree(files, { crds, allowPlainSecrets: values['allow-plain-secrets'] });
+  const report = validateTree(files, { schemas: [crds, new CoreSchemas(ALL_CORE_MODELS)], allowPlainSecrets: values['allow-plain-secrets'] });
   const errors = report.problems.filter((p) => p.severity === 'error').length;
   process.stdout.write(formatProblems(report.problems.map((p) => ({ ...p, manifest: { ...p.manifest, file: `${dir}/${p.manifest.file}` } }))));
   console.error(`${report.objects} objects checked in ${dir}: ${errors} errors, ${report.problems.length - errors} warnings`);

@@ -8,6 +8,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex)/)'],
   // ...and exports them only under the "import" condition, which jest (CommonJS) does not ask for.
   moduleNameMapper: {
+    '^kubernetes-models/(.*/[A-Z][A-Za-z]*)$': '<rootDir>/node_modules/kubernetes-models/$1.js',
     '^kubernetes-models/(.*)$': '<rootDir>/node_modules/kubernetes-models/$1/index.js',
     '^@kubernetes-models/(base|validate)$': '<rootDir>/node_modules/@kubernetes-models/$1/dist/index.js',
     '^@kubernetes-models/validate/runtime/(.*)$': '<rootDir>/node_modules/@kubernetes-models/validate/dist/runtime/$1.js',

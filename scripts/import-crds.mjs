@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Regenerates imports/ from local copies of the upstream CRDs listed in crd-sources.json.
+// Regenerates imports/ (and lib/validate/generated/) from local copies of the upstream CRDs
+// listed in crd-sources.json.
 // Usage: npm run import [-- --crds DIR]   (or CRD_DIR=DIR; default ../shared/crds)
 // Each file must match the sha256 recorded next to its pinned upstream URL, so imports/
 // always corresponds to the URLs in cdk8s.yaml without fetching anything from the network.
@@ -33,3 +34,6 @@ for (const crd of crds.filter((c) => c.import)) {
 rmSync(join(root, 'imports'), { recursive: true, force: true });
 renameSync(staging, join(root, 'imports'));
 console.log(`imports/: ${readdirSync(join(root, 'imports')).sort().join(', ')}`);
+// The same CRDs, compiled into the validators synth checks its output with.
+execFileSync(process.execPath, ['--input-type=module', '-e', "import { runTs } from './scripts/bundle.mjs'; await runTs('scripts/compile-validators.ts');", '--', '--crds', crdDir],
+  { cwd: root, stdio: 'inherit' });

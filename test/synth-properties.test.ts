@@ -5,10 +5,12 @@ import { synthesizeCluster } from '../lib/charts/cluster';
 import { ConfigError } from '../lib/config/config-error';
 import { parseConfigText } from '../lib/config/loader';
 import { toYaml } from '../lib/output/to-yaml';
+import { ALL_CORE_MODELS } from '../lib/validate/core-models-all';
+import { CoreSchemas } from '../lib/validate/core-schemas';
 import { CrdSchemas } from '../lib/validate/crd-schemas';
 import { validateTree } from '../lib/validate/validate-manifests';
 
-const crds = CrdSchemas.fromDirectory(process.env.CRD_DIR ?? join(__dirname, '..', '..', 'shared', 'crds'));
+const schemas = [CrdSchemas.fromDirectory(process.env.CRD_DIR ?? join(__dirname, '..', '..', 'shared', 'crds')), new CoreSchemas(ALL_CORE_MODELS)];
 
 // Generated configs, valid and not: values drawn from good and bad choices for every field.
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
@@ -70,7 +72,7 @@ test('a generated config either synthesizes to valid, parseable YAML or fails wi
     }
     valid++;
     for (const content of files.values()) expect(() => loadAll(content)).not.toThrow();
-    const report = validateTree(files, { crds });
+    const report = validateTree(files, { schemas });
     expect(report.problems.filter((p) => p.severity === 'error')).toEqual([]);
   }), { numRuns: 400, seed: 20261125 });
   if (process.env.PROP_COUNTS) console.log(`valid ${valid}, refused ${refused}`);

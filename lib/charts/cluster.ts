@@ -7,8 +7,15 @@ import { LoadedConfig } from '../config/loader';
 import { withGitOpsAnnotations } from '../output/gitops-annotations';
 import { kustomizationYaml } from '../output/kustomization';
 import { toYaml } from '../output/to-yaml';
+import { CoreSchemas } from '../validate/core-schemas';
+import { CompiledSchemas } from '../validate/crd-schemas';
+import { byKind } from '../validate/generated/crd-validators';
+import { formatProblems, validateManifests } from '../validate/validate-manifests';
 import { REGISTRY_S3_SECRET_KEYS } from '../registry/registry-s3-credentials';
 import { ValidationError, withinField } from '../validation/validation-error';
+
+/** Schemas of everything this project writes: its custom resources, compiled ahead of time, and core kinds. */
+const OUTPUT_SCHEMAS = [new CompiledSchemas(byKind), new CoreSchemas()];
 
 /**
  * Output stages: folders applied in this order, each with its own kustomization.yaml so that
@@ -56,16 +63,28 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   // Chart.toJson gives for objects without dependencies, minus re-validating the app per chart).
   const invalid = app.node.findAll().flatMap((c) => c.node.validate().map((message) => `[${c.node.path}] ${message}`));
   if (invalid.length) throw new Error(`validation failed:\n  ${invalid.join('\n  ')}`);
+  const rendered = app.charts.map((chart) => ({
+    file: `${STAGES[chart.node.id]}/${chart.node.id}.yaml`,
+    objects: chart.node.findAll()
+      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
+      .map((o) => withGitOpsAnnotations(o.toJson())),
+  })).filter((chart) => chart.objects.length);
+
+  // Nothing invalid reaches dist/: the same checks as `validate`, on the objects themselves.
+  const problems = validateManifests(rendered.flatMap(({ file, objects }) => objects.map((object) => ({ file, object }))), {
+    schemas: OUTPUT_SCHEMAS,
+    allowPlainSecrets: Boolean(minio?.rootCredentials.plainSecret || registry.storage.s3?.credentials.plainSecret),
+  }).filter((p) => p.severity === 'error');
+  if (problems.length) {
+    throw loaded.error('', `the output for this cluster would not be accepted (a defect of this tool; please report it):\n${formatProblems(problems).trimEnd()}`);
+  }
+
   const files = new Map<string, string>();
   const stages = new Map<string, string[]>();
-  for (const chart of app.charts) {
-    const objects = chart.node.findAll()
-      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
-      .map((o) => withGitOpsAnnotations(o.toJson()));
-    if (!objects.length) continue;
-    const stage = STAGES[chart.node.id];
-    files.set(`${stage}/${chart.node.id}.yaml`, toYaml(...objects));
-    stages.set(stage, [...(stages.get(stage) ?? []), `${chart.node.id}.yaml`]);
+  for (const { file, objects } of rendered) {
+    const [stage, name] = file.split('/');
+    files.set(file, toYaml(...objects));
+    stages.set(stage, [...(stages.get(stage) ?? []), name]);
   }
   const ordered = Object.values(STAGES).filter((stage, i, all) => stages.has(stage) && all.indexOf(stage) === i);
   for (const stage of ordered) files.set(`${stage}/kustomization.yaml`, kustomizationYaml(stages.get(stage)!));

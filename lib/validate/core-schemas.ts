@@ -1,27 +1,38 @@
 // Kubernetes core kinds, checked with kubernetes-models' validators (generated from the
-// Kubernetes OpenAPI schemas, compiled ahead of time).
-import * as appsV1 from 'kubernetes-models/apps/v1';
-import * as batchV1 from 'kubernetes-models/batch/v1';
-import * as networkingV1 from 'kubernetes-models/networking.k8s.io/v1';
-import * as policyV1 from 'kubernetes-models/policy/v1';
-import * as rbacV1 from 'kubernetes-models/rbac.authorization.k8s.io/v1';
-import * as v1 from 'kubernetes-models/v1';
-import { SchemaProblem } from './crd-schemas';
-
-const GROUPS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
-  'v1': v1,
-  'apps/v1': appsV1,
-  'batch/v1': batchV1,
-  'networking.k8s.io/v1': networkingV1,
-  'policy/v1': policyV1,
-  'rbac.authorization.k8s.io/v1': rbacV1,
-};
+// Kubernetes OpenAPI schemas, compiled ahead of time). Only the kinds this project writes are
+// loaded here, so that synth stays fast; core-models-all.ts has the rest for `validate`.
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import { Secret } from 'kubernetes-models/v1/Secret';
+import { Service } from 'kubernetes-models/v1/Service';
+import { SchemaProblem, SchemaSource } from './crd-schemas';
 
 type Model = new (data: object) => { validate(): void };
+/** Model classes by apiVersion, then kind. */
+export type CoreModels = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
-/** Problems of a core object; undefined when its kind is not one of the known core kinds. */
-export function validateCoreObject(object: { apiVersion?: string; kind?: string }): SchemaProblem[] | undefined {
-  const model = GROUPS[object.apiVersion ?? '']?.[object.kind ?? ''];
+/** The core kinds this project writes. */
+export const EMITTED_CORE_MODELS: CoreModels = {
+  'v1': { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service },
+  'apps/v1': { Deployment },
+  'batch/v1': { Job },
+};
+
+/** Core kinds as a SchemaSource. */
+export class CoreSchemas implements SchemaSource {
+  constructor(private readonly models: CoreModels = EMITTED_CORE_MODELS) {}
+
+  public validate(object: { apiVersion?: string; kind?: string }): SchemaProblem[] | undefined {
+    return validateCoreObject(object, this.models);
+  }
+}
+
+/** Problems of a core object; undefined when its kind is not in `models`. */
+export function validateCoreObject(object: { apiVersion?: string; kind?: string }, models: CoreModels = EMITTED_CORE_MODELS): SchemaProblem[] | undefined {
+  const model = models[object.apiVersion ?? '']?.[object.kind ?? ''];
   if (typeof model !== 'function') return undefined;
   try {
     new (model as Model)(object).validate();

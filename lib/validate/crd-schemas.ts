@@ -45,12 +45,37 @@ export interface SchemaProblem {
   readonly message: string;
 }
 
+/**
+ * The strict schema of a whole resource: its CRD schema with metadata left to the API server's
+ * own checks (a CRD's schema does not describe ObjectMeta).
+ */
+export function strictResourceSchema(schema: Schema): Schema {
+  return toStrictJsonSchema({ ...schema, properties: { ...(schema.properties as object), metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } });
+}
+
+/** Something that knows the schemas of some kinds. */
+export interface SchemaSource {
+  /** Problems of `object` against its schema; undefined when its kind is unknown here. */
+  validate(object: { apiVersion?: string; kind?: string }): SchemaProblem[] | undefined;
+}
+
+/** Validators compiled ahead of time (lib/validate/generated), by `apiVersion Kind`. */
+export class CompiledSchemas implements SchemaSource {
+  constructor(private readonly byKind: Readonly<Record<string, ValidateFunction>>) {}
+
+  public validate(object: { apiVersion?: string; kind?: string }): SchemaProblem[] | undefined {
+    const validate = this.byKind[`${object.apiVersion} ${object.kind}`];
+    if (!validate) return undefined;
+    return validate(object) ? [] : describeErrors(validate.errors ?? []);
+  }
+}
+
 /** The JSON Schemas of every version of every CRD in a folder, by `apiVersion` and `kind`. */
-export class CrdSchemas {
-  /** Reads every `*.yaml` CRD in `dir`. */
-  public static fromDirectory(dir: string): CrdSchemas {
+export class CrdSchemas implements SchemaSource {
+  /** Reads every `*.yaml` CRD in `dir`, or only the named files. */
+  public static fromDirectory(dir: string, only?: readonly string[]): CrdSchemas {
     const schemas = new Map<string, Schema>();
-    for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f) && (!only || only.includes(f))).sort()) {
       for (const doc of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
         const crd = doc.toJS();
         if (crd?.kind !== 'CustomResourceDefinition') continue;
@@ -73,6 +98,16 @@ export class CrdSchemas {
     return this.schemas.get(`${apiVersion} ${kind}`);
   }
 
+  /** Every `apiVersion Kind` known, sorted. */
+  public keys(): string[] {
+    return [...this.schemas.keys()].sort();
+  }
+
+  /** The raw OpenAPI schema for an `apiVersion Kind` key. */
+  public openApiSchemaByKey(key: string): Schema | undefined {
+    return this.schemas.get(key);
+  }
+
   /** Problems of `object` against its CRD; undefined when no CRD defines its kind. */
   public validate(object: { apiVersion?: string; kind?: string }): SchemaProblem[] | undefined {
     const key = `${object.apiVersion} ${object.kind}`;
@@ -80,9 +115,7 @@ export class CrdSchemas {
     if (!schema) return undefined;
     let validate = this.compiled.get(key);
     if (!validate) {
-      // metadata is checked by the API server itself, not by the CRD schema.
-      const strict = toStrictJsonSchema({ ...schema, properties: { ...(schema.properties as object), metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } });
-      validate = this.ajv.compile(strict);
+      validate = this.ajv.compile(strictResourceSchema(schema));
       this.compiled.set(key, validate);
     }
     return validate(object) ? [] : describeErrors(validate.errors ?? []);

@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { loadAll } from 'js-yaml';
-import { validateCoreObject } from './core-schemas';
-import { CrdSchemas } from './crd-schemas';
+import { SchemaSource } from './crd-schemas';
 import { checkPodSecurity } from './pod-security';
 import { checkRegistryRules, Manifest, RuleProblem } from './registry-rules';
 
 export interface ValidateOptions {
-  /** Schemas of the custom resources (every CRD in the CRD folder). */
-  readonly crds: CrdSchemas;
+  /** Where schemas come from, tried in order (CRDs, core kinds). */
+  readonly schemas: readonly SchemaSource[];
   /**
    * Plain Secrets are allowed (the config asked for a plainSecret).
    * @default false
@@ -21,10 +20,9 @@ export interface ValidationReport {
 }
 
 /**
- * Checks every object of an output tree (relative path -> YAML): its schema (core kinds with
- * kubernetes-models, custom resources strictly against their CRD), the restricted Pod Security
- * profile and restricted-v2, no plaintext Secret unless allowed, and the registry operator's rules
- * across the objects of each cluster (a folder with a kustomization.yaml, or each top folder).
+ * Checks every object of an output tree (relative path -> YAML): see validateManifests. The
+ * operator's rules apply across the objects of each cluster (a folder with a kustomization.yaml,
+ * or each top folder).
  */
 export function validateTree(files: ReadonlyMap<string, string>, options: ValidateOptions): ValidationReport {
   const manifests: Manifest[] = [];
@@ -45,6 +43,17 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
       manifests.push({ file, object });
     }
   }
+  for (const group of groupByCluster(manifests, files)) problems.push(...validateManifests(group, options));
+  return { objects: manifests.length, problems };
+}
+
+/**
+ * Checks the objects of one cluster: each object's schema (core kinds with kubernetes-models,
+ * custom resources strictly against their CRD), the restricted Pod Security profile and
+ * restricted-v2, no plaintext Secret unless allowed, and the registry operator's rules across them.
+ */
+export function validateManifests(manifests: readonly Manifest[], options: ValidateOptions): RuleProblem[] {
+  const problems: RuleProblem[] = [];
   for (const manifest of manifests) {
     const add = (field: string, message: string) => problems.push({ manifest, field, message, severity: 'error' });
     const { object } = manifest;
@@ -52,7 +61,8 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
       add('', 'every object needs apiVersion, kind and metadata.name');
       continue;
     }
-    const schema = options.crds.validate(object) ?? validateCoreObject(object);
+    let schema: ReturnType<SchemaSource['validate']>;
+    for (const source of options.schemas) if (!schema) schema = source.validate(object);
     if (!schema) add('', `no schema for ${object.apiVersion} ${object.kind}: not a core kind this validator knows, and no CRD for it in the CRD folder`);
     for (const p of schema ?? []) add(p.field, p.message);
     for (const p of checkPodSecurity(object)) add(p.field, p.message);
@@ -60,8 +70,7 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
       add(object.stringData ? 'stringData' : 'data', 'a plain Secret puts credentials in git; use an existing secret, an ExternalSecret or a SealedSecret (plainSecret in the config is for labs)');
     }
   }
-  for (const group of groupByCluster(manifests, files)) problems.push(...checkRegistryRules(group));
-  return { objects: manifests.length, problems };
+  return [...problems, ...checkRegistryRules(manifests)];
 }
 
 function groupByCluster(manifests: readonly Manifest[], files: ReadonlyMap<string, string>): Manifest[][] {

@@ -4,16 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTree } from '../../lib/cli/read-tree';
 import { toYaml } from '../../lib/output/to-yaml';
+import { ALL_CORE_MODELS } from '../../lib/validate/core-models-all';
+import { CoreSchemas } from '../../lib/validate/core-schemas';
 import { CrdSchemas } from '../../lib/validate/crd-schemas';
 import { validateTree } from '../../lib/validate/validate-manifests';
 
 const root = join(__dirname, '..', '..');
 const crdDir = process.env.CRD_DIR ?? join(root, '..', 'shared', 'crds');
 const crds = CrdSchemas.fromDirectory(crdDir);
+const schemas = [crds, new CoreSchemas(ALL_CORE_MODELS)];
 
 /** The problems of one cluster's objects, as `Kind/name field: message`. */
 function problems(objects: object[], options: { allowPlainSecrets?: boolean } = {}): string[] {
-  const report = validateTree(new Map([['kustomization.yaml', ''], ['all.yaml', toYaml(...objects)]]), { crds, ...options });
+  const report = validateTree(new Map([['kustomization.yaml', ''], ['all.yaml', toYaml(...objects)]]), { schemas, ...options });
   return report.problems.map((p) => `${p.severity === 'warning' ? 'warning ' : ''}${p.manifest.object.kind}/${p.manifest.object.metadata?.name} ${p.field}: ${p.message}`);
 }
 
@@ -31,7 +34,7 @@ const deployment = (pod: object) => ({ apiVersion: 'apps/v1', kind: 'Deployment'
 
 describe('validate', () => {
   test('the committed dist/ is valid: every object of every cluster', () => {
-    const report = validateTree(readTree(join(root, 'dist')), { crds });
+    const report = validateTree(readTree(join(root, 'dist')), { schemas });
     expect(report.problems).toEqual([]);
     expect(report.objects).toBeGreaterThan(10);
   });
