@@ -10,7 +10,7 @@ import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { SchemaProblem, SchemaSource } from './crd-schemas';
 
-type Model = new (data: object) => { validate(): void };
+type Model = { prototype: { validate(this: object): void } };
 /** Model classes by apiVersion, then kind. */
 export type CoreModels = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
@@ -35,7 +35,9 @@ export function validateCoreObject(object: { apiVersion?: string; kind?: string 
   const model = models[object.apiVersion ?? '']?.[object.kind ?? ''];
   if (typeof model !== 'function') return undefined;
   try {
-    new (model as Model)(object).validate();
+    // The model's validate() checks `this`; our objects already carry apiVersion and kind, so
+    // they are checked as they are, without copying them into a model instance.
+    (model as Model).prototype.validate.call(object);
     return [];
   } catch (e) {
     // "data/spec/x must be integer, data/spec/y must have required property z"
