@@ -37,6 +37,12 @@ describe('project', () => {
     for (const file of generated) expect(read(join('imports', file))).toBe(readFileSync(join(out, file), 'utf8'));
   }, 60_000);
 
+  test('the precompiled CRD validators are what the pinned CRDs give (npm run validators)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'validators-')), 'crd-validators.js');
+    execFileSync('npm', ['run', '-s', 'validators', '--', '--crds', crdDir, '--out', out], { cwd: root, stdio: 'ignore' });
+    expect(readFileSync(out, 'utf8')).toBe(read('lib/validate/generated/crd-validators.js'));
+  }, 60_000);
+
   test('the JSON Schema for config files is up to date (npm run schema)', () => {
     expect(JSON.parse(read('schema/cluster-config.schema.json'))).toEqual(configJsonSchema());
   });
