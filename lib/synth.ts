@@ -181,8 +181,3 @@ export async function synth(options: SynthOptions): Promise<Map<string, string>>
     throw e;
   }
 }
-
-/** The same as synthesizeFleet, spread over threads as synth does (for tests and benchmarks). */
-export async function synthesizeFleetInParallel(folder: ConfigFolder, workerScript: string): Promise<Map<string, string>> {
-  return (await synthesizeOnThreads(folder, undefined, workerScript)).output;
-}

@@ -131,6 +131,17 @@ describe('determinism', () => {
     expect(snapshotDir(outA)).toEqual(snapshotDir(outB));
   });
 
+  test('worker threads (a fleet large enough to use them) give the same bytes as one thread', () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 220; i++) many[`c${String(i).padStart(3, '0')}.yaml`] = clusters[`c${i % 12}.yaml`].replace(/^name: c\d+$/m, `name: c${String(i).padStart(3, '0')}`);
+    const dir = folder(many);
+    const out = join(mkdtempSync(join(tmpdir(), 'threads-')), 'dist');
+    const result = spawnSync('node', [join(__dirname, '..', 'scripts', 'synth.mjs'), '--config', dir, '--outdir', out], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    const expected = Object.fromEntries(synthesizeFleet(readConfigFolder(dir)));
+    expect(snapshotDir(out)).toEqual(expected);
+  }, 60_000);
+
   test('atomicity: a failing config leaves a copy of dist/ byte-identical, clusters that vanish go only on success', async () => {
     const dir = folder(clusters);
     const out = join(mkdtempSync(join(tmpdir(), 'atomic-')), 'dist');
