@@ -61,8 +61,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
       add('', 'every object needs apiVersion, kind and metadata.name');
       continue;
     }
-    let schema: ReturnType<SchemaSource['validate']>;
-    for (const source of options.schemas) if (!schema) schema = source.validate(object);
+    const schema = schemaProblems(object, options.schemas);
     if (!schema) add('', `no schema for ${object.apiVersion} ${object.kind}: not a core kind this validator knows, and no CRD for it in the CRD folder`);
     for (const p of schema ?? []) add(p.field, p.message);
     for (const p of checkPodSecurity(object)) add(p.field, p.message);
@@ -71,6 +70,22 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
     }
   }
   return [...problems, ...checkRegistryRules(manifests)];
+}
+
+// A fleet repeats the same objects (the MinIO workload of every cluster, say): each distinct
+// object is checked once per process against a given list of schema sources.
+const checked = new WeakMap<readonly SchemaSource[], Map<string, ReturnType<SchemaSource['validate']>>>();
+
+function schemaProblems(object: Manifest['object'], schemas: readonly SchemaSource[]): ReturnType<SchemaSource['validate']> {
+  let cache = checked.get(schemas);
+  if (!cache) checked.set(schemas, (cache = new Map()));
+  const key = JSON.stringify(object);
+  if (cache.has(key)) return cache.get(key);
+  let problems: ReturnType<SchemaSource['validate']>;
+  for (const source of schemas) if (!problems) problems = source.validate(object);
+  if (cache.size > 20_000) cache.clear();
+  cache.set(key, problems);
+  return problems;
 }
 
 function groupByCluster(manifests: readonly Manifest[], files: ReadonlyMap<string, string>): Manifest[][] {
