@@ -6,7 +6,9 @@ import { RegistryConfig } from '../config/schema';
 import { ImageRegistry, LogLevel, ManagementState, RolloutStrategy } from '../registry/image-registry';
 import { RegistryS3Credentials } from '../registry/registry-s3-credentials';
 import { RegistryStorage } from '../registry/registry-storage';
-import { withinField } from '../validation/validation-error';
+import { CompiledSchemas } from '../validate/crd-schemas';
+import { byKind } from '../validate/generated/crd-validators';
+import { ValidationError, withinField } from '../validation/validation-error';
 
 export interface RegistryChartProps {
   /** The `registry` section of a cluster config. */
@@ -27,6 +29,7 @@ export class RegistryChart extends Chart {
         source: secretSourceFromConfig(storage.s3!.credentials),
       }));
     }
+    if (config.affinity) checkAffinity(config.affinity);
     const quantities = <T>(from: (v: string) => T, values?: Record<string, string>) =>
       values && Object.fromEntries(Object.entries(values).map(([k, v]) => [k, from(v)]));
     this.registry = withinField('registry', () => new ImageRegistry(this, 'Registry', {
@@ -42,4 +45,14 @@ export class RegistryChart extends Chart {
       },
     }));
   }
+}
+
+/**
+ * The config passes affinity through as written, and the typed import would silently drop a
+ * misspelt field: check it against the Config CRD's schema first, at its config path.
+ */
+function checkAffinity(affinity: object): void {
+  const config = { apiVersion: 'imageregistry.operator.openshift.io/v1', kind: 'Config', metadata: { name: 'cluster' }, spec: { replicas: 1, affinity } };
+  const [problem] = new CompiledSchemas(byKind).validate(config) ?? [];
+  if (problem) throw new ValidationError(`registry.${problem.field.replace(/^spec\./, '')}`, problem.message);
 }
