@@ -108,6 +108,12 @@ run('against a real registry (docker-registry 2.8, images pushed with skopeo)', 
       expect(result.stdout.split('\n').slice(1, -1).map((l) => l.split(/\s+/).slice(0, 2).join(':'))).toEqual(['openshift/nodejs:20', 'openshift/python:3.12', 'openshift/python:latest']);
     });
 
+    test('the password can also come from --password', async () => {
+      const result = await cli(['--registry', secure.host, '--ca-file', secure.caFile!, '--username', 'developer', '--password', 's3cret', '--format', 'json']);
+      expect(result.status).toBe(0);
+      expect(JSON.parse(result.stdout).map((l: { repository: string }) => l.repository)).toEqual(['openshift/nodejs', 'openshift/python']);
+    });
+
     test('refuses an untrusted certificate by default, with the fix in the message', async () => {
       const result = await cli(['--registry', secure.host, '--username', 'developer'], { REGISTRY_PASSWORD: 's3cret' });
       expect(result.status).toBe(1);

@@ -24,6 +24,14 @@ describe('MinioBucket', () => {
     expect(env).toMatchObject({ ENDPOINT: 'http://minio.minio.svc:9000', BUCKET: 'image-registry' });
   });
 
+  test('the mc image is pinned and can be replaced', () => {
+    expect(synth('image-registry').job.spec.template.spec.containers[0].image).toMatch(/^quay\.io\/minio\/mc:RELEASE\.\d{4}-/);
+    const chart = Testing.chart();
+    const objectStore = new MinioObjectStore(chart, 'Minio', { rootCredentials: SecretSource.existing() });
+    new MinioBucket(chart, 'Bucket', { objectStore, bucket: 'b-1', mcImage: 'registry.example.com/mc:pinned' });
+    expect(Testing.synth(chart).find((o) => o.kind === 'Job').spec.template.spec.containers[0].image).toBe('registry.example.com/mc:pinned');
+  });
+
   test('the Job pod meets the restricted profile and keeps mc state in /tmp', () => {
     const pod = synth('image-registry').job.spec.template.spec;
     expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });

@@ -24,6 +24,10 @@ describe('MinioObjectStore', () => {
     expect(deployment.template.spec.containers[0].args).toEqual(['server', '/data', '--address', ':9000', '--console-address', ':9001']);
   });
 
+  test('the server image can be replaced', () => {
+    expect(synth({ image: 'registry.example.com/minio:pinned' }).find('Deployment').spec.template.spec.containers[0].image).toBe('registry.example.com/minio:pinned');
+  });
+
   test('Service exposes the API on 9000 and the console on 9001', () => {
     expect(synth().find('Service').spec.ports).toEqual([
       { name: 'api', port: 9000, targetPort: 'api' },

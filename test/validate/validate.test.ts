@@ -178,6 +178,13 @@ describe('validate', () => {
       expect(result.stdout).toBe(`${dir}/prod/registry.yaml: Config cluster: spec.replicas: 2 replicas cannot share the ReadWriteOnce claim image-registry-pvc; use 1\n`);
     });
 
+    test('--allow-plain-secrets lets a plain Secret through', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'validate-'));
+      writeFileSync(join(dir, 'secret.yaml'), toYaml({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'lab' }, stringData: { KEY: 'v' } }));
+      expect(run([dir]).status).toBe(1);
+      expect(run([dir, '--allow-plain-secrets']).status).toBe(0);
+    });
+
     test('a missing CRD folder is a usage error', () => {
       const result = run([join(root, 'dist'), '--crds', join(tmpdir(), 'no-such-crds')]);
       expect(result.status).toBe(2);
