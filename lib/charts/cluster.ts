@@ -76,7 +76,7 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
     allowPlainSecrets: Boolean(minio?.rootCredentials.plainSecret || registry.storage.s3?.credentials.plainSecret),
   }).filter((p) => p.severity === 'error');
   if (problems.length) {
-    throw loaded.error('', `the objects made from this config would be refused by the API server or the operator (values passed through as written, such as affinity, or a defect of this tool):\n${formatProblems(problems).trimEnd()}`);
+    throw loaded.error('', `the objects made from this config would be refused by the API server or the operator; this is a defect of this tool, please report it:\n${formatProblems(problems).trimEnd()}`);
   }
 
   const files = new Map<string, string>();

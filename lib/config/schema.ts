@@ -100,7 +100,7 @@ const toleration = z.strictObject({
   tolerationSeconds: z.int().optional(),
 });
 
-// Affinity terms are deep Kubernetes types; their inner shape is passed through as written.
+// Affinity terms are deep Kubernetes types: checked against the Config CRD by RegistryChart.
 const affinity = z.strictObject({
   nodeAffinity: z.record(z.string(), z.unknown()).optional(),
   podAffinity: z.record(z.string(), z.unknown()).optional(),
