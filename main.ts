@@ -8,8 +8,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { writeOutputDir } from './lib/output/write-output-dir';
-import { runSynthWorker, synth, SynthError, SynthWorkerData } from './lib/synth';
+import { writeOutputDir } from './app/output/write-output-dir';
+import { runSynthWorker, synth, SynthError, SynthWorkerData } from './app/synth';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

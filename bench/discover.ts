@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildOciLayout, missingTools, push, startRegistry } from '../test/discover/registry-fixture';
+import { buildOciLayout, missingTools, push, startRegistry } from '../test/integration/discover/registry-fixture';
 
 async function main(): Promise<void> {
   const missing = missingTools();

@@ -1,12 +1,12 @@
 // Baseline for bench/fleet.mjs: the naive cdk8s way to build a fleet, one App holding every
 // cluster's charts and App.synth() writing one file per chart. Same configs, same constructs.
 import { App, YamlOutputType } from 'cdk8s';
-import { ObjectStoreChart } from '../lib/charts/object-store-chart';
-import { RegistryChart } from '../lib/charts/registry-chart';
-import { RegistryStorageChart } from '../lib/charts/registry-storage-chart';
-import { secretSourceFromConfig } from '../lib/charts/secret-source-from-config';
-import { loadConfigFile } from '../lib/config/loader';
-import { readConfigFolder } from '../lib/synth';
+import { ObjectStoreChart } from '../app/charts/object-store-chart';
+import { RegistryChart } from '../app/charts/registry-chart';
+import { RegistryStorageChart } from '../app/charts/registry-storage-chart';
+import { secretSourceFromConfig } from '../app/charts/secret-source-from-config';
+import { loadConfigFile } from '../app/config/loader';
+import { readConfigFolder } from '../app/synth';
 
 const [configDir, outdir] = process.argv.slice(2);
 const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });

@@ -2,4 +2,4 @@
 // The command-line tool (`npm run cli -- diff ...`): runs cli.ts, bundled.
 import { runTs } from './bundle.mjs';
 
-await runTs('cli.ts');
+await runTs('app/cli/cli.ts');

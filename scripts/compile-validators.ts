@@ -1,19 +1,19 @@
 // Compiles the strict JSON Schemas of the custom resources this project writes (the CRDs with
 // "import": true in crd-sources.json) into standalone Ajv validators:
-// lib/validate/generated/crd-validators.js. synth validates every object with them, so it never
+// app/validate/generated/crd-validators.js. synth validates every object with them, so it never
 // parses megabytes of CRD YAML or compiles a schema at run time. Generated; never edit by hand.
 // Usage: npm run validators [-- --crds DIR] [--out FILE] (or CRD_DIR; default ../shared/crds).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
-import { CrdSchemas, strictResourceSchema } from '../lib/validate/crd-schemas';
+import { CrdSchemas, strictResourceSchema } from '../app/validate/crd-schemas';
 
 const root = process.cwd();
 const flag = process.argv.indexOf('--crds');
 const crdDir = flag >= 0 ? process.argv[flag + 1] : process.env.CRD_DIR ?? join(root, '..', 'shared', 'crds');
 const outFlag = process.argv.indexOf('--out');
-const out = outFlag >= 0 ? process.argv[outFlag + 1] : join(root, 'lib', 'validate', 'generated', 'crd-validators.js');
+const out = outFlag >= 0 ? process.argv[outFlag + 1] : join(root, 'app', 'validate', 'generated', 'crd-validators.js');
 const { crds } = JSON.parse(readFileSync(join(root, 'crd-sources.json'), 'utf8')) as { crds: { file: string; import: boolean }[] };
 
 const schemas = CrdSchemas.fromDirectory(crdDir, crds.filter((c) => c.import).map((c) => c.file));

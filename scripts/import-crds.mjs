@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Regenerates imports/ (and lib/validate/generated/) from local copies of the upstream CRDs
+// Regenerates imports/ (and app/validate/generated/) from local copies of the upstream CRDs
 // listed in crd-sources.json.
 // Usage: npm run import [-- --crds DIR]   (or CRD_DIR=DIR; default ../shared/crds)
 // Each file must match the sha256 recorded next to its pinned upstream URL, so imports/

@@ -4,8 +4,8 @@ import { MinioObjectStore } from './minio-object-store';
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from '../openshift/restricted';
 import { CredentialsSecret } from '../secrets/credentials-secret';
 import { SecretSource } from '../secrets/secret-source';
-import { checkBucketName } from '../validation/s3';
-import { withinField } from '../validation/validation-error';
+import { checkBucketName } from '../rules/s3';
+import { withinField } from '../rules/validation-error';
 
 /** MinIO client image, pinned. */
 export const MC_IMAGE = 'quay.io/minio/mc:RELEASE.2025-04-16T18-13-26Z';

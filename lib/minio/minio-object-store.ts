@@ -4,8 +4,8 @@ import { CredentialsSecret } from '../secrets/credentials-secret';
 import { SecretSource } from '../secrets/secret-source';
 import { OpenShiftRoute, RouteTermination } from '../openshift/openshift-route';
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_NAMESPACE_LABELS, RESTRICTED_POD_SECURITY_CONTEXT } from '../openshift/restricted';
-import { checkDnsLabel, checkDnsSubdomain, checkQuantity } from '../validation/kubernetes';
-import { ValidationError, withinField } from '../validation/validation-error';
+import { checkDnsLabel, checkDnsSubdomain, checkQuantity } from '../rules/kubernetes';
+import { ValidationError, withinField } from '../rules/validation-error';
 
 /** MinIO server image, pinned (the last release with the full embedded console). */
 export const MINIO_IMAGE = 'quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z';

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Route, RouteSpecTlsInsecureEdgeTerminationPolicy, RouteSpecTlsTermination, RouteSpecToKind } from '../../imports/route-route.openshift.io';
-import { checkDnsLabel, checkDnsSubdomain } from '../validation/kubernetes';
+import { checkDnsLabel, checkDnsSubdomain } from '../rules/kubernetes';
 
 /** How the router terminates TLS: edge (plain HTTP to the service), reencrypt, passthrough. */
 export { RouteSpecTlsTermination as RouteTermination };

@@ -11,8 +11,8 @@ import {
 } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
 import { DEFAULT_ROUTE_NAME, REGISTRY_CONFIG_NAME } from './constants';
 import { RegistryStorage, STORAGE_BACKENDS } from './registry-storage';
-import { checkDnsSubdomain, checkOneOf, checkQuantity, checkWholeNumber } from '../validation/kubernetes';
-import { ValidationError } from '../validation/validation-error';
+import { checkDnsSubdomain, checkOneOf, checkQuantity, checkWholeNumber } from '../rules/kubernetes';
+import { ValidationError } from '../rules/validation-error';
 
 /** The management states the operator acts on (it only logs others, such as `Force`). */
 export enum ManagementState {

@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { OPERATOR_CLAIM_NAME, REGISTRY_NAMESPACE } from './constants';
-import { checkDnsSubdomain, checkOneOf, checkQuantity } from '../validation/kubernetes';
-import { ValidationError } from '../validation/validation-error';
+import { checkDnsSubdomain, checkOneOf, checkQuantity } from '../rules/kubernetes';
+import { ValidationError } from '../rules/validation-error';
 
 /** Access modes the registry can use for its volume. */
 export enum AccessMode {

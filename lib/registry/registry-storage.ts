@@ -2,9 +2,9 @@ import { ConfigSpecStorage, ConfigSpecStorageS3 } from '../../imports/imageregis
 import { OPERATOR_CLAIM_NAME } from './constants';
 import { AccessMode, RegistryPvc } from './registry-pvc';
 import { MinioBucket } from '../minio/minio-bucket';
-import { checkDnsSubdomain, checkOneOf, checkWholeNumber } from '../validation/kubernetes';
-import { checkBucketName, checkEndpointUrl } from '../validation/s3';
-import { ValidationError } from '../validation/validation-error';
+import { checkDnsSubdomain, checkOneOf, checkWholeNumber } from '../rules/kubernetes';
+import { checkBucketName, checkEndpointUrl } from '../rules/s3';
+import { ValidationError } from '../rules/validation-error';
 
 /** The storage back-end keys of `spec.storage`: the operator accepts exactly one of them. */
 export const STORAGE_BACKENDS = ['s3', 'gcs', 'swift', 'azure', 'pvc', 'emptyDir', 'ibmcos', 'oss'] as const;

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind } from '../../imports/externalsecrets-external-secrets.io';
 import { SealedSecret } from '../../imports/sealedsecrets-bitnami.com';
 import { SecretSource } from './secret-source';
-import { checkDnsLabel, checkDnsSubdomain } from '../validation/kubernetes';
+import { checkDnsLabel, checkDnsSubdomain } from '../rules/kubernetes';
 
 export interface CredentialsSecretProps {
   /** Name of the Secret that consumers read. */

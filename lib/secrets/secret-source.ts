@@ -1,4 +1,4 @@
-import { ValidationError } from '../validation/validation-error';
+import { ValidationError } from '../rules/validation-error';
 
 /** Where an ExternalSecret reads from: a SecretStore or ClusterSecretStore of external-secrets. */
 export interface SecretStoreReference {

@@ -1,0 +1,93 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { ObjectStoreChart } from './object-store-chart';
+import { RegistryChart } from './registry-chart';
+import { RegistryStorageChart } from './registry-storage-chart';
+import { secretSourceFromConfig } from './secret-source-from-config';
+import { LoadedConfig } from '../config/loader';
+import { withGitOpsAnnotations } from '../../lib/gitops/gitops-annotations';
+import { kustomizationYaml } from '../output/kustomization';
+import { toYaml } from '../output/to-yaml';
+import { CoreSchemas } from '../validate/core-schemas';
+import { CompiledSchemas } from '../validate/crd-schemas';
+import { byKind } from '../validate/generated/crd-validators';
+import { formatProblems, validateManifests } from '../validate/validate-manifests';
+import { REGISTRY_S3_SECRET_KEYS } from '../../lib/registry/registry-s3-credentials';
+import { ValidationError, withinField } from '../../lib/rules/validation-error';
+
+/** Schemas of everything this project writes: its custom resources, compiled ahead of time, and core kinds. */
+const OUTPUT_SCHEMAS = [new CompiledSchemas(byKind), new CoreSchemas()];
+
+/**
+ * Output stages: folders applied in this order, each with its own kustomization.yaml so that
+ * Flux users can chain one Kustomization per stage with dependsOn.
+ */
+export const STAGES: Readonly<Record<string, string>> = {
+  'object-store': 'object-store',
+  'registry-storage': 'registry',
+  'registry': 'registry',
+};
+
+/**
+ * Builds the charts one cluster config needs and renders them, relative path -> content:
+ * `<stage>/<chart>.yaml` (one file per chart, objects annotated for Argo CD and Flux),
+ * `<stage>/kustomization.yaml`, and a `kustomization.yaml` for the whole cluster. Charts without
+ * objects are left out. Rule violations become ConfigErrors that point at the config's field.
+ */
+export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
+  const app = new App();
+  const { minio, registry } = loaded.config;
+  try {
+    const s3 = registry.storage.s3;
+    let objectStore: ObjectStoreChart | undefined;
+    if (minio) {
+      const sealed = s3?.credentials.sealedSecret;
+      if (sealed && sealed.scope !== 'cluster-wide') {
+        // The same sealed values open in two namespaces (MinIO's and the registry's) only when
+        // sealed cluster-wide.
+        throw new ValidationError('registry.storage.s3.credentials.sealedSecret.scope', `is ${sealed.scope ?? 'strict (the default)'}, but with a minio section the registry's credentials are needed in two namespaces (${minio.namespace ?? 'minio'} and openshift-image-registry); seal them with kubeseal --scope cluster-wide and set scope: cluster-wide`);
+      }
+      // The registry's credentials also make its MinIO user: check them where the file has them.
+      const bucketUser = s3 && withinField('registry.storage.s3.credentials', () => {
+        const source = secretSourceFromConfig(s3.credentials);
+        source.validate(REGISTRY_S3_SECRET_KEYS);
+        return source;
+      });
+      objectStore = new ObjectStoreChart(app, 'object-store', { minio, bucketUser });
+    }
+    const storage = new RegistryStorageChart(app, 'registry-storage', { storage: registry.storage, minioBucket: objectStore?.bucket });
+    new RegistryChart(app, 'registry', { registry, storage: storage.storage });
+  } catch (e) {
+    throw e instanceof ValidationError ? loaded.error(e.field, e.problem) : e;
+  }
+  // Validate the app once, then render each chart's objects in construct order (what
+  // Chart.toJson gives for objects without dependencies, minus re-validating the app per chart).
+  const invalid = app.node.findAll().flatMap((c) => c.node.validate().map((message) => `[${c.node.path}] ${message}`));
+  if (invalid.length) throw new Error(`validation failed:\n  ${invalid.join('\n  ')}`);
+  const rendered = app.charts.map((chart) => ({
+    file: `${STAGES[chart.node.id]}/${chart.node.id}.yaml`,
+    objects: chart.node.findAll()
+      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
+      .map((o) => withGitOpsAnnotations(o.toJson())),
+  })).filter((chart) => chart.objects.length);
+
+  // Nothing invalid reaches dist/: the same checks as `validate`, on the objects themselves.
+  const problems = validateManifests(rendered.flatMap(({ file, objects }) => objects.map((object) => ({ file, object }))), {
+    schemas: OUTPUT_SCHEMAS,
+    allowPlainSecrets: Boolean(minio?.rootCredentials.plainSecret || registry.storage.s3?.credentials.plainSecret),
+  }).filter((p) => p.severity === 'error');
+  if (problems.length) {
+    throw loaded.error('', `the objects made from this config would be refused by the API server or the operator; this is a defect of this tool, please report it:\n${formatProblems(problems).trimEnd()}`);
+  }
+
+  const files = new Map<string, string>();
+  const stages = new Map<string, string[]>();
+  for (const { file, objects } of rendered) {
+    const [stage, name] = file.split('/');
+    files.set(file, toYaml(...objects));
+    stages.set(stage, [...(stages.get(stage) ?? []), name]);
+  }
+  const ordered = Object.values(STAGES).filter((stage, i, all) => stages.has(stage) && all.indexOf(stage) === i);
+  for (const stage of ordered) files.set(`${stage}/kustomization.yaml`, kustomizationYaml(stages.get(stage)!));
+  files.set('kustomization.yaml', kustomizationYaml(ordered.flatMap((stage) => stages.get(stage)!.map((file) => `${stage}/${file}`))));
+  return files;
+}

@@ -1,0 +1,58 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ConfigSpecAffinity, ConfigSpecResourcesLimits, ConfigSpecResourcesRequests } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
+import { secretSourceFromConfig } from './secret-source-from-config';
+import { RegistryConfig } from '../config/schema';
+import { ImageRegistry, LogLevel, ManagementState, RolloutStrategy } from '../../lib/registry/image-registry';
+import { RegistryS3Credentials } from '../../lib/registry/registry-s3-credentials';
+import { RegistryStorage } from '../../lib/registry/registry-storage';
+import { CompiledSchemas } from '../validate/crd-schemas';
+import { byKind } from '../validate/generated/crd-validators';
+import { ValidationError, withinField } from '../../lib/rules/validation-error';
+
+export interface RegistryChartProps {
+  /** The `registry` section of a cluster config. */
+  readonly registry: RegistryConfig;
+  /** Storage chosen by the storage chart. */
+  readonly storage: RegistryStorage;
+}
+
+/** The registry operator's Config `cluster`, and the S3 credentials it reads. */
+export class RegistryChart extends Chart {
+  public readonly registry: ImageRegistry;
+
+  constructor(scope: Construct, id: string, props: RegistryChartProps) {
+    super(scope, id);
+    const { storage, resources, ...config } = props.registry;
+    if (storage.s3) {
+      withinField('registry.storage.s3.credentials', () => new RegistryS3Credentials(this, 'S3Credentials', {
+        source: secretSourceFromConfig(storage.s3!.credentials),
+      }));
+    }
+    if (config.affinity) checkAffinity(config.affinity);
+    const quantities = <T>(from: (v: string) => T, values?: Record<string, string>) =>
+      values && Object.fromEntries(Object.entries(values).map(([k, v]) => [k, from(v)]));
+    this.registry = withinField('registry', () => new ImageRegistry(this, 'Registry', {
+      ...config,
+      storage: props.storage,
+      managementState: config.managementState as ManagementState | undefined,
+      rolloutStrategy: config.rolloutStrategy as RolloutStrategy | undefined,
+      logLevel: config.logLevel as LogLevel | undefined,
+      affinity: config.affinity as ConfigSpecAffinity | undefined,
+      resources: resources && {
+        requests: quantities(ConfigSpecResourcesRequests.fromString, resources.requests),
+        limits: quantities(ConfigSpecResourcesLimits.fromString, resources.limits),
+      },
+    }));
+  }
+}
+
+/**
+ * The config passes affinity through as written, and the typed import would silently drop a
+ * misspelt field: check it against the Config CRD's schema first, at its config path.
+ */
+function checkAffinity(affinity: object): void {
+  const config = { apiVersion: 'imageregistry.operator.openshift.io/v1', kind: 'Config', metadata: { name: 'cluster' }, spec: { replicas: 1, affinity } };
+  const [problem] = new CompiledSchemas(byKind).validate(config) ?? [];
+  if (problem) throw new ValidationError(`registry.${problem.field.replace(/^spec\./, '')}`, problem.message);
+}

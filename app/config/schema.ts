@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { DNS_LABEL_MAX, DNS_LABEL_PATTERN, DNS_SUBDOMAIN_MAX, DNS_SUBDOMAIN_PATTERN, QUANTITY_PATTERN } from '../../lib/rules/kubernetes';
+
+// The schema of a cluster config file. It checks shapes, types, names and sizes, and rejects
+// unknown keys; rules that relate fields (ReadWriteOnce needs one replica, ...) live in the
+// constructs, which report the same field paths. `npm run schema` writes it as JSON Schema.
+
+const dnsSubdomain = z.string()
+  .max(DNS_SUBDOMAIN_MAX)
+  .regex(new RegExp(DNS_SUBDOMAIN_PATTERN), `a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit`);
+const dnsLabel = z.string()
+  .max(DNS_LABEL_MAX)
+  .regex(new RegExp(DNS_LABEL_PATTERN), `a DNS-1123 label: at most ${DNS_LABEL_MAX} lower-case letters, digits and '-', starting and ending with a letter or digit`);
+const quantity = z.string()
+  .regex(new RegExp(QUANTITY_PATTERN), 'a Kubernetes quantity such as 100Gi, 512Mi or 500m (binary suffixes Ki..Ei, decimal k..E; not GB)');
+const accessMode = z.enum(['ReadWriteOnce', 'ReadWriteMany']);
+
+/** A refinement: exactly one of `keys` is set on the object. */
+function exactlyOne<K extends string>(keys: readonly K[], what: string) {
+  return (value: Partial<Record<K, unknown>>, ctx: z.RefinementCtx) => {
+    const chosen = keys.filter((key) => value[key] !== undefined);
+    if (chosen.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: `exactly one ${what} must be set (one of ${keys.join(', ')}), got ${chosen.length ? chosen.join(' and ') : 'none'}` });
+    }
+  };
+}
+
+const secretKeyName = z.string().regex(/^[-._a-zA-Z0-9]+$/, 'a Secret key: letters, digits, -, _ and .');
+const credentialKinds = ['existingSecret', 'externalSecret', 'sealedSecret', 'plainSecret'] as const;
+const credentials = z.strictObject({
+  existingSecret: z.strictObject({}).optional().describe('The Secret is created outside this project; nothing is rendered.'),
+  externalSecret: z.strictObject({
+    store: z.strictObject({
+      name: dnsSubdomain.describe('Name of the SecretStore or ClusterSecretStore.'),
+      kind: z.enum(['ClusterSecretStore', 'SecretStore']).optional().describe('Default ClusterSecretStore.'),
+    }),
+    refreshInterval: z.string().regex(/^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/, 'a duration such as 1h or 15m').optional().describe('Default 1h.'),
+    data: z.record(secretKeyName, z.strictObject({
+      key: z.string().min(1).describe('Key in the external store.'),
+      property: z.string().min(1).optional().describe('Property of that secret.'),
+    })).describe('Secret key -> where its value lives in the store.'),
+  }).optional().describe('An ExternalSecret (external-secrets.io/v1).'),
+  sealedSecret: z.strictObject({
+    scope: z.enum(['strict', 'namespace-wide', 'cluster-wide']).optional().describe('kubeseal --scope used (default strict).'),
+    encryptedData: z.record(secretKeyName, z.string().min(1)).describe('Secret key -> value sealed with kubeseal.'),
+  }).optional().describe('A SealedSecret (bitnami.com/v1alpha1).'),
+  plainSecret: z.strictObject({
+    fromEnv: z.record(secretKeyName, z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'))
+      .describe('Secret key -> environment variable read at synth time.'),
+  }).optional().describe('A plain Secret in dist/ (plaintext): for labs only.'),
+}).superRefine(exactlyOne(credentialKinds, 'way to provide credentials'))
+  .meta({ minProperties: 1, maxProperties: 1 })
+  .describe('Where credentials come from: exactly one way. No value is ever a default.');
+
+const pvc = z.strictObject({
+  name: dnsSubdomain.optional().describe('Claim name in openshift-image-registry (default image-registry-pvc; never image-registry-storage).'),
+  size: quantity.optional().describe('Requested size (default 100Gi).'),
+  storageClassName: dnsSubdomain.optional().describe("Storage class (default: the cluster's default class)."),
+  accessMode: accessMode.optional().describe('Access mode (default ReadWriteOnce: one replica, Recreate rollouts).'),
+}).describe('A PersistentVolumeClaim that this project creates.');
+
+const existingClaim = z.strictObject({
+  name: dnsSubdomain.describe('Name of a claim that already exists in openshift-image-registry.'),
+  accessMode: accessMode.optional().describe('Access mode of that claim (default ReadWriteOnce).'),
+}).describe('A claim that already exists.');
+
+const s3 = z.strictObject({
+  bucket: z.string().optional().describe('Bucket name; with a minio section it comes from minio.bucket and must not be set.'),
+  region: z.string().optional().describe('Region (default us-east-1; never empty).'),
+  regionEndpoint: z.string().optional().describe('Endpoint URL with its scheme; with a minio section derived from it.'),
+  virtualHostedStyle: z.boolean().optional(),
+  encrypt: z.boolean().optional(),
+  keyID: z.string().min(1).optional().describe('KMS key; requires encrypt: true.'),
+  chunkSizeMiB: z.int().min(5).max(5120).optional(),
+  trustedCA: dnsSubdomain.optional().describe('ConfigMap in openshift-config with key ca-bundle.crt.'),
+  managementState: z.enum(['Managed', 'Unmanaged']).optional().describe('Default Unmanaged for the minio bucket; otherwise not set.'),
+  credentials: credentials.describe('Secret image-registry-private-configuration-user (REGISTRY_STORAGE_S3_ACCESSKEY, REGISTRY_STORAGE_S3_SECRETKEY).'),
+}).describe('S3 storage: the minio section of this file, or any S3-compatible endpoint.');
+
+const storageKeys = ['pvc', 'existingClaim', 'emptyDir', 's3'] as const;
+const storage = z.strictObject({
+  pvc: pvc.optional(),
+  existingClaim: existingClaim.optional(),
+  emptyDir: z.strictObject({}).optional().describe('Pod-local storage, lost on restart (labs only).'),
+  s3: s3.optional(),
+}).superRefine(exactlyOne(storageKeys, 'storage back end'))
+  .meta({ minProperties: 1, maxProperties: 1 }).describe('Where the registry keeps its images: exactly one back end.');
+
+const route = z.strictObject({
+  name: dnsSubdomain.describe('Route name: unique, never default-route.'),
+  hostname: dnsSubdomain.optional().describe('Host name of the route (default: generated by the router).'),
+  secretName: dnsSubdomain.optional().describe('Secret in openshift-image-registry with tls.crt, tls.key and tls.cacrt.'),
+});
+
+const toleration = z.strictObject({
+  key: z.string().optional(),
+  operator: z.enum(['Exists', 'Equal']).optional(),
+  value: z.string().optional(),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+  tolerationSeconds: z.int().optional(),
+});
+
+// Affinity terms are deep Kubernetes types: checked against the Config CRD by RegistryChart.
+const affinity = z.strictObject({
+  nodeAffinity: z.record(z.string(), z.unknown()).optional(),
+  podAffinity: z.record(z.string(), z.unknown()).optional(),
+  podAntiAffinity: z.record(z.string(), z.unknown()).optional(),
+});
+
+const resources = z.strictObject({
+  requests: z.record(z.string(), quantity).optional(),
+  limits: z.record(z.string(), quantity).optional(),
+});
+
+const proxy = z.strictObject({
+  http: z.string().optional(),
+  https: z.string().optional(),
+  noProxy: z.string().optional(),
+});
+
+const minio = z.strictObject({
+  namespace: dnsLabel.optional().describe('Namespace, created by this project (default minio).'),
+  name: dnsLabel.optional().describe('Name of the Deployment, Service and Route (default minio).'),
+  image: z.string().min(1).optional().describe('MinIO server image (default: pinned release).'),
+  size: quantity.optional().describe('Data volume size (default 100Gi).'),
+  storageClassName: dnsSubdomain.optional().describe("Data volume storage class (default: the cluster's default)."),
+  bucket: z.string().optional().describe('Bucket created by a Job (default image-registry).'),
+  tls: z.boolean().optional().describe('Serve TLS with a service CA certificate (default false).'),
+  routeHost: dnsSubdomain.optional().describe('API route host (default <name>-<namespace>.<apps domain>).'),
+  consoleRoute: z.boolean().optional().describe('Expose the console with a route (default false).'),
+  consoleRouteHost: dnsSubdomain.optional(),
+  resources: resources.optional(),
+  rootCredentials: credentials.describe('MINIO_ROOT_USER and MINIO_ROOT_PASSWORD.'),
+}).describe('A MinIO object store in its own namespace.');
+
+const registry = z.strictObject({
+  managementState: z.enum(['Managed', 'Unmanaged', 'Removed']).optional()
+    .describe('What the operator does with the registry (default Managed). Removed deletes the registry.'),
+  replicas: z.int().min(0).optional().describe('Registry pods (default 1; at most 1 with ReadWriteOnce storage).'),
+  rolloutStrategy: z.enum(['Recreate', 'RollingUpdate']).optional()
+    .describe('Default: Recreate with ReadWriteOnce storage (required there); otherwise not set.'),
+  storage,
+  defaultRoute: z.boolean().optional().describe('Create Route default-route to the registry.'),
+  routes: z.array(route).optional().describe('Extra routes to the registry.'),
+  disableRedirect: z.boolean().optional().describe('Serve blobs through the registry instead of redirecting to storage.'),
+  nodeSelector: z.record(z.string(), z.string()).optional(),
+  tolerations: z.array(toleration).optional(),
+  affinity: affinity.optional(),
+  resources: resources.optional(),
+  logLevel: z.enum(['Normal', 'Debug', 'Trace', 'TraceAll']).optional(),
+  proxy: proxy.optional(),
+});
+
+export const clusterConfigSchema = z.strictObject({
+  $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
+  name: dnsLabel.describe('Cluster name: the output folder dist/<name>/.'),
+  minio: minio.optional(),
+  registry,
+}).describe('One OpenShift cluster: its internal image registry.');
+
+/** A validated cluster config. */
+export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
+/** The registry part of a cluster config. */
+export type RegistryConfig = ClusterConfig['registry'];
+/** The MinIO part of a cluster config. */
+export type MinioConfig = NonNullable<ClusterConfig['minio']>;
+/** A credentials section. */
+export type CredentialsConfig = z.infer<typeof credentials>;
+
+/** The config file schema as JSON Schema (draft-07), for editors. */
+export function configJsonSchema(): object {
+  return z.toJSONSchema(clusterConfigSchema, { target: 'draft-7' });
+}

@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { synthesizeCluster } from '../../../app/charts/cluster';
+import { loadConfigFile, parseConfigText } from '../../../app/config/loader';
+import { repoRoot } from '../../helpers';
+
+const root = repoRoot;
+const synthText = (text: string) => synthesizeCluster(parseConfigText(text, 'cluster.yaml'));
+
+describe('default config', () => {
+  const files = synthesizeCluster(loadConfigFile(join(root, 'config', 'default.yaml')));
+
+  test('output snapshot', () => {
+    expect(Object.fromEntries(files)).toMatchSnapshot();
+  });
+
+  test('one file per chart in the registry stage, with kustomizations', () => {
+    expect([...files.keys()].sort()).toEqual(['kustomization.yaml', 'registry/kustomization.yaml', 'registry/registry-storage.yaml', 'registry/registry.yaml']);
+    expect(parse(files.get('kustomization.yaml')!)).toEqual({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['registry/registry-storage.yaml', 'registry/registry.yaml'],
+    });
+    expect(parse(files.get('registry/kustomization.yaml')!).resources).toEqual(['registry-storage.yaml', 'registry.yaml']);
+  });
+
+  test("reproduces the seed's ReadWriteOnce setup with fixed names and the cluster's default class", () => {
+    const pvc = parse(files.get('registry/registry-storage.yaml')!);
+    expect(pvc).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'image-registry-pvc', namespace: 'openshift-image-registry' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '100Gi' } } },
+    });
+    expect(pvc.spec.storageClassName).toBeUndefined();
+    const config = parse(files.get('registry/registry.yaml')!);
+    expect(config.metadata.name).toBe('cluster');
+    expect(config.metadata.namespace).toBeUndefined();
+    expect(config.spec).toEqual({ managementState: 'Managed', replicas: 1, rolloutStrategy: 'Recreate', storage: { pvc: { claim: 'image-registry-pvc' } } });
+  });
+
+  test('is byte-identical when synthesized again', () => {
+    expect(synthesizeCluster(loadConfigFile(join(root, 'config', 'default.yaml')))).toEqual(files);
+  });
+});
+
+describe('config to charts', () => {
+  test('an existing claim or emptyDir needs no storage chart', () => {
+    const existing = synthText('name: a\nregistry:\n  storage:\n    existingClaim: {name: old, accessMode: ReadWriteMany}\n  replicas: 2\n');
+    expect([...existing.keys()].filter((f) => !f.endsWith('kustomization.yaml'))).toEqual(['registry/registry.yaml']);
+    expect(parse(existing.get('registry/registry.yaml')!).spec).toEqual({ managementState: 'Managed', replicas: 2, storage: { pvc: { claim: 'old' } } });
+    const empty = synthText('name: a\nregistry:\n  storage: {emptyDir: {}}\n');
+    expect(parse(empty.get('registry/registry.yaml')!).spec.storage).toEqual({ emptyDir: {} });
+  });
+
+  test('every registry field reaches the Config', () => {
+    const config = readFileSync(join(__dirname, 'fixtures', 'all-fields.yaml'), 'utf8');
+    const files = synthText(config);
+    const pvc = parse(files.get('registry/registry-storage.yaml')!);
+    expect(pvc.metadata.name).toBe('registry-rwx');
+    expect(pvc.spec).toEqual({ accessModes: ['ReadWriteMany'], resources: { requests: { storage: '500Gi' } }, storageClassName: 'ocs-storagecluster-cephfs' });
+    const { registry } = parse(config);
+    const { storage: _, ...expected } = registry;
+    expect(parse(files.get('registry/registry.yaml')!).spec).toEqual({ ...expected, storage: { pvc: { claim: 'registry-rwx' } } });
+  });
+
+  test('rule errors from the constructs point at the config field, with line and column', () => {
+    const rwoTwo = 'name: a\nregistry:\n  storage:\n    pvc: {}\n  replicas: 2\n';
+    expect(() => synthText(rwoTwo)).toThrow(
+      'cluster.yaml:5:13: registry.replicas: ReadWriteOnce storage (claim "image-registry-pvc") allows at most one registry replica, got 2; set replicas to 1, or use a ReadWriteMany claim');
+    const rolling = 'name: a\nregistry:\n  rolloutStrategy: RollingUpdate\n  storage:\n    existingClaim: {name: old}\n';
+    expect(() => synthText(rolling)).toThrow('cluster.yaml:3:20: registry.rolloutStrategy: ReadWriteOnce storage (claim "old") needs rolloutStrategy Recreate');
+    const routes = 'name: a\nregistry:\n  storage: {emptyDir: {}}\n  routes:\n    - name: a\n    - name: a\n';
+    expect(() => synthText(routes)).toThrow('cluster.yaml:6:13: registry.routes[1].name: route name "a" is used twice');
+    const reserved = 'name: a\nregistry:\n  storage: {emptyDir: {}}\n  routes: [{name: default-route}]\n';
+    expect(() => synthText(reserved)).toThrow('cluster.yaml:4:19: registry.routes[0].name: "default-route" is the route the operator creates');
+    const claim = 'name: a\nregistry:\n  storage:\n    pvc: {name: image-registry-storage}\n';
+    expect(() => synthText(claim)).toThrow('cluster.yaml:4:17: registry.storage.pvc.name: "image-registry-storage" is reserved');
+    const zero = 'name: a\nregistry:\n  storage:\n    pvc: {size: 0Gi}\n';
+    expect(() => synthText(zero)).toThrow('cluster.yaml:4:17: registry.storage.pvc.size: "0Gi" must be greater than zero');
+  });
+
+  test('output is plain YAML documents, one object each', () => {
+    const files = synthText('name: a\nregistry:\n  storage: {pvc: {}}\n');
+    for (const text of files.values()) {
+      const docs = parseAllDocuments(text);
+      expect(docs.every((d) => d.errors.length === 0)).toBe(true);
+    }
+  });
+});

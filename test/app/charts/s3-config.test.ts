@@ -1,0 +1,163 @@
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { synthesizeCluster } from '../../../app/charts/cluster';
+import { loadConfigFile, parseConfigText } from '../../../app/config/loader';
+import { repoRoot } from '../../helpers';
+
+const root = repoRoot;
+const synthText = (text: string) => synthesizeCluster(parseConfigText(text, 'lab.yaml'));
+const objects = (yaml: string) => parseAllDocuments(yaml).map((d) => d.toJS());
+
+const minio = (credentials: string) => `name: lab
+minio:
+  rootCredentials: {existingSecret: {}}
+registry:
+  storage:
+    s3:
+      credentials:
+${credentials.replace(/^/gm, '        ')}
+`;
+
+describe('S3 on MinIO: the example config', () => {
+  const files = synthesizeCluster(loadConfigFile(join(root, 'config', 'minio-s3.yaml')));
+
+  test('output snapshot', () => {
+    expect(Object.fromEntries(files)).toMatchSnapshot();
+  });
+
+  test('one chart per concern: the object store and the registry, in that order', () => {
+    expect([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml'))).toEqual(['object-store/object-store.yaml', 'registry/registry.yaml']);
+    expect(parse(files.get('kustomization.yaml')!).resources).toEqual(['object-store/object-store.yaml', 'registry/registry.yaml']);
+  });
+
+  test('the registry Config points at the MinIO service with a derived http endpoint, serves blobs itself, bucket Unmanaged', () => {
+    const config = objects(files.get('registry/registry.yaml')!).find((o) => o.kind === 'Config');
+    expect(config.spec.storage).toEqual({
+      managementState: 'Unmanaged',
+      s3: { bucket: 'image-registry', region: 'us-east-1', regionEndpoint: 'http://minio.minio.svc:9000', encrypt: false, virtualHostedStyle: false },
+    });
+    expect(config.spec.disableRedirect).toBe(true);
+    const service = objects(files.get('object-store/object-store.yaml')!).find((o) => o.kind === 'Service');
+    expect(`http://${service.metadata.name}.${service.metadata.namespace}.svc:${service.spec.ports[0].port}`).toBe(config.spec.storage.s3.regionEndpoint);
+  });
+
+  test('no credential value is in the output', () => {
+    const all = [...files.values()].join('\n');
+    expect(all).not.toMatch(/kind: Secret\n/);
+    expect(all).not.toMatch(/stringData|minio123/);
+  });
+});
+
+describe('credentials ways', () => {
+  test('existing secret: nothing rendered for the registry credentials', () => {
+    const files = synthText(minio('existingSecret: {}'));
+    expect(objects(files.get('registry/registry.yaml')!).map((o) => o.kind)).toEqual(['Config']);
+    expect(objects(files.get('object-store/object-store.yaml')!).map((o) => o.kind)).toEqual(['Namespace', 'PersistentVolumeClaim', 'Service', 'Deployment', 'Route', 'ConfigMap', 'Job']);
+    expect(Object.fromEntries(files)).toMatchSnapshot();
+  });
+
+  test('ExternalSecret: one per namespace that needs the credentials', () => {
+    const files = synthText(minio('externalSecret:\n  store: {name: vault, kind: ClusterSecretStore}\n  refreshInterval: 15m\n  data:\n    REGISTRY_STORAGE_S3_ACCESSKEY: {key: reg, property: a}\n    REGISTRY_STORAGE_S3_SECRETKEY: {key: reg, property: s}'));
+    const external = [...files.values()].flatMap(objects).filter((o) => o.kind === 'ExternalSecret');
+    expect(external.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['minio/minio-bucket-image-registry-user', 'openshift-image-registry/image-registry-private-configuration-user']);
+    expect(external[1].spec.refreshInterval).toBe('15m');
+    expect(Object.fromEntries(files)).toMatchSnapshot();
+  });
+
+  test('SealedSecret: sealed cluster-wide, the same values open in both namespaces', () => {
+    const files = synthText(minio('sealedSecret:\n  scope: cluster-wide\n  encryptedData:\n    REGISTRY_STORAGE_S3_ACCESSKEY: AgBy3i4OJSWK\n    REGISTRY_STORAGE_S3_SECRETKEY: AgCx9f2LLpQ'));
+    const sealed = [...files.values()].flatMap(objects).filter((o) => o.kind === 'SealedSecret');
+    expect(sealed).toHaveLength(2);
+    expect(sealed.every((o) => o.metadata.annotations['sealedsecrets.bitnami.com/cluster-wide'] === 'true')).toBe(true);
+    expect(Object.fromEntries(files)).toMatchSnapshot();
+  });
+
+  test('SealedSecret sealed strict cannot serve two namespaces', () => {
+    expect(() => synthText(minio('sealedSecret:\n  encryptedData:\n    REGISTRY_STORAGE_S3_ACCESSKEY: a\n    REGISTRY_STORAGE_S3_SECRETKEY: b'))).toThrow(
+      'lab.yaml:9:11: registry.storage.s3.credentials.sealedSecret.scope: is strict (the default), but with a minio section the registry\'s credentials are needed in two namespaces (minio and openshift-image-registry); seal them with kubeseal --scope cluster-wide');
+  });
+
+  test('plain Secret: only when asked for, values from the environment at synth time', () => {
+    process.env.LAB_S3_ACCESS = 'registry';
+    process.env.LAB_S3_SECRET = 'registry-secret-from-env';
+    const files = synthText(minio('plainSecret:\n  fromEnv:\n    REGISTRY_STORAGE_S3_ACCESSKEY: LAB_S3_ACCESS\n    REGISTRY_STORAGE_S3_SECRETKEY: LAB_S3_SECRET'));
+    const secrets = [...files.values()].flatMap(objects).filter((o) => o.kind === 'Secret');
+    expect(secrets.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['minio/minio-bucket-image-registry-user', 'openshift-image-registry/image-registry-private-configuration-user']);
+    expect(secrets[1].stringData).toEqual({ REGISTRY_STORAGE_S3_ACCESSKEY: 'registry', REGISTRY_STORAGE_S3_SECRETKEY: 'registry-secret-from-env' });
+    expect(Object.fromEntries(files)).toMatchSnapshot();
+  });
+
+  test('plain Secret with an unset variable names the field and the variable', () => {
+    delete process.env.LAB_UNSET;
+    expect(() => synthText(minio('plainSecret:\n  fromEnv:\n    REGISTRY_STORAGE_S3_ACCESSKEY: LAB_UNSET\n    REGISTRY_STORAGE_S3_SECRETKEY: LAB_UNSET'))).toThrow(
+      'lab.yaml:10:44: registry.storage.s3.credentials.plainSecret.fromEnv.REGISTRY_STORAGE_S3_ACCESSKEY: environment variable LAB_UNSET is not set');
+  });
+
+  test('incomplete credentials name the missing key', () => {
+    expect(() => synthText(minio('externalSecret:\n  store: {name: vault}\n  data:\n    REGISTRY_STORAGE_S3_ACCESSKEY: {key: reg}'))).toThrow(
+      'registry.storage.s3.credentials.externalSecret.data: credentials are incomplete: missing REGISTRY_STORAGE_S3_SECRETKEY');
+    expect(() => synthText(minio('existingSecret: {}').replace('rootCredentials: {existingSecret: {}}', 'rootCredentials: {sealedSecret: {encryptedData: {MINIO_ROOT_USER: x}}}'))).toThrow(
+      'lab.yaml:3:51: minio.rootCredentials.sealedSecret.encryptedData: credentials are incomplete: missing MINIO_ROOT_PASSWORD');
+  });
+
+  test('two ways at once, or none, is a config error', () => {
+    expect(() => synthText(minio('existingSecret: {}\nplainSecret: {fromEnv: {A: B}}'))).toThrow(
+      'registry.storage.s3.credentials: exactly one way to provide credentials must be set (one of existingSecret, externalSecret, sealedSecret, plainSecret), got existingSecret and plainSecret');
+    expect(() => synthText(minio('{}'))).toThrow('got none');
+  });
+});
+
+describe('S3 rules in a config file', () => {
+  const external = (s3: string) => `name: lab\nregistry:\n  storage:\n    s3:\n${s3.replace(/^/gm, '      ')}\n      credentials: {existingSecret: {}}\n`;
+
+  test('any S3-compatible endpoint, with the same checks', () => {
+    const files = synthText(external('bucket: registry\nregionEndpoint: https://rgw.example.com\ntrustedCA: rgw-ca'));
+    const config = objects(files.get('registry/registry.yaml')!).find((o) => o.kind === 'Config');
+    expect(config.spec.storage).toEqual({ s3: { bucket: 'registry', region: 'us-east-1', regionEndpoint: 'https://rgw.example.com', trustedCA: { name: 'rgw-ca' } } });
+    expect(config.spec.disableRedirect).toBeUndefined();
+    expect(Object.fromEntries(files)).toMatchSnapshot();
+  });
+
+  test('an endpoint without scheme', () => {
+    expect(() => synthText(external('bucket: registry\nregionEndpoint: minio.svc.cluster.local:9000'))).toThrow('lab.yaml:6:23: registry.storage.s3.regionEndpoint: "minio.svc.cluster.local:9000" has no scheme');
+  });
+
+  test('an empty region', () => {
+    expect(() => synthText(external('bucket: registry\nregion: ""'))).toThrow('lab.yaml:6:15: registry.storage.s3.region: must not be empty');
+  });
+
+  test('a bucket S3 rejects, and a missing one', () => {
+    expect(() => synthText(external('bucket: Minio_Service'))).toThrow('lab.yaml:5:15: registry.storage.s3.bucket: "Minio_Service" is not a valid S3 bucket name');
+    expect(() => synthText(external('region: us-east-1'))).toThrow('registry.storage.s3.bucket: is required for S3 storage');
+  });
+
+  test('https to a MinIO without TLS, and http to one with TLS', () => {
+    const plain = minio('existingSecret: {}').replace('    s3:\n', '    s3:\n      regionEndpoint: https://minio.minio.svc:9000\n');
+    expect(() => synthText(plain)).toThrow('lab.yaml:7:23: registry.storage.s3.regionEndpoint: "https://minio.minio.svc:9000" uses https, but MinIO minio/minio serves plain HTTP');
+    const tls = minio('existingSecret: {}').replace('minio:\n', 'minio:\n  tls: true\n').replace('    s3:\n', '    s3:\n      regionEndpoint: http://minio.minio.svc:9000\n      trustedCA: service-ca\n');
+    expect(() => synthText(tls)).toThrow('registry.storage.s3.regionEndpoint: "http://minio.minio.svc:9000" uses http, but MinIO minio/minio serves TLS');
+  });
+
+  test('TLS MinIO: https endpoint derived, trustedCA required', () => {
+    const tls = minio('existingSecret: {}').replace('minio:\n', 'minio:\n  tls: true\n');
+    expect(() => synthText(tls)).toThrow('registry.storage.s3.trustedCA: MinIO minio/minio serves TLS');
+    const files = synthText(tls.replace('    s3:\n', '    s3:\n      trustedCA: service-ca\n'));
+    expect(parse(files.get('registry/registry.yaml')!).spec.storage.s3).toMatchObject({ regionEndpoint: 'https://minio.minio.svc:9000', trustedCA: { name: 'service-ca' } });
+  });
+
+  test('the bucket is never typed twice', () => {
+    const twice = minio('existingSecret: {}').replace('    s3:\n', '    s3:\n      bucket: image-registry\n');
+    expect(() => synthText(twice)).toThrow('lab.yaml:7:15: registry.storage.s3.bucket: comes from the minio section of this file (bucket image-registry, path-style, no server-side encryption); remove bucket');
+  });
+
+  test('two storage back ends at once', () => {
+    expect(() => synthText(external('bucket: registry').replace('  storage:\n', '  storage:\n    pvc: {}\n'))).toThrow(
+      'registry.storage: exactly one storage back end must be set (one of pvc, existingClaim, emptyDir, s3), got pvc and s3');
+  });
+
+  test('MinIO without S3 storage is a standalone object store with no bucket user', () => {
+    const files = synthText('name: lab\nminio:\n  rootCredentials: {existingSecret: {}}\nregistry:\n  storage: {pvc: {}}\n');
+    expect([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml'))).toEqual(['object-store/object-store.yaml', 'registry/registry-storage.yaml', 'registry/registry.yaml']);
+    expect(objects(files.get('object-store/object-store.yaml')!).map((o) => o.kind)).not.toContain('ConfigMap');
+  });
+});

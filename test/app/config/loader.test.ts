@@ -1,0 +1,113 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../../../app/config/config-error';
+import { loadConfigFile, parseConfigText } from '../../../app/config/loader';
+
+/** The problems parseConfigText reports, one line each. */
+function problems(text: string): string[] {
+  try {
+    parseConfigText(text, 'clusters/prod.yaml');
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).message.split('\n');
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const valid = `name: prod
+registry:
+  storage:
+    pvc: {}
+`;
+
+describe('config loader', () => {
+  test('a valid file loads into a typed config', () => {
+    const loaded = parseConfigText(valid, 'prod.yaml');
+    expect(loaded.config).toEqual({ name: 'prod', registry: { storage: { pvc: {} } } });
+  });
+
+  test('malformed YAML names the file, line and column', () => {
+    expect(problems('name: prod\nregistry: [a\n')).toEqual([expect.stringMatching(/^clusters\/prod\.yaml:\d+:\d+: invalid YAML: /)]);
+  });
+
+  test('duplicate keys are YAML errors', () => {
+    expect(problems('name: a\nname: b\n')).toEqual(['clusters/prod.yaml:2:1: invalid YAML: Map keys must be unique']);
+  });
+
+  test('an empty file and several documents are refused', () => {
+    expect(problems('')).toEqual(['clusters/prod.yaml: the file is empty; it must hold one cluster config (name, registry)']);
+    expect(problems('# only a comment\n')).toEqual(['clusters/prod.yaml: the file is empty; it must hold one cluster config (name, registry)']);
+    expect(problems(`${valid}---\nname: other\n`)).toEqual(['clusters/prod.yaml:6:1: the file holds more than one YAML document; it must hold one cluster config (name, registry)']);
+  });
+
+  test('unknown keys are errors that list the allowed keys, at the key', () => {
+    expect(problems(`${valid}  replica: 2\n`)).toEqual([
+      'clusters/prod.yaml:5:3: registry: unknown key "replica"; allowed: managementState, replicas, rolloutStrategy, storage, defaultRoute, routes, disableRedirect, nodeSelector, tolerations, affinity, resources, logLevel, proxy',
+    ]);
+    expect(problems('name: prod\nregistry:\n  storage:\n    pvc:\n      sise: 1Gi\n')).toEqual([
+      'clusters/prod.yaml:5:7: registry.storage.pvc: unknown key "sise"; allowed: name, size, storageClassName, accessMode',
+    ]);
+  });
+
+  test('wrong types say what was expected and what was found', () => {
+    expect(problems(`${valid}  replicas: "2"\n`)).toEqual(['clusters/prod.yaml:5:13: registry.replicas: expected a number, got string "2"']);
+    expect(problems(`${valid}  replicas: 1.5\n`)).toEqual(['clusters/prod.yaml:5:13: registry.replicas: expected a whole number, got number 1.5']);
+    expect(problems(`${valid}  defaultRoute: yes\n`)).toEqual(['clusters/prod.yaml:5:17: registry.defaultRoute: expected true or false, got string "yes"']);
+    expect(problems(`${valid}  routes: {name: a}\n`)).toEqual(['clusters/prod.yaml:5:11: registry.routes: expected a list, got a map']);
+  });
+
+  test('negative replicas are refused', () => {
+    expect(problems(`${valid}  replicas: -1\n`)).toEqual(['clusters/prod.yaml:5:13: registry.replicas: number -1 is not valid: expected number to be >=0']);
+  });
+
+  test('missing required fields are named', () => {
+    expect(problems('name: prod\n')).toEqual(['clusters/prod.yaml:1:1: registry: is required (a map)']);
+    expect(problems('registry:\n  storage: {emptyDir: {}}\n')).toEqual(['clusters/prod.yaml:1:1: name: is required (a string)']);
+  });
+
+  test('bad sizes and names show the value and what is allowed', () => {
+    expect(problems('name: prod\nregistry:\n  storage:\n    pvc:\n      size: 100GB\n')).toEqual([
+      'clusters/prod.yaml:5:13: registry.storage.pvc.size: string "100GB" is not valid: expected a Kubernetes quantity such as 100Gi, 512Mi or 500m (binary suffixes Ki..Ei, decimal k..E; not GB)',
+    ]);
+    expect(problems('name: Prod\nregistry:\n  storage: {emptyDir: {}}\n')).toEqual([
+      "clusters/prod.yaml:1:7: name: string \"Prod\" is not valid: expected a DNS-1123 label: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit",
+    ]);
+  });
+
+  test('enums list the allowed values; Force is not one the operator acts on', () => {
+    expect(problems(`${valid}  managementState: Force\n`)).toEqual([
+      'clusters/prod.yaml:5:20: registry.managementState: string "Force" is not allowed; use one of Managed, Unmanaged, Removed',
+    ]);
+  });
+
+  test('exactly one storage back end', () => {
+    expect(problems('name: prod\nregistry:\n  storage:\n    pvc: {}\n    emptyDir: {}\n')).toEqual([
+      'clusters/prod.yaml:4:5: registry.storage: exactly one storage back end must be set (one of pvc, existingClaim, emptyDir, s3), got pvc and emptyDir',
+    ]);
+    expect(problems('name: prod\nregistry:\n  storage: {}\n')).toEqual([
+      'clusters/prod.yaml:3:12: registry.storage: exactly one storage back end must be set (one of pvc, existingClaim, emptyDir, s3), got none',
+    ]);
+  });
+
+  test('every problem in a file is reported, in file order', () => {
+    const lines = problems('name: Prod\nregistry:\n  replicas: x\n  storage: {pvc: {size: 1GB}}\n  colour: blue\n');
+    expect(lines).toHaveLength(4);
+    expect(lines.map((l) => l.split(': ')[0])).toEqual(['clusters/prod.yaml:1:7', 'clusters/prod.yaml:3:13', 'clusters/prod.yaml:4:25', 'clusters/prod.yaml:5:3']);
+  });
+
+  test('LoadedConfig.error points at a field found later', () => {
+    const loaded = parseConfigText(`${valid}  replicas: 2\n`, 'prod.yaml');
+    expect(loaded.error('registry.replicas', 'too many').message).toBe('prod.yaml:5:13: registry.replicas: too many');
+    // A field that is not in the file points at its nearest parent.
+    expect(loaded.error('registry.rolloutStrategy', 'missing').message).toBe('prod.yaml:3:3: registry.rolloutStrategy: missing');
+  });
+
+  test('an unreadable file is a ConfigError naming it', () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'cfg-')), 'nope.yaml');
+    expect(() => loadConfigFile(missing)).toThrow(`${missing}: cannot read the file`);
+    const file = join(mkdtempSync(join(tmpdir(), 'cfg-')), 'ok.yaml');
+    writeFileSync(file, valid);
+    expect(loadConfigFile(file).config.name).toBe('prod');
+  });
+});

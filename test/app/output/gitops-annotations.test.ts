@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { synthesizeCluster } from '../../../app/charts/cluster';
+import { loadConfigFile } from '../../../app/config/loader';
+import { ManifestObject } from '../../../lib/gitops/gitops-annotations';
+import { repoRoot } from '../../helpers';
+
+const files = synthesizeCluster(loadConfigFile(join(repoRoot, 'config', 'minio-s3.yaml')));
+const objects: ManifestObject[] = [...files].filter(([path]) => !path.endsWith('kustomization.yaml'))
+  .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS()));
+const annotation = (kind: string, key: string, name?: string) =>
+  objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name)).map((o) => o.metadata.annotations?.[key]);
+const wave = (o: ManifestObject) => Number(o.metadata.annotations!['argocd.argoproj.io/sync-wave']);
+
+describe('GitOps annotations', () => {
+  test('every object has an Argo CD sync wave', () => {
+    expect(objects.every((o) => /^-?\d+$/.test(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? ''))).toBe(true);
+  });
+
+  test('waves order namespaces, credentials, object store, bucket Job, registry Config', () => {
+    const waveOf = (kind: string) => [...new Set(objects.filter((o) => o.kind === kind).map(wave))];
+    expect(waveOf('Namespace')).toEqual([-2]);
+    expect(waveOf('ExternalSecret')).toEqual([-1]);
+    for (const kind of ['Deployment', 'Service', 'PersistentVolumeClaim', 'Route']) expect(waveOf(kind)).toEqual([0]);
+    expect(waveOf('Job')).toEqual([1]);
+    expect(waveOf('Config')).toEqual([2]);
+    expect(Math.max(...objects.filter((o) => o.kind !== 'Config').map(wave))).toBeLessThan(wave(objects.find((o) => o.kind === 'Config')!));
+  });
+
+  test('the registry Config: server-side apply as a partial object, never pruned or deleted', () => {
+    expect(annotation('Config', 'argocd.argoproj.io/sync-options')).toEqual(['ServerSideApply=true,Prune=false,Delete=false']);
+    expect(annotation('Config', 'kustomize.toolkit.fluxcd.io/ssa')).toEqual(['merge']);
+    expect(annotation('Config', 'kustomize.toolkit.fluxcd.io/prune')).toEqual(['disabled']);
+  });
+
+  test('the bucket Job is recreated when its spec changes instead of wedging the sync', () => {
+    expect(annotation('Job', 'argocd.argoproj.io/sync-options')).toEqual(['Force=true,Replace=true']);
+    expect(annotation('Job', 'kustomize.toolkit.fluxcd.io/force')).toEqual(['enabled']);
+    const job = objects.find((o) => o.kind === 'Job') as unknown as { spec: Record<string, unknown> };
+    // A TTL would delete the finished Job and make the GitOps tool create it again, forever.
+    expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
+  });
+
+  test('no other object is pruning-protected or force-replaced', () => {
+    const others = objects.filter((o) => o.kind !== 'Config' && o.kind !== 'Job');
+    expect(others.some((o) => o.metadata.annotations?.['argocd.argoproj.io/sync-options'] !== undefined)).toBe(false);
+    expect(others.some((o) => Object.keys(o.metadata.annotations ?? {}).some((k) => k.startsWith('kustomize.toolkit.fluxcd.io/')))).toBe(false);
+  });
+});

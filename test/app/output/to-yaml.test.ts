@@ -1,0 +1,79 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { load, loadAll } from 'js-yaml';
+import { parseAllDocuments } from 'yaml';
+import { toYaml } from '../../../app/output/to-yaml';
+import { repoRoot } from '../../helpers';
+
+/** What the `yaml` package (YAML 1.2) and the same in YAML 1.1 mode read back. */
+const readBack = (text: string, version: '1.1' | '1.2') => parseAllDocuments(text, { version }).map((d) => {
+  expect(d.errors).toEqual([]);
+  return d.toJS();
+});
+
+// JSON-like data: what Kubernetes objects are made of.
+const json = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: 'small' },
+    fc.string({ unit: 'grapheme', maxLength: 12 }), fc.constantFrom('', ' ', 'a b', 'yes', 'no', 'on', '~', 'null', 'true', '1e3', '0x1f', '012', '1:30', '2024-01-01', '-', '- a', ': a', 'a: b', 'a #b', '#a', '>a', '|a', '*a', '&a', '!a', '%a', '@a', '`a', '"a', "'a", '---', '...', '.inf', '-.5', '+1', '1_000', 'a\nb', 'a\n', 'a\n\n', '\na', ' a\nb', 'a \nb', 'x\u2028y', 'tab\there', '\u0085'),
+    fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null),
+    tie('array'), tie('object')),
+  array: fc.array(tie('value'), { maxLength: 4 }),
+  object: fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('app.kubernetes.io/name', 'on', 'a: b', '-', '?x', 'null')), tie('value'), { maxKeys: 4 }),
+}));
+
+describe('toYaml', () => {
+  test('any JSON-like data reads back identically with the yaml package (1.2 and 1.1) and js-yaml', () => {
+    fc.assert(fc.property(fc.array(json.object, { minLength: 1, maxLength: 3 }), (docs) => {
+      const clean = JSON.parse(JSON.stringify(docs));
+      const text = toYaml(...clean);
+      expect(readBack(text, '1.2')).toEqual(clean);
+      expect(readBack(text, '1.1')).toEqual(clean);
+      expect(loadAll(text)).toEqual(clean);
+    }), { numRuns: 2000 });
+  });
+
+  test('reads like kubectl output: block style, plain where safe, literal blocks for scripts', () => {
+    expect(toYaml({ metadata: { name: 'x', labels: { 'app.kubernetes.io/name': 'minio' }, annotations: { wave: '-1' } }, spec: { args: ['server', '--address', ':9000'], ports: [{ name: 'api', port: 9000 }], empty: {}, none: [] }, script: 'set -eu\necho hi\n' })).toBe([
+      'metadata:',
+      '  name: x',
+      '  labels:',
+      '    app.kubernetes.io/name: minio',
+      '  annotations:',
+      '    wave: "-1"',
+      'spec:',
+      '  args:',
+      '    - server',
+      '    - --address',
+      '    - :9000',
+      '  ports:',
+      '    - name: api',
+      '      port: 9000',
+      '  empty: {}',
+      '  none: []',
+      'script: |',
+      '  set -eu',
+      '  echo hi',
+      '',
+    ].join('\n'));
+  });
+
+  test('words YAML 1.1 reads as booleans or numbers are quoted', () => {
+    expect(toYaml({ a: 'yes', b: 'on', c: '0755', d: '1:30', e: 'true', f: '100Gi' })).toBe('a: "yes"\nb: "on"\nc: "0755"\nd: "1:30"\ne: "true"\nf: 100Gi\n');
+  });
+
+  test('data with no YAML form is refused', () => {
+    expect(() => toYaml({ a: undefined })).toThrow('undefined has no YAML form');
+    expect(() => toYaml({ a: Number.NaN })).toThrow('has no YAML form');
+  });
+
+  test('every file in dist/ reads back as what js-yaml reads', () => {
+    const dist = join(repoRoot, 'dist');
+    const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]));
+    for (const file of walk(dist)) {
+      const docs = loadAll(readFileSync(file, 'utf8'));
+      expect(toYaml(...docs)).toBe(readFileSync(file, 'utf8'));
+    }
+    expect(load('a: 1')).toEqual({ a: 1 });
+  });
+});

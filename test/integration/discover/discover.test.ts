@@ -1,0 +1,211 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer, RequestListener, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { discover, globToRegExp } from '../../../app/discover/discover';
+import { RegistryClient, RegistryClientOptions, nextLink, parseBearerChallenge } from '../../../app/discover/registry-client';
+import { buildOciLayout, missingTools, OciImages, push, RunningRegistry, startRegistry, startTokenService, TokenService } from './registry-fixture';
+import { repoRoot } from '../../helpers';
+
+const root = repoRoot;
+const missing = missingTools();
+if (missing.length) {
+  // Loud on a developer machine; under CI the tools are installed by .ci/run and must be there.
+  console.error(`\n*** discover tests: ${missing.join(', ')} not installed (apt-get install docker-registry skopeo openssl apache2-utils) ***\n`);
+}
+const run = missing.length && !process.env.CI ? describe.skip : describe;
+
+/** Runs the CLI; resolves with exit code and output. */
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('node', [join(root, 'scripts', 'cli.mjs'), 'discover', ...args], { env: { ...process.env, PATH: '/usr/bin:/bin', REGISTRY_TOKEN: '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('exit', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
+}
+
+const client = (registry: RunningRegistry, extra: Partial<RegistryClientOptions> = {}) => new RegistryClient({
+  baseUrl: new URL(registry.url), auth: { kind: 'anonymous' }, ca: undefined, timeoutMs: 10_000, maxSockets: 8, ...extra,
+});
+
+test('helpers: Link header, Bearer challenge, globs', () => {
+  expect(nextLink('</v2/_catalog?last=a%2Fb&n=100>; rel="next"')).toBe('/v2/_catalog?last=a%2Fb&n=100');
+  expect(nextLink(undefined)).toBeUndefined();
+  expect(parseBearerChallenge('Bearer realm="https://auth.example.com/token",service="registry",scope="repository:a/b:pull"'))
+    .toEqual({ realm: 'https://auth.example.com/token', service: 'registry', scope: 'repository:a/b:pull' });
+  expect(parseBearerChallenge('Basic realm="x"')).toBeUndefined();
+  expect(globToRegExp('openshift/*').test('openshift/python')).toBe(true);
+  expect(globToRegExp('openshift/*').test('openshift/a/b')).toBe(false);
+  expect(globToRegExp('**/python').test('a/b/python')).toBe(true);
+});
+
+run('against a real registry (docker-registry 2.8, images pushed with skopeo)', () => {
+  let images: OciImages;
+  let plain: RunningRegistry;
+  let secure: RunningRegistry;
+  let tokenRegistry: RunningRegistry;
+  let tokens: TokenService;
+  const repositories = Array.from({ length: 105 }, (_, i) => `team-${String(i % 7)}/app-${String(i).padStart(3, '0')}`);
+  const manyTags = Array.from({ length: 110 }, (_, i) => `v1.${i}`);
+
+  beforeAll(async () => {
+    images = buildOciLayout(mkdtempSync(join(tmpdir(), 'oci-')));
+    [plain, secure, tokens] = await Promise.all([startRegistry(), startRegistry({ tls: true, basic: { user: 'developer', password: 's3cret' } }), startTokenService()]);
+    tokenRegistry = await startRegistry({ token: tokens });
+    await push(plain, images, 'single', [...repositories.map((r) => `${r}:latest`), ...manyTags.map((t) => `big/app:${t}`)]);
+    await push(plain, images, 'multi', ['multi/arch:1.0', 'multi/arch:latest']);
+    await push(secure, images, 'multi', ['openshift/python:3.12', 'openshift/python:latest', 'openshift/nodejs:20']);
+    await push(tokenRegistry, images, 'single', ['private/app:v1', 'private/app:v2']);
+  }, 120_000);
+
+  afterAll(() => {
+    for (const r of [plain, secure, tokenRegistry]) r?.stop();
+    tokens?.stop();
+  });
+
+  test('lists every repository across catalog pages, every tag, and each digest', async () => {
+    const c = client(plain);
+    // 107 repositories in pages of 20: only following the Link header gets them all.
+    const listings = await discover(c, { concurrency: 8, pageSize: 20 });
+    c.close();
+    expect(listings.map((l) => l.repository)).toEqual([...repositories, 'big/app', 'multi/arch'].sort());
+    const big = listings.find((l) => l.repository === 'big/app')!;
+    expect(big.tags.map((t) => t.tag)).toEqual([...manyTags].sort());
+    expect(new Set(big.tags.map((t) => t.digest))).toEqual(new Set([images.singleDigest]));
+  }, 60_000);
+
+  test('the digest of a multi-platform image is its index, of a single-platform one its manifest', async () => {
+    const c = client(plain);
+    expect(await c.digest('multi/arch', 'latest')).toBe(images.multiDigest);
+    expect(await c.digest('team-0/app-000', 'latest')).toBe(images.singleDigest);
+    c.close();
+  });
+
+  test('repository patterns filter the listing', async () => {
+    const c = client(plain);
+    const listings = await discover(c, { concurrency: 4, patterns: ['team-3/*', 'multi/**'] });
+    c.close();
+    expect(listings.map((l) => l.repository)).toEqual([...repositories.filter((r) => r.startsWith('team-3/')), 'multi/arch'].sort());
+  });
+
+  test('CLI: a table for people and JSON for scripts', async () => {
+    const table = await cli(['--registry', plain.url, '--repository', 'multi/*']);
+    expect(table.status).toBe(0);
+    expect(table.stdout).toBe(`REPOSITORY  TAG     DIGEST\nmulti/arch  1.0     ${images.multiDigest}\nmulti/arch  latest  ${images.multiDigest}\n`);
+    const json = await cli(['--registry', plain.url, '--repository', 'team-6/app-00*', '--format', 'json']);
+    expect(JSON.parse(json.stdout)).toEqual([{ repository: 'team-6/app-006', tags: [{ tag: 'latest', digest: images.singleDigest }] }]);
+  });
+
+  describe('TLS and Basic auth', () => {
+    test('verifies TLS with --ca-file and sends Basic credentials', async () => {
+      const result = await cli(['--registry', secure.host, '--ca-file', secure.caFile!, '--username', 'developer'], { REGISTRY_PASSWORD: 's3cret' });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(result.stdout.split('\n').slice(1, -1).map((l) => l.split(/\s+/).slice(0, 2).join(':'))).toEqual(['openshift/nodejs:20', 'openshift/python:3.12', 'openshift/python:latest']);
+    });
+
+    test('the password can also come from --password', async () => {
+      const result = await cli(['--registry', secure.host, '--ca-file', secure.caFile!, '--username', 'developer', '--password', 's3cret', '--format', 'json']);
+      expect(result.status).toBe(0);
+      expect(JSON.parse(result.stdout).map((l: { repository: string }) => l.repository)).toEqual(['openshift/nodejs', 'openshift/python']);
+    });
+
+    test('refuses an untrusted certificate by default, with the fix in the message', async () => {
+      const result = await cli(['--registry', secure.host, '--username', 'developer'], { REGISTRY_PASSWORD: 's3cret' });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/^discover: the TLS certificate of 127\.0\.0\.1:\d+ is not trusted \(.*\); pass --ca-file/);
+    });
+
+    test('--insecure works, and warns', async () => {
+      const result = await cli(['--registry', secure.host, '--insecure', '--username', 'developer'], { REGISTRY_PASSWORD: 's3cret' });
+      expect(result.status).toBe(0);
+      expect(result.stderr).toContain('warning: --insecure: the TLS certificate of');
+    });
+
+    test('a wrong password: a clear message, no stack trace', async () => {
+      const result = await cli(['--registry', secure.host, '--ca-file', secure.caFile!, '--username', 'developer'], { REGISTRY_PASSWORD: 'wrong' });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/^discover: 127\.0\.0\.1:\d+ rejected the credentials \(401\): the token is missing, wrong or expired; log in again with oc login/);
+      expect(result.stderr).not.toContain('    at ');
+    });
+  });
+
+  describe('token auth (401 with WWW-Authenticate: Bearer, then the token service)', () => {
+    test('the challenge flow with the OpenShift token as password', async () => {
+      const before = tokens.requests.length;
+      const result = await cli(['--registry', tokenRegistry.url, '--format', 'json'], { REGISTRY_TOKEN: tokens.password });
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout).map((l: { repository: string; tags: { tag: string }[] }) => [l.repository, l.tags.map((t) => t.tag)])).toEqual([['private/app', ['v1', 'v2']]]);
+      expect(tokens.requests.length).toBeGreaterThan(before);
+      expect(tokens.requests.slice(before).some((r) => r.includes('scope=registry%3Acatalog%3A*'))).toBe(true);
+    });
+
+    test('a bearer token is sent as is: no trip to the token service', async () => {
+      const before = tokens.requests.length;
+      const result = await cli(['--registry', tokenRegistry.url, '--token', tokens.mint(300, ['private/app'])]);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain('private/app  v2');
+      expect(tokens.requests.length).toBe(before);
+    });
+
+    test('an expired token: "log in again"', async () => {
+      const result = await cli(['--registry', tokenRegistry.url, '--token', tokens.mint(-60, ['private/app'])]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/rejected the credentials \(401\).*log in again with oc login/);
+    });
+
+    test('no credentials at all: refused with the same message', async () => {
+      const result = await cli(['--registry', tokenRegistry.url]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('rejected the credentials');
+    });
+  });
+});
+
+describe('hosts that are not working registries', () => {
+  const servers: Server[] = [];
+  const serve = async (handler: RequestListener) => {
+    const server = createServer(handler);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  afterAll(() => servers.forEach((s) => { s.closeAllConnections(); s.close(); }));
+
+  test('not a registry', async () => {
+    const url = await serve((_, res) => res.writeHead(404).end('not found'));
+    const result = await cli(['--registry', url]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/does not look like a container registry: GET \/v2\/ answered 404 without a Docker-Distribution-Api-Version header/);
+  });
+
+  test('malformed JSON', async () => {
+    const url = await serve((req, res) => res.writeHead(200, { 'Docker-Distribution-Api-Version': 'registry/2.0' }).end(req.url === '/v2/' ? '{}' : '{"repositories": [oops'));
+    const result = await cli(['--registry', url]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/sent malformed JSON for \/v2\/_catalog\?n=100/);
+  });
+
+  test('a timeout', async () => {
+    const url = await serve(() => undefined);
+    const result = await cli(['--registry', url, '--timeout', '0.5']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/timed out after 0\.5 s waiting for 127\.0\.0\.1:\d+ \(GET \/v2\/\)/);
+  });
+
+  test('connection refused, and bad usage', async () => {
+    const refused = await cli(['--registry', 'http://127.0.0.1:9']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('connection refused');
+    const usage = await cli(['--concurrency', '0', '--registry', 'x']);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain('--concurrency must be a whole number from 1 to 64, got 0');
+    expect((await cli([])).stderr).toContain('--registry is required');
+  });
+});

@@ -1,0 +1,199 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { mergeDefaults } from '../../app/config/merge';
+import { writeOutputDir } from '../../app/output/write-output-dir';
+import { readConfigFolder, synthesizeFleet, synth, SynthError } from '../../app/synth';
+import { snapshotDir, repoRoot } from '../helpers';
+
+function folder(files: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'fleet-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+const defaults = `registry:
+  managementState: Managed
+  nodeSelector: {node-role.kubernetes.io/infra: ""}
+  tolerations: [{key: infra, operator: Exists}]
+  routes: [{name: internal}]
+  storage:
+    pvc: {size: 200Gi, storageClassName: thin}
+`;
+
+const configOf = (files: Map<string, string>, cluster: string) =>
+  parseAllDocuments(files.get(`${cluster}/registry/registry.yaml`)!).map((d) => d.toJS()).find((o) => o.kind === 'Config');
+
+describe('fleet merge rules', () => {
+  test('maps merge key by key, the cluster wins', () => {
+    expect(mergeDefaults({ a: { b: 1, c: 2 } }, { a: { c: 3, d: 4 } })).toEqual({ a: { b: 1, c: 3, d: 4 } });
+  });
+
+  test('lists are replaced whole, never concatenated', () => {
+    expect(mergeDefaults({ routes: [{ name: 'a' }, { name: 'b' }] }, { routes: [{ name: 'c' }] })).toEqual({ routes: [{ name: 'c' }] });
+  });
+
+  test('null removes an inherited key; a null for a key the defaults lack is kept for the schema to report', () => {
+    expect(mergeDefaults({ a: 1, b: { c: 1 } }, { a: null, b: { c: null } })).toEqual({ b: {} });
+    expect(mergeDefaults({}, { x: null })).toEqual({ x: null });
+  });
+
+  test('a scalar replaces a map and the other way round', () => {
+    expect(mergeDefaults({ a: { b: 1 } }, { a: 2 })).toEqual({ a: 2 });
+    expect(mergeDefaults({ a: 2 }, { a: { b: 1 } })).toEqual({ a: { b: 1 } });
+  });
+});
+
+describe('fleet of clusters with shared defaults', () => {
+  test('each cluster gets the defaults, overrides them, and its own folder', () => {
+    const dir = folder({
+      '_defaults.yaml': defaults,
+      'prod.yaml': 'name: prod\nregistry:\n  storage:\n    pvc: {size: 500Gi}\n  routes: [{name: public, hostname: registry.apps.prod.example.com}]\n',
+      'lab.yaml': 'name: lab\nregistry:\n  storage:\n    pvc: {storageClassName: null}\n  tolerations: null\n',
+    });
+    const files = synthesizeFleet(readConfigFolder(dir));
+    expect([...new Set([...files.keys()].map((p) => p.split('/')[0]))]).toEqual(['lab', 'prod']);
+    const prodPvc = parse(files.get('prod/registry/registry-storage.yaml')!);
+    expect(prodPvc.spec).toMatchObject({ resources: { requests: { storage: '500Gi' } }, storageClassName: 'thin' });
+    expect(configOf(files, 'prod').spec).toMatchObject({ routes: [{ name: 'public', hostname: 'registry.apps.prod.example.com' }], tolerations: [{ key: 'infra', operator: 'Exists' }] });
+    const labPvc = parse(files.get('lab/registry/registry-storage.yaml')!);
+    expect(labPvc.spec.storageClassName).toBeUndefined();
+    expect(labPvc.spec.resources.requests.storage).toBe('200Gi');
+    expect(configOf(files, 'lab').spec.tolerations).toBeUndefined();
+    expect(configOf(files, 'lab').spec.routes).toEqual([{ name: 'internal' }]);
+  });
+
+  test('an error in a cluster names its file and field; a value from the defaults says where it is set', () => {
+    const dir = folder({ '_defaults.yaml': defaults.replace('size: 200Gi', 'size: 200GB'), 'prod.yaml': 'name: prod\nregistry:\n  replicas: 2\n', 'lab.yaml': 'name: lab\nregistry:\n  replicas: 1\n' });
+    let error: SynthError | undefined;
+    try {
+      synthesizeFleet(readConfigFolder(dir));
+    } catch (e) {
+      error = e as SynthError;
+    }
+    expect(error).toBeInstanceOf(SynthError);
+    expect(error!.message.split('\n')).toEqual([
+      `${join(dir, 'lab.yaml')}: registry.storage.pvc.size (set in ${join(dir, '_defaults.yaml')}:7:17): string "200GB" is not valid: expected a Kubernetes quantity such as 100Gi, 512Mi or 500m (binary suffixes Ki..Ei, decimal k..E; not GB)`,
+      `${join(dir, 'prod.yaml')}: registry.storage.pvc.size (set in ${join(dir, '_defaults.yaml')}:7:17): string "200GB" is not valid: expected a Kubernetes quantity such as 100Gi, 512Mi or 500m (binary suffixes Ki..Ei, decimal k..E; not GB)`,
+    ]);
+  });
+
+  test('a rule broken by the merge points at the cluster file', () => {
+    const dir = folder({ '_defaults.yaml': defaults, 'prod.yaml': 'name: prod\nregistry:\n  replicas: 2\n' });
+    expect(() => synthesizeFleet(readConfigFolder(dir))).toThrow(`${join(dir, 'prod.yaml')}:3:13: registry.replicas: ReadWriteOnce storage`);
+  });
+
+  test('the defaults may not name a cluster, and must be a map', () => {
+    expect(() => synthesizeFleet(readConfigFolder(folder({ '_defaults.yaml': 'name: x\n', 'a.yaml': 'name: a\n' })))).toThrow('_defaults.yaml:1:1: name: each cluster names itself; remove name from the defaults');
+    expect(() => synthesizeFleet(readConfigFolder(folder({ '_defaults.yaml': '- a\n', 'a.yaml': 'name: a\n' })))).toThrow('defaults must be a map of config keys');
+    expect(() => synthesizeFleet(readConfigFolder(folder({ '_defaults.yaml': 'registry: [\n', 'a.yaml': 'name: a\n' })))).toThrow('invalid YAML');
+  });
+
+  test('unknown keys in the defaults are reported with the defaults file', () => {
+    const dir = folder({ '_defaults.yaml': 'registry:\n  replica: 1\n', 'a.yaml': 'name: a\nregistry:\n  storage: {emptyDir: {}}\n' });
+    expect(() => synthesizeFleet(readConfigFolder(dir))).toThrow(`${join(dir, 'a.yaml')}: registry (set in ${join(dir, '_defaults.yaml')}:2:3): unknown key "replica"`);
+  });
+
+  test('other _ files are refused', () => {
+    expect(() => readConfigFolder(folder({ '_default.yaml': '', 'a.yaml': '' }))).toThrow('names starting with _ are reserved; the only one used is _defaults.yaml');
+  });
+});
+
+describe('determinism', () => {
+  const clusters: Record<string, string> = {};
+  for (let i = 0; i < 12; i++) {
+    clusters[`c${i}.yaml`] = i % 2
+      ? `name: c${i}\nminio:\n  rootCredentials: {existingSecret: {}}\nregistry:\n  replicas: ${i}\n  storage:\n    s3:\n      credentials: {existingSecret: {}}\n`
+      : `name: c${i}\nregistry:\n  storage:\n    pvc: {size: ${i + 1}Gi}\n`;
+  }
+
+  test('shuffled input order gives byte-identical output', () => {
+    const dir = folder({ '_defaults.yaml': 'registry:\n  logLevel: Debug\n', ...clusters });
+    const listing = readConfigFolder(dir);
+    const reference = synthesizeFleet(listing);
+    for (let round = 0; round < 5; round++) {
+      const shuffled = [...listing.clusters].sort(() => Math.random() - 0.5);
+      const output = synthesizeFleet({ ...listing, clusters: shuffled });
+      expect([...output]).toEqual([...reference]);
+    }
+  });
+
+  test('two runs into two folders, files created in opposite orders, are byte-identical', async () => {
+    const names = Object.keys(clusters);
+    const a = folder(Object.fromEntries(names.map((n) => [n, clusters[n]])));
+    const b = folder(Object.fromEntries([...names].reverse().map((n) => [n, clusters[n]])));
+    const outA = join(mkdtempSync(join(tmpdir(), 'det-')), 'dist');
+    const outB = join(mkdtempSync(join(tmpdir(), 'det-')), 'dist');
+    await synth({ configDir: a, outdir: outA });
+    await synth({ configDir: b, outdir: outB });
+    expect(snapshotDir(outA)).toEqual(snapshotDir(outB));
+  });
+
+  test('worker threads (a fleet large enough to use them) give the same bytes as one thread', () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 220; i++) many[`c${String(i).padStart(3, '0')}.yaml`] = clusters[`c${i % 12}.yaml`].replace(/^name: c\d+$/m, `name: c${String(i).padStart(3, '0')}`);
+    const dir = folder(many);
+    const out = join(mkdtempSync(join(tmpdir(), 'threads-')), 'dist');
+    const result = spawnSync('node', [join(repoRoot, 'scripts', 'synth.mjs'), '--config', dir, '--outdir', out], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    const expected = Object.fromEntries(synthesizeFleet(readConfigFolder(dir)));
+    expect(snapshotDir(out)).toEqual(expected);
+  }, 60_000);
+
+  test('atomicity: a failing config leaves a copy of dist/ byte-identical, clusters that vanish go only on success', async () => {
+    const dir = folder(clusters);
+    const out = join(mkdtempSync(join(tmpdir(), 'atomic-')), 'dist');
+    await synth({ configDir: dir, outdir: out });
+    const before = snapshotDir(out);
+    writeFileSync(join(dir, 'c3.yaml'), 'name: c3\nregistry:\n  storage: {pvc: {}}\n  replicas: 2\n');
+    writeFileSync(join(dir, 'c4.yaml'), 'name: c4\nregistry: {storage: {emptyDir: {}}, bogus: 1}\n');
+    await expect(synth({ configDir: dir, outdir: out })).rejects.toThrow(SynthError);
+    expect(snapshotDir(out)).toEqual(before);
+    writeFileSync(join(dir, 'c3.yaml'), clusters['c3.yaml']);
+    writeFileSync(join(dir, 'c4.yaml'), clusters['c4.yaml']);
+    rmSync(join(dir, 'c5.yaml'));
+    await synth({ configDir: dir, outdir: out });
+    expect(readdirSync(out)).not.toContain('c5');
+    expect(readdirSync(out)).toContain('c4');
+  });
+});
+
+describe('kustomize build of every cluster folder', () => {
+  const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  const dist = join(repoRoot, 'dist');
+  const fleet = (() => {
+    const dir = folder({ '_defaults.yaml': defaults, 'a.yaml': 'name: a\n', 'b.yaml': 'name: b\nminio:\n  rootCredentials: {existingSecret: {}}\nregistry:\n  storage:\n    pvc: null\n    s3:\n      credentials: {existingSecret: {}}\n' });
+    const out = join(mkdtempSync(join(tmpdir(), 'kust-')), 'dist');
+    writeOutputDir(out, synthesizeFleet(readConfigFolder(dir)));
+    return out;
+  })();
+  const folders = [...readdirSync(dist).map((c) => join(dist, c)), ...readdirSync(fleet).map((c) => join(fleet, c))];
+  const stageFolders = folders.flatMap((f) => readdirSync(f, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(f, e.name)));
+
+  if (kubectl.status !== 0) {
+    test('kubectl is installed (CI installs it)', () => {
+      throw new Error(`kubectl is not on the PATH: ${kubectl.error?.message ?? kubectl.stderr}`);
+    });
+    return;
+  }
+
+  test.each([...folders, ...stageFolders])('%s builds, with every object of its YAML files', (path) => {
+    const result = spawnSync('kubectl', ['kustomize', path], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const built = parseAllDocuments(result.stdout).map((d) => d.toJS());
+    const listed: string[] = parse(snapshotDir(path)['kustomization.yaml']).resources;
+    const expected = listed.flatMap((file) => parseAllDocuments(snapshotDir(path)[file]).map((d) => d.toJS()));
+    const key = (o: { kind: string; metadata: { name: string; namespace?: string } }) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    expect(built.map(key).sort()).toEqual(expected.map(key).sort());
+  });
+});
+
+test('the config folder must exist', () => {
+  expect(() => readConfigFolder(join(tmpdir(), 'does-not-exist-' + process.pid))).toThrow('cannot read the config folder');
+  const empty = mkdtempSync(join(tmpdir(), 'empty-'));
+  mkdirSync(join(empty, 'sub'));
+  expect(() => readConfigFolder(empty)).toThrow('no cluster config (*.yaml) in this folder');
+});

@@ -1,0 +1,85 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { configJsonSchema } from '../../app/config/schema';
+import { snapshotDir, repoRoot } from '../helpers';
+
+const root = repoRoot;
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+const crdSources: { crds: { name: string; file: string; url: string; sha256: string; import: boolean }[] } = JSON.parse(read('crd-sources.json'));
+const crdDir = process.env.CRD_DIR ?? join(root, '..', 'shared', 'crds');
+
+describe('project', () => {
+  test('cdk8s.yaml imports the CRDs that crd-sources.json pins, by URL at a commit', () => {
+    const imports: string[] = parse(read('cdk8s.yaml')).imports;
+    expect(imports).toEqual(crdSources.crds.filter((crd) => crd.import).map((crd) => `${crd.name}:=${crd.url}`));
+    for (const crd of crdSources.crds) expect(crd.url).toMatch(/^https:\/\/raw\.githubusercontent\.com\/[^/]+\/[^/]+\/[0-9a-f]{40}\//);
+  });
+
+  test('the CRD folder holds the pinned files, byte for byte (sha256)', () => {
+    for (const crd of crdSources.crds) {
+      expect(createHash('sha256').update(readFileSync(join(crdDir, crd.file))).digest('hex')).toBe(crd.sha256);
+    }
+  });
+
+  test('imports/ is exactly what cdk8s import generates from the pinned CRDs', () => {
+    const out = mkdtempSync(join(tmpdir(), 'imports-'));
+    for (const crd of crdSources.crds.filter((c) => c.import)) {
+      execFileSync(join(root, 'node_modules', '.bin', 'cdk8s'),
+        ['import', `${crd.name}:=${join(crdDir, crd.file)}`, '--language', 'typescript', '--output', out, '--no-save', '--no-check-upgrade'],
+        { stdio: 'ignore' });
+    }
+    const generated = readdirSync(out).sort();
+    expect(readdirSync(join(root, 'imports')).sort()).toEqual(generated);
+    for (const file of generated) expect(read(join('imports', file))).toBe(readFileSync(join(out, file), 'utf8'));
+  }, 60_000);
+
+  test('the precompiled CRD validators are what the pinned CRDs give (npm run validators)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'validators-')), 'crd-validators.js');
+    execFileSync('npm', ['run', '-s', 'validators', '--', '--crds', crdDir, '--out', out], { cwd: root, stdio: 'ignore' });
+    expect(readFileSync(out, 'utf8')).toBe(read('app/validate/generated/crd-validators.js'));
+  }, 60_000);
+
+  test('the JSON Schema for config files is up to date (npm run schema)', () => {
+    expect(JSON.parse(read('schema/cluster-config.schema.json'))).toEqual(configJsonSchema());
+  });
+
+  describe('cdk8s synth', () => {
+    const cdk8s = (args: string[]) => spawnSync(join(root, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade', ...args], { cwd: root, encoding: 'utf8' });
+
+    test('its output folder is a git-ignored scratch folder, never dist/ (cdk8s synth deletes it first)', () => {
+      const output = parse(read('cdk8s.yaml')).output;
+      expect(output).not.toBe('dist');
+      expect(read('.gitignore').split('\n')).toContain(`${output}/`);
+    });
+
+    test('writes the same files as npm run synth, in dist/ and in its scratch folder', () => {
+      const dist = mkdtempSync(join(tmpdir(), 'dist-'));
+      const scratch = join(mkdtempSync(join(tmpdir(), 'cdk8s-out-')), 'out');
+      const result = cdk8s(['--app', `node scripts/synth.mjs --outdir ${dist}`, '--output', scratch]);
+      expect(result.status).toBe(0);
+      expect(snapshotDir(dist)).toEqual(snapshotDir(join(root, 'dist')));
+      expect(snapshotDir(scratch)).toEqual(snapshotDir(join(root, 'dist')));
+    });
+
+    test('a failing synth leaves dist/ as it was', () => {
+      const dist = mkdtempSync(join(tmpdir(), 'dist-'));
+      cpSync(join(root, 'dist'), dist, { recursive: true });
+      const config = mkdtempSync(join(tmpdir(), 'config-'));
+      writeFileSync(join(config, 'bad.yaml'), 'name: bad\nregistry:\n  storage: {pvc: {}}\n  replicas: 2\n');
+      const result = cdk8s(['--app', `node scripts/synth.mjs --config ${config} --outdir ${dist}`, '--output', join(config, 'out')]);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain('registry.replicas: ReadWriteOnce storage');
+      expect(snapshotDir(dist)).toEqual(snapshotDir(join(root, 'dist')));
+    });
+  });
+
+  test('TypeScript stays on 5.x and every dependency is pinned to an exact version', () => {
+    const pkg = JSON.parse(read('package.json'));
+    expect(pkg.devDependencies.typescript).toMatch(/^5\.\d+\.\d+$/);
+    for (const version of Object.values<string>({ ...pkg.dependencies, ...pkg.devDependencies })) expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

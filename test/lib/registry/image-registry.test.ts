@@ -1,0 +1,142 @@
+import { Testing } from 'cdk8s';
+import { ConfigSpecResourcesLimits } from '../../../imports/imageregistry-imageregistry.operator.openshift.io';
+import { ImageRegistry, ImageRegistryProps, LogLevel, ManagementState, RolloutStrategy } from '../../../lib/registry/image-registry';
+import { MinioBucket } from '../../../lib/minio/minio-bucket';
+import { MinioObjectStore } from '../../../lib/minio/minio-object-store';
+import { AccessMode } from '../../../lib/registry/registry-pvc';
+import { SecretSource } from '../../../lib/secrets/secret-source';
+import { RegistryStorage } from '../../../lib/registry/registry-storage';
+
+const rwo = RegistryStorage.fromExistingClaim({ name: 'image-registry-pvc' });
+const rwx = RegistryStorage.fromExistingClaim({ name: 'shared', accessMode: AccessMode.READ_WRITE_MANY });
+
+function synth(props: ImageRegistryProps) {
+  const chart = Testing.chart();
+  new ImageRegistry(chart, 'Registry', props);
+  const [config] = Testing.synth(chart);
+  return config;
+}
+
+describe('ImageRegistry', () => {
+  test('is the Config named cluster, cluster-scoped', () => {
+    const config = synth({ storage: rwx });
+    expect(config.apiVersion).toBe('imageregistry.operator.openshift.io/v1');
+    expect(config.kind).toBe('Config');
+    expect(config.metadata).toEqual({ name: 'cluster' });
+  });
+
+  test('defaults write only managementState Managed, replicas 1 and the storage', () => {
+    expect(synth({ storage: rwx }).spec).toEqual({ managementState: 'Managed', replicas: 1, storage: { pvc: { claim: 'shared' } } });
+  });
+
+  describe('ReadWriteOnce storage', () => {
+    test('writes replicas 1 and rolloutStrategy Recreate explicitly by default', () => {
+      const spec = synth({ storage: rwo }).spec;
+      expect(spec.replicas).toBe(1);
+      expect(spec.rolloutStrategy).toBe('Recreate');
+    });
+
+    test('accepts the same values given explicitly, and zero replicas', () => {
+      expect(synth({ storage: rwo, replicas: 1, rolloutStrategy: RolloutStrategy.RECREATE }).spec.rolloutStrategy).toBe('Recreate');
+      expect(synth({ storage: rwo, replicas: 0 }).spec.replicas).toBe(0);
+    });
+
+    test('rejects more than one replica', () => {
+      expect(() => synth({ storage: rwo, replicas: 2 })).toThrow(
+        'replicas: ReadWriteOnce storage (claim "image-registry-pvc") allows at most one registry replica, got 2; set replicas to 1, or use a ReadWriteMany claim');
+    });
+
+    test('rejects RollingUpdate', () => {
+      expect(() => synth({ storage: rwo, rolloutStrategy: RolloutStrategy.ROLLING_UPDATE })).toThrow(
+        'rolloutStrategy: ReadWriteOnce storage (claim "image-registry-pvc") needs rolloutStrategy Recreate, got RollingUpdate');
+    });
+  });
+
+  test('ReadWriteMany allows several replicas and leaves the strategy unset', () => {
+    const spec = synth({ storage: rwx, replicas: 3 }).spec;
+    expect(spec.replicas).toBe(3);
+    expect(spec.rolloutStrategy).toBeUndefined();
+  });
+
+  test('replicas must be a whole number >= 0', () => {
+    expect(() => synth({ storage: rwx, replicas: -1 })).toThrow('replicas: -1 must be a whole number >= 0');
+    expect(() => synth({ storage: rwx, replicas: 1.5 })).toThrow('replicas: 1.5 must be a whole number >= 0');
+  });
+
+  test('managementState is one the operator acts on', () => {
+    expect(synth({ storage: rwx, managementState: ManagementState.REMOVED }).spec.managementState).toBe('Removed');
+    expect(() => synth({ storage: rwx, managementState: 'Force' as ManagementState })).toThrow(
+      'managementState: "Force" is not allowed; use one of Managed, Unmanaged, Removed');
+  });
+
+  test('exactly one storage back end', () => {
+    const two = RegistryStorage.fromStorageSpec({ emptyDir: {}, s3: { bucket: 'b' } });
+    expect(() => synth({ storage: two })).toThrow('storage: exactly one storage back end must be configured (one of s3, gcs, swift, azure, pvc, emptyDir, ibmcos, oss), got s3 and emptyDir');
+    expect(() => synth({ storage: RegistryStorage.fromStorageSpec({}) })).toThrow('got none');
+    expect(synth({ storage: RegistryStorage.fromStorageSpec({ gcs: { bucket: 'b' } }) }).spec.storage).toEqual({ gcs: { bucket: 'b' } });
+  });
+
+  describe('routes', () => {
+    test('are written with the default route flag', () => {
+      const spec = synth({ storage: rwx, defaultRoute: true, routes: [{ name: 'public', hostname: 'registry.apps.example.com', secretName: 'public-tls' }] }).spec;
+      expect(spec.defaultRoute).toBe(true);
+      expect(spec.routes).toEqual([{ name: 'public', hostname: 'registry.apps.example.com', secretName: 'public-tls' }]);
+    });
+
+    test('may not be named default-route', () => {
+      expect(() => synth({ storage: rwx, routes: [{ name: 'default-route' }] })).toThrow(
+        'routes[0].name: "default-route" is the route the operator creates for defaultRoute: true');
+    });
+
+    test('names are unique', () => {
+      expect(() => synth({ storage: rwx, routes: [{ name: 'a' }, { name: 'b' }, { name: 'a' }] })).toThrow(
+        'routes[2].name: route name "a" is used twice; route names must be unique');
+    });
+
+    test('names, hosts and secrets are DNS names', () => {
+      expect(() => synth({ storage: rwx, routes: [{ name: 'Public' }] })).toThrow('routes[0].name: "Public" is not a valid name');
+      expect(() => synth({ storage: rwx, routes: [{ name: 'a', hostname: 'bad_host' }] })).toThrow('routes[0].hostname: "bad_host" is not a valid name');
+      expect(() => synth({ storage: rwx, routes: [{ name: 'a', secretName: 'Tls' }] })).toThrow('routes[0].secretName: "Tls" is not a valid name');
+    });
+  });
+
+  test('disableRedirect defaults to true only for a store inside the cluster', () => {
+    const chart = Testing.chart();
+    const objectStore = new MinioObjectStore(chart, 'Minio', { rootCredentials: SecretSource.existing() });
+    const minio = RegistryStorage.fromMinio({ bucket: new MinioBucket(chart, 'Bucket', { objectStore, bucket: 'image-registry' }) });
+    expect(synth({ storage: minio }).spec.disableRedirect).toBe(true);
+    expect(synth({ storage: minio, disableRedirect: false }).spec.disableRedirect).toBe(false);
+    expect(synth({ storage: RegistryStorage.s3({ bucket: 'registry' }) }).spec.disableRedirect).toBeUndefined();
+  });
+
+  test('pod placement, resources, logging and proxy are passed through', () => {
+    const spec = synth({
+      storage: rwx,
+      disableRedirect: true,
+      nodeSelector: { 'node-role.kubernetes.io/infra': '' },
+      tolerations: [{ key: 'infra', operator: 'Exists', effect: 'NoSchedule' }],
+      resources: { limits: { memory: ConfigSpecResourcesLimits.fromString('2Gi') } },
+      logLevel: LogLevel.DEBUG,
+      proxy: { https: 'http://proxy:3128', noProxy: '.svc' },
+    }).spec;
+    expect(spec).toMatchObject({
+      disableRedirect: true,
+      nodeSelector: { 'node-role.kubernetes.io/infra': '' },
+      tolerations: [{ key: 'infra', operator: 'Exists', effect: 'NoSchedule' }],
+      resources: { limits: { memory: '2Gi' } },
+      logLevel: 'Debug',
+      proxy: { https: 'http://proxy:3128', noProxy: '.svc' },
+    });
+  });
+
+  test('resource quantities are checked', () => {
+    expect(() => synth({ storage: rwx, resources: { requests: { memory: ConfigSpecResourcesLimits.fromString('2GB') } } })).toThrow(
+      'resources.requests.memory: "2GB" is not a Kubernetes quantity');
+  });
+
+  test('every other spec field is reachable through additionalSpec', () => {
+    const spec = synth({ storage: rwx, additionalSpec: { readOnly: true, topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule' }] } }).spec;
+    expect(spec.readOnly).toBe(true);
+    expect(spec.topologySpreadConstraints).toEqual([{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule' }]);
+  });
+});

@@ -1,0 +1,100 @@
+import { Testing } from 'cdk8s';
+import { MinioBucket } from '../../../lib/minio/minio-bucket';
+import { MinioObjectStore } from '../../../lib/minio/minio-object-store';
+import { AccessMode, RegistryPvc } from '../../../lib/registry/registry-pvc';
+import { RegistryStorage, StorageManagementState } from '../../../lib/registry/registry-storage';
+import { SecretSource } from '../../../lib/secrets/secret-source';
+
+function minioBucket(tls = false) {
+  const chart = Testing.chart();
+  const objectStore = new MinioObjectStore(chart, 'Minio', { rootCredentials: SecretSource.existing(), tls });
+  return new MinioBucket(chart, 'Bucket', { objectStore, bucket: 'image-registry' });
+}
+
+describe('RegistryStorage', () => {
+  test('fromPvc names the claim and carries its access mode', () => {
+    const pvc = new RegistryPvc(Testing.chart(), 'Pvc', { name: 'my-claim', accessMode: AccessMode.READ_WRITE_MANY });
+    const storage = RegistryStorage.fromPvc(pvc);
+    expect(storage.spec).toEqual({ pvc: { claim: 'my-claim' } });
+    expect(storage.isReadWriteOnce).toBe(false);
+  });
+
+  test('fromExistingClaim assumes ReadWriteOnce unless told otherwise', () => {
+    expect(RegistryStorage.fromExistingClaim({ name: 'old-claim' }).isReadWriteOnce).toBe(true);
+    const rwx = RegistryStorage.fromExistingClaim({ name: 'old-claim', accessMode: AccessMode.READ_WRITE_MANY });
+    expect(rwx.spec).toEqual({ pvc: { claim: 'old-claim' } });
+    expect(rwx.isReadWriteOnce).toBe(false);
+  });
+
+  test('fromExistingClaim rejects bad and reserved names', () => {
+    expect(() => RegistryStorage.fromExistingClaim({ name: 'Old_Claim' })).toThrow('name: "Old_Claim" is not a valid name');
+    expect(() => RegistryStorage.fromExistingClaim({ name: 'image-registry-storage' })).toThrow('name: "image-registry-storage" is the claim the operator manages itself');
+  });
+
+  test('emptyDir has no access mode rules', () => {
+    const storage = RegistryStorage.emptyDir();
+    expect(storage.spec).toEqual({ emptyDir: {} });
+    expect(storage.isReadWriteOnce).toBe(false);
+  });
+});
+
+describe('S3 storage', () => {
+  test('region defaults to us-east-1 and only given fields are written', () => {
+    const storage = RegistryStorage.s3({ bucket: 'registry', regionEndpoint: 'https://s3.example.com' });
+    expect(storage.spec).toEqual({ s3: { bucket: 'registry', region: 'us-east-1', regionEndpoint: 'https://s3.example.com' } });
+    expect(storage.inCluster).toBe(false);
+  });
+
+  test('every S3 field is passed through', () => {
+    const storage = RegistryStorage.s3({
+      bucket: 'registry', region: 'eu-west-1', regionEndpoint: 'https://rgw.example.com', virtualHostedStyle: true, encrypt: true, keyId: 'kms-1',
+      chunkSizeMiB: 64, trustedCa: 'rgw-ca', managementState: StorageManagementState.MANAGED,
+    });
+    expect(storage.spec).toEqual({
+      managementState: 'Managed',
+      s3: { bucket: 'registry', region: 'eu-west-1', regionEndpoint: 'https://rgw.example.com', virtualHostedStyle: true, encrypt: true, keyId: 'kms-1', chunkSizeMiB: 64, trustedCa: { name: 'rgw-ca' } },
+    });
+  });
+
+  test('an empty region is an error', () => {
+    expect(() => RegistryStorage.s3({ bucket: 'registry', region: '' })).toThrow('region: must not be empty (the S3 driver fails with MissingRegion); MinIO accepts us-east-1');
+  });
+
+  test('an endpoint without scheme is an error that shows both fixes', () => {
+    expect(() => RegistryStorage.s3({ bucket: 'registry', regionEndpoint: 'minio.svc.cluster.local:9000' })).toThrow(
+      'regionEndpoint: "minio.svc.cluster.local:9000" has no scheme; write http://minio.svc.cluster.local:9000 for a plain-HTTP endpoint such as MinIO or https://minio.svc.cluster.local:9000');
+    expect(() => RegistryStorage.s3({ bucket: 'registry', regionEndpoint: 'https://s3.example.com/path' })).toThrow('must be http:// or https:// followed by a host');
+  });
+
+  test('bucket names follow S3 rules', () => {
+    expect(() => RegistryStorage.s3({ bucket: 'Registry' })).toThrow('bucket: "Registry" is not a valid S3 bucket name');
+  });
+
+  test('keyID needs encrypt, chunk size is 5 to 5120 MiB', () => {
+    expect(() => RegistryStorage.s3({ bucket: 'registry', keyId: 'k' })).toThrow('keyID: is only used with encrypt: true');
+    expect(() => RegistryStorage.s3({ bucket: 'registry', chunkSizeMiB: 4 })).toThrow('chunkSizeMiB: 4 must be a whole number >= 5');
+    expect(() => RegistryStorage.s3({ bucket: 'registry', chunkSizeMiB: 6000 })).toThrow('chunkSizeMiB: 6000 is over the S3 limit of 5120');
+  });
+
+  describe('on this project\'s MinIO', () => {
+    test('endpoint, scheme and bucket come from the MinIO; path style; bucket left alone by the operator', () => {
+      const storage = RegistryStorage.fromMinio({ bucket: minioBucket() });
+      expect(storage.spec).toEqual({
+        managementState: 'Unmanaged',
+        s3: { bucket: 'image-registry', region: 'us-east-1', regionEndpoint: 'http://minio.minio.svc:9000', encrypt: false, virtualHostedStyle: false },
+      });
+      expect(storage.inCluster).toBe(true);
+    });
+
+    test('with TLS the endpoint is https and trustedCA is required', () => {
+      expect(() => RegistryStorage.fromMinio({ bucket: minioBucket(true) })).toThrow('trustedCA: MinIO minio/minio serves TLS');
+      const storage = RegistryStorage.fromMinio({ bucket: minioBucket(true), trustedCa: 'minio-ca' });
+      expect(storage.spec.s3).toMatchObject({ regionEndpoint: 'https://minio.minio.svc:9000', trustedCa: { name: 'minio-ca' } });
+    });
+
+    test('an explicit endpoint must match the MinIO and its TLS setting', () => {
+      expect(() => RegistryStorage.fromMinio({ bucket: minioBucket(), regionEndpoint: 'https://minio.minio.svc:9000' })).toThrow('uses https, but MinIO minio/minio serves plain HTTP');
+      expect(RegistryStorage.fromMinio({ bucket: minioBucket(), regionEndpoint: 'http://minio.minio.svc.cluster.local:9000' }).spec.s3!.regionEndpoint).toBe('http://minio.minio.svc.cluster.local:9000');
+    });
+  });
+});
