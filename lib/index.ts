@@ -1,30 +1,22 @@
-// The construct library: usable from any cdk8s app.
+// The construct library: what a cdk8s app needs to configure the OpenShift image registry.
+// Constructs, their props and enums, and the operator's rules; nothing of this project's app.
+
+// The registry operator's Config `cluster` and its storage.
 export * from './registry/constants';
 export * from './registry/image-registry';
 export * from './registry/registry-pvc';
 export * from './registry/registry-storage';
-export * from '../app/charts/registry-chart';
-export * from '../app/charts/registry-storage-chart';
-export * from '../app/charts/cluster';
-export * from '../app/config/config-error';
-export * from '../app/config/loader';
-export * from '../app/config/schema';
-export * from '../app/output/write-output-dir';
-export * from './rules/kubernetes';
-export * from './rules/validation-error';
-export * from '../app/synth';
 export * from './registry/registry-s3-credentials';
+// An S3 object store in the cluster.
 export * from './minio/minio-object-store';
 export * from './minio/minio-bucket';
-export * from './openshift/openshift-route';
-export * from './openshift/restricted';
+// Credentials and routes.
 export * from './secrets/secret-source';
 export * from './secrets/credentials-secret';
-export * from '../app/charts/object-store-chart';
+export { OpenShiftRoute, OpenShiftRouteProps, RouteTermination } from './openshift/openshift-route';
+// The rules the constructs check, for callers that check values of their own.
+export * from './rules/kubernetes';
 export * from './rules/s3';
-export * from '../app/validate/crd-schemas';
-export * from '../app/validate/core-schemas';
-export * from '../app/validate/pod-security';
-export * from '../app/validate/registry-rules';
-export * from '../app/validate/validate-manifests';
-export * from '../app/output/to-yaml';
+export * from './rules/validation-error';
+// Argo CD and Flux annotations that make a GitOps sync of the output safe.
+export { addGitOpsAnnotations, gitOpsAnnotations, SYNC_WAVES } from './gitops/gitops-annotations';

@@ -1,5 +1,3 @@
 #!/usr/bin/env node
-// The command-line tool (`npm run cli -- diff ...`): runs cli.ts, bundled.
-import { runTs } from './bundle.mjs';
-
-await runTs('app/cli/cli.ts');
+// Kept for older scripts: same as `node bin/cli.mjs`.
+await import("../bin/cli.mjs");

@@ -2,7 +2,7 @@
 // "import": true in crd-sources.json) into standalone Ajv validators:
 // app/validate/generated/crd-validators.js. synth validates every object with them, so it never
 // parses megabytes of CRD YAML or compiles a schema at run time. Generated; never edit by hand.
-// Usage: npm run validators [-- --crds DIR] [--out FILE] (or CRD_DIR; default ../shared/crds).
+// Usage: npm run validators [-- --crds DIR] [--out FILE] (or CRD_DIR; default .crds/, see npm run fetch-crds).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
@@ -11,7 +11,7 @@ import { CrdSchemas, strictResourceSchema } from '../app/validate/crd-schemas';
 
 const root = process.cwd();
 const flag = process.argv.indexOf('--crds');
-const crdDir = flag >= 0 ? process.argv[flag + 1] : process.env.CRD_DIR ?? join(root, '..', 'shared', 'crds');
+const crdDir = flag >= 0 ? process.argv[flag + 1] : process.env.CRD_DIR ?? join(root, '.crds');
 const outFlag = process.argv.indexOf('--out');
 const out = outFlag >= 0 ? process.argv[outFlag + 1] : join(root, 'app', 'validate', 'generated', 'crd-validators.js');
 const { crds } = JSON.parse(readFileSync(join(root, 'crd-sources.json'), 'utf8')) as { crds: { file: string; import: boolean }[] };

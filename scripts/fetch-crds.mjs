@@ -1,27 +1,35 @@
 #!/usr/bin/env node
-// Downloads the CRDs listed in crd-sources.json from their pinned upstream URLs into a folder and
-// checks each sha256: for machines without ../shared/crds (GitHub Actions). Then set CRD_DIR.
-// Usage: node scripts/fetch-crds.mjs --to DIR
+// Downloads the upstream CRDs listed in crd-sources.json from their pinned URLs and checks each
+// sha256, into .crds/ (git-ignored) or --to DIR. They are needed only to regenerate imports/ and
+// the compiled validators (npm run import) and for the tests that check those are current.
+// Usage: npm run fetch-crds [-- --to DIR]
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const flag = process.argv.indexOf('--to');
-if (flag < 0 || !process.argv[flag + 1]) {
-  console.error('usage: node scripts/fetch-crds.mjs --to DIR');
-  process.exit(2);
-}
-const dir = resolve(process.argv[flag + 1]);
+const dir = resolve(flag >= 0 && process.argv[flag + 1] ? process.argv[flag + 1] : join(root, '.crds'));
+const fail = (message) => {
+  console.error(`fetch-crds: ${message}`);
+  process.exit(1);
+};
 mkdirSync(dir, { recursive: true });
 const { crds } = JSON.parse(readFileSync(join(root, 'crd-sources.json'), 'utf8'));
 for (const crd of crds) {
-  const response = await fetch(crd.url);
-  if (!response.ok) throw new Error(`${crd.url}: HTTP ${response.status}`);
-  const body = Buffer.from(await response.arrayBuffer());
+  let body;
+  try {
+    const response = await fetch(crd.url, { signal: AbortSignal.timeout(60_000) });
+    if (!response.ok) fail(`${crd.url}: HTTP ${response.status}`);
+    body = Buffer.from(await response.arrayBuffer());
+  } catch (e) {
+    fail(`${crd.url}: ${e.cause?.message ?? e.message}`);
+  }
   const sha = createHash('sha256').update(body).digest('hex');
-  if (sha !== crd.sha256) throw new Error(`${crd.url}: sha256 ${sha}, expected ${crd.sha256}`);
-  writeFileSync(join(dir, crd.file), body);
+  if (sha !== crd.sha256) fail(`${crd.url}: sha256 ${sha}, crd-sources.json pins ${crd.sha256}; nothing written for it`);
+  writeFileSync(join(dir, `${crd.file}.part`), body);
+  renameSync(join(dir, `${crd.file}.part`), join(dir, crd.file));
   console.log(`${crd.file} <- ${crd.url}`);
 }
+console.log(`${crds.length} CRDs in ${dir}`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Regenerates imports/ (and app/validate/generated/) from local copies of the upstream CRDs
 // listed in crd-sources.json.
-// Usage: npm run import [-- --crds DIR]   (or CRD_DIR=DIR; default ../shared/crds)
+// Usage: npm run import [-- --crds DIR]   (or CRD_DIR=DIR; default .crds/, see npm run fetch-crds)
 // Each file must match the sha256 recorded next to its pinned upstream URL, so imports/
 // always corresponds to the URLs in cdk8s.yaml without fetching anything from the network.
 import { createHash } from 'node:crypto';
@@ -13,11 +13,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const flag = process.argv.indexOf('--crds');
-const crdDir = resolve(flag >= 0 ? process.argv[flag + 1] : process.env.CRD_DIR ?? join(root, '..', 'shared', 'crds'));
+const crdDir = resolve(flag >= 0 ? process.argv[flag + 1] : process.env.CRD_DIR ?? join(root, '.crds'));
 const { crds } = JSON.parse(readFileSync(join(root, 'crd-sources.json'), 'utf8'));
 
 const fail = (msg) => { console.error(`import: ${msg}`); process.exit(1); };
-if (!existsSync(crdDir)) fail(`CRD directory ${crdDir} does not exist (set --crds DIR or CRD_DIR)`);
+if (!existsSync(crdDir)) fail(`CRD folder ${crdDir} does not exist: run npm run fetch-crds (downloads the pinned CRDs into .crds/), or pass --crds DIR or set CRD_DIR`);
 
 const staging = mkdtempSync(join(tmpdir(), 'imports-'));
 for (const crd of crds.filter((c) => c.import)) {

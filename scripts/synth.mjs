@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// The synth command (`npm run synth`, and cdk8s.yaml's `app:`): runs main.ts, bundled.
-import { runTs } from './bundle.mjs';
-
-await runTs('main.ts');
+// Kept for older scripts: same as `node bin/cli.mjs synth`.
+process.argv.splice(2, 0, "synth");
+await import("../bin/cli.mjs");

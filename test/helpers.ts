@@ -1,4 +1,6 @@
 // Helpers shared by the unit and integration tests.
+import { spawnSync, SpawnSyncOptions } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTree } from '../app/output/read-tree';
 
@@ -8,4 +10,20 @@ export const repoRoot = join(__dirname, '..');
 /** Every file below `dir`: relative path -> content. */
 export function snapshotDir(dir: string): Record<string, string> {
   return Object.fromEntries(readTree(dir));
+}
+
+/** Runs the tool (`bin/cli.mjs`) with `args`; never throws. */
+export function runCli(args: string[], options: SpawnSyncOptions = {}) {
+  return spawnSync(process.execPath, [join(repoRoot, 'bin', 'cli.mjs'), ...args], { encoding: 'utf8', ...options }) as ReturnType<typeof spawnSync> & { stdout: string; stderr: string };
+}
+
+/**
+ * The folder of raw upstream CRDs ($CRD_DIR, or .crds/ from `npm run fetch-crds`), needed only by
+ * the checks that regenerate committed files. Without it those checks are skipped, loudly.
+ */
+export function rawCrdDir(what: string): string | undefined {
+  const dir = process.env.CRD_DIR ?? join(repoRoot, '.crds');
+  if (existsSync(dir)) return dir;
+  console.warn(`SKIPPED: ${what}: the upstream CRDs are not here. Run \`npm run fetch-crds\` (downloads them at their pinned commits) or set CRD_DIR to a folder of them.`);
+  return undefined;
 }

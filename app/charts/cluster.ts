@@ -4,7 +4,7 @@ import { RegistryChart } from './registry-chart';
 import { RegistryStorageChart } from './registry-storage-chart';
 import { secretSourceFromConfig } from './secret-source-from-config';
 import { LoadedConfig } from '../config/loader';
-import { withGitOpsAnnotations } from '../../lib/gitops/gitops-annotations';
+import { gitOpsAnnotations } from '../../lib/gitops/gitops-annotations';
 import { kustomizationYaml } from '../output/kustomization';
 import { toYaml } from '../output/to-yaml';
 import { CoreSchemas } from '../validate/core-schemas';
@@ -90,4 +90,12 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   for (const stage of ordered) files.set(`${stage}/kustomization.yaml`, kustomizationYaml(stages.get(stage)!));
   files.set('kustomization.yaml', kustomizationYaml(ordered.flatMap((stage) => stages.get(stage)!.map((file) => `${stage}/${file}`))));
   return files;
+}
+
+/**
+ * `object` with its GitOps annotations after the ones it has (what the library's
+ * addGitOpsAnnotations gives, with metadata keys in the order dist/ has always had).
+ */
+function withGitOpsAnnotations(object: { apiVersion: string; kind: string; metadata: { annotations?: Record<string, string> } }) {
+  return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, ...gitOpsAnnotations(object) } } };
 }

@@ -47,10 +47,12 @@ export interface SchemaProblem {
 
 /**
  * The strict schema of a whole resource: its CRD schema with metadata left to the API server's
- * own checks (a CRD's schema does not describe ObjectMeta).
+ * own checks (a CRD's schema does not describe ObjectMeta), and apiVersion and kind allowed
+ * where the CRD does not list them (the API server always does).
  */
 export function strictResourceSchema(schema: Schema): Schema {
-  return toStrictJsonSchema({ ...schema, properties: { ...(schema.properties as object), metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } });
+  const implicit = { apiVersion: { type: 'string' }, kind: { type: 'string' } };
+  return toStrictJsonSchema({ ...schema, properties: { ...implicit, ...(schema.properties as object), metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } });
 }
 
 /** Something that knows the schemas of some kinds. */

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { loadAll } from 'js-yaml';
 import { SchemaSource } from './crd-schemas';
 import { checkPodSecurity } from './pod-security';
@@ -105,11 +104,4 @@ export function formatProblems(problems: readonly RuleProblem[]): string {
     const what = manifest.object.kind ? `${manifest.object.kind} ${meta?.namespace ? `${meta.namespace}/` : ''}${meta?.name ?? '(no name)'}: ` : '';
     return `${severity === 'warning' ? 'warning: ' : ''}${manifest.file}: ${what}${field ? `${field}: ` : ''}${message}`;
   }).join('\n') + (problems.length ? '\n' : '');
-}
-
-/** The CRD folder: `--crds`, else $CRD_DIR, else ../shared/crds next to the project. */
-export function crdDirectory(flag: string | undefined, projectRoot: string): string {
-  const dir = flag ?? process.env.CRD_DIR ?? `${projectRoot}/../shared/crds`;
-  if (!existsSync(dir)) throw new Error(`CRD folder ${dir} does not exist: pass --crds DIR or set CRD_DIR`);
-  return dir;
 }

@@ -1,12 +1,12 @@
-// Annotations that make an Argo CD or Flux sync of dist/ correct. They are added to the
+// Annotations that make an Argo CD or Flux sync of the output correct. They are added to the
 // synthesized objects by kind; other tools ignore them.
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
 
-/** Minimal view of a synthesized object. */
-export interface ManifestObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; annotations?: Record<string, string>; [key: string]: unknown };
-  [key: string]: unknown;
+/** What the annotations depend on: an object's type. */
+export interface TypedObject {
+  readonly apiVersion: string;
+  readonly kind: string;
 }
 
 const ARGO_WAVE = 'argocd.argoproj.io/sync-wave';
@@ -27,7 +27,7 @@ export const SYNC_WAVES: Readonly<Record<string, string>> = {
 const DEFAULT_WAVE = '0';
 
 /** Annotations for one object, by its kind. */
-export function gitOpsAnnotations(object: ManifestObject): Record<string, string> {
+export function gitOpsAnnotations(object: TypedObject): Record<string, string> {
   const annotations: Record<string, string> = { [ARGO_WAVE]: SYNC_WAVES[object.kind] ?? DEFAULT_WAVE };
   if (object.kind === 'Config' && object.apiVersion.startsWith('imageregistry.operator.openshift.io/')) {
     // The operator writes into this object's spec: apply it as a partial object with server-side
@@ -44,10 +44,12 @@ export function gitOpsAnnotations(object: ManifestObject): Record<string, string
   return annotations;
 }
 
-/** `object` with its GitOps annotations merged over the ones it has. */
-export function withGitOpsAnnotations(object: ManifestObject): ManifestObject {
-  return {
-    ...object,
-    metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, ...gitOpsAnnotations(object) } },
-  };
+/**
+ * Adds the GitOps annotations to every API object in `scope` (a chart, or a whole app). Call it
+ * once, after the constructs are made: `addGitOpsAnnotations(app)` before `app.synth()`.
+ */
+export function addGitOpsAnnotations(scope: IConstruct): void {
+  for (const object of scope.node.findAll().filter(ApiObject.isApiObject)) {
+    for (const [key, value] of Object.entries(gitOpsAnnotations(object))) object.metadata.addAnnotation(key, value);
+  }
 }

@@ -1,16 +1,13 @@
 import fc from 'fast-check';
 import { loadAll } from 'js-yaml';
-import { join } from 'node:path';
 import { synthesizeCluster } from '../../app/charts/cluster';
 import { ConfigError } from '../../app/config/config-error';
 import { parseConfigText } from '../../app/config/loader';
 import { toYaml } from '../../app/output/to-yaml';
-import { ALL_CORE_MODELS } from '../../app/validate/core-models-all';
-import { CoreSchemas } from '../../app/validate/core-schemas';
-import { CrdSchemas } from '../../app/validate/crd-schemas';
+import { builtInSchemas } from '../../app/validate/built-in-schemas';
 import { validateTree } from '../../app/validate/validate-manifests';
 
-const schemas = [CrdSchemas.fromDirectory(process.env.CRD_DIR ?? join(__dirname, '..', '..', 'shared', 'crds')), new CoreSchemas(ALL_CORE_MODELS)];
+const schemas = builtInSchemas();
 
 // Generated configs, valid and not: values drawn from good and bad choices for every field.
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });

@@ -74,6 +74,6 @@ describe('the diff command', () => {
     expect(bad.stderr).toContain('registry: is required');
     const usage = run(['--format', 'html']);
     expect(usage.status).toBe(2);
-    expect(usage.stderr).toContain('--format must be text or markdown, got html');
+    expect(usage.stderr).toBe('openshift-image-registry-cdk8s diff: --format must be text or markdown, got "html"\nusage: openshift-image-registry-cdk8s diff [--config DIR] [--dist DIR] [--format text|markdown]\n');
   });
 });

@@ -2,8 +2,13 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { synthesizeCluster } from '../../../app/charts/cluster';
 import { loadConfigFile } from '../../../app/config/loader';
-import { ManifestObject } from '../../../lib/gitops/gitops-annotations';
 import { repoRoot } from '../../helpers';
+
+interface ManifestObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; annotations?: Record<string, string> };
+}
 
 const files = synthesizeCluster(loadConfigFile(join(repoRoot, 'config', 'minio-s3.yaml')));
 const objects: ManifestObject[] = [...files].filter(([path]) => !path.endsWith('kustomization.yaml'))

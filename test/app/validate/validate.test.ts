@@ -1,19 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTree } from '../../../app/output/read-tree';
 import { toYaml } from '../../../app/output/to-yaml';
-import { ALL_CORE_MODELS } from '../../../app/validate/core-models-all';
-import { CoreSchemas } from '../../../app/validate/core-schemas';
-import { CrdSchemas } from '../../../app/validate/crd-schemas';
+import { builtInSchemas } from '../../../app/validate/built-in-schemas';
 import { validateTree } from '../../../app/validate/validate-manifests';
 import { repoRoot } from '../../helpers';
 
-const root = repoRoot;
-const crdDir = process.env.CRD_DIR ?? join(root, '..', 'shared', 'crds');
-const crds = CrdSchemas.fromDirectory(crdDir);
-const schemas = [crds, new CoreSchemas(ALL_CORE_MODELS)];
+const schemas = builtInSchemas();
 
 /** The problems of one cluster's objects, as `Kind/name field: message`. */
 function problems(objects: object[], options: { allowPlainSecrets?: boolean } = {}): string[] {
@@ -35,7 +27,7 @@ const deployment = (pod: object) => ({ apiVersion: 'apps/v1', kind: 'Deployment'
 
 describe('validate', () => {
   test('the committed dist/ is valid: every object of every cluster', () => {
-    const report = validateTree(readTree(join(root, 'dist')), { schemas });
+    const report = validateTree(readTree(join(repoRoot, 'dist')), { schemas });
     expect(report.problems).toEqual([]);
     expect(report.objects).toBeGreaterThan(10);
   });
@@ -158,38 +150,6 @@ describe('validate', () => {
         expect(problems([credentials(['REGISTRY_STORAGE_S3_ACCESSKEY']), s3({})])).toEqual(['Config/cluster spec.storage.s3: ExternalSecret openshift-image-registry/image-registry-private-configuration-user lacks REGISTRY_STORAGE_S3_SECRETKEY; the operator needs both keys']);
         expect(problems([s3({})])).toEqual(['warning Config/cluster spec.storage.s3: no Secret, ExternalSecret or SealedSecret openshift-image-registry/image-registry-private-configuration-user among these manifests; it must exist in the cluster with REGISTRY_STORAGE_S3_ACCESSKEY and REGISTRY_STORAGE_S3_SECRETKEY']);
       });
-    });
-  });
-
-  describe('the validate command', () => {
-    const run = (args: string[], env: Record<string, string> = {}) => spawnSync('node', [join(root, 'scripts', 'cli.mjs'), 'validate', ...args], { encoding: 'utf8', env: { ...process.env, CRD_DIR: crdDir, ...env } });
-
-    test('exit 0 on dist/, with a count of objects', () => {
-      const result = run([join(root, 'dist')]);
-      expect(result.status).toBe(0);
-      expect(result.stderr).toMatch(/^\d+ objects checked in .*dist: 0 errors, 0 warnings\n$/);
-    });
-
-    test('exit 1 with one line per problem naming file, object and field', () => {
-      const dir = mkdtempSync(join(tmpdir(), 'validate-'));
-      mkdirSync(join(dir, 'prod'));
-      writeFileSync(join(dir, 'prod', 'registry.yaml'), toYaml(pvc(), config({ ...rwo, replicas: 2 })));
-      const result = run([dir]);
-      expect(result.status).toBe(1);
-      expect(result.stdout).toBe(`${dir}/prod/registry.yaml: Config cluster: spec.replicas: 2 replicas cannot share the ReadWriteOnce claim image-registry-pvc; use 1\n`);
-    });
-
-    test('--allow-plain-secrets lets a plain Secret through', () => {
-      const dir = mkdtempSync(join(tmpdir(), 'validate-'));
-      writeFileSync(join(dir, 'secret.yaml'), toYaml({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'lab' }, stringData: { KEY: 'v' } }));
-      expect(run([dir]).status).toBe(1);
-      expect(run([dir, '--allow-plain-secrets']).status).toBe(0);
-    });
-
-    test('a missing CRD folder is a usage error', () => {
-      const result = run([join(root, 'dist'), '--crds', join(tmpdir(), 'no-such-crds')]);
-      expect(result.status).toBe(2);
-      expect(result.stderr).toContain('does not exist: pass --crds DIR or set CRD_DIR');
     });
   });
 });

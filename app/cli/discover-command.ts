@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { command, oneOf, UsageError } from './command';
+import { discover, formatTable } from '../discover/discover';
+import { RegistryAuth, RegistryClient } from '../discover/registry-client';
+
+/** `discover`: what an exposed registry holds (see docs/discover.md). */
+export const discoverCommand = command({
+  name: 'discover',
+  summary: 'Lists the repositories, tags and digests of a registry.',
+  synopsis: '--registry HOST [--token TOKEN | --username USER] [--repository GLOB]... [--concurrency N]\n' +
+    '       [--format table|json] [--ca-file PEM] [--insecure] [--timeout SECONDS]',
+  details: [
+    '  --registry HOST     the registry host (e.g. the default-route host), or an https:// or http:// URL',
+    '  --token TOKEN       bearer token (else $REGISTRY_TOKEN, else `oc whoami -t`)',
+    '  --username USER     basic auth; the password from $REGISTRY_PASSWORD (or --password)',
+    '  --repository GLOB   only repositories that match (repeatable; * and ? wildcards)',
+    '  --concurrency N     requests at once, 1 to 64 (default 8)',
+    '  --format FORMAT     table (default) or json',
+    '  --ca-file PEM       trust this CA bundle for the registry',
+    '  --insecure          do not check the registry\'s TLS certificate (prints a warning)',
+    '  --timeout SECONDS   deadline for each request (default 30)',
+    'Exit 0 on success, 1 when the registry cannot be listed, 2 on bad usage.',
+  ],
+  options: {
+    'registry': { type: 'string' },
+    'token': { type: 'string' },
+    'username': { type: 'string' },
+    'password': { type: 'string' },
+    'repository': { type: 'string', multiple: true },
+    'concurrency': { type: 'string', default: '8' },
+    'format': { type: 'string', default: 'table' },
+    'ca-file': { type: 'string' },
+    'insecure': { type: 'boolean', default: false },
+    'timeout': { type: 'string', default: '30' },
+  },
+  async run({ values }) {
+    if (!values.registry) throw new UsageError('--registry is required (the host of the registry, e.g. the default-route host)');
+    const baseUrl = new URL(/^https?:\/\//.test(values.registry) ? values.registry : `https://${values.registry}`);
+    const concurrency = Number(values.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64, got ${values.concurrency}`);
+    const timeout = Number(values.timeout);
+    if (!(timeout > 0)) throw new UsageError(`--timeout must be a number of seconds above 0, got ${values.timeout}`);
+    const format = oneOf('--format', values.format, ['table', 'json']);
+    let ca: string | undefined;
+    if (values['ca-file']) {
+      try {
+        ca = readFileSync(values['ca-file'], 'utf8');
+      } catch (e) {
+        throw new UsageError(`cannot read --ca-file: ${(e as Error).message}`);
+      }
+    }
+    if (values.insecure) console.error(`warning: --insecure: the TLS certificate of ${baseUrl.host} is not checked; anyone in the path can read the token`);
+    const client = new RegistryClient({ baseUrl, auth: credentials(values), ca, insecure: values.insecure, timeoutMs: timeout * 1000, maxSockets: concurrency });
+    const progress = process.stderr.isTTY
+      ? (done: number, total: number, tags: number) => { if (total > 20) process.stderr.write(`\r${done}/${total} repositories, ${tags} tags`); }
+      : undefined;
+    try {
+      const listings = await discover(client, { patterns: values.repository, concurrency, onProgress: progress });
+      if (progress) process.stderr.write('\r\x1b[K');
+      process.stdout.write(format === 'json' ? `${JSON.stringify(listings, null, 2)}\n` : formatTable(listings));
+      return 0;
+    } finally {
+      client.close();
+    }
+  },
+});
+
+/** --token, $REGISTRY_TOKEN, --username with $REGISTRY_PASSWORD (or --password), or `oc whoami -t`. */
+function credentials(values: { token?: string; username?: string; password?: string }): RegistryAuth {
+  const token = values.token ?? process.env.REGISTRY_TOKEN;
+  if (token && values.username) throw new UsageError('give a token or a user name, not both');
+  if (token) return { kind: 'bearer', token };
+  if (values.username) {
+    const password = values.password ?? process.env.REGISTRY_PASSWORD;
+    if (!password) throw new UsageError('--username needs a password: set $REGISTRY_PASSWORD (or --password)');
+    return { kind: 'basic', username: values.username, password };
+  }
+  try {
+    const fromOc = execFileSync('oc', ['whoami', '-t'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
+    if (fromOc) return { kind: 'bearer', token: fromOc };
+  } catch {
+    // No oc, or not logged in: go on without credentials.
+  }
+  return { kind: 'anonymous' };
+}

@@ -1,0 +1,41 @@
+import { resolve } from 'node:path';
+import { command } from './command';
+import { writeOutputDir } from '../output/write-output-dir';
+import { synth, SynthError } from '../synth';
+
+/**
+ * `synth`: every cluster config in the config folder -> `<outdir>/<cluster>/`.
+ * `cdk8s synth` runs it too (cdk8s.yaml `app:`), with CDK8S_OUTDIR set to its own output folder,
+ * which it deletes before the run: that folder is a scratch copy, dist/ changes only on success.
+ */
+export function synthCommand(workerScript?: string) {
+  return command({
+    name: 'synth',
+    summary: 'Writes validated YAML for every cluster config into the output folder (all or nothing).',
+    synopsis: '[--config DIR] [--outdir DIR]',
+    details: [
+      '  --config DIR   folder of cluster configs (*.yaml) and optional _defaults.yaml (default: config)',
+      '  --outdir DIR   output folder, one sub-folder per cluster (default: dist)',
+      'Exit 0 on success; 1 when a config is wrong (every problem is listed, nothing is written).',
+    ],
+    options: {
+      config: { type: 'string', default: 'config' },
+      outdir: { type: 'string', default: 'dist' },
+    },
+    async run({ values }) {
+      const outdir = values.outdir!;
+      try {
+        const written = await synth({ configDir: values.config!, outdir, workerScript });
+        const scratch = process.env.CDK8S_OUTDIR;
+        if (scratch && resolve(scratch) !== resolve(outdir)) writeOutputDir(scratch, written);
+        console.error(`synthesized ${written.size} files into ${outdir}/`);
+        return 0;
+      } catch (e) {
+        if (!(e instanceof SynthError)) throw e;
+        console.error(e.message);
+        console.error(`synth failed: ${outdir}/ was left unchanged`);
+        return 1;
+      }
+    },
+  });
+}

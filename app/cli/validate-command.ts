@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { command, UsageError } from './command';
+import { readTree } from '../output/read-tree';
+import { builtInSchemas } from '../validate/built-in-schemas';
+import { CrdSchemas, SchemaSource } from '../validate/crd-schemas';
+import { formatProblems, validateTree } from '../validate/validate-manifests';
+
+/** `validate`: checks a folder of manifests offline, as the API server and the operator would. */
+export const validateCommand = command({
+  name: 'validate',
+  summary: 'Checks every manifest in a folder offline: schemas, Pod Security, plain Secrets, the operator\'s rules.',
+  synopsis: '[DIR] [--crds DIR] [--allow-plain-secrets]',
+  details: [
+    '  DIR                    folder of manifests (default: dist)',
+    '  --crds DIR             more CRDs (*.yaml) to check custom resources against, on top of the ones',
+    '                         built in (registry Config, Route, ExternalSecret, SealedSecret); also $CRD_DIR',
+    '  --allow-plain-secrets  accept Secret objects (refused by default: no secret values in git)',
+    'Exit 0 when there is no error (warnings are printed), 1 on any error, 2 on bad usage.',
+  ],
+  options: {
+    'crds': { type: 'string' },
+    'allow-plain-secrets': { type: 'boolean', default: false },
+  },
+  allowPositionals: true,
+  run({ values, positionals }) {
+    if (positionals.length > 1) throw new UsageError('validate takes one folder');
+    const dir = positionals[0] ?? 'dist';
+    const schemas = validationSchemas(values.crds ?? process.env.CRD_DIR);
+    const files = readTree(dir);
+    if (!files.size) throw new UsageError(`no files in ${dir}`);
+    const report = validateTree(files, { schemas, allowPlainSecrets: values['allow-plain-secrets'] });
+    const errors = report.problems.filter((p) => p.severity === 'error').length;
+    process.stdout.write(formatProblems(report.problems.map((p) => ({ ...p, manifest: { ...p.manifest, file: `${dir}/${p.manifest.file}` } }))));
+    console.error(`${report.objects} objects checked in ${dir}: ${errors} errors, ${report.problems.length - errors} warnings`);
+    return errors ? 1 : 0;
+  },
+});
+
+/** A user's CRD folder first (it may define newer versions), then the built-in schemas. */
+function validationSchemas(crdDir: string | undefined): SchemaSource[] {
+  const builtIn = builtInSchemas();
+  if (crdDir === undefined) return builtIn;
+  if (!existsSync(crdDir)) throw new UsageError(`CRD folder ${crdDir} does not exist`);
+  try {
+    return [CrdSchemas.fromDirectory(crdDir), ...builtIn];
+  } catch (e) {
+    throw new UsageError(`cannot read the CRDs in ${crdDir}: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,71 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { toYaml } from '../../app/output/to-yaml';
+import { repoRoot, runCli } from '../helpers';
+
+// No CRD folder anywhere: the built-in validators are the default.
+const env: NodeJS.ProcessEnv = { ...process.env };
+delete env.CRD_DIR;
+const run = (args: string[]) => runCli(['validate', ...args], { env });
+
+const pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'image-registry-pvc', namespace: 'openshift-image-registry' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '100Gi' } } } };
+const config = (spec: object) => ({ apiVersion: 'imageregistry.operator.openshift.io/v1', kind: 'Config', metadata: { name: 'cluster' }, spec: { managementState: 'Managed', replicas: 1, rolloutStrategy: 'Recreate', storage: { pvc: { claim: 'image-registry-pvc' } }, ...spec } });
+const widgetCrd = {
+  apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
+  spec: {
+    group: 'example.com', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Namespaced',
+    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+  },
+};
+const folder = (files: Record<string, string>) => {
+  const dir = mkdtempSync(join(tmpdir(), 'validate-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+};
+
+describe('the validate command', () => {
+  test('with no CRD folder, dist/ validates against the built-in schemas: exit 0 and a count', () => {
+    const result = run([join(repoRoot, 'dist')]);
+    expect(result.stderr).toMatch(/^14 objects checked in .*dist: 0 errors, 0 warnings\n$/);
+    expect(result.status).toBe(0);
+  });
+
+  test('the built-in schemas catch an unknown field of the registry Config', () => {
+    const dir = folder({ 'registry.yaml': toYaml(pvc, config({ replica: 1 })) });
+    const result = run([dir]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe(`${dir}/registry.yaml: Config cluster: spec.replica: unknown field\n`);
+  });
+
+  test('exit 1 with one line per problem naming file, object and field', () => {
+    const dir = folder({ 'prod/registry.yaml': toYaml(pvc, config({ replicas: 2 })) });
+    const result = run([dir]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe(`${dir}/prod/registry.yaml: Config cluster: spec.replicas: 2 replicas cannot share the ReadWriteOnce claim image-registry-pvc; use 1\n`);
+  });
+
+  test('--crds DIR adds a user\'s CRDs on top of the built-in ones', () => {
+    const crds = folder({ 'widgets.yaml': toYaml(widgetCrd) });
+    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'lab' }, spec: { size: 'big' } };
+    const dir = folder({ 'widget.yaml': toYaml(widget), 'registry.yaml': toYaml(pvc, config({ replica: 1 })) });
+    const result = run([dir, '--crds', crds]);
+    expect(result.stdout).toBe(`${dir}/registry.yaml: Config cluster: spec.replica: unknown field\n${dir}/widget.yaml: Widget lab/w: spec.size: must be integer\n`);
+    expect(result.status).toBe(1);
+  });
+
+  test('--allow-plain-secrets lets a plain Secret through', () => {
+    const dir = folder({ 'secret.yaml': toYaml({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'lab' }, stringData: { KEY: 'v' } }) });
+    expect(run([dir]).status).toBe(1);
+    expect(run([dir, '--allow-plain-secrets']).status).toBe(0);
+  });
+
+  test('a missing CRD folder is a usage error: one line and the usage, exit 2', () => {
+    const result = run([join(repoRoot, 'dist'), '--crds', join(tmpdir(), 'no-such-crds')]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`openshift-image-registry-cdk8s validate: CRD folder ${join(tmpdir(), 'no-such-crds')} does not exist\nusage: openshift-image-registry-cdk8s validate [DIR] [--crds DIR] [--allow-plain-secrets]\n`);
+  });
+});
