@@ -62,7 +62,7 @@ function measure(args) {
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 const naiveEntry = `import { runTs } from ${JSON.stringify(join(root, 'scripts', 'bundle.mjs'))}; await runTs('bench/naive-fleet.ts');`;
 const commands = {
-  'this project (node scripts/synth.mjs)': (config, out) => ['node', 'scripts/synth.mjs', '--config', config, '--outdir', out],
+  'this project (node bin/cli.mjs synth)': (config, out) => ['node', 'bin/cli.mjs', 'synth', '--config', config, '--outdir', out],
   'naive single-App cdk8s': (config, out) => ['node', '--input-type=module', '-e', naiveEntry, 'x', config, out],
 };
 if (process.argv.includes('--skip-naive')) delete commands['naive single-App cdk8s'];
