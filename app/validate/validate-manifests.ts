@@ -61,7 +61,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
       continue;
     }
     const schema = schemaProblems(object, options.schemas);
-    if (!schema) add('', `no schema for ${object.apiVersion} ${object.kind}: not a core kind this validator knows, and no CRD for it in the CRD folder`);
+    if (!schema) add('', `no schema for ${object.apiVersion} ${object.kind}: neither a core kind this validator knows nor a built-in custom resource; pass its CRD with --crds DIR`);
     for (const p of schema ?? []) add(p.field, p.message);
     for (const p of checkPodSecurity(object)) add(p.field, p.message);
     if (object.kind === 'Secret' && object.apiVersion === 'v1' && (object.data || object.stringData) && !options.allowPlainSecrets) {
