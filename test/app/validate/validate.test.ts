@@ -56,7 +56,7 @@ describe('validate', () => {
 
     test('a kind with no schema, and an object without a name', () => {
       expect(problems([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }])).toEqual([
-        'Widget/w : no schema for example.com/v1 Widget: not a core kind this validator knows, and no CRD for it in the CRD folder',
+        'Widget/w : no schema for example.com/v1 Widget: neither a core kind this validator knows nor a built-in custom resource; pass its CRD with --crds DIR',
       ]);
       expect(problems([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }])).toEqual(['ConfigMap/undefined : every object needs apiVersion, kind and metadata.name']);
     });
