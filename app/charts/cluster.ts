@@ -12,6 +12,7 @@ import { CompiledSchemas } from '../validate/crd-schemas';
 import { byKind } from '../validate/generated/crd-validators';
 import { formatProblems, validateManifests } from '../validate/validate-manifests';
 import { REGISTRY_S3_SECRET_KEYS } from '../../lib/registry/registry-s3-credentials';
+import { StorageSwitch } from '../../lib/registry/storage-switch';
 import { ValidationError, withinField } from '../../lib/rules/validation-error';
 
 /** Schemas of everything this project writes: its custom resources, compiled ahead of time, and core kinds. */
@@ -23,6 +24,7 @@ const OUTPUT_SCHEMAS = [new CompiledSchemas(byKind), new CoreSchemas()];
  */
 export const STAGES: Readonly<Record<string, string>> = {
   'object-store': 'object-store',
+  'storage-switch': 'storage-switch',
   'registry-storage': 'registry',
   'registry': 'registry',
 };
@@ -55,6 +57,8 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
       objectStore = new ObjectStoreChart(app, 'object-store', { minio, bucketUser });
     }
     const storage = new RegistryStorageChart(app, 'registry-storage', { storage: registry.storage, minioBucket: objectStore?.bucket });
+    // Before the Config: any other back end already in spec.storage goes (see StorageSwitch).
+    new StorageSwitch(new Chart(app, 'storage-switch'), 'StorageSwitch', { storage: storage.storage.spec as Record<string, unknown> });
     new RegistryChart(app, 'registry', { registry, storage: storage.storage });
   } catch (e) {
     throw e instanceof ValidationError ? loaded.error(e.field, e.problem) : e;
@@ -96,6 +100,6 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
  * `object` with its GitOps annotations after the ones it has (what the library's
  * addGitOpsAnnotations gives, with metadata keys in the order dist/ has always had).
  */
-function withGitOpsAnnotations(object: { apiVersion: string; kind: string; metadata: { annotations?: Record<string, string> } }) {
+function withGitOpsAnnotations(object: { apiVersion: string; kind: string; metadata: { namespace?: string; annotations?: Record<string, string> } }) {
   return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, ...gitOpsAnnotations(object) } } };
 }

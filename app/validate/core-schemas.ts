@@ -3,11 +3,14 @@
 // loaded here, so that synth stays fast; core-models-all.ts has the rest for `validate`.
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Job } from 'kubernetes-models/batch/v1/Job';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { SchemaProblem, SchemaSource } from './crd-schemas';
 
 type Model = { prototype: { validate(this: object): void } };
@@ -16,9 +19,10 @@ export type CoreModels = Readonly<Record<string, Readonly<Record<string, unknown
 
 /** The core kinds this project writes. */
 export const EMITTED_CORE_MODELS: CoreModels = {
-  'v1': { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service },
+  'v1': { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service, ServiceAccount },
   'apps/v1': { Deployment },
   'batch/v1': { Job },
+  'rbac.authorization.k8s.io/v1': { ClusterRole, ClusterRoleBinding },
 };
 
 /** Core kinds as a SchemaSource. */

@@ -2,19 +2,24 @@
 // synthesized objects by kind; other tools ignore them.
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { REGISTRY_NAMESPACE } from '../registry/constants';
 
-/** What the annotations depend on: an object's type. */
+/** What the annotations depend on: an object's type and namespace. */
 export interface TypedObject {
   readonly apiVersion: string;
   readonly kind: string;
+  readonly metadata?: { readonly namespace?: string };
 }
 
 const ARGO_WAVE = 'argocd.argoproj.io/sync-wave';
 const ARGO_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 
 /**
- * Argo CD sync waves: namespaces, then credentials, then the object store and storage, then
- * the bucket Job, then the registry Config. Argo CD waits for each wave to be healthy.
+ * Argo CD sync waves: namespaces, then credentials, then the object store, then the Jobs (bucket,
+ * storage switch), then the registry Config and its claim. Argo CD waits for each wave to be
+ * healthy. A claim is never in an earlier wave than the workload that mounts it: on a
+ * WaitForFirstConsumer storage class it stays Pending (Progressing to Argo CD) until a pod uses it,
+ * so an earlier wave would never end (argoproj/argo-cd#12840).
  */
 export const SYNC_WAVES: Readonly<Record<string, string>> = {
   Namespace: '-2',
@@ -28,7 +33,12 @@ const DEFAULT_WAVE = '0';
 
 /** Annotations for one object, by its kind. */
 export function gitOpsAnnotations(object: TypedObject): Record<string, string> {
-  const annotations: Record<string, string> = { [ARGO_WAVE]: SYNC_WAVES[object.kind] ?? DEFAULT_WAVE };
+  const annotations: Record<string, string> = { [ARGO_WAVE]: syncWave(object) };
+  if (object.kind === 'PersistentVolumeClaim') {
+    // A claim holds images: a rename or a removed config must never prune or delete it.
+    annotations[ARGO_SYNC_OPTIONS] = 'Prune=false,Delete=false';
+    annotations['kustomize.toolkit.fluxcd.io/prune'] = 'disabled';
+  }
   if (object.kind === 'Config' && object.apiVersion.startsWith('imageregistry.operator.openshift.io/')) {
     // The operator writes into this object's spec: apply it as a partial object with server-side
     // apply, and never prune or delete it (deleting `cluster` is not how to remove the registry).
@@ -42,6 +52,13 @@ export function gitOpsAnnotations(object: TypedObject): Record<string, string> {
     annotations['kustomize.toolkit.fluxcd.io/force'] = 'enabled';
   }
   return annotations;
+}
+
+function syncWave(object: TypedObject): string {
+  // The registry's claim is mounted by the pods the operator makes from the Config; others (MinIO's)
+  // by a Deployment in the default wave.
+  if (object.kind === 'PersistentVolumeClaim' && object.metadata?.namespace === REGISTRY_NAMESPACE) return SYNC_WAVES.Config;
+  return SYNC_WAVES[object.kind] ?? DEFAULT_WAVE;
 }
 
 /**

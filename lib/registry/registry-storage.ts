@@ -9,7 +9,7 @@ import { ValidationError } from '../rules/validation-error';
 /** The storage back-end keys of `spec.storage`: the operator accepts exactly one of them. */
 export const STORAGE_BACKENDS = ['s3', 'gcs', 'swift', 'azure', 'pvc', 'emptyDir', 'ibmcos', 'oss'] as const;
 
-export interface ExistingClaimProps {
+export interface ExistingClaimProps extends ClaimStorageOptions {
   /** Name of a claim that already exists in `openshift-image-registry`. */
   readonly name: string;
 
@@ -32,8 +32,10 @@ export enum StorageManagementState {
 /** S3 settings shared by any S3-compatible store. */
 export interface S3OptionsProps {
   /**
-   * Region. Must not be empty even for MinIO, whose default region is `us-east-1`.
-   * @default 'us-east-1'
+   * Region. Required with a custom `regionEndpoint` (the registry refuses to start without one;
+   * MinIO's default region is `us-east-1`).
+   * @default - for AWS S3 (no endpoint): not set, and the operator takes the cluster's region;
+   * `us-east-1` for a MinIO of this project
    */
   readonly region?: string;
   /**
@@ -47,8 +49,21 @@ export interface S3OptionsProps {
    */
   readonly trustedCa?: string;
   /**
-   * Whether the operator manages the bucket.
-   * @default - not set (the operator decides); `Unmanaged` for a MinIO bucket this project creates
+   * Whether the operator manages the bucket. `Managed` makes the operator apply AWS bucket
+   * settings (encryption, public access block, lifecycle) and write `encrypt: true` back into the
+   * Config, and `managementState: Removed` (or deleting the Config) then empties and deletes the
+   * bucket with every image in it.
+   * @default StorageManagementState.UNMANAGED: the operator uses the bucket as it is and never deletes it
+   */
+  readonly managementState?: StorageManagementState;
+}
+
+/** Options of storage this project names: a claim. */
+export interface ClaimStorageOptions {
+  /**
+   * Whether the operator manages the claim. With `Managed`, `managementState: Removed` (or
+   * deleting the Config) deletes the claim and every image in it.
+   * @default StorageManagementState.UNMANAGED: the operator never deletes the claim
    */
   readonly managementState?: StorageManagementState;
 }
@@ -67,8 +82,9 @@ export interface S3StorageProps extends S3OptionsProps {
    */
   readonly virtualHostedStyle?: boolean;
   /**
-   * Server-side encryption of stored images.
-   * @default false
+   * Server-side encryption of stored images. With `managementState: Managed` the operator turns
+   * it on itself and writes `encrypt: true` back, so `false` is refused there.
+   * @default - not set: off, or on once a `Managed` bucket's encryption is set up by the operator
    */
   readonly encrypt?: boolean;
   /**
@@ -94,8 +110,8 @@ export interface MinioStorageProps extends S3OptionsProps {
  */
 export class RegistryStorage {
   /** A claim created by this project (see `RegistryPvc`). */
-  public static fromPvc(pvc: RegistryPvc): RegistryStorage {
-    return new RegistryStorage({ pvc: { claim: pvc.name } }, pvc.accessMode);
+  public static fromPvc(pvc: RegistryPvc, options: ClaimStorageOptions = {}): RegistryStorage {
+    return new RegistryStorage({ pvc: { claim: pvc.name }, managementState: storageManagementState(options.managementState) }, pvc.accessMode);
   }
 
   /** A claim that already exists in `openshift-image-registry`. */
@@ -106,7 +122,7 @@ export class RegistryStorage {
       throw new ValidationError('name', `"${OPERATOR_CLAIM_NAME}" is the claim the operator manages itself; to let the operator create it, use another storage choice, or name a claim you created`);
     }
     checkOneOf('accessMode', accessMode, Object.values(AccessMode));
-    return new RegistryStorage({ pvc: { claim: props.name } }, accessMode);
+    return new RegistryStorage({ pvc: { claim: props.name }, managementState: storageManagementState(props.managementState) }, accessMode);
   }
 
   /** An S3 bucket on AWS or any S3-compatible store (Ceph RGW, NooBaa, an external MinIO). */
@@ -115,6 +131,13 @@ export class RegistryStorage {
     if (props.regionEndpoint !== undefined) checkEndpointUrl('regionEndpoint', props.regionEndpoint);
     if (props.keyId !== undefined && !props.encrypt) {
       throw new ValidationError('keyID', 'is only used with encrypt: true (the registry ignores it otherwise); set encrypt: true or remove keyID');
+    }
+    if (props.regionEndpoint !== undefined && props.region === undefined) {
+      throw new ValidationError('region', 'is required with a custom regionEndpoint (the registry refuses to start with "no region parameter provided"); MinIO and most S3-compatible stores accept us-east-1');
+    }
+    const managementState = storageManagementState(props.managementState);
+    if (managementState === StorageManagementState.MANAGED && props.encrypt === false) {
+      throw new ValidationError('encrypt', 'is false, but with managementState Managed the operator turns encryption on and writes encrypt: true back into the Config, and every sync would turn it off again; remove encrypt, or set managementState: Unmanaged');
     }
     return new RegistryStorage({
       s3: {
@@ -125,7 +148,7 @@ export class RegistryStorage {
         encrypt: props.encrypt,
         keyId: props.keyId,
       },
-      managementState: props.managementState,
+      managementState,
     });
   }
 
@@ -140,8 +163,8 @@ export class RegistryStorage {
       throw new ValidationError('trustedCA', `MinIO ${store.namespace}/${store.name} serves TLS with a certificate from OpenShift's service CA, which the registry does not trust by default; name a ConfigMap in openshift-config whose ca-bundle.crt holds the service CA`);
     }
     return new RegistryStorage({
-      s3: { ...s3Options(props), bucket: props.bucket.bucket, regionEndpoint: props.regionEndpoint ?? store.endpoint, encrypt: false, virtualHostedStyle: false },
-      managementState: props.managementState ?? StorageManagementState.UNMANAGED,
+      s3: { ...s3Options({ ...props, region: props.region ?? 'us-east-1' }), bucket: props.bucket.bucket, regionEndpoint: props.regionEndpoint ?? store.endpoint },
+      managementState: storageManagementState(props.managementState),
     }, undefined, true);
   }
 
@@ -176,16 +199,22 @@ export class RegistryStorage {
   }
 }
 
+/** Storage this project names is Unmanaged unless asked: the operator then never deletes it. */
+function storageManagementState(state: StorageManagementState | undefined): StorageManagementState {
+  const value = state ?? StorageManagementState.UNMANAGED;
+  checkOneOf('managementState', value, Object.values(StorageManagementState));
+  return value;
+}
+
 function s3Options(props: S3OptionsProps): ConfigSpecStorageS3 {
-  const region = props.region ?? 'us-east-1';
-  if (!region.trim()) {
-    throw new ValidationError('region', 'must not be empty (the S3 driver fails with MissingRegion); MinIO accepts us-east-1');
+  const region = props.region;
+  if (region !== undefined && !region.trim()) {
+    throw new ValidationError('region', 'must not be empty (the S3 driver fails with MissingRegion); leave it out for AWS S3 to use the cluster\'s region, or set it (MinIO accepts us-east-1)');
   }
   if (props.chunkSizeMiB !== undefined) {
     checkWholeNumber('chunkSizeMiB', props.chunkSizeMiB, 5);
     if (props.chunkSizeMiB > 5120) throw new ValidationError('chunkSizeMiB', `${props.chunkSizeMiB} is over the S3 limit of 5120 (5 GiB)`);
   }
   if (props.trustedCa !== undefined) checkDnsSubdomain('trustedCA', props.trustedCa);
-  if (props.managementState !== undefined) checkOneOf('managementState', props.managementState, Object.values(StorageManagementState));
   return { region, chunkSizeMiB: props.chunkSizeMiB, trustedCa: props.trustedCa === undefined ? undefined : { name: props.trustedCa } };
 }
