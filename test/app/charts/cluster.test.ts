@@ -15,10 +15,13 @@ describe('default config', () => {
     expect(Object.fromEntries(files)).toMatchSnapshot();
   });
 
-  test('one file per chart in the registry stage, with kustomizations', () => {
-    expect([...files.keys()].sort()).toEqual(['kustomization.yaml', 'registry/kustomization.yaml', 'registry/registry-storage.yaml', 'registry/registry.yaml']);
+  test('one file per chart, the storage switch stage before the registry stage, with kustomizations', () => {
+    expect([...files.keys()].sort()).toEqual([
+      'kustomization.yaml', 'registry/kustomization.yaml', 'registry/registry-storage.yaml', 'registry/registry.yaml',
+      'storage-switch/kustomization.yaml', 'storage-switch/storage-switch.yaml',
+    ]);
     expect(parse(files.get('kustomization.yaml')!)).toEqual({
-      apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['registry/registry-storage.yaml', 'registry/registry.yaml'],
+      apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['storage-switch/storage-switch.yaml', 'registry/registry-storage.yaml', 'registry/registry.yaml'],
     });
     expect(parse(files.get('registry/kustomization.yaml')!).resources).toEqual(['registry-storage.yaml', 'registry.yaml']);
   });
@@ -35,7 +38,7 @@ describe('default config', () => {
     const config = parse(files.get('registry/registry.yaml')!);
     expect(config.metadata.name).toBe('cluster');
     expect(config.metadata.namespace).toBeUndefined();
-    expect(config.spec).toEqual({ managementState: 'Managed', replicas: 1, rolloutStrategy: 'Recreate', storage: { pvc: { claim: 'image-registry-pvc' } } });
+    expect(config.spec).toEqual({ managementState: 'Managed', replicas: 1, rolloutStrategy: 'Recreate', storage: { pvc: { claim: 'image-registry-pvc' }, managementState: 'Unmanaged' } });
   });
 
   test('is byte-identical when synthesized again', () => {
@@ -46,8 +49,8 @@ describe('default config', () => {
 describe('config to charts', () => {
   test('an existing claim or emptyDir needs no storage chart', () => {
     const existing = synthText('name: a\nregistry:\n  storage:\n    existingClaim: {name: old, accessMode: ReadWriteMany}\n  replicas: 2\n');
-    expect([...existing.keys()].filter((f) => !f.endsWith('kustomization.yaml'))).toEqual(['registry/registry.yaml']);
-    expect(parse(existing.get('registry/registry.yaml')!).spec).toEqual({ managementState: 'Managed', replicas: 2, storage: { pvc: { claim: 'old' } } });
+    expect([...existing.keys()].filter((f) => !f.endsWith('kustomization.yaml'))).toEqual(['storage-switch/storage-switch.yaml', 'registry/registry.yaml']);
+    expect(parse(existing.get('registry/registry.yaml')!).spec).toEqual({ managementState: 'Managed', replicas: 2, storage: { pvc: { claim: 'old' }, managementState: 'Unmanaged' } });
     const empty = synthText('name: a\nregistry:\n  storage: {emptyDir: {}}\n');
     expect(parse(empty.get('registry/registry.yaml')!).spec.storage).toEqual({ emptyDir: {} });
   });
@@ -60,7 +63,7 @@ describe('config to charts', () => {
     expect(pvc.spec).toEqual({ accessModes: ['ReadWriteMany'], resources: { requests: { storage: '500Gi' } }, storageClassName: 'ocs-storagecluster-cephfs' });
     const { registry } = parse(config);
     const { storage: _, ...expected } = registry;
-    expect(parse(files.get('registry/registry.yaml')!).spec).toEqual({ ...expected, storage: { pvc: { claim: 'registry-rwx' } } });
+    expect(parse(files.get('registry/registry.yaml')!).spec).toEqual({ ...expected, storage: { pvc: { claim: 'registry-rwx' }, managementState: 'Unmanaged' } });
   });
 
   test('rule errors from the constructs point at the config field, with line and column', () => {

@@ -25,16 +25,16 @@ describe('S3 on MinIO: the example config', () => {
     expect(Object.fromEntries(files)).toMatchSnapshot();
   });
 
-  test('one chart per concern: the object store and the registry, in that order', () => {
-    expect([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml'))).toEqual(['object-store/object-store.yaml', 'registry/registry.yaml']);
-    expect(parse(files.get('kustomization.yaml')!).resources).toEqual(['object-store/object-store.yaml', 'registry/registry.yaml']);
+  test('one chart per concern: the object store, the storage switch and the registry, in that order', () => {
+    expect([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml'))).toEqual(['object-store/object-store.yaml', 'storage-switch/storage-switch.yaml', 'registry/registry.yaml']);
+    expect(parse(files.get('kustomization.yaml')!).resources).toEqual(['object-store/object-store.yaml', 'storage-switch/storage-switch.yaml', 'registry/registry.yaml']);
   });
 
   test('the registry Config points at the MinIO service with a derived http endpoint, serves blobs itself, bucket Unmanaged', () => {
     const config = objects(files.get('registry/registry.yaml')!).find((o) => o.kind === 'Config');
     expect(config.spec.storage).toEqual({
       managementState: 'Unmanaged',
-      s3: { bucket: 'image-registry', region: 'us-east-1', regionEndpoint: 'http://minio.minio.svc:9000', encrypt: false, virtualHostedStyle: false },
+      s3: { bucket: 'image-registry', region: 'us-east-1', regionEndpoint: 'http://minio.minio.svc:9000' },
     });
     expect(config.spec.disableRedirect).toBe(true);
     const service = objects(files.get('object-store/object-store.yaml')!).find((o) => o.kind === 'Service');
@@ -111,11 +111,21 @@ describe('S3 rules in a config file', () => {
   const external = (s3: string) => `name: lab\nregistry:\n  storage:\n    s3:\n${s3.replace(/^/gm, '      ')}\n      credentials: {existingSecret: {}}\n`;
 
   test('any S3-compatible endpoint, with the same checks', () => {
-    const files = synthText(external('bucket: registry\nregionEndpoint: https://rgw.example.com\ntrustedCA: rgw-ca'));
+    const files = synthText(external('bucket: registry\nregion: us-east-1\nregionEndpoint: https://rgw.example.com\ntrustedCA: rgw-ca'));
     const config = objects(files.get('registry/registry.yaml')!).find((o) => o.kind === 'Config');
-    expect(config.spec.storage).toEqual({ s3: { bucket: 'registry', region: 'us-east-1', regionEndpoint: 'https://rgw.example.com', trustedCA: { name: 'rgw-ca' } } });
+    expect(config.spec.storage).toEqual({ s3: { bucket: 'registry', region: 'us-east-1', regionEndpoint: 'https://rgw.example.com', trustedCA: { name: 'rgw-ca' } }, managementState: 'Unmanaged' });
     expect(config.spec.disableRedirect).toBeUndefined();
     expect(Object.fromEntries(files)).toMatchSnapshot();
+  });
+
+  test('a custom endpoint without a region: the file\'s line and what to set', () => {
+    expect(() => synthText(external('bucket: registry\nregionEndpoint: https://rgw.example.com'))).toThrow(
+      'lab.yaml:5:7: registry.storage.s3.region: is required with a custom regionEndpoint');
+  });
+
+  test('AWS S3 without region or endpoint: neither is written, the operator takes the cluster\'s region', () => {
+    const files = synthText(external('bucket: registry'));
+    expect(objects(files.get('registry/registry.yaml')!).find((o) => o.kind === 'Config').spec.storage).toEqual({ s3: { bucket: 'registry' }, managementState: 'Unmanaged' });
   });
 
   test('an endpoint without scheme', () => {
@@ -157,7 +167,7 @@ describe('S3 rules in a config file', () => {
 
   test('MinIO without S3 storage is a standalone object store with no bucket user', () => {
     const files = synthText('name: lab\nminio:\n  rootCredentials: {existingSecret: {}}\nregistry:\n  storage: {pvc: {}}\n');
-    expect([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml'))).toEqual(['object-store/object-store.yaml', 'registry/registry-storage.yaml', 'registry/registry.yaml']);
+    expect([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml'))).toEqual(['object-store/object-store.yaml', 'storage-switch/storage-switch.yaml', 'registry/registry-storage.yaml', 'registry/registry.yaml']);
     expect(objects(files.get('object-store/object-store.yaml')!).map((o) => o.kind)).not.toContain('ConfigMap');
   });
 });

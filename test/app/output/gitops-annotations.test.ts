@@ -22,7 +22,7 @@ describe('GitOps annotations', () => {
     expect(objects.every((o) => /^-?\d+$/.test(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? ''))).toBe(true);
   });
 
-  test('waves order namespaces, credentials, object store, bucket Job, registry Config', () => {
+  test('waves order namespaces, credentials, object store, Jobs, registry Config', () => {
     const waveOf = (kind: string) => [...new Set(objects.filter((o) => o.kind === kind).map(wave))];
     expect(waveOf('Namespace')).toEqual([-2]);
     expect(waveOf('ExternalSecret')).toEqual([-1]);
@@ -38,16 +38,28 @@ describe('GitOps annotations', () => {
     expect(annotation('Config', 'kustomize.toolkit.fluxcd.io/prune')).toEqual(['disabled']);
   });
 
-  test('the bucket Job is recreated when its spec changes instead of wedging the sync', () => {
-    expect(annotation('Job', 'argocd.argoproj.io/sync-options')).toEqual(['Force=true,Replace=true']);
-    expect(annotation('Job', 'kustomize.toolkit.fluxcd.io/force')).toEqual(['enabled']);
-    const job = objects.find((o) => o.kind === 'Job') as unknown as { spec: Record<string, unknown> };
-    // A TTL would delete the finished Job and make the GitOps tool create it again, forever.
-    expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
+  test('the Jobs (bucket, storage switch) are recreated when their spec changes instead of wedging the sync', () => {
+    expect(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name)).toEqual(['minio-bucket-image-registry', 'image-registry-storage-switch']);
+    expect(annotation('Job', 'argocd.argoproj.io/sync-options')).toEqual(['Force=true,Replace=true', 'Force=true,Replace=true']);
+    expect(annotation('Job', 'kustomize.toolkit.fluxcd.io/force')).toEqual(['enabled', 'enabled']);
+    for (const job of objects.filter((o) => o.kind === 'Job') as unknown as { spec: Record<string, unknown> }[]) {
+      // A TTL would delete the finished Job and make the GitOps tool create it again, forever.
+      expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
+    }
+  });
+
+  test('the storage switch Job runs before the Config (Argo CD wave, Flux stage)', () => {
+    expect(wave(objects.find((o) => o.metadata.name === 'image-registry-storage-switch' && o.kind === 'Job')!)).toBeLessThan(wave(objects.find((o) => o.kind === 'Config')!));
+    expect([...files.keys()].filter((path) => path.endsWith('.yaml') && !path.endsWith('kustomization.yaml'))).toEqual(['object-store/object-store.yaml', 'storage-switch/storage-switch.yaml', 'registry/registry.yaml']);
+  });
+
+  test('a claim (MinIO\'s data) is never pruned or deleted', () => {
+    expect(annotation('PersistentVolumeClaim', 'argocd.argoproj.io/sync-options')).toEqual(['Prune=false,Delete=false']);
+    expect(annotation('PersistentVolumeClaim', 'kustomize.toolkit.fluxcd.io/prune')).toEqual(['disabled']);
   });
 
   test('no other object is pruning-protected or force-replaced', () => {
-    const others = objects.filter((o) => o.kind !== 'Config' && o.kind !== 'Job');
+    const others = objects.filter((o) => o.kind !== 'Config' && o.kind !== 'Job' && o.kind !== 'PersistentVolumeClaim');
     expect(others.some((o) => o.metadata.annotations?.['argocd.argoproj.io/sync-options'] !== undefined)).toBe(false);
     expect(others.some((o) => Object.keys(o.metadata.annotations ?? {}).some((k) => k.startsWith('kustomize.toolkit.fluxcd.io/')))).toBe(false);
   });

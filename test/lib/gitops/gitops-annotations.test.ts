@@ -1,5 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { addGitOpsAnnotations, ImageRegistry, RegistryPvc, RegistryStorage } from '../../../lib';
+import { addGitOpsAnnotations, ImageRegistry, MinioObjectStore, RegistryPvc, RegistryStorage, SecretSource } from '../../../lib';
 
 describe('addGitOpsAnnotations', () => {
   const synth = () => {
@@ -21,8 +21,25 @@ describe('addGitOpsAnnotations', () => {
     });
   });
 
-  test('every object of the app gets a sync wave', () => {
+  test('every object gets a sync wave; the registry\'s claim is in the Config\'s wave, never earlier', () => {
     const objects = synth();
-    expect(objects.map((o) => `${o.kind} ${o.metadata.annotations['argocd.argoproj.io/sync-wave']}`)).toEqual(['PersistentVolumeClaim 0', 'Config 2']);
+    expect(objects.map((o) => `${o.kind} ${o.metadata.annotations['argocd.argoproj.io/sync-wave']}`)).toEqual(['PersistentVolumeClaim 2', 'Config 2']);
+  });
+
+  test('a claim is never pruned or deleted by Argo CD or Flux', () => {
+    const claim = synth().find((o) => o.kind === 'PersistentVolumeClaim')!;
+    expect(claim.metadata.annotations).toMatchObject({
+      'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
+      'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+    });
+  });
+
+  test('a MinIO claim takes the wave of the MinIO Deployment that mounts it', () => {
+    const app = new App();
+    const chart = new Chart(app, 'store');
+    new MinioObjectStore(chart, 'Minio', { rootCredentials: SecretSource.existing() });
+    addGitOpsAnnotations(app);
+    const waves = Object.fromEntries(Testing.synth(chart).map((o) => [o.kind, o.metadata.annotations['argocd.argoproj.io/sync-wave']]));
+    expect(waves.PersistentVolumeClaim).toBe(waves.Deployment);
   });
 });

@@ -25,8 +25,8 @@ describe('ImageRegistry', () => {
     expect(config.metadata).toEqual({ name: 'cluster' });
   });
 
-  test('defaults write only managementState Managed, replicas 1 and the storage', () => {
-    expect(synth({ storage: rwx }).spec).toEqual({ managementState: 'Managed', replicas: 1, storage: { pvc: { claim: 'shared' } } });
+  test('defaults write only managementState Managed, replicas 1 and the storage (Unmanaged: never deleted by the operator)', () => {
+    expect(synth({ storage: rwx }).spec).toEqual({ managementState: 'Managed', replicas: 1, storage: { pvc: { claim: 'shared' }, managementState: 'Unmanaged' } });
   });
 
   describe('ReadWriteOnce storage', () => {

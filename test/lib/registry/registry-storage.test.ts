@@ -15,20 +15,27 @@ describe('RegistryStorage', () => {
   test('fromPvc names the claim and carries its access mode', () => {
     const pvc = new RegistryPvc(Testing.chart(), 'Pvc', { name: 'my-claim', accessMode: AccessMode.READ_WRITE_MANY });
     const storage = RegistryStorage.fromPvc(pvc);
-    expect(storage.spec).toEqual({ pvc: { claim: 'my-claim' } });
+    expect(storage.spec).toEqual({ pvc: { claim: 'my-claim' }, managementState: 'Unmanaged' });
     expect(storage.isReadWriteOnce).toBe(false);
   });
 
   test('fromExistingClaim assumes ReadWriteOnce unless told otherwise', () => {
     expect(RegistryStorage.fromExistingClaim({ name: 'old-claim' }).isReadWriteOnce).toBe(true);
     const rwx = RegistryStorage.fromExistingClaim({ name: 'old-claim', accessMode: AccessMode.READ_WRITE_MANY });
-    expect(rwx.spec).toEqual({ pvc: { claim: 'old-claim' } });
+    expect(rwx.spec).toEqual({ pvc: { claim: 'old-claim' }, managementState: 'Unmanaged' });
     expect(rwx.isReadWriteOnce).toBe(false);
   });
 
   test('fromExistingClaim rejects bad and reserved names', () => {
     expect(() => RegistryStorage.fromExistingClaim({ name: 'Old_Claim' })).toThrow('name: "Old_Claim" is not a valid name');
     expect(() => RegistryStorage.fromExistingClaim({ name: 'image-registry-storage' })).toThrow('name: "image-registry-storage" is the claim the operator manages itself');
+  });
+
+  test('a claim is Unmanaged (the operator never deletes it) unless Managed is asked for', () => {
+    const pvc = new RegistryPvc(Testing.chart(), 'Pvc');
+    expect(RegistryStorage.fromPvc(pvc, { managementState: StorageManagementState.MANAGED }).spec.managementState).toBe('Managed');
+    expect(RegistryStorage.fromExistingClaim({ name: 'old-claim', managementState: StorageManagementState.MANAGED }).spec.managementState).toBe('Managed');
+    expect(() => RegistryStorage.fromPvc(pvc, { managementState: 'Removed' as StorageManagementState })).toThrow('managementState: "Removed" is not allowed; use one of Managed, Unmanaged');
   });
 
   test('emptyDir has no access mode rules', () => {
@@ -39,10 +46,25 @@ describe('RegistryStorage', () => {
 });
 
 describe('S3 storage', () => {
-  test('region defaults to us-east-1 and only given fields are written', () => {
-    const storage = RegistryStorage.s3({ bucket: 'registry', regionEndpoint: 'https://s3.example.com' });
-    expect(storage.spec).toEqual({ s3: { bucket: 'registry', region: 'us-east-1', regionEndpoint: 'https://s3.example.com' } });
+  test('AWS S3 without region or endpoint writes neither: the operator takes the cluster\'s region', () => {
+    const storage = RegistryStorage.s3({ bucket: 'registry' });
+    expect(storage.spec).toEqual({ s3: { bucket: 'registry' }, managementState: 'Unmanaged' });
     expect(storage.inCluster).toBe(false);
+    expect(RegistryStorage.s3({ bucket: 'registry', region: 'eu-central-1' }).spec.s3).toEqual({ bucket: 'registry', region: 'eu-central-1' });
+  });
+
+  test('a custom endpoint needs a region; only given fields are written', () => {
+    expect(() => RegistryStorage.s3({ bucket: 'registry', regionEndpoint: 'https://s3.example.com' })).toThrow(
+      'region: is required with a custom regionEndpoint (the registry refuses to start with "no region parameter provided")');
+    const storage = RegistryStorage.s3({ bucket: 'registry', region: 'us-east-1', regionEndpoint: 'https://s3.example.com' });
+    expect(storage.spec).toEqual({ s3: { bucket: 'registry', region: 'us-east-1', regionEndpoint: 'https://s3.example.com' }, managementState: 'Unmanaged' });
+  });
+
+  test('encrypt is not written unless set; false with Managed is refused (the operator writes true back)', () => {
+    expect(RegistryStorage.s3({ bucket: 'registry', managementState: StorageManagementState.MANAGED }).spec.s3).toEqual({ bucket: 'registry' });
+    expect(() => RegistryStorage.s3({ bucket: 'registry', encrypt: false, managementState: StorageManagementState.MANAGED })).toThrow(
+      'encrypt: is false, but with managementState Managed the operator turns encryption on and writes encrypt: true back');
+    expect(RegistryStorage.s3({ bucket: 'registry', encrypt: false }).spec.s3).toEqual({ bucket: 'registry', encrypt: false });
   });
 
   test('every S3 field is passed through', () => {
@@ -57,13 +79,13 @@ describe('S3 storage', () => {
   });
 
   test('an empty region is an error', () => {
-    expect(() => RegistryStorage.s3({ bucket: 'registry', region: '' })).toThrow('region: must not be empty (the S3 driver fails with MissingRegion); MinIO accepts us-east-1');
+    expect(() => RegistryStorage.s3({ bucket: 'registry', region: '' })).toThrow("region: must not be empty (the S3 driver fails with MissingRegion); leave it out for AWS S3 to use the cluster's region");
   });
 
   test('an endpoint without scheme is an error that shows both fixes', () => {
-    expect(() => RegistryStorage.s3({ bucket: 'registry', regionEndpoint: 'minio.svc.cluster.local:9000' })).toThrow(
+    expect(() => RegistryStorage.s3({ bucket: 'registry', region: 'us-east-1', regionEndpoint: 'minio.svc.cluster.local:9000' })).toThrow(
       'regionEndpoint: "minio.svc.cluster.local:9000" has no scheme; write http://minio.svc.cluster.local:9000 for a plain-HTTP endpoint such as MinIO or https://minio.svc.cluster.local:9000');
-    expect(() => RegistryStorage.s3({ bucket: 'registry', regionEndpoint: 'https://s3.example.com/path' })).toThrow('must be http:// or https:// followed by a host');
+    expect(() => RegistryStorage.s3({ bucket: 'registry', region: 'us-east-1', regionEndpoint: 'https://s3.example.com/path' })).toThrow('must be http:// or https:// followed by a host');
   });
 
   test('bucket names follow S3 rules', () => {
@@ -77,11 +99,11 @@ describe('S3 storage', () => {
   });
 
   describe('on this project\'s MinIO', () => {
-    test('endpoint, scheme and bucket come from the MinIO; path style; bucket left alone by the operator', () => {
+    test('endpoint, scheme and bucket come from the MinIO; region us-east-1; bucket left alone by the operator', () => {
       const storage = RegistryStorage.fromMinio({ bucket: minioBucket() });
-      expect(storage.spec).toEqual({
+      expect(JSON.parse(JSON.stringify(storage.spec))).toEqual({
         managementState: 'Unmanaged',
-        s3: { bucket: 'image-registry', region: 'us-east-1', regionEndpoint: 'http://minio.minio.svc:9000', encrypt: false, virtualHostedStyle: false },
+        s3: { bucket: 'image-registry', region: 'us-east-1', regionEndpoint: 'http://minio.minio.svc:9000' },
       });
       expect(storage.inCluster).toBe(true);
     });
