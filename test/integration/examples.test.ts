@@ -14,16 +14,19 @@ const clusters = readdirSync(join(root, 'dist'));
 
 describe('docs/examples', () => {
   test('holds an Argo CD Application, an ApplicationSet and Flux GitRepository + Kustomizations', () => {
-    expect(docs.map((d) => d.object.kind).sort()).toEqual(['Application', 'ApplicationSet', 'GitRepository', 'Kustomization', 'Kustomization']);
+    expect(docs.map((d) => d.object.kind).sort()).toEqual(['Application', 'ApplicationSet', 'GitRepository', 'Kustomization', 'Kustomization', 'Kustomization']);
   });
 
   test('paths point at folders that exist in dist/ and sync server-side', () => {
     const app = docs.find((d) => d.object.kind === 'Application')!.object;
     expect(clusters).toContain(app.spec.source.path.replace('dist/', ''));
     expect(app.spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
-    const [objectStore, registry] = docs.filter((d) => d.object.kind === 'Kustomization').map((d) => d.object);
-    for (const k of [objectStore, registry]) expect(readdirSync(join(root, k.spec.path))).toContain('kustomization.yaml');
-    expect(registry.spec.dependsOn).toEqual([{ name: objectStore.metadata.name }]);
+    const [objectStore, storageSwitch, registry] = docs.filter((d) => d.object.kind === 'Kustomization').map((d) => d.object);
+    for (const k of [objectStore, storageSwitch, registry]) expect(readdirSync(join(root, k.spec.path))).toContain('kustomization.yaml');
+    // Each stage waits for the one before: the Config only after the storage switch Job completed.
+    expect(storageSwitch.spec.dependsOn).toEqual([{ name: objectStore.metadata.name }]);
+    expect(registry.spec.dependsOn).toEqual([{ name: storageSwitch.metadata.name }]);
+    expect([objectStore, storageSwitch, registry].map((k) => k.spec.wait)).toEqual([true, true, true]);
   });
 
   withCrds('against the Argo CD and Flux CRDs', () => {
