@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   } catch (e) {
     if (!(e instanceof SynthError)) throw e;
     console.error(e.message);
-    console.error(`synth failed: ${outdir}/ was left unchanged`);
+    if (e.errors.length) console.error(`synth failed: ${outdir}/ was left unchanged`); // an OutputError says what became of the output
     process.exitCode = 1;
   }
 }

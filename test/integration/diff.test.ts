@@ -113,6 +113,19 @@ describe('the diff command', () => {
     }
   });
 
+  test('what a killed synth leaves in dist/ (its work folder, its lock) is not output: no drift', () => {
+    const dist = mkdtempSync(join(tmpdir(), 'diff-dist-'));
+    cpSync(join(root, 'dist'), dist, { recursive: true });
+    const work = join(dist, '.synth-4242');
+    mkdirSync(join(work, 'new', 'ghost'), { recursive: true });
+    writeFileSync(join(work, 'new', 'ghost', 'registry.yaml'), config(3));
+    cpSync(join(dist, 'default'), join(work, 'old', 'default'), { recursive: true });
+    writeFileSync(join(dist, '.synth-lock'), '4242 build-host\n');
+    const result = run(['--config', join(root, 'config'), '--dist', dist]);
+    expect(result.stdout).toBe('no drift: dist/ is what the configs synthesize\n');
+    expect(result.status).toBe(0);
+  });
+
   test('a bad config or bad usage exits 2 with a message', () => {
     const config = mkdtempSync(join(tmpdir(), 'diff-config-'));
     writeFileSync(join(config, 'bad.yaml'), 'name: bad\n');

@@ -169,7 +169,8 @@ describe('kustomize build of every cluster folder', () => {
     writeOutputDir(out, synthesizeFleet(readConfigFolder(dir)));
     return out;
   })();
-  const folders = [...readdirSync(dist).map((c) => join(dist, c)), ...readdirSync(fleet).map((c) => join(fleet, c))];
+  const clusterFolders = (d: string) => readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(d, e.name));
+  const folders = [...clusterFolders(dist), ...clusterFolders(fleet)];
   const stageFolders = folders.flatMap((f) => readdirSync(f, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(f, e.name)));
 
   if (kubectl.status !== 0) {
