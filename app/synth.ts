@@ -127,7 +127,7 @@ export interface SynthWorkerData {
   readonly files: string[];
   readonly defaults?: string;
   readonly next: Int32Array;
-  /** Output transaction to stage clusters in as they are made (target and work folders). */
+  /** Output transaction to stage clusters in as they are made (target and work folders; `shown` for messages). */
   readonly stage?: { readonly target: string; readonly work: string; readonly shown: string };
 }
 

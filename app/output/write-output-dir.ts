@@ -1,9 +1,11 @@
-import { linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import { kustomizationYaml } from './kustomization';
 import { OutputError, OutputLockedError } from './output-error';
+import { isAlive, lock, readIfThere } from './output-lock';
+
+export { LOCK } from './output-lock';
 
 // The rules (docs/output.md): synth only ever replaces or removes what it wrote itself, as listed
 // in the marker file; one synth at a time writes a folder (the lock); the swap of new clusters
@@ -13,8 +15,6 @@ import { OutputError, OutputLockedError } from './output-error';
 export const RESERVED_PREFIX = '.synth-';
 /** Lists the entries synth wrote. Without it, synth refuses a folder that holds anything else. */
 export const MARKER = `${RESERVED_PREFIX}output`;
-/** Created exclusively by the run that writes the folder; holds its pid and host. */
-export const LOCK = `${RESERVED_PREFIX}lock`;
 /** A run's work folder, `.synth-<pid>/`: new/ (staged entries), old/ (replaced ones), journal.json. */
 const WORK = /^\.synth-(?:lock\.)?(\d+)$/;
 const JOURNAL = 'journal.json';
@@ -230,15 +230,6 @@ function exists(path: string): boolean {
   }
 }
 
-function readIfThere(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-}
-
 /** Write-then-rename: a reader (or the next run, after a kill) sees the old file or the new one. */
 function writeAtomically(path: string, content: string, temporary: string): void {
   writeFileSync(temporary, content);
@@ -266,60 +257,6 @@ function refuseUnsafeTarget(target: string, shown: string, inputs: readonly stri
     if (inputReal === real || inputReal.startsWith(real.endsWith(sep) ? real : real + sep)) {
       throw new OutputError(`refusing to write into ${shown}: it holds ${input}, which synth reads; give the output a folder of its own with --outdir (e.g. dist)`);
     }
-  }
-}
-
-// --- The lock -------------------------------------------------------------------------------
-
-/** Takes the lock of `target`, or throws OutputLockedError naming the run that holds it. */
-function lock(target: string, shown: string): () => void {
-  const path = join(target, LOCK);
-  const mine = `${process.pid} ${hostname()}\n`;
-  for (let attempt = 0; attempt < 10; attempt++) {
-    try {
-      writeFileSync(path, mine, { flag: 'wx' });
-      return () => {
-        if (readIfThere(path) === mine) rmSync(path, { force: true });
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-    const held = readIfThere(path);
-    if (held === undefined) continue; // released meanwhile
-    const [pid, host] = held.trim().split(' ');
-    if (isAlive(Number(pid), host)) {
-      throw new OutputLockedError(`another synth is running (pid ${pid}${host && host !== hostname() ? ` on ${host}` : ''}) and writing ${shown}/; wait for it to finish, or delete ${shown}/${LOCK} if no synth is running`, Number(pid));
-    }
-    // A dead run's lock: move it aside. If what moved is not that lock any more (another run
-    // took it over in the meantime), put it back: it is a live run's.
-    const aside = `${path}.${process.pid}`;
-    try {
-      renameSync(path, aside);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw e;
-    }
-    if (readIfThere(aside) !== held) {
-      try {
-        linkSync(aside, path);
-      } catch {
-        // A third run holds the lock now.
-      }
-    }
-    rmSync(aside, { force: true });
-  }
-  throw new OutputError(`cannot take the lock ${shown}/${LOCK}: other synths keep taking it; ${shown}/ was left unchanged`);
-}
-
-/** Whether process `pid` runs; a lock of another host, or a pid we may not signal, counts as alive. */
-function isAlive(pid: number, host = hostname()): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false; // a lock file cut short by a kill
-  if (host !== hostname()) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
