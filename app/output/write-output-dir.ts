@@ -15,7 +15,7 @@ export { LOCK } from './output-lock';
 export const RESERVED_PREFIX = '.synth-';
 /** Lists the entries synth wrote. Without it, synth refuses a folder that holds anything else. */
 export const MARKER = `${RESERVED_PREFIX}output`;
-/** A run's work folder, `.synth-<pid>/`: new/ (staged entries), old/ (replaced ones), journal.json. */
+/** A run's work folder `.synth-<pid>/` (new/: staged entries, old/: replaced ones, journal.json), or a lock it moved aside. */
 const WORK = /^\.synth-(?:lock\.)?(\d+)$/;
 const JOURNAL = 'journal.json';
 /** How long synth waits for another synth's lock before it gives up. */
