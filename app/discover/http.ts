@@ -1,10 +1,14 @@
-import { Agent as HttpAgent, request as httpRequest, IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpAgent, ClientRequest, request as httpRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { escapeControl } from '../output/terminal-text';
 
-/** A problem talking to a registry, with a message for people (no stack trace needed). */
+/**
+ * A problem talking to a registry, with a message for people (no stack trace needed). The message
+ * often quotes what a registry sent, so its control characters are escaped here, once for all.
+ */
 export class DiscoverError extends Error {
   constructor(message: string) {
-    super(message);
+    super(escapeControl(message));
     this.name = 'DiscoverError';
   }
 }
@@ -15,18 +19,23 @@ export interface HttpResponse {
   readonly body: string;
 }
 
+/** A registry answer is a JSON list of names: far more than enough, and a hostile body cannot fill the memory. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
 export interface HttpOptions {
   /** PEM CA bundle to trust instead of the system's. */
   readonly ca?: string;
   /** Skip TLS verification. */
   readonly insecure?: boolean;
-  /** Per-request timeout. */
+  /** Deadline of each request, from sending it to the last byte of the answer. */
   readonly timeoutMs: number;
   /** Connections kept open per host. */
   readonly maxSockets: number;
+  /** Largest answer body accepted (default MAX_BODY_BYTES). */
+  readonly maxBodyBytes?: number;
 }
 
-/** A keep-alive HTTP(S) client for one registry. */
+/** A keep-alive HTTP(S) client for one registry. It does not follow redirects (the caller decides). */
 export class HttpClient {
   private readonly https: HttpsAgent;
   private readonly http: HttpAgent;
@@ -38,15 +47,46 @@ export class HttpClient {
 
   public request(method: 'GET' | 'HEAD', url: URL, headers: Record<string, string>): Promise<HttpResponse> {
     const secure = url.protocol === 'https:';
+    const what = `${method} ${url.pathname}`;
+    const limit = this.options.maxBodyBytes ?? MAX_BODY_BYTES;
     return new Promise((resolve, reject) => {
-      const req = (secure ? httpsRequest : httpRequest)(url, { method, headers, agent: secure ? this.https : this.http }, (res) => {
+      let settled = false;
+      let req: ClientRequest | undefined;
+      const fail = (e: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        req?.destroy();
+        reject(e instanceof DiscoverError ? e : networkError(url, e));
+      };
+      // A deadline for the whole exchange: a socket timeout would restart on every byte, so a
+      // server trickling one byte at a time could hold a request forever.
+      const deadline = setTimeout(() => fail(new DiscoverError(`timed out after ${this.options.timeoutMs / 1000} s waiting for ${url.host} (${what})`)), this.options.timeoutMs);
+      const tooLarge = () => new DiscoverError(`${url.host} sent more than ${limit / 1024 / 1024} MiB for ${what}: discover stops there (the answers of a registry's API are far smaller)`);
+      const onResponse = (res: IncomingMessage) => {
+        if (method !== 'HEAD' && Number(res.headers['content-length']) > limit) return fail(tooLarge());
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', (e) => reject(networkError(url, e)));
-      });
-      req.setTimeout(this.options.timeoutMs, () => req.destroy(new DiscoverError(`timed out after ${this.options.timeoutMs / 1000} s waiting for ${url.host} (${method} ${url.pathname})`)));
-      req.on('error', (e) => reject(e instanceof DiscoverError ? e : networkError(url, e)));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > limit) fail(tooLarge());
+          else chunks.push(c);
+        });
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(deadline);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', fail);
+        res.on('close', () => { if (!res.complete) fail(new DiscoverError(`${url.host} closed the connection in the middle of the answer to ${what}`)); });
+      };
+      try {
+        req = (secure ? httpsRequest : httpRequest)(url, { method, headers, agent: secure ? this.https : this.http }, onResponse);
+      } catch (e) {
+        return fail(e as Error); // a header Node refuses to send
+      }
+      req.on('error', fail);
       req.end();
     });
   }
