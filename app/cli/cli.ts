@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { diffOutputs, formatMarkdown, formatText } from '../diff/object-diff';
 import { discover as discoverRegistry, formatTable } from '../discover/discover';
 import { DiscoverError } from '../discover/http';
+import { registryUrl } from '../discover/origin';
 import { RegistryAuth, RegistryClient } from '../discover/registry-client';
 import { readTree } from '../output/read-tree';
 import { readConfigFolder, synthesizeFleet, SynthError } from '../synth';
@@ -82,7 +83,7 @@ async function discover(args: string[]): Promise<number> {
     },
   });
   if (!values.registry) throw new UsageError('--registry is required (the host of the registry, e.g. the default-route host)');
-  const baseUrl = new URL(/^https?:\/\//.test(values.registry) ? values.registry : `https://${values.registry}`);
+  const baseUrl = registryUrl(values.registry);
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64, got ${values.concurrency}`);
   const timeout = Number(values.timeout);
