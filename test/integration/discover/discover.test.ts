@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer, RequestListener, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -8,27 +7,16 @@ import { discover, globToRegExp } from '../../../app/discover/discover';
 import { nextLink } from '../../../app/discover/pagination';
 import { RegistryClient, RegistryClientOptions, parseBearerChallenge } from '../../../app/discover/registry-client';
 import { buildOciLayout, missingTools, OciImages, push, RunningRegistry, startRegistry, startTokenService, TokenService } from './registry-fixture';
-import { repoRoot } from '../../helpers';
+import { cli } from './run-cli';
 
-const root = repoRoot;
 const missing = missingTools();
 if (missing.length) {
   // Loud on a developer machine; under CI the tools are installed by .ci/run and must be there.
   console.error(`\n*** discover tests: ${missing.join(', ')} not installed (apt-get install docker-registry skopeo openssl apache2-utils) ***\n`);
 }
 const run = missing.length && !process.env.CI ? describe.skip : describe;
-
-/** Runs the CLI; resolves with exit code and output. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('node', [join(root, 'scripts', 'cli.mjs'), 'discover', ...args], { env: { ...process.env, PATH: '/usr/bin:/bin', REGISTRY_TOKEN: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('exit', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
-}
+// Tests that run the CLI wait for a node process or two; on a loaded machine that takes seconds.
+jest.setTimeout(30_000);
 
 /** Credentials over plain http (the registry was asked for with http://): one warning, once. */
 const plainHttpWarning = (registry: RunningRegistry) =>
