@@ -35,7 +35,7 @@ export function onRegistry(reference: string, from: URL, registry: URL, kind: 'L
   if (to.origin !== registry.origin) {
     throw new DiscoverError(`${registry.host} sent a ${kind} to another origin (${originOf(to)}) for ${from.pathname}; not followed: the credentials and the listing stay with ${registry.origin}`);
   }
-  if (!to.pathname.startsWith('/v2/')) throw new DiscoverError(`${registry.host} sent a ${kind} out of the registry API (${shorten(to.pathname)}) for ${from.pathname}; not followed`);
+  if (to.pathname !== '/v2' && !to.pathname.startsWith('/v2/')) throw new DiscoverError(`${registry.host} sent a ${kind} out of the registry API (${shorten(to.pathname)}) for ${from.pathname}; not followed`);
   to.username = '';
   to.password = '';
   to.hash = '';
