@@ -2,6 +2,7 @@ import { escapeControl } from '../output/terminal-text';
 import { isRepositoryName, isTagName } from './names';
 import { shorten } from './origin';
 import { RegistryClient } from './registry-client';
+import { warnOnStderr } from './secrets';
 
 export interface TagDigest {
   readonly tag: string;
@@ -32,7 +33,7 @@ export interface DiscoverOptions {
  */
 export async function discover(client: RegistryClient, options: DiscoverOptions): Promise<RepositoryListing[]> {
   const pageSize = options.pageSize ?? 100;
-  const warn = options.onWarning ?? ((message: string) => process.stderr.write(`warning: ${escapeControl(message)}\n`));
+  const warn = options.onWarning ?? warnOnStderr;
   await client.ping();
   const matchers = (options.patterns ?? []).map(globToRegExp);
   const found = new Set<string>();

@@ -1,14 +1,16 @@
 import { Agent as HttpAgent, ClientRequest, request as httpRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { escapeControl } from '../output/terminal-text';
+import { redact } from './secrets';
 
 /**
  * A problem talking to a registry, with a message for people (no stack trace needed). The message
- * often quotes what a registry sent, so its control characters are escaped here, once for all.
+ * often quotes what a registry sent, so control characters are escaped and credentials hidden
+ * here, once for all.
  */
 export class DiscoverError extends Error {
   constructor(message: string) {
-    super(escapeControl(message));
+    super(redact(escapeControl(message)));
     this.name = 'DiscoverError';
   }
 }

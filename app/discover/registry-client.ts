@@ -1,8 +1,8 @@
-import { escapeControl } from '../output/terminal-text';
 import { DiscoverError, HttpClient, HttpOptions, HttpResponse } from './http';
 import { apiPath, isTagName } from './names';
 import { credentialsAllowed, onRegistry, realmUrl, shorten } from './origin';
 import { nextPage, PageGuard } from './pagination';
+import { addSecret, warnOnStderr } from './secrets';
 
 /** How to authenticate to the registry. */
 export type RegistryAuth =
@@ -59,6 +59,9 @@ export class RegistryClient {
     if (options.auth.kind === 'bearer' && !HEADER_TOKEN.test(options.auth.token)) {
       throw new DiscoverError('the token has characters that cannot go in an HTTP header (a space or a stray newline?)');
     }
+    const auth = options.auth;
+    if (auth.kind === 'bearer') addSecret(auth.token, Buffer.from(`unused:${auth.token}`).toString('base64'));
+    if (auth.kind === 'basic') addSecret(auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
     this.http = new HttpClient(options);
   }
 
@@ -159,8 +162,7 @@ export class RegistryClient {
   }
 
   private warn(message: string): void {
-    if (this.options.warn) this.options.warn(message);
-    else process.stderr.write(`warning: ${escapeControl(message)}\n`);
+    (this.options.warn ?? warnOnStderr)(message);
   }
 
   private token(challenge: BearerChallenge): Promise<string> {
@@ -189,6 +191,7 @@ export class RegistryClient {
     const body = this.json<{ token?: unknown; access_token?: unknown } | null>(res, url.pathname);
     const token = body?.token ?? body?.access_token;
     if (typeof token !== 'string' || !HEADER_TOKEN.test(token)) throw new DiscoverError(`${service} answered without a usable token`);
+    addSecret(token);
     return token;
   }
 

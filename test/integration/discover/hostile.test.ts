@@ -152,6 +152,23 @@ describe('class 1: credentials and answers stay on the registry origin', () => {
     expect(plain.requests.every((r) => r.authorization?.startsWith('Basic '))).toBe(true);
   });
 
+  test('a registry echoing the credentials back (in a Link, a name, a redirect): they are never printed', async () => {
+    const echo = (auth: string | undefined) => (auth ?? '').replace(/^Bearer /, '');
+    const server = await serve(registry((req, res, url) => {
+      const token = echo(req.headers.authorization);
+      if (url.pathname === '/v2/_catalog') json(res, 200, { repositories: ['a/app', `X-${token}`] });
+      else if (url.searchParams.has('last')) json(res, 500, {});
+      else if (url.pathname === '/v2/a/app/tags/list') json(res, 200, { tags: ['v1'] }, { Link: `</v2/a/app/tags/list?last=${token}>; rel="next"` });
+    }));
+    const result = await cli(['--registry', server.url], { REGISTRY_TOKEN: TOKEN });
+    expectError(result, /answered 500 for GET \/v2\/a\/app\/tags\/list\?last=\*\*\*$/);
+    expect(result.stderr).toContain("warning: skipped 1 repositories whose names the distribution spec does not allow: 'X-***'");
+    const redirecting = await serve(registry((_, res, url) => {
+      if (url.pathname === '/v2/_catalog') res.writeHead(302, { Location: `/stolen/${Buffer.from(`me:${PASSWORD}`).toString('base64')}/${encodeURIComponent(PASSWORD)}` }).end();
+    }));
+    expectError(await cli(['--registry', redirecting.url, '--username', 'me'], { REGISTRY_PASSWORD: PASSWORD }), /out of the registry API \(\/stolen\/\*\*\*\/\*\*\*\)/);
+  });
+
   test.each(['file:///etc/passwd', 'ftp://127.0.0.1/token', '/token', 'javascript:alert(1)', 'token.example.com/token'])('a realm that is not an http(s) URL (%s) is an error', async (realmValue) => {
     const plain = await serve((_, res) => json(res, 401, {}, { 'WWW-Authenticate': `Bearer realm="${realmValue}",service="r"` }));
     expectError(await cli(['--registry', plain.url], { REGISTRY_TOKEN: TOKEN }), /names a token service \(Bearer realm\) that is not an http\(s\) URL/);
