@@ -1,8 +1,7 @@
 import { escapeControl } from '../output/terminal-text';
 import { isRepositoryName, isTagName } from './names';
-import { shorten } from './origin';
+import { msg, shorten, warnOnStderr } from './messages';
 import { RegistryClient } from './registry-client';
-import { warnOnStderr } from './secrets';
 
 export interface TagDigest {
   readonly tag: string;
@@ -66,13 +65,13 @@ export async function discover(client: RegistryClient, options: DiscoverOptions)
     options.onProgress?.(++done, repositories.length, tagCount);
     return { repository, tags: digests };
   }));
-  if (invalidTags.length) warn(skipped('tags', invalidTags));
+  if (invalidTags.length) warn(skipped('tags', invalidTags.sort()));
   return listings;
 }
 
 /** One line for many skipped names: a few of them, and how many more. */
 function skipped(kind: 'repositories' | 'tags', names: string[]): string {
-  const shown = names.slice(0, 5).map((name) => `'${shorten(name, 60)}'`).join(', ');
+  const shown = names.slice(0, 5).map((name) => msg`'${shorten(name, 60)}'`).join(', ');
   const more = names.length > 5 ? ` and ${names.length - 5} more` : '';
   return `skipped ${names.length} ${kind} whose names the distribution spec does not allow: ${shown}${more}`;
 }

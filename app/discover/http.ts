@@ -1,16 +1,16 @@
 import { Agent as HttpAgent, ClientRequest, request as httpRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { escapeControl } from '../output/terminal-text';
-import { redact } from './secrets';
+import { msg } from './messages';
 
 /**
- * A problem talking to a registry, with a message for people (no stack trace needed). The message
- * often quotes what a registry sent, so control characters are escaped and credentials hidden
- * here, once for all.
+ * A problem talking to a registry, with a message for people (no stack trace needed). Messages
+ * are written with msg`...`, which escapes and redacts what they quote; the escaping here is a
+ * second line for a message written without it.
  */
 export class DiscoverError extends Error {
   constructor(message: string) {
-    super(redact(escapeControl(message)));
+    super(escapeControl(message));
     this.name = 'DiscoverError';
   }
 }
@@ -63,8 +63,8 @@ export class HttpClient {
       };
       // A deadline for the whole exchange: a socket timeout would restart on every byte, so a
       // server trickling one byte at a time could hold a request forever.
-      const deadline = setTimeout(() => fail(new DiscoverError(`timed out after ${this.options.timeoutMs / 1000} s waiting for ${url.host} (${what})`)), this.options.timeoutMs);
-      const tooLarge = () => new DiscoverError(`${url.host} sent more than ${limit / 1024 / 1024} MiB for ${what}: discover stops there (the answers of a registry's API are far smaller)`);
+      const deadline = setTimeout(() => fail(new DiscoverError(msg`timed out after ${this.options.timeoutMs / 1000} s waiting for ${url.host} (${what})`)), this.options.timeoutMs);
+      const tooLarge = () => new DiscoverError(msg`${url.host} sent more than ${limit / 1024 / 1024} MiB for ${what}: discover stops there (the answers of a registry's API are far smaller)`);
       const onResponse = (res: IncomingMessage) => {
         if (method !== 'HEAD' && Number(res.headers['content-length']) > limit) return fail(tooLarge());
         const chunks: Buffer[] = [];
@@ -81,7 +81,7 @@ export class HttpClient {
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
         });
         res.on('error', fail);
-        res.on('close', () => { if (!res.complete) fail(new DiscoverError(`${url.host} closed the connection in the middle of the answer to ${what}`)); });
+        res.on('close', () => { if (!res.complete) fail(new DiscoverError(msg`${url.host} closed the connection in the middle of the answer to ${what}`)); });
       };
       try {
         req = (secure ? httpsRequest : httpRequest)(url, { method, headers, agent: secure ? this.https : this.http }, onResponse);
@@ -103,19 +103,19 @@ export class HttpClient {
 function networkError(url: URL, error: Error & { code?: string }): DiscoverError {
   const host = url.host;
   switch (error.code) {
-    case 'ECONNREFUSED': return new DiscoverError(`cannot connect to ${host}: connection refused (is the registry running, and is the port right?)`);
+    case 'ECONNREFUSED': return new DiscoverError(msg`cannot connect to ${host}: connection refused (is the registry running, and is the port right?)`);
     case 'ENOTFOUND':
-    case 'EAI_AGAIN': return new DiscoverError(`cannot resolve ${url.hostname}: check the host name (oc get route default-route -n openshift-image-registry)`);
-    case 'ECONNRESET': return new DiscoverError(`${host} closed the connection (is it serving ${url.protocol === 'https:' ? 'https' : 'plain http'} on this port?)`);
+    case 'EAI_AGAIN': return new DiscoverError(msg`cannot resolve ${url.hostname}: check the host name (oc get route default-route -n openshift-image-registry)`);
+    case 'ECONNRESET': return new DiscoverError(msg`${host} closed the connection (is it serving ${url.protocol === 'https:' ? 'https' : 'plain http'} on this port?)`);
     case 'EPROTO':
-    case 'ERR_SSL_WRONG_VERSION_NUMBER': return new DiscoverError(`TLS handshake with ${host} failed; if it serves plain HTTP, use http://${host}`);
+    case 'ERR_SSL_WRONG_VERSION_NUMBER': return new DiscoverError(msg`TLS handshake with ${host} failed; if it serves plain HTTP, use http://${host}`);
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
     case 'CERT_HAS_EXPIRED':
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return new DiscoverError(`the TLS certificate of ${host} is not trusted (${error.code}: ${error.message}); pass --ca-file with the CA that signed it (for the default route: the ingress CA), or --insecure to skip the check`);
-    default: return new DiscoverError(`request to ${host} failed: ${error.message.split('\n')[0]}`);
+      return new DiscoverError(msg`the TLS certificate of ${host} is not trusted (${error.code}: ${error.message}); pass --ca-file with the CA that signed it (for the default route: the ingress CA), or --insecure to skip the check`);
+    default: return new DiscoverError(msg`request to ${host} failed: ${error.message.split('\n')[0]}`);
   }
 }

@@ -2,6 +2,7 @@
 // distribution spec allows are used, so `../../x`, `a?b` or `a%2fb` cannot lead a request out of
 // /v2/<name>/; each path segment is encoded anyway.
 import { DiscoverError } from './http';
+import { msg } from './messages';
 
 // The spec's path component is [a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*; `-+` instead of `[-]*` is
 // the same language without the nested `+` that makes JS regexes backtrack exponentially.
@@ -22,6 +23,6 @@ export function isTagName(tag: string): boolean {
 
 /** `/v2/<name>/<rest...>` with every segment encoded; `name` must be a valid repository name. */
 export function apiPath(repository: string, ...rest: string[]): string {
-  if (!isRepositoryName(repository)) throw new DiscoverError(`not a repository name: ${repository}`); // callers filter first
+  if (!isRepositoryName(repository)) throw new DiscoverError(msg`not a repository name: ${repository}`); // callers filter first
   return `/v2/${[...repository.split('/'), ...rest].map(encodeURIComponent).join('/')}`;
 }

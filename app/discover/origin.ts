@@ -3,6 +3,7 @@
 // could collect the token, or slip another registry's answers into the listing. The one other
 // place is the token service the registry names in its Bearer challenge, as docker and podman do.
 import { DiscoverError } from './http';
+import { msg, shorten } from './messages';
 
 /** The registry from --registry: `host[:port]` means https; plain http only when written as `http://`. */
 export function registryUrl(input: string): URL {
@@ -14,7 +15,7 @@ export function registryUrl(input: string): URL {
   } catch {
     throw new DiscoverError('--registry must be host[:port] or an http:// or https:// URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DiscoverError(`--registry must be host[:port] or an http:// or https:// URL, not ${url.protocol}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DiscoverError(msg`--registry must be host[:port] or an http:// or https:// URL, not ${url.protocol}`);
   if (url.username || url.password) throw new DiscoverError('--registry must not carry a user name or password: use --username (password in $REGISTRY_PASSWORD) or --token');
   return new URL(url.origin);
 }
@@ -30,12 +31,12 @@ export function onRegistry(reference: string, from: URL, registry: URL, kind: 'L
   try {
     to = new URL(reference, from);
   } catch {
-    throw new DiscoverError(`${registry.host} sent a ${kind} that is not a URL (${shorten(reference)}) for ${from.pathname}`);
+    throw new DiscoverError(msg`${registry.host} sent a ${kind} that is not a URL (${shorten(reference)}) for ${from.pathname}`);
   }
   if (to.origin !== registry.origin) {
-    throw new DiscoverError(`${registry.host} sent a ${kind} to another origin (${originOf(to)}) for ${from.pathname}; not followed: the credentials and the listing stay with ${registry.origin}`);
+    throw new DiscoverError(msg`${registry.host} sent a ${kind} to another origin (${originOf(to)}) for ${from.pathname}; not followed: the credentials and the listing stay with ${registry.origin}`);
   }
-  if (to.pathname !== '/v2' && !to.pathname.startsWith('/v2/')) throw new DiscoverError(`${registry.host} sent a ${kind} out of the registry API (${shorten(to.pathname)}) for ${from.pathname}; not followed`);
+  if (to.pathname !== '/v2' && !to.pathname.startsWith('/v2/')) throw new DiscoverError(msg`${registry.host} sent a ${kind} out of the registry API (${shorten(to.pathname)}) for ${from.pathname}; not followed`);
   to.username = '';
   to.password = '';
   to.hash = '';
@@ -51,10 +52,10 @@ export function realmUrl(realm: string, registry: URL): URL {
     url = undefined;
   }
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
-    throw new DiscoverError(`${registry.host} names a token service (Bearer realm) that is not an http(s) URL: ${shorten(realm)}`);
+    throw new DiscoverError(msg`${registry.host} names a token service (Bearer realm) that is not an http(s) URL: ${shorten(realm)}`);
   }
   if (registry.protocol === 'https:' && url.protocol === 'http:') {
-    throw new DiscoverError(`${registry.host} names a token service on plain http (${url.origin}) although the registry is https; discover does not send credentials unencrypted`);
+    throw new DiscoverError(msg`${registry.host} names a token service on plain http (${url.origin}) although the registry is https; discover does not send credentials unencrypted`);
   }
   url.hash = '';
   return url;
@@ -66,9 +67,4 @@ export function realmUrl(realm: string, registry: URL): URL {
  */
 export function credentialsAllowed(url: URL, registry: URL): boolean {
   return url.protocol === 'https:' || (registry.protocol === 'http:' && url.hostname === registry.hostname);
-}
-
-/** A registry's text in a message: not a screenful. */
-export function shorten(text: string, max = 120): string {
-  return text.length > max ? `${text.slice(0, max)}...` : text;
 }

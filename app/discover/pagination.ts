@@ -2,7 +2,8 @@
 // to the next one. A registry decides where that Link goes and when the list ends, so both are
 // checked: the next page must be on the same list, and a list must end.
 import { DiscoverError } from './http';
-import { onRegistry, shorten } from './origin';
+import { msg, shorten } from './messages';
+import { onRegistry } from './origin';
 
 /** Pages of one list at most: 10,000 pages of 100 are a million names. */
 export const MAX_PAGES = 10_000;
@@ -22,7 +23,7 @@ export function nextPage(header: string | undefined, current: URL, registry: URL
   if (link === undefined) return undefined;
   const next = onRegistry(link, current, registry, 'Link');
   if (next.pathname !== current.pathname) {
-    throw new DiscoverError(`${registry.host} sent a Link from ${current.pathname} to another list (${shorten(next.pathname)}); not followed`);
+    throw new DiscoverError(msg`${registry.host} sent a Link from ${current.pathname} to another list (${shorten(next.pathname)}); not followed`);
   }
   return next;
 }
@@ -35,7 +36,7 @@ export class PageGuard {
 
   public visit(url: URL): void {
     if (this.seen.size >= this.maxPages) {
-      throw new DiscoverError(`${this.registry.host} sent more than ${this.maxPages} pages for ${url.pathname}; discover stops there (a list that does not end)`);
+      throw new DiscoverError(msg`${this.registry.host} sent more than ${this.maxPages} pages for ${url.pathname}; discover stops there (a list that does not end)`);
     }
     // The cursor (`last`) names the page; without one, the query does. `n` is left out: a page
     // asked for with another size is the same page.
@@ -44,7 +45,7 @@ export class PageGuard {
     const last = query.get('last');
     const key = last !== null ? `last=${last}` : `?${query}`;
     if (this.seen.has(key)) {
-      throw new DiscoverError(`${this.registry.host} sent a Link back to a page of ${url.pathname} it already gave (${shorten(url.search || '?')}): its pagination loops`);
+      throw new DiscoverError(msg`${this.registry.host} sent a Link back to a page of ${url.pathname} it already gave (${shorten(url.search || '?')}): its pagination loops`);
     }
     this.seen.add(key);
   }

@@ -1,8 +1,8 @@
 import { DiscoverError, HttpClient, HttpOptions, HttpResponse } from './http';
+import { addSecret, msg, shorten, warnOnStderr } from './messages';
 import { apiPath, isTagName } from './names';
-import { credentialsAllowed, onRegistry, realmUrl, shorten } from './origin';
+import { credentialsAllowed, onRegistry, realmUrl } from './origin';
 import { nextPage, PageGuard } from './pagination';
-import { addSecret, warnOnStderr } from './secrets';
 
 /** How to authenticate to the registry. */
 export type RegistryAuth =
@@ -54,12 +54,12 @@ export class RegistryClient {
   private warnedPlainHttp = false;
 
   constructor(private readonly options: RegistryClientOptions) {
-    this.base = new URL(options.baseUrl.origin);
-    if (this.base.protocol !== 'https:' && this.base.protocol !== 'http:') throw new DiscoverError(`the registry must be an http(s) URL, not ${options.baseUrl.protocol}`);
-    if (options.auth.kind === 'bearer' && !HEADER_TOKEN.test(options.auth.token)) {
+    const { baseUrl, auth } = options;
+    if (baseUrl.protocol !== 'https:' && baseUrl.protocol !== 'http:') throw new DiscoverError(msg`the registry must be an http(s) URL, not ${baseUrl.protocol}`);
+    this.base = new URL(baseUrl.origin);
+    if (auth.kind === 'bearer' && !HEADER_TOKEN.test(auth.token)) {
       throw new DiscoverError('the token has characters that cannot go in an HTTP header (a space or a stray newline?)');
     }
-    const auth = options.auth;
     if (auth.kind === 'bearer') addSecret(auth.token, Buffer.from(`unused:${auth.token}`).toString('base64'));
     if (auth.kind === 'basic') addSecret(auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
     this.http = new HttpClient(options);
@@ -73,7 +73,7 @@ export class RegistryClient {
   public async ping(): Promise<void> {
     const res = await this.send('GET', new URL('/v2/', this.base));
     if (res.status !== 200 && !res.headers['docker-distribution-api-version']) {
-      throw new DiscoverError(`${this.host} does not look like a container registry: GET /v2/ answered ${res.status} without a Docker-Distribution-Api-Version header`);
+      throw new DiscoverError(msg`${this.host} does not look like a container registry: GET /v2/ answered ${res.status} without a Docker-Distribution-Api-Version header`);
     }
     this.check(res, 'GET /v2/');
   }
@@ -90,13 +90,13 @@ export class RegistryClient {
 
   /** The digest a tag points to, from a HEAD on the manifest. */
   public async digest(repository: string, tag: string): Promise<string> {
-    if (!isTagName(tag)) throw new DiscoverError(`not a tag name: ${tag}`);
+    if (!isTagName(tag)) throw new DiscoverError(msg`not a tag name: ${tag}`);
     const url = new URL(apiPath(repository, 'manifests', tag), this.base);
     const res = await this.send('HEAD', url, { Accept: MANIFEST_TYPES.join(', ') });
     this.check(res, `HEAD ${url.pathname}`);
     const digest = res.headers['docker-content-digest'];
     if (typeof digest !== 'string' || !/^[a-z0-9]+:[a-f0-9]{32,128}$/.test(digest)) {
-      throw new DiscoverError(`${this.host} gave no Docker-Content-Digest for ${repository}:${tag}`);
+      throw new DiscoverError(msg`${this.host} gave no Docker-Content-Digest for ${repository}:${tag}`);
     }
     return digest;
   }
@@ -134,7 +134,7 @@ export class RegistryClient {
       const res = await this.authorized(method, url, headers);
       const location = res.headers.location;
       if (res.status < 300 || res.status > 399 || !location) return res;
-      if (hops === MAX_REDIRECTS) throw new DiscoverError(`${this.host} redirected ${method} ${url.pathname} more than ${MAX_REDIRECTS} times`);
+      if (hops === MAX_REDIRECTS) throw new DiscoverError(msg`${this.host} redirected ${method} ${url.pathname} more than ${MAX_REDIRECTS} times`);
       url = onRegistry(location, url, this.base, 'redirect');
     }
   }
@@ -152,11 +152,11 @@ export class RegistryClient {
   private credentials(url: URL, auth: RegistryAuth): Record<string, string> {
     if (auth.kind === 'anonymous') return {};
     if (!credentialsAllowed(url, this.base)) {
-      throw new DiscoverError(`refusing to send credentials over plain http to ${url.host}: only the host named with --registry http://... gets them unencrypted`);
+      throw new DiscoverError(msg`refusing to send credentials over plain http to ${url.host}: only the host named with --registry http://... gets them unencrypted`);
     }
     if (url.protocol === 'http:' && !this.warnedPlainHttp) {
       this.warnedPlainHttp = true;
-      this.warn(`credentials go over plain http to ${this.base.hostname} (--registry ${this.base.origin}): anyone on the network path can read them`);
+      this.warn(msg`credentials go over plain http to ${this.base.hostname} (--registry ${this.base.origin}): anyone on the network path can read them`);
     }
     return { Authorization: auth.kind === 'bearer' ? `Bearer ${auth.token}` : basicHeader(auth.username, auth.password) };
   }
@@ -187,43 +187,43 @@ export class RegistryClient {
     const res = await this.http.request('GET', url, this.credentials(url, basic));
     const service = `the token service ${url.origin}${url.pathname}`;
     if (res.status === 401 || res.status === 403) throw rejected(this.host, res.status);
-    if (res.status !== 200) throw new DiscoverError(`${service} answered ${res.status}`);
+    if (res.status !== 200) throw new DiscoverError(msg`${service} answered ${res.status}`);
     const body = this.json<{ token?: unknown; access_token?: unknown } | null>(res, url.pathname);
     const token = body?.token ?? body?.access_token;
-    if (typeof token !== 'string' || !HEADER_TOKEN.test(token)) throw new DiscoverError(`${service} answered without a usable token`);
+    if (typeof token !== 'string' || !HEADER_TOKEN.test(token)) throw new DiscoverError(msg`${service} answered without a usable token`);
     addSecret(token);
     return token;
   }
 
   private check(res: HttpResponse, what: string): void {
     if (res.status === 401) throw rejected(this.host, 401);
-    if (res.status === 403) throw new DiscoverError(`${this.host} refused ${what} (403): the user may not list this registry; on OpenShift it needs the registry-viewer role (oc adm policy add-cluster-role-to-user registry-viewer USER)`);
-    if (res.status === 404) throw new DiscoverError(`${this.host} answered 404 for ${what}`);
-    if (res.status < 200 || res.status >= 300) throw new DiscoverError(`${this.host} answered ${res.status} for ${what}`);
+    if (res.status === 403) throw new DiscoverError(msg`${this.host} refused ${what} (403): the user may not list this registry; on OpenShift it needs the registry-viewer role (oc adm policy add-cluster-role-to-user registry-viewer USER)`);
+    if (res.status === 404) throw new DiscoverError(msg`${this.host} answered 404 for ${what}`);
+    if (res.status < 200 || res.status >= 300) throw new DiscoverError(msg`${this.host} answered ${res.status} for ${what}`);
   }
 
   private json<T>(res: HttpResponse, what: string): T {
     try {
       return JSON.parse(res.body) as T;
     } catch (e) {
-      throw new DiscoverError(`${this.host} sent malformed JSON for ${what}: ${(e as Error).message}`);
+      throw new DiscoverError(msg`${this.host} sent malformed JSON for ${what}: ${(e as Error).message}`);
     }
   }
 
   /** `{"repositories": [...]}` or `{"tags": [...]}`: a list of strings; null or missing is empty. */
   private names(body: unknown, field: 'repositories' | 'tags', what: string): string[] {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new DiscoverError(`${this.host} answered ${what} with JSON that is not an object`);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new DiscoverError(msg`${this.host} answered ${what} with JSON that is not an object`);
     // distribution sends "tags": null for a repository whose tags were all deleted.
     const list = (body as Record<string, unknown>)[field] ?? [];
     if (!Array.isArray(list) || !list.every((name) => typeof name === 'string')) {
-      throw new DiscoverError(`${this.host} answered ${what} with "${field}" that is not a list of strings`);
+      throw new DiscoverError(msg`${this.host} answered ${what} with "${field}" that is not a list of strings`);
     }
     return list;
   }
 }
 
 function rejected(host: string, status: number): DiscoverError {
-  return new DiscoverError(`${host} rejected the credentials (${status}): the token is missing, wrong or expired; log in again with oc login and pass a fresh token (oc whoami -t), or check the user name and password`);
+  return new DiscoverError(msg`${host} rejected the credentials (${status}): the token is missing, wrong or expired; log in again with oc login and pass a fresh token (oc whoami -t), or check the user name and password`);
 }
 
 function basicHeader(username: string, password: string): string {

@@ -1,4 +1,5 @@
 // The rules behind discover's hardening, as plain functions: name grammar, URLs, Links.
+import { addSecret, msg, shorten } from '../../../app/discover/messages';
 import { apiPath, isRepositoryName, isTagName } from '../../../app/discover/names';
 import { credentialsAllowed, onRegistry, realmUrl, registryUrl } from '../../../app/discover/origin';
 import { nextLink, PageGuard } from '../../../app/discover/pagination';
@@ -76,4 +77,11 @@ test('the page guard: a repeated cursor or page is a loop; the cap ends any list
   expect(() => guard.visit(new URL('http://r/v2/_catalog'))).toThrow('its pagination loops');
   guard.visit(new URL('http://r/v2/_catalog?last=b'));
   expect(() => guard.visit(new URL('http://r/v2/_catalog?last=c'))).toThrow('more than 3 pages');
+});
+
+test('messages: quoted values are escaped and have credentials hidden; the template words stay', () => {
+  addSecret('wrong');
+  expect(msg`the token is missing, wrong or expired: ${'?last=wrong\x1b[2J'}`).toBe('the token is missing, wrong or expired: ?last=***\\x1b[2J');
+  // Redacted before the cut: a cut in the middle of a secret would show the start of it.
+  expect(shorten(`${'x'.repeat(117)}wrong`)).toBe(`${'x'.repeat(117)}***`);
 });
