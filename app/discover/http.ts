@@ -21,7 +21,7 @@ export interface HttpResponse {
   readonly body: string;
 }
 
-/** A registry answer is a JSON list of names: far more than enough, and a hostile body cannot fill the memory. */
+/** 16 MiB per answer: a registry's answers (pages of names, tokens) are far smaller; a hostile body cannot fill the memory. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface HttpOptions {
