@@ -83,7 +83,7 @@ describe('diffOutputs', () => {
 describe('the diff command', () => {
   // The commands, in one place: their launchers are about to change.
   const run = (args: string[], env = process.env) => spawnSync(process.execPath, [join(root, 'bin', 'cli.mjs'), 'diff', ...args], { encoding: 'utf8', env });
-  const synthCommand = (args: string[], env = process.env) => spawnSync('node', [join(root, 'scripts', 'synth.mjs'), ...args], { encoding: 'utf8', env });
+  const synthCommand = (args: string[], env = process.env) => spawnSync(process.execPath, [join(root, 'bin', 'cli.mjs'), 'synth', ...args], { encoding: 'utf8', env });
 
   test('exit 0 without drift, 1 with drift, and the changed field in both formats', () => {
     const config = mkdtempSync(join(tmpdir(), 'diff-config-'));
