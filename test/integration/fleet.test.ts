@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { mergeDefaults } from '../../app/config/merge';
@@ -145,19 +145,24 @@ describe('determinism', () => {
     expect(snapshotDir(out)).toEqual(expected);
   }, 60_000);
 
-  test('a file system error on a worker thread is the same one line, and nothing is written', () => {
+  // synth starts worker threads only on a machine with more than one core.
+  (availableParallelism() > 1 ? test : test.skip)('a file system error on a worker thread is the same one line, and nothing is written', () => {
     const many: Record<string, string> = {};
     for (let i = 0; i < 220; i++) many[`c${String(i).padStart(3, '0')}.yaml`] = `name: c${String(i).padStart(3, '0')}\nregistry:\n  storage: {emptyDir: {}}\n`;
     const dir = folder(many);
     const out = join(mkdtempSync(join(tmpdir(), 'threads-')), 'dist');
-    // Only worker threads find the disk full; the main thread writes slowly, so that the worker
-    // (which loads the code first) gets chunks to stage.
+    // Only worker threads find the disk full. The main thread's first staged file waits until a
+    // worker has failed, so that the worker (which loads the code first) gets chunks to stage.
     const full = join(dir, 'full-disk.js');
     writeFileSync(full, `const fs = require('fs'); const { isMainThread } = require('worker_threads'); const write = fs.writeFileSync;
+const failed = __filename + '.failed';
 fs.writeFileSync = (path, ...rest) => {
   if (String(path).includes('/new/')) {
-    if (!isMainThread) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    if (!isMainThread) {
+      write(failed, '');
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    }
+    for (let i = 0; i < 600 && !fs.existsSync(failed); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
   }
   return write(path, ...rest);
 };\n`);
