@@ -6,12 +6,19 @@ import { synthesizeCluster } from './charts/cluster';
 import { ConfigError, ConfigProblem } from './config/config-error';
 import { DEFAULTS_FILE, loadConfigFile, loadDefaultsFile } from './config/loader';
 import { YamlSource } from './config/yaml-source';
+import { OutputError } from './output/output-error';
 import { groupByEntry, OutputTransaction } from './output/write-output-dir';
+import { SynthError } from './synth-error';
+
+export { SynthError } from './synth-error';
 
 export interface SynthOptions {
   /** Folder of cluster configs (`*.yaml`, `*.yml`, one cluster each) and optional `_defaults.yaml`. */
   readonly configDir: string;
-  /** Output folder; replaced as a whole on success. */
+  /**
+   * Output folder. On success its cluster folders are the configured clusters; synth only ever
+   * replaces or removes what it wrote itself (see OutputTransaction and docs/output.md).
+   */
   readonly outdir: string;
   /**
    * A script that runs `runSynthWorker` in worker threads (the bundled app), to spread a large
@@ -19,14 +26,16 @@ export interface SynthOptions {
    * @default - everything on the calling thread
    */
   readonly workerScript?: string;
-}
-
-/** Thrown when one or more config files are wrong; holds each file's errors. */
-export class SynthError extends Error {
-  constructor(public readonly errors: readonly ConfigError[]) {
-    super(errors.map((e) => e.message).join('\n'));
-    this.name = 'SynthError';
-  }
+  /**
+   * How long to wait for another synth writing the same output folder.
+   * @default LOCK_WAIT_MS
+   */
+  readonly lockWaitMs?: number;
+  /**
+   * Told about entries of the output folder that synth leaves alone because it did not write them.
+   * @default - printed to stderr
+   */
+  readonly warn?: (message: string) => void;
 }
 
 /** The cluster config files in `configDir` (sorted) and its defaults file, if any. */
@@ -118,22 +127,29 @@ export interface SynthWorkerData {
   readonly files: string[];
   readonly defaults?: string;
   readonly next: Int32Array;
-  /** Output transaction to stage clusters in as they are made (target and work folders). */
-  readonly stage?: { readonly target: string; readonly work: string };
+  /** Output transaction to stage clusters in as they are made (target and work folders; `shown` for messages). */
+  readonly stage?: { readonly target: string; readonly work: string; readonly shown: string };
 }
 
-type ClaimedPart = { chunk: number; result: PartResult; staged: string[] };
+/** `outputError`: staging failed (an OutputError's message: errors lose their class between threads). */
+type ClaimedPart = { chunk: number; result: PartResult; staged: string[]; outputError?: string };
 
 /** Claims chunks of files until none are left; synthesizes, and stages clusters when asked. */
 function claimAndSynthesize(data: SynthWorkerData): ClaimedPart[] {
   const parts: ClaimedPart[] = [];
-  const transaction = data.stage && new OutputTransaction(data.stage.target, data.stage.work);
+  const transaction = data.stage && new OutputTransaction(data.stage.target, data.stage.work, data.stage.shown);
   for (let chunk = Atomics.add(data.next, 0, 1); chunk * CHUNK < data.files.length; chunk = Atomics.add(data.next, 0, 1)) {
     const result = synthesizePart(data.files.slice(chunk * CHUNK, (chunk + 1) * CHUNK), data.defaults);
     const before = transaction?.staged.length ?? 0;
     // Staging is wasted work when the synth fails anyway; the transaction is then dropped.
-    if (transaction && !result.errors.length) {
-      for (const [name, group] of groupByEntry(transaction.target, new Map(result.output))) transaction.stage(name, group);
+    try {
+      if (transaction && !result.errors.length) {
+        for (const [name, group] of groupByEntry(transaction.target, new Map(result.output))) transaction.stage(name, group);
+      }
+    } catch (e) {
+      if (!(e instanceof OutputError)) throw e;
+      parts.push({ chunk, result, staged: [], outputError: e.message });
+      break;
     }
     parts.push({ chunk, result, staged: transaction ? transaction.staged.slice(before) : [] });
   }
@@ -161,19 +177,23 @@ async function synthesizeOnThreads(folder: ConfigFolder, stage?: SynthWorkerData
   }));
   const mine = claimAndSynthesize(data);
   const parts = [mine, ...(await Promise.all(workers))].flat().sort((a, b) => a.chunk - b.chunk);
-  return { output: combine(parts.map((p) => p.result), folder.defaults), staged: parts.flatMap((p) => p.staged) };
+  const output = combine(parts.map((p) => p.result), folder.defaults);
+  const failed = parts.find((p) => p.outputError);
+  if (failed) throw new OutputError(failed.outputError!);
+  return { output, staged: parts.flatMap((p) => p.staged) };
 }
 
 /**
  * Synthesizes the config folder into `<outdir>/<cluster>/`. On any error nothing is written.
- * Clusters are staged aside as they are made and swapped in at the end (see OutputTransaction).
- * Returns what was written: path relative to `outdir` -> content.
+ * Clusters are staged aside as they are made and swapped in at the end (see OutputTransaction);
+ * the output folder may not be or hold the config folder. Another synth writing the same folder
+ * is waited for. Returns what was written: path relative to `outdir` -> content.
  */
 export async function synth(options: SynthOptions): Promise<Map<string, string>> {
   const folder = readConfigFolder(options.configDir);
-  const transaction = OutputTransaction.begin(options.outdir);
+  const transaction = await OutputTransaction.beginWhenFree(options.outdir, { inputs: [options.configDir], warn: options.warn, waitMs: options.lockWaitMs });
   try {
-    const { output, staged } = await synthesizeOnThreads(folder, { target: transaction.target, work: transaction.work }, options.workerScript);
+    const { output, staged } = await synthesizeOnThreads(folder, { target: transaction.target, work: transaction.work, shown: transaction.shown }, options.workerScript);
     transaction.commit([...new Set([...output.keys()].map((path) => path.split('/')[0]))], staged);
     return output;
   } catch (e) {

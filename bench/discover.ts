@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     ].join('\n') + '\n');
     const commands: [string, string[]][] = [
       ['seed: sequential curl loop', ['bash', seed]],
-      ['discover (concurrency 8)', ['node', join(process.cwd(), 'scripts', 'cli.mjs'), 'discover', '--registry', registry.url, '--format', 'json']],
+      ['discover (concurrency 8)', ['node', join(process.cwd(), 'bin', 'cli.mjs'), 'discover', '--registry', registry.url, '--format', 'json']],
     ];
     const times = new Map(commands.map(([name]) => [name, [] as number[]]));
     const lines = new Map<string, number>();

@@ -5,6 +5,7 @@ import { synthCommand } from './synth-command';
 import { validateCommand } from './validate-command';
 import { mapStack } from './source-stack';
 import { DiscoverError } from '../discover/http';
+import { escapeControl } from '../output/terminal-text';
 
 const TOOL_HELP = (commands: readonly Command[]) => [
   `usage: ${TOOL} <command> [options]        (${TOOL} <command> --help for its options)`,
@@ -27,7 +28,7 @@ export async function runCli(argv: string[], options: { workerScript?: string } 
   }
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) {
-    console.error(`${TOOL}: unknown command ${JSON.stringify(name)}\n${TOOL_HELP(commands)}`);
+    console.error(`${TOOL}: unknown command ${escapeControl(JSON.stringify(name))}\n${TOOL_HELP(commands)}`);
     return 2;
   }
   try {
@@ -39,7 +40,7 @@ export async function runCli(argv: string[], options: { workerScript?: string } 
     return await cmd.run(parsed);
   } catch (e) {
     if (e instanceof UsageError) {
-      console.error(`${TOOL} ${cmd.name}: ${e.message}\n${usage(cmd)}`);
+      console.error(`${TOOL} ${cmd.name}: ${escapeControl(e.message)}\n${usage(cmd)}`);
       return 2;
     }
     if (e instanceof DiscoverError) {

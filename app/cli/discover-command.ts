@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { command, oneOf, UsageError } from './command';
 import { discover, formatTable } from '../discover/discover';
+import { registryUrl } from '../discover/origin';
 import { RegistryAuth, RegistryClient } from '../discover/registry-client';
 
 /** `discover`: what an exposed registry holds (see docs/discover.md). */
@@ -36,7 +37,7 @@ export const discoverCommand = command({
   },
   async run({ values }) {
     if (!values.registry) throw new UsageError('--registry is required (the host of the registry, e.g. the default-route host)');
-    const baseUrl = new URL(/^https?:\/\//.test(values.registry) ? values.registry : `https://${values.registry}`);
+    const baseUrl = registryUrl(values.registry);
     const concurrency = Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64, got ${values.concurrency}`);
     const timeout = Number(values.timeout);

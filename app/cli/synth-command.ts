@@ -33,7 +33,8 @@ export function synthCommand(workerScript?: string) {
       } catch (e) {
         if (!(e instanceof SynthError)) throw e;
         console.error(e.message);
-        console.error(`synth failed: ${outdir}/ was left unchanged`);
+        // An output error says itself what became of the output folder.
+        if (e.errors.length) console.error(`synth failed: ${outdir}/ was left unchanged`);
         return 1;
       }
     },

@@ -26,6 +26,14 @@ function exactlyOne<K extends string>(keys: readonly K[], what: string) {
 }
 
 const secretKeyName = z.string().regex(/^[-._a-zA-Z0-9]+$/, 'a Secret key: letters, digits, -, _ and .');
+/**
+ * Environment variables a plainSecret may read: only these, so that a config (a pull request)
+ * cannot copy other variables of the machine that runs synth, such as a CI token, into dist/.
+ */
+export const PLAIN_SECRET_ENV_PREFIX = 'PLAIN_SECRET_';
+const plainSecretVariable = z.string().regex(new RegExp(`^${PLAIN_SECRET_ENV_PREFIX}[A-Za-z0-9_]+$`),
+  `an environment variable named ${PLAIN_SECRET_ENV_PREFIX}<something> (letters, digits, _), e.g. ${PLAIN_SECRET_ENV_PREFIX}S3_ACCESS_KEY; `
+  + 'plainSecret reads no other variable, so that a config cannot copy a CI token or cloud key into dist/');
 const credentialKinds = ['existingSecret', 'externalSecret', 'sealedSecret', 'plainSecret'] as const;
 const credentials = z.strictObject({
   existingSecret: z.strictObject({}).optional().describe('The Secret is created outside this project; nothing is rendered.'),
@@ -45,8 +53,8 @@ const credentials = z.strictObject({
     encryptedData: z.record(secretKeyName, z.string().min(1)).describe('Secret key -> value sealed with kubeseal.'),
   }).optional().describe('A SealedSecret (bitnami.com/v1alpha1).'),
   plainSecret: z.strictObject({
-    fromEnv: z.record(secretKeyName, z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'))
-      .describe('Secret key -> environment variable read at synth time.'),
+    fromEnv: z.record(secretKeyName, plainSecretVariable)
+      .describe(`Secret key -> environment variable read at synth time; its name must start with ${PLAIN_SECRET_ENV_PREFIX}.`),
   }).optional().describe('A plain Secret in dist/ (plaintext): for labs only.'),
 }).superRefine(exactlyOne(credentialKinds, 'way to provide credentials'))
   .meta({ minProperties: 1, maxProperties: 1 })

@@ -13,7 +13,18 @@ export interface FieldChange {
   readonly path: string;
   readonly before: unknown;
   readonly after: unknown;
+  /**
+   * A value of a Secret (`data.K`, `stringData.K`): `before` and `after` are then only
+   * `SECRET_VALUE` or undefined (set or not), never the value, so no report can print it.
+   */
+  readonly secret?: boolean;
 }
+
+/** Stands for a Secret value in a FieldChange. */
+export const SECRET_VALUE = '(secret)';
+
+/** The fields of a Secret that hold its values. */
+const SECRET_FIELDS = ['data', 'stringData'];
 
 export interface ObjectChange {
   readonly change: 'added' | 'removed' | 'changed';
@@ -34,7 +45,7 @@ export function diffOutputs(before: ReadonlyMap<string, string>, after: Readonly
     const previous = old.get(key);
     if (!previous) changes.push({ change: 'added', cluster: item.cluster, object: item.label, fields: [] });
     else {
-      const fields = diffValues(previous.value, item.value, '');
+      const fields = isSecret(previous.value) || isSecret(item.value) ? diffSecrets(previous.value, item.value) : diffValues(previous.value, item.value, '');
       if (fields.length) changes.push({ change: 'changed', cluster: item.cluster, object: item.label, fields });
     }
   }
@@ -72,6 +83,23 @@ function diffValues(before: unknown, after: unknown, path: string): FieldChange[
   return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path, before, after }];
 }
 
+function isSecret(v: unknown): boolean {
+  return isObject(v) && v.kind === 'Secret';
+}
+
+/** Like diffValues, but the values of `data` and `stringData` only show as set or not. */
+function diffSecrets(before: unknown, after: unknown): FieldChange[] {
+  const rest = (v: unknown) => (isObject(v) ? Object.fromEntries(Object.entries(v).filter(([k]) => !SECRET_FIELDS.includes(k))) : v);
+  const values = SECRET_FIELDS.flatMap((field) => {
+    const old = isObject(before) && isObject(before[field]) ? before[field] : {};
+    const next = isObject(after) && isObject(after[field]) ? after[field] : {};
+    return [...new Set([...Object.keys(old), ...Object.keys(next)])].sort()
+      .filter((key) => JSON.stringify(old[key]) !== JSON.stringify(next[key]))
+      .map((key) => ({ path: `${field}.${key}`, before: key in old ? SECRET_VALUE : undefined, after: key in next ? SECRET_VALUE : undefined, secret: true }));
+  });
+  return [...diffValues(rest(before), rest(after), ''), ...values].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -82,6 +110,9 @@ const show = (v: unknown) => {
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 };
 
+/** What happened to a Secret value, which is never shown. */
+const secretChange = (f: FieldChange) => `${f.before === undefined ? 'added' : f.after === undefined ? 'removed' : 'changed'} (Secret value not shown)`;
+
 /** A terminal report. */
 export function formatText(changes: readonly ObjectChange[]): string {
   if (!changes.length) return 'no drift: dist/ is what the configs synthesize\n';
@@ -89,7 +120,7 @@ export function formatText(changes: readonly ObjectChange[]): string {
   const lines = [summary(changes)];
   for (const c of changes) {
     lines.push(`${mark[c.change]} ${c.cluster}: ${c.object}`);
-    for (const f of c.fields) lines.push(`    ${f.path}: ${show(f.before)} -> ${show(f.after)}`);
+    for (const f of c.fields) lines.push(`    ${f.path}: ${f.secret ? secretChange(f) : `${show(f.before)} -> ${show(f.after)}`}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -100,7 +131,7 @@ export function formatMarkdown(changes: readonly ObjectChange[]): string {
   const code = (s: string) => `\`${s.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
   const lines = [`### Registry config: ${summary(changes)}`, '', '| change | cluster | object | fields |', '|---|---|---|---|'];
   for (const c of changes) {
-    const fields = c.fields.map((f) => `${code(f.path)}: ${code(show(f.before))} → ${code(show(f.after))}`).join('<br>');
+    const fields = c.fields.map((f) => `${code(f.path)}: ${f.secret ? secretChange(f) : `${code(show(f.before))} → ${code(show(f.after))}`}`).join('<br>');
     lines.push(`| ${c.change} | ${c.cluster} | ${code(c.object)} | ${fields} |`);
   }
   return lines.join('\n') + '\n';

@@ -1,3 +1,6 @@
+import { escapeControl } from '../output/terminal-text';
+import { isRepositoryName, isTagName } from './names';
+import { msg, shorten, warnOnStderr } from './messages';
 import { RegistryClient } from './registry-client';
 
 export interface TagDigest {
@@ -19,34 +22,58 @@ export interface DiscoverOptions {
   readonly pageSize?: number;
   /** Called as repositories are done. */
   readonly onProgress?: (done: number, total: number, tags: number) => void;
+  /** Where warnings go (names skipped); default: a `warning: ...` line on stderr. */
+  readonly onWarning?: (message: string) => void;
 }
 
-/** Every repository (matching the patterns), its tags and the digest of each, sorted. */
+/**
+ * Every repository (matching the patterns), its tags and the digest of each, sorted. Names the
+ * distribution spec does not allow are skipped with a warning: they would go into request paths.
+ */
 export async function discover(client: RegistryClient, options: DiscoverOptions): Promise<RepositoryListing[]> {
   const pageSize = options.pageSize ?? 100;
+  const warn = options.onWarning ?? warnOnStderr;
   await client.ping();
   const matchers = (options.patterns ?? []).map(globToRegExp);
-  const repositories: string[] = [];
-  for await (const page of client.pages<{ repositories?: string[] | null }>('/v2/_catalog', pageSize)) {
-    repositories.push(...(page.repositories ?? []).filter((r) => !matchers.length || matchers.some((m) => m.test(r))));
+  const found = new Set<string>();
+  const invalidRepositories = new Set<string>();
+  for await (const page of client.repositories(pageSize)) {
+    for (const name of page) {
+      if (!isRepositoryName(name)) invalidRepositories.add(name);
+      else if (!matchers.length || matchers.some((m) => m.test(name))) found.add(name);
+    }
   }
-  repositories.sort();
+  if (invalidRepositories.size) warn(skipped('repositories', [...invalidRepositories]));
+  const repositories = [...found].sort();
 
   const limit = limiter(options.concurrency);
   let done = 0;
   let tagCount = 0;
+  const invalidTags: string[] = [];
   const listings = await Promise.all(repositories.map(async (repository): Promise<RepositoryListing> => {
-    const tags: string[] = [];
+    const tags = new Set<string>();
     await limit(async () => {
-      for await (const page of client.pages<{ tags?: string[] | null }>(`/v2/${repository}/tags/list`, pageSize)) tags.push(...(page.tags ?? []));
+      for await (const page of client.tags(repository, pageSize)) {
+        for (const tag of page) {
+          if (isTagName(tag)) tags.add(tag);
+          else invalidTags.push(`${repository}:${tag}`);
+        }
+      }
     });
-    tags.sort();
-    const digests = await Promise.all(tags.map((tag) => limit(async () => ({ tag, digest: await client.digest(repository, tag) }))));
+    const digests = await Promise.all([...tags].sort().map((tag) => limit(async () => ({ tag, digest: await client.digest(repository, tag) }))));
     tagCount += digests.length;
     options.onProgress?.(++done, repositories.length, tagCount);
     return { repository, tags: digests };
   }));
+  if (invalidTags.length) warn(skipped('tags', invalidTags.sort()));
   return listings;
+}
+
+/** One line for many skipped names: a few of them, and how many more. */
+function skipped(kind: 'repositories' | 'tags', names: string[]): string {
+  const shown = names.slice(0, 5).map((name) => msg`'${shorten(name, 60)}'`).join(', ');
+  const more = names.length > 5 ? ` and ${names.length - 5} more` : '';
+  return `skipped ${names.length} ${kind} whose names the distribution spec does not allow: ${shown}${more}`;
 }
 
 /** At most `n` of the given tasks run at once. */
@@ -73,7 +100,9 @@ export function globToRegExp(glob: string): RegExp {
 
 /** A table for people: one line per tag. */
 export function formatTable(listings: readonly RepositoryListing[]): string {
-  const rows = listings.flatMap((l) => (l.tags.length ? l.tags.map((t) => [l.repository, t.tag, t.digest]) : [[l.repository, '(no tags)', '']]));
+  const rows = listings
+    .flatMap((l) => (l.tags.length ? l.tags.map((t) => [l.repository, t.tag, t.digest]) : [[l.repository, '(no tags)', '']]))
+    .map((row) => row.map(escapeControl));
   const all = [['REPOSITORY', 'TAG', 'DIGEST'], ...rows];
   const widths = [0, 1].map((i) => Math.max(...all.map((r) => r[i].length)));
   return all.map((r) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}`.trimEnd()).join('\n') + '\n';

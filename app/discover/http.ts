@@ -1,10 +1,16 @@
-import { Agent as HttpAgent, request as httpRequest, IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpAgent, ClientRequest, request as httpRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { escapeControl } from '../output/terminal-text';
+import { msg } from './messages';
 
-/** A problem talking to a registry, with a message for people (no stack trace needed). */
+/**
+ * A problem talking to a registry, with a message for people (no stack trace needed). Messages
+ * are written with msg`...`, which escapes and redacts what they quote; the escaping here is a
+ * second line for a message written without it.
+ */
 export class DiscoverError extends Error {
   constructor(message: string) {
-    super(message);
+    super(escapeControl(message));
     this.name = 'DiscoverError';
   }
 }
@@ -15,18 +21,23 @@ export interface HttpResponse {
   readonly body: string;
 }
 
+/** 16 MiB per answer: a registry's answers (pages of names, tokens) are far smaller; a hostile body cannot fill the memory. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
 export interface HttpOptions {
   /** PEM CA bundle to trust instead of the system's. */
   readonly ca?: string;
   /** Skip TLS verification. */
   readonly insecure?: boolean;
-  /** Per-request timeout. */
+  /** Deadline of each request, from sending it to the last byte of the answer. */
   readonly timeoutMs: number;
   /** Connections kept open per host. */
   readonly maxSockets: number;
+  /** Largest answer body accepted (default MAX_BODY_BYTES). */
+  readonly maxBodyBytes?: number;
 }
 
-/** A keep-alive HTTP(S) client for one registry. */
+/** A keep-alive HTTP(S) client for one registry. It does not follow redirects (the caller decides). */
 export class HttpClient {
   private readonly https: HttpsAgent;
   private readonly http: HttpAgent;
@@ -38,15 +49,46 @@ export class HttpClient {
 
   public request(method: 'GET' | 'HEAD', url: URL, headers: Record<string, string>): Promise<HttpResponse> {
     const secure = url.protocol === 'https:';
+    const what = `${method} ${url.pathname}`;
+    const limit = this.options.maxBodyBytes ?? MAX_BODY_BYTES;
     return new Promise((resolve, reject) => {
-      const req = (secure ? httpsRequest : httpRequest)(url, { method, headers, agent: secure ? this.https : this.http }, (res) => {
+      let settled = false;
+      let req: ClientRequest | undefined;
+      const fail = (e: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        req?.destroy();
+        reject(e instanceof DiscoverError ? e : networkError(url, e));
+      };
+      // A deadline for the whole exchange: a socket timeout would restart on every byte, so a
+      // server trickling one byte at a time could hold a request forever.
+      const deadline = setTimeout(() => fail(new DiscoverError(msg`timed out after ${this.options.timeoutMs / 1000} s waiting for ${url.host} (${what})`)), this.options.timeoutMs);
+      const tooLarge = () => new DiscoverError(msg`${url.host} sent more than ${limit / 1024 / 1024} MiB for ${what}: discover stops there (the answers of a registry's API are far smaller)`);
+      const onResponse = (res: IncomingMessage) => {
+        if (method !== 'HEAD' && Number(res.headers['content-length']) > limit) return fail(tooLarge());
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', (e) => reject(networkError(url, e)));
-      });
-      req.setTimeout(this.options.timeoutMs, () => req.destroy(new DiscoverError(`timed out after ${this.options.timeoutMs / 1000} s waiting for ${url.host} (${method} ${url.pathname})`)));
-      req.on('error', (e) => reject(e instanceof DiscoverError ? e : networkError(url, e)));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > limit) fail(tooLarge());
+          else chunks.push(c);
+        });
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(deadline);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', fail);
+        res.on('close', () => { if (!res.complete) fail(new DiscoverError(msg`${url.host} closed the connection in the middle of the answer to ${what}`)); });
+      };
+      try {
+        req = (secure ? httpsRequest : httpRequest)(url, { method, headers, agent: secure ? this.https : this.http }, onResponse);
+      } catch (e) {
+        return fail(e as Error); // a header Node refuses to send
+      }
+      req.on('error', fail);
       req.end();
     });
   }
@@ -61,19 +103,19 @@ export class HttpClient {
 function networkError(url: URL, error: Error & { code?: string }): DiscoverError {
   const host = url.host;
   switch (error.code) {
-    case 'ECONNREFUSED': return new DiscoverError(`cannot connect to ${host}: connection refused (is the registry running, and is the port right?)`);
+    case 'ECONNREFUSED': return new DiscoverError(msg`cannot connect to ${host}: connection refused (is the registry running, and is the port right?)`);
     case 'ENOTFOUND':
-    case 'EAI_AGAIN': return new DiscoverError(`cannot resolve ${url.hostname}: check the host name (oc get route default-route -n openshift-image-registry)`);
-    case 'ECONNRESET': return new DiscoverError(`${host} closed the connection (is it serving ${url.protocol === 'https:' ? 'https' : 'plain http'} on this port?)`);
+    case 'EAI_AGAIN': return new DiscoverError(msg`cannot resolve ${url.hostname}: check the host name (oc get route default-route -n openshift-image-registry)`);
+    case 'ECONNRESET': return new DiscoverError(msg`${host} closed the connection (is it serving ${url.protocol === 'https:' ? 'https' : 'plain http'} on this port?)`);
     case 'EPROTO':
-    case 'ERR_SSL_WRONG_VERSION_NUMBER': return new DiscoverError(`TLS handshake with ${host} failed; if it serves plain HTTP, use http://${host}`);
+    case 'ERR_SSL_WRONG_VERSION_NUMBER': return new DiscoverError(msg`TLS handshake with ${host} failed; if it serves plain HTTP, use http://${host}`);
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
     case 'CERT_HAS_EXPIRED':
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return new DiscoverError(`the TLS certificate of ${host} is not trusted (${error.code}: ${error.message}); pass --ca-file with the CA that signed it (for the default route: the ingress CA), or --insecure to skip the check`);
-    default: return new DiscoverError(`request to ${host} failed: ${error.message.split('\n')[0]}`);
+      return new DiscoverError(msg`the TLS certificate of ${host} is not trusted (${error.code}: ${error.message}); pass --ca-file with the CA that signed it (for the default route: the ingress CA), or --insecure to skip the check`);
+    default: return new DiscoverError(msg`request to ${host} failed: ${error.message.split('\n')[0]}`);
   }
 }

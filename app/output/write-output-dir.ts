@@ -1,19 +1,50 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import { parse } from 'yaml';
+import { kustomizationYaml } from './kustomization';
+import { OutputError, OutputLockedError } from './output-error';
+import { isAlive, lock, readIfThere } from './output-lock';
 
-/** Prefix of the work folder inside the output folder; left-overs from a crash are removed. */
-const WORK_PREFIX = '.synth-';
+export { LOCK } from './output-lock';
+
+// The rules (docs/output.md): synth only ever replaces or removes what it wrote itself, as listed
+// in the marker file; one synth at a time writes a folder (the lock); the swap of new clusters
+// into place is journaled, so a run killed half-way is finished by the next one.
+
+/** Every name synth keeps in an output folder starts with this; no cluster can (names are DNS labels). */
+export const RESERVED_PREFIX = '.synth-';
+/** Lists the entries synth wrote. Without it, synth refuses a folder that holds anything else. */
+export const MARKER = `${RESERVED_PREFIX}output`;
+/** A run's work folder `.synth-<pid>/` (new/: staged entries, old/: replaced ones, journal.json), or a lock it moved aside. */
+const WORK = /^\.synth-(?:lock\.)?(\d+)$/;
+const JOURNAL = 'journal.json';
+/** How long synth waits for another synth's lock before it gives up. */
+export const LOCK_WAIT_MS = 30_000;
+
+/** What the swap does; written to the journal before the first rename. */
+interface Plan {
+  /** Entries staged in new/, to swap in. */
+  readonly swap: readonly string[];
+  /** Entries synth wrote before and that are no longer wanted. */
+  readonly remove: readonly string[];
+  /** Every entry of the output once the swap is done: the marker's new list. */
+  readonly entries: readonly string[];
+}
+
+export interface BeginOptions {
+  /** Folders the output folder must not be or contain (the config folder). */
+  readonly inputs?: readonly string[];
+  /** Told about entries synth leaves alone because it did not write them. */
+  readonly warn?: (message: string) => void;
+}
 
 /**
- * Makes `files` (relative path -> content) the whole content of `outdir`, or changes nothing.
- *
- * Each top-level entry (a cluster folder) is written aside, then swapped in whole with a rename,
- * so no reader (a GitOps controller that prunes) ever sees a half-written cluster. Entries whose
- * content is unchanged are not touched, entries that are no longer in `files` are removed, and if
- * any step fails the entries already swapped are put back: `outdir` is left as it was.
+ * Makes `files` (relative path -> content) the content of the entries synth owns in `outdir`, or
+ * changes nothing. Entries that synth did not write are never replaced or removed (see
+ * OutputTransaction). Throws OutputError when the folder cannot or must not be written.
  */
-export function writeOutputDir(outdir: string, files: ReadonlyMap<string, string>): void {
-  const transaction = OutputTransaction.begin(outdir);
+export function writeOutputDir(outdir: string, files: ReadonlyMap<string, string>, options: BeginOptions = {}): void {
+  const transaction = OutputTransaction.begin(outdir, options);
   try {
     const groups = groupByEntry(transaction.target, files);
     for (const [name, group] of groups) transaction.stage(name, group);
@@ -25,57 +56,152 @@ export function writeOutputDir(outdir: string, files: ReadonlyMap<string, string
 }
 
 /**
- * The steps of writeOutputDir, for callers that stage entries from several threads: `begin` on
- * one thread, `stage` on any (with the same target and work folder), `commit` or `abort` on one.
+ * Writes an output folder: `begin` takes its lock, finishes a swap that a killed run left
+ * half-done, and works out which entries synth owns; `stage` writes entries aside (from any
+ * thread, with the same target and work folder); `commit` swaps them in with renames, all or
+ * nothing, or `abort` drops them. A reader (a GitOps controller that prunes) never sees a
+ * half-written entry.
  */
 export class OutputTransaction {
-  /** Starts a transaction on `outdir`: creates it if needed, removes left-overs of crashed runs. */
-  public static begin(outdir: string): OutputTransaction {
+  /**
+   * Starts a transaction on `outdir` (created if needed), or throws OutputError: the folder is
+   * a symbolic link, holds one of `inputs`, holds entries synth did not write and no marker, or
+   * another synth holds its lock (OutputLockedError).
+   */
+  public static begin(outdir: string, options: BeginOptions = {}): OutputTransaction {
+    const shown = outdir.replace(/(.)\/+$/, '$1');
     const target = resolve(outdir);
-    mkdirSync(target, { recursive: true });
-    for (const stale of readdirSync(target).filter((e) => e.startsWith(WORK_PREFIX))) rmSync(join(target, stale), { recursive: true, force: true });
-    return new OutputTransaction(target, join(target, `${WORK_PREFIX}${process.pid}`));
+    const warn = options.warn ?? ((message: string) => console.error(`warning: ${message}`));
+    let unlock: (() => void) | undefined;
+    try {
+      refuseUnsafeTarget(target, shown, options.inputs ?? []);
+      mkdirSync(target, { recursive: true });
+      unlock = lock(target, shown);
+      recover(target, shown);
+      const { owned, foreign } = ownership(target, shown);
+      return new OutputTransaction(target, join(target, `${RESERVED_PREFIX}${process.pid}`), shown, { owned, foreign, unlock, warn });
+    } catch (e) {
+      unlock?.();
+      throw fsError(e, shown, '', 'unchanged');
+    }
+  }
+
+  /** `begin`, waiting up to `waitMs` for another synth to release the lock. */
+  public static async beginWhenFree(outdir: string, options: BeginOptions & { waitMs?: number } = {}): Promise<OutputTransaction> {
+    const deadline = Date.now() + (options.waitMs ?? LOCK_WAIT_MS);
+    for (;;) {
+      try {
+        return OutputTransaction.begin(outdir, options);
+      } catch (e) {
+        if (!(e instanceof OutputLockedError) || Date.now() >= deadline) throw e;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /** Names of the entries staged so far by this object. */
   public readonly staged: string[] = [];
+  /** Called before each step of `commit` that changes the disk (tests simulate a kill there). */
+  public onStep?: (step: string) => void;
+  private done = false;
 
-  constructor(public readonly target: string, public readonly work: string) {}
+  /**
+   * @param shown the output folder as the user named it, for messages
+   * @param state what `begin` found; a transaction made without it (on a worker thread) only stages
+   */
+  constructor(
+    public readonly target: string,
+    public readonly work: string,
+    public readonly shown: string = target,
+    private readonly state?: { owned: string[]; foreign: string[]; unlock: () => void; warn: (message: string) => void },
+  ) {}
 
   /** Writes entry `name` aside, unless the output already holds exactly `group`. */
   public stage(name: string, group: ReadonlyMap<string, string>): void {
     if (sameContent(join(this.target, name), group)) return;
-    writeGroup(join(this.work, 'new', name), group);
+    for (const [rest, content] of group) {
+      const file = rest ? join(this.work, 'new', name, rest) : join(this.work, 'new', name);
+      try {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, content);
+      } catch (e) {
+        throw fsError(e, this.shown, rest ? `${name}/${rest}` : name, 'unchanged');
+      }
+    }
     this.staged.push(name);
   }
 
-  /** Swaps in the `staged` entries and removes those not in `entries`; all or nothing. */
+  /**
+   * Makes `entries` the entries synth owns: swaps in the `staged` ones and removes the ones it
+   * wrote before that are not in `entries`; all or nothing. Refuses to replace an entry that
+   * synth did not write; warns about the others, which are left alone.
+   */
   public commit(entries: readonly string[], staged: readonly string[] = this.staged): void {
-    const keep = new Set(entries);
-    const vanished = readdirSync(this.target).filter((e) => !e.startsWith(WORK_PREFIX) && !keep.has(e));
-    const swapped: { name: string; hadOld: boolean; isNew: boolean }[] = [];
+    const { owned, foreign, unlock, warn } = this.state!;
+    this.done = true;
     try {
-      mkdirSync(join(this.work, 'old'), { recursive: true });
-      for (const [name, isNew] of [...staged.map((n) => [n, true] as const), ...vanished.map((n) => [n, false] as const)]) {
-        const hadOld = existsSync(join(this.target, name));
-        if (hadOld) renameSync(join(this.target, name), join(this.work, 'old', name));
-        swapped.push({ name, hadOld, isNew });
-        if (isNew) renameSync(join(this.work, 'new', name), join(this.target, name));
+      const taken = entries.filter((e) => foreign.includes(e));
+      if (taken.length) {
+        throw new OutputError(`refusing to replace ${this.shown}/${taken[0]}: synth did not write it (it is not listed in ${this.shown}/${MARKER}); move it away, or rename the cluster; ${this.shown}/ was left unchanged`);
       }
-    } catch (e) {
-      for (const { name, hadOld, isNew } of swapped.reverse()) {
-        if (isNew && existsSync(join(this.target, name))) rmSync(join(this.target, name), { recursive: true, force: true });
-        if (hadOld) renameSync(join(this.work, 'old', name), join(this.target, name));
+      const keep = new Set(entries);
+      const plan: Plan = { swap: [...staged], remove: owned.filter((e) => !keep.has(e) && exists(join(this.target, e))), entries: [...entries].sort() };
+      if (plan.swap.length || plan.remove.length || readMarker(this.target)?.join('\n') !== plan.entries.join('\n')) {
+        this.swap(plan, owned);
       }
-      throw e;
+      for (const e of foreign) warn(`${this.shown}/${e} was not written by synth: left as it is`);
     } finally {
-      this.abort();
+      // A journal left behind means a swap the next run must finish: its work folder stays.
+      if (!exists(join(this.work, JOURNAL))) rmSync(this.work, { recursive: true, force: true });
+      unlock();
     }
   }
 
-  /** Drops everything staged; the output folder is as it was. */
+  /** Drops everything staged and releases the lock; the output folder is as it was. */
   public abort(): void {
+    if (this.done) return;
+    this.done = true;
     rmSync(this.work, { recursive: true, force: true });
+    this.state?.unlock();
+  }
+
+  /** The journaled swap: marker, journal, renames, final marker; see recover. */
+  private swap(plan: Plan, owned: readonly string[]): void {
+    const step = (name: string) => this.onStep?.(name);
+    let writing = MARKER;
+    try {
+      // The marker lists every entry synth may have written at any point of the swap.
+      step('marker');
+      writeMarker(this.target, this.work, [...new Set([...owned, ...plan.entries])]);
+      step('journal');
+      writing = `${RESERVED_PREFIX}${process.pid}/${JOURNAL}`;
+      writeAtomically(join(this.work, JOURNAL), JSON.stringify(plan), join(this.work, `${JOURNAL}.tmp`));
+    } catch (e) {
+      try {
+        writeMarker(this.target, this.work, owned);
+      } catch {
+        // Then it lists more than synth wrote, which is harmless.
+      }
+      throw fsError(e, this.shown, writing, 'unchanged');
+    }
+    let failed = '';
+    try {
+      rollForward(this.target, this.work, plan, (name) => { failed = name; step(`rename ${name}`); });
+    } catch (e) {
+      try {
+        rollBack(this.target, this.work, plan);
+        writeMarker(this.target, this.work, owned);
+        rmSync(join(this.work, JOURNAL));
+      } catch {
+        throw fsError(e, this.shown, failed, 'interrupted');
+      }
+      throw fsError(e, this.shown, failed, 'unchanged');
+    }
+    try {
+      finish(this.target, this.work, plan, step);
+    } catch (e) {
+      throw fsError(e, this.shown, MARKER, 'untidy');
+    }
   }
 }
 
@@ -84,21 +210,169 @@ export function groupByEntry(target: string, files: ReadonlyMap<string, string>)
   const groups = new Map<string, Map<string, string>>();
   for (const [path, content] of files) {
     const full = resolve(target, path);
-    if (!full.startsWith(target + '/')) throw new Error(`output path ${path} leaves the output folder`);
+    if (!full.startsWith(target + sep)) throw new Error(`output path ${path} leaves the output folder`);
     const [top, ...rest] = path.split('/');
-    if (top.startsWith(WORK_PREFIX)) throw new Error(`output path ${path} uses the reserved prefix ${WORK_PREFIX}`);
+    if (!isEntryName(top)) throw new Error(`output path ${path}: a top-level name is letters, digits, -, _ and ., and does not start with . (names starting with ${RESERVED_PREFIX} are synth's own)`);
     if (!groups.has(top)) groups.set(top, new Map());
     groups.get(top)!.set(rest.join('/'), content);
   }
   return groups;
 }
 
-/** A top-level file has the path '' in its group. */
-function writeGroup(path: string, group: ReadonlyMap<string, string>): void {
-  for (const [rest, content] of group) {
-    const file = rest ? join(path, rest) : path;
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, content);
+const isEntryName = (name: string) => /^[A-Za-z0-9_][-A-Za-z0-9_.]*$/.test(name);
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Write-then-rename: a reader (or the next run, after a kill) sees the old file or the new one. */
+function writeAtomically(path: string, content: string, temporary: string): void {
+  writeFileSync(temporary, content);
+  renameSync(temporary, path);
+}
+
+function refuseUnsafeTarget(target: string, shown: string, inputs: readonly string[]): void {
+  let stats;
+  try {
+    stats = lstatSync(target);
+  } catch {
+    return; // created by begin: it holds nothing
+  }
+  if (stats.isSymbolicLink()) {
+    throw new OutputError(`refusing to write into ${shown}: it is a symbolic link (to ${readlinkSync(target)}); synth replaces and removes entries of its output folder, so give it a real folder with --outdir, or replace the link with a folder`);
+  }
+  const real = realpathSync(target);
+  for (const input of inputs) {
+    let inputReal: string;
+    try {
+      inputReal = realpathSync(input);
+    } catch {
+      continue;
+    }
+    if (inputReal === real || inputReal.startsWith(real.endsWith(sep) ? real : real + sep)) {
+      throw new OutputError(`refusing to write into ${shown}: it holds ${input}, which synth reads; give the output a folder of its own with --outdir (e.g. dist)`);
+    }
+  }
+}
+
+// --- Recovery of a killed run ----------------------------------------------------------------
+
+/**
+ * Finishes what killed runs left: a swap with a journal is rolled forward (the journal is
+ * written once every new entry is staged); without a journal, an entry found only in old/ is
+ * put back. Work folders of live runs are left alone.
+ */
+function recover(target: string, shown: string): void {
+  for (const name of readdirSync(target)) {
+    const pid = Number(WORK.exec(name)?.[1]);
+    if (!pid || (pid !== process.pid && isAlive(pid))) continue;
+    const work = join(target, name);
+    try {
+      const journal = statSync(work).isDirectory() ? readIfThere(join(work, JOURNAL)) : undefined;
+      if (journal !== undefined) {
+        // Like the marker's, the journal's names are checked: neither can point outside `target`.
+        const { swap, remove, entries } = JSON.parse(journal) as Plan;
+        const plan = { swap: swap.filter(isEntryName), remove: remove.filter(isEntryName), entries: entries.filter(isEntryName) };
+        rollForward(target, work, plan);
+        finish(target, work, plan);
+      } else if (exists(join(work, 'old'))) {
+        for (const entry of readdirSync(join(work, 'old'))) {
+          if (!exists(join(target, entry))) renameSync(join(work, 'old', entry), join(target, entry));
+        }
+      }
+      rmSync(work, { recursive: true, force: true });
+    } catch (e) {
+      throw fsError(e, shown, name, 'recovery');
+    }
+  }
+}
+
+/** Does the swap's remaining renames; each is done once, so a killed run's swap can be redone. */
+function rollForward(target: string, work: string, plan: Plan, step: (name: string) => void = () => {}): void {
+  mkdirSync(join(work, 'old'), { recursive: true });
+  for (const name of plan.swap) {
+    if (!exists(join(work, 'new', name))) continue; // already in place
+    step(name);
+    if (exists(join(target, name))) renameSync(join(target, name), join(work, 'old', name));
+    step(name);
+    renameSync(join(work, 'new', name), join(target, name));
+  }
+  for (const name of plan.remove) {
+    step(name);
+    if (exists(join(target, name))) renameSync(join(target, name), join(work, 'old', name));
+  }
+}
+
+/** Undoes the renames of a failed swap: new entries back to new/, old ones back in place. */
+function rollBack(target: string, work: string, plan: Plan): void {
+  for (const name of [...plan.swap, ...plan.remove].reverse()) {
+    if (plan.swap.includes(name) && !exists(join(work, 'new', name)) && exists(join(target, name))) renameSync(join(target, name), join(work, 'new', name));
+    if (exists(join(work, 'old', name))) renameSync(join(work, 'old', name), join(target, name));
+  }
+}
+
+/** After the renames: the final marker, then old/ and only then the journal (see recover). */
+function finish(target: string, work: string, plan: Plan, step: (name: string) => void = () => {}): void {
+  step('final marker');
+  writeMarker(target, work, plan.entries);
+  step('remove old');
+  rmSync(join(work, 'old'), { recursive: true, force: true });
+  step('remove journal');
+  rmSync(join(work, JOURNAL), { force: true });
+}
+
+// --- The marker and who owns what ------------------------------------------------------------
+
+function markerText(entries: readonly string[]): string {
+  return [
+    '# Written by synth. The entries of this folder that synth wrote, one a line: synth replaces them,',
+    '# and removes one when it is no longer configured. It never replaces or removes anything else.',
+    ...[...entries].sort(),
+  ].join('\n') + '\n';
+}
+
+/** The entries the marker lists, or undefined when there is no marker. */
+function readMarker(target: string): string[] | undefined {
+  const text = readIfThere(join(target, MARKER));
+  return text?.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#') && isEntryName(l)).sort();
+}
+
+function writeMarker(target: string, work: string, entries: readonly string[]): void {
+  mkdirSync(work, { recursive: true });
+  writeAtomically(join(target, MARKER), markerText(entries), join(work, `${MARKER}.tmp`));
+}
+
+/**
+ * The entries synth wrote (the marker's list) and the others. Without a marker (a new folder,
+ * or the output of a synth older than the marker), the folder must be empty or hold only cluster
+ * folders whose kustomization.yaml is byte for byte what synth writes; anything else is refused.
+ */
+function ownership(target: string, shown: string): { owned: string[]; foreign: string[] } {
+  const present = readdirSync(target).filter((e) => !e.startsWith(RESERVED_PREFIX)).sort();
+  const listed = readMarker(target);
+  if (listed) return { owned: listed.filter((e) => present.includes(e)), foreign: present.filter((e) => !listed.includes(e)) };
+  const foreign = present.filter((e) => !isSynthCluster(join(target, e)));
+  if (foreign.length) {
+    const names = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? ` and ${foreign.length - 5} more` : '');
+    throw new OutputError(`refusing to write into ${shown}: it is not empty and synth did not write it (it holds ${names}); give the output an empty or new folder with --outdir, or move those entries away; ${shown}/ was left unchanged`);
+  }
+  return { owned: present, foreign: [] };
+}
+
+/** A folder (not a link) whose kustomization.yaml is exactly what synth writes for its resources. */
+function isSynthCluster(path: string): boolean {
+  try {
+    if (!lstatSync(path).isDirectory()) return false;
+    const text = readFileSync(join(path, 'kustomization.yaml'), 'utf8');
+    const resources = (parse(text) as { resources?: unknown }).resources;
+    return Array.isArray(resources) && resources.length > 0 && resources.every((r) => typeof r === 'string') && text === kustomizationYaml(resources);
+  } catch {
+    return false;
   }
 }
 
@@ -118,4 +392,30 @@ function sameContent(path: string, group: ReadonlyMap<string, string>): boolean 
   } catch {
     return false;
   }
+}
+
+// --- Errors --------------------------------------------------------------------------------
+
+const REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+};
+
+/** What became of the output when a step failed. */
+const OUTCOME = {
+  unchanged: (shown: string) => `${shown}/ was left unchanged`,
+  interrupted: (shown: string) => `${shown}/ is part-way through the change and the next synth finishes it (nothing is lost: replaced entries wait in ${shown}/${RESERVED_PREFIX}${process.pid}/)`,
+  untidy: (shown: string) => `the new entries are in place, and the next synth tidies up ${shown}/`,
+  recovery: (shown: string) => `a killed synth's change could not be finished; ${shown}/ was left as that run left it`,
+};
+
+/** A file system error as one line: which path, why, and what became of the output. */
+function fsError(e: unknown, shown: string, entry: string, outcome: keyof typeof OUTCOME): Error {
+  const error = e as NodeJS.ErrnoException;
+  if (e instanceof OutputError || typeof error?.syscall !== 'string') return error; // not a file system error: a defect
+  const reason = (error.code && REASONS[error.code]) ?? error.message.replace(/^E[A-Z]+: /, '').replace(/, \w+ '.*$/, '');
+  return new OutputError(`cannot write ${entry ? `${shown}/${entry}` : shown}: ${reason} (${error.code}); ${OUTCOME[outcome](shown)}`);
 }

@@ -22,7 +22,7 @@ const credentials = pick<object>([
   { sealedSecret: { scope: 'cluster-wide', encryptedData: { REGISTRY_STORAGE_S3_ACCESSKEY: 'AgA', REGISTRY_STORAGE_S3_SECRETKEY: 'AgB' } } },
 ], [
   { sealedSecret: { encryptedData: { REGISTRY_STORAGE_S3_ACCESSKEY: 'AgA' } } },
-  { plainSecret: { fromEnv: { REGISTRY_STORAGE_S3_ACCESSKEY: 'PROP_TEST_UNSET', REGISTRY_STORAGE_S3_SECRETKEY: 'PROP_TEST_UNSET' } } },
+  { plainSecret: { fromEnv: { REGISTRY_STORAGE_S3_ACCESSKEY: 'PLAIN_SECRET_PROP_TEST_UNSET', REGISTRY_STORAGE_S3_SECRETKEY: 'PLAIN_SECRET_PROP_TEST_UNSET' } } },
   {},
 ]);
 const storage = fc.oneof(

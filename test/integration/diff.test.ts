@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffOutputs, formatMarkdown, formatText } from '../../app/diff/object-diff';
@@ -44,6 +44,36 @@ describe('diffOutputs', () => {
     expect(changes).toEqual([{ change: 'changed', cluster: 'prod', object: 'kustomization.yaml', fields: [{ path: 'resources[0]', before: 'a.yaml', after: 'b.yaml' }] }]);
   });
 
+  test('a Secret value is never shown, in text or Markdown: only which key was added, changed or removed', () => {
+    const secret = (data: Record<string, string>, stringData: Record<string, string>) =>
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n  namespace: ns\ntype: Opaque\ndata: ${JSON.stringify(data)}\nstringData: ${JSON.stringify(stringData)}\n`;
+    const before = new Map([['prod/s.yaml', secret({ A: 'b2xkLWE=', GONE: 'b2xkLWdvbmU=' }, { KEY: 'old-secret-value', SAME: 'same-value' })]]);
+    const after = new Map([['prod/s.yaml', secret({ A: 'bmV3LWE=', NEW: 'bmV3LW5ldw==' }, { KEY: 'new-secret-value', SAME: 'same-value' }).replace('Opaque', 'Other')]]);
+    const changes = diffOutputs(before, after);
+    const text = formatText(changes);
+    const markdown = formatMarkdown(changes);
+    for (const value of ['b2xkLWE=', 'b2xkLWdvbmU=', 'old-secret-value', 'bmV3LWE=', 'bmV3LW5ldw==', 'new-secret-value', 'same-value']) {
+      expect(text).not.toContain(value);
+      expect(markdown).not.toContain(value);
+      expect(JSON.stringify(changes)).not.toContain(value);
+    }
+    expect(text).toBe([
+      '0 added, 1 changed, 0 removed',
+      '~ prod: v1 Secret ns/creds',
+      '    data.A: changed (Secret value not shown)',
+      '    data.GONE: removed (Secret value not shown)',
+      '    data.NEW: added (Secret value not shown)',
+      '    stringData.KEY: changed (Secret value not shown)',
+      '    type: "Opaque" -> "Other"',
+      '',
+    ].join('\n'));
+    expect(markdown).toContain('`stringData.KEY`: changed (Secret value not shown)');
+    // A whole values map that appears or goes: still one line per key, no value.
+    const bare = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n';
+    expect(formatText(diffOutputs(new Map([['p/s.yaml', bare]]), new Map([['p/s.yaml', `${bare}stringData: {K: v-a-l-u-e}\n`]])))).toContain('    stringData.K: added (Secret value not shown)\n');
+    expect(formatText(diffOutputs(new Map([['p/s.yaml', `${bare}data: {K: djE=}\n`]]), new Map([['p/s.yaml', `${bare}data: null\n`]])))).not.toContain('djE=');
+  });
+
   test('no changes reads as such', () => {
     expect(formatText([])).toBe('no drift: dist/ is what the configs synthesize\n');
     expect(formatMarkdown([])).toBe('### Registry config: no change to dist/\n');
@@ -51,7 +81,9 @@ describe('diffOutputs', () => {
 });
 
 describe('the diff command', () => {
-  const run = (args: string[]) => spawnSync('node', [join(root, 'scripts', 'cli.mjs'), 'diff', ...args], { encoding: 'utf8' });
+  // The commands, in one place: their launchers are about to change.
+  const run = (args: string[], env = process.env) => spawnSync(process.execPath, [join(root, 'bin', 'cli.mjs'), 'diff', ...args], { encoding: 'utf8', env });
+  const synthCommand = (args: string[], env = process.env) => spawnSync(process.execPath, [join(root, 'bin', 'cli.mjs'), 'synth', ...args], { encoding: 'utf8', env });
 
   test('exit 0 without drift, 1 with drift, and the changed field in both formats', () => {
     const config = mkdtempSync(join(tmpdir(), 'diff-config-'));
@@ -64,6 +96,34 @@ describe('the diff command', () => {
     const markdown = run(['--config', config, '--dist', join(root, 'dist'), '--format', 'markdown']);
     expect(markdown.status).toBe(1);
     expect(markdown.stdout).toMatch(/^### Registry config: 0 added, 1 changed, 0 removed\n/);
+  });
+
+  test('a plain Secret whose values changed: the diff names the keys, never the old or new values', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'diff-secret-'));
+    mkdirSync(join(dir, 'config'));
+    writeFileSync(join(dir, 'config', 'lab.yaml'), 'name: lab\nminio:\n  rootCredentials:\n    plainSecret:\n      fromEnv: {MINIO_ROOT_USER: PLAIN_SECRET_USER, MINIO_ROOT_PASSWORD: PLAIN_SECRET_PASSWORD}\nregistry:\n  storage:\n    s3:\n      credentials: {existingSecret: {}}\n');
+    const env = (password: string) => ({ ...process.env, PLAIN_SECRET_USER: 'admin-user-name', PLAIN_SECRET_PASSWORD: password });
+    expect(synthCommand(['--config', join(dir, 'config'), '--outdir', join(dir, 'dist')], env('old-password-1234')).status).toBe(0);
+    for (const format of ['text', 'markdown']) {
+      const result = run(['--config', join(dir, 'config'), '--dist', join(dir, 'dist'), '--format', format], env('new-password-5678'));
+      expect(result.status).toBe(1);
+      expect(result.stdout).toContain('stringData.MINIO_ROOT_PASSWORD');
+      expect(result.stdout).toContain('changed (Secret value not shown)');
+      expect(result.stdout + result.stderr).not.toMatch(/old-password-1234|new-password-5678|admin-user-name/);
+    }
+  });
+
+  test('what a killed synth leaves in dist/ (its work folder, its lock) is not output: no drift', () => {
+    const dist = mkdtempSync(join(tmpdir(), 'diff-dist-'));
+    cpSync(join(root, 'dist'), dist, { recursive: true });
+    const work = join(dist, '.synth-4242');
+    mkdirSync(join(work, 'new', 'ghost'), { recursive: true });
+    writeFileSync(join(work, 'new', 'ghost', 'registry.yaml'), config(3));
+    cpSync(join(dist, 'default'), join(work, 'old', 'default'), { recursive: true });
+    writeFileSync(join(dist, '.synth-lock'), '4242 build-host\n');
+    const result = run(['--config', join(root, 'config'), '--dist', dist]);
+    expect(result.stdout).toBe('no drift: dist/ is what the configs synthesize\n');
+    expect(result.status).toBe(0);
   });
 
   test('a bad config or bad usage exits 2 with a message', () => {

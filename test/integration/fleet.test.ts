@@ -1,12 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { mergeDefaults } from '../../app/config/merge';
 import { writeOutputDir } from '../../app/output/write-output-dir';
 import { readConfigFolder, synthesizeFleet, synth, SynthError } from '../../app/synth';
 import { snapshotDir, repoRoot } from '../helpers';
+
+// The synth command, in one place: its launcher is about to change.
+const synthCommand = (args: string[], env = process.env) => spawnSync(process.execPath, [join(repoRoot, 'bin', 'cli.mjs'), 'synth', ...args], { encoding: 'utf8', env });
 
 function folder(files: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'fleet-'));
@@ -136,10 +139,37 @@ describe('determinism', () => {
     for (let i = 0; i < 220; i++) many[`c${String(i).padStart(3, '0')}.yaml`] = clusters[`c${i % 12}.yaml`].replace(/^name: c\d+$/m, `name: c${String(i).padStart(3, '0')}`);
     const dir = folder(many);
     const out = join(mkdtempSync(join(tmpdir(), 'threads-')), 'dist');
-    const result = spawnSync('node', [join(repoRoot, 'scripts', 'synth.mjs'), '--config', dir, '--outdir', out], { encoding: 'utf8' });
+    const result = synthCommand(['--config', dir, '--outdir', out]);
     expect(result.status).toBe(0);
     const expected = Object.fromEntries(synthesizeFleet(readConfigFolder(dir)));
     expect(snapshotDir(out)).toEqual(expected);
+  }, 60_000);
+
+  // synth starts worker threads only on a machine with more than one core.
+  (availableParallelism() > 1 ? test : test.skip)('a file system error on a worker thread is the same one line, and nothing is written', () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 220; i++) many[`c${String(i).padStart(3, '0')}.yaml`] = `name: c${String(i).padStart(3, '0')}\nregistry:\n  storage: {emptyDir: {}}\n`;
+    const dir = folder(many);
+    const out = join(mkdtempSync(join(tmpdir(), 'threads-')), 'dist');
+    // Only worker threads find the disk full. The main thread's first staged file waits until a
+    // worker has failed, so that the worker (which loads the code first) gets chunks to stage.
+    const full = join(dir, 'full-disk.js');
+    writeFileSync(full, `const fs = require('fs'); const { isMainThread } = require('worker_threads'); const write = fs.writeFileSync;
+const failed = __filename + '.failed';
+fs.writeFileSync = (path, ...rest) => {
+  if (String(path).includes('/new/')) {
+    if (!isMainThread) {
+      write(failed, '');
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    }
+    for (let i = 0; i < 600 && !fs.existsSync(failed); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  }
+  return write(path, ...rest);
+};\n`);
+    const result = synthCommand(['--config', dir, '--outdir', out], { ...process.env, NODE_OPTIONS: `--require ${full}` });
+    expect(result.stderr).toMatch(new RegExp(`^cannot write ${out}/c\\d{3}/registry/registry.yaml: no space left on device \\(ENOSPC\\); ${out}/ was left unchanged\n$`));
+    expect(result.status).toBe(1);
+    expect(readdirSync(out)).toEqual([]);
   }, 60_000);
 
   test('atomicity: a failing config leaves a copy of dist/ byte-identical, clusters that vanish go only on success', async () => {
@@ -169,7 +199,8 @@ describe('kustomize build of every cluster folder', () => {
     writeOutputDir(out, synthesizeFleet(readConfigFolder(dir)));
     return out;
   })();
-  const folders = [...readdirSync(dist).map((c) => join(dist, c)), ...readdirSync(fleet).map((c) => join(fleet, c))];
+  const clusterFolders = (d: string) => readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(d, e.name));
+  const folders = [...clusterFolders(dist), ...clusterFolders(fleet)];
   const stageFolders = folders.flatMap((f) => readdirSync(f, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(f, e.name)));
 
   if (kubectl.status !== 0) {

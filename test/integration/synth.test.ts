@@ -1,11 +1,36 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawn, spawnSync, SpawnSyncOptions } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { snapshotDir, repoRoot } from '../helpers';
+import { MARKER } from '../../app/output/write-output-dir';
 import { synth, SynthError } from '../../app/synth';
 
 const root = repoRoot;
+
+// The synth command, in one place: its launcher is about to change.
+const SYNTH = [join(root, 'bin', 'cli.mjs'), 'synth'];
+const synthCommand = (args: string[], options: SpawnSyncOptions = {}) => spawnSync(process.execPath, [...SYNTH, ...args], { encoding: 'utf8', ...options }) as { status: number | null; stdout: string; stderr: string };
+/** Starts the synth command; resolves with its exit code and stderr. */
+const startSynth = (args: string[]) => new Promise<{ status: number | null; stderr: string }>((resolve) => {
+  const child = spawn(process.execPath, [...SYNTH, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  child.on('close', (status) => resolve({ status, stderr }));
+});
+
+/** Every file below `dir`, dot files and synth's own files included. */
+function everything(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, prefix: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name), `${prefix}${e.name}/`);
+      else out[`${prefix}${e.name}`] = e.isSymbolicLink() ? 'link' : readFileSync(join(d, e.name), 'utf8');
+    }
+  };
+  walk(dir, '');
+  return out;
+}
 
 function workspace(configs: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'synth-'));
@@ -57,8 +82,8 @@ describe('synth', () => {
   });
 });
 
-describe('the synth command (scripts/synth.mjs)', () => {
-  const run = (args: string[]) => spawnSync('node', [join(root, 'scripts', 'synth.mjs'), ...args], { encoding: 'utf8' });
+describe('the synth command', () => {
+  const run = (args: string[]) => synthCommand(args);
 
   test('exits 0 and writes the output', () => {
     const ws = workspace({ 'prod.yaml': good });
@@ -83,7 +108,96 @@ describe('the synth command (scripts/synth.mjs)', () => {
   test('the committed dist/ is what the default config synthesizes', () => {
     const ws = workspace({});
     cpSync(join(root, 'config'), ws.configDir, { recursive: true });
-    execFileSync('node', [join(root, 'scripts', 'synth.mjs'), '--config', ws.configDir, '--outdir', ws.outdir], { stdio: 'pipe' });
+    expect(run(['--config', ws.configDir, '--outdir', ws.outdir]).status).toBe(0);
     expect(snapshotDir(ws.outdir)).toEqual(snapshotDir(join(root, 'dist')));
+    expect(readFileSync(join(ws.outdir, MARKER), 'utf8')).toBe(readFileSync(join(root, 'dist', MARKER), 'utf8'));
+  });
+});
+
+describe('the synth command only removes what it wrote', () => {
+  /** A project: config/, a README and notes, run from its folder. */
+  function project() {
+    const dir = mkdtempSync(join(tmpdir(), 'project-'));
+    mkdirSync(join(dir, 'config'));
+    writeFileSync(join(dir, 'config', 'prod.yaml'), good);
+    writeFileSync(join(dir, 'README.md'), '# my project\n');
+    return dir;
+  }
+
+  test.each([['.'], ['config'], ['config/']])('--outdir %s (the project or the config folder): refused, exit 1, nothing changed', (outdir) => {
+    const dir = project();
+    const before = everything(dir);
+    const result = synthCommand(['--outdir', outdir], { cwd: dir });
+    expect(result.stderr).toBe(`refusing to write into ${outdir.replace(/\/$/, '')}: it holds config, which synth reads; give the output a folder of its own with --outdir (e.g. dist)\n`);
+    expect(result.status).toBe(1);
+    expect(everything(dir)).toEqual(before);
+  });
+
+  test('an output folder that holds files synth did not write: refused, exit 1, nothing changed', () => {
+    const dir = project();
+    mkdirSync(join(dir, 'docs'));
+    writeFileSync(join(dir, 'docs', 'notes.md'), 'notes\n');
+    const before = everything(dir);
+    const result = synthCommand(['--outdir', 'docs'], { cwd: dir });
+    expect(result.stderr).toBe('refusing to write into docs: it is not empty and synth did not write it (it holds notes.md); give the output an empty or new folder with --outdir, or move those entries away; docs/ was left unchanged\n');
+    expect(result.status).toBe(1);
+    expect(everything(dir)).toEqual(before);
+  });
+
+  test('dist/ as a symbolic link: refused, exit 1, what it points to unchanged', () => {
+    const dir = project();
+    mkdirSync(join(dir, 'elsewhere'));
+    writeFileSync(join(dir, 'elsewhere', 'important.txt'), 'x');
+    symlinkSync('elsewhere', join(dir, 'dist'));
+    const before = everything(dir);
+    const result = synthCommand([], { cwd: dir });
+    expect(result.stderr).toBe('refusing to write into dist: it is a symbolic link (to elsewhere); synth replaces and removes entries of its output folder, so give it a real folder with --outdir, or replace the link with a folder\n');
+    expect(result.status).toBe(1);
+    expect(everything(dir)).toEqual(before);
+  });
+
+  test('in its own folder, a file synth did not write is kept and reported; a cluster whose config is gone is removed', () => {
+    const dir = project();
+    writeFileSync(join(dir, 'config', 'lab.yaml'), 'name: lab\nregistry:\n  storage: {emptyDir: {}}\n');
+    expect(synthCommand([], { cwd: dir }).status).toBe(0);
+    writeFileSync(join(dir, 'dist', 'README.md'), 'what dist/ is\n');
+    spawnSync('rm', [join(dir, 'config', 'lab.yaml')]);
+    const result = synthCommand([], { cwd: dir });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('warning: dist/README.md was not written by synth: left as it is\nsynthesized 4 files into dist/\n');
+    expect(readdirSync(join(dir, 'dist')).sort()).toEqual([MARKER, 'README.md', 'prod']);
+  });
+});
+
+describe('two synth commands at once', () => {
+  test('on one folder they take turns: all succeed, every cluster is there, nothing is left behind', async () => {
+    // Enough clusters that the runs overlap (without the lock, 60 made them fail every time).
+    const names = Array.from({ length: 60 }, (_, i) => `c${String(i).padStart(2, '0')}`);
+    const ws = workspace(Object.fromEntries(names.map((n) => [`${n}.yaml`, good.replace('prod', n)])));
+    const runs = await Promise.all(Array.from({ length: 4 }, () => startSynth(['--config', ws.configDir, '--outdir', ws.outdir])));
+    for (const run of runs) expect(run).toEqual({ status: 0, stderr: `synthesized 240 files into ${ws.outdir}/\n` });
+    expect(readdirSync(ws.outdir).sort()).toEqual([MARKER, ...names]);
+    expect(Object.keys(snapshotDir(ws.outdir))).toHaveLength(240);
+  }, 60_000);
+});
+
+describe('a file system error while writing', () => {
+  test('is one line naming the file and the reason, exit 1, output unchanged', () => {
+    const ws = workspace({ 'prod.yaml': good });
+    expect(synthCommand(['--config', ws.configDir, '--outdir', ws.outdir]).status).toBe(0);
+    const before = everything(ws.outdir);
+    writeFileSync(join(ws.configDir, 'prod.yaml'), good.replace('pvc: {}', 'pvc: {size: 1Ti}'));
+    // The disk fills up: every file written into the staging folder fails.
+    const full = join(ws.configDir, '..', 'full-disk.js');
+    writeFileSync(full, `const fs = require('fs'); const write = fs.writeFileSync;
+fs.writeFileSync = (path, ...rest) => {
+  if (String(path).includes('/new/')) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+  return write(path, ...rest);
+};\n`);
+    const result = synthCommand(['--config', ws.configDir, '--outdir', ws.outdir], { env: { ...process.env, NODE_OPTIONS: `--require ${full}` } });
+    expect(result.stderr).toBe(`cannot write ${ws.outdir}/prod/registry/registry-storage.yaml: no space left on device (ENOSPC); ${ws.outdir}/ was left unchanged\n`);
+    expect(result.status).toBe(1);
+    expect(everything(ws.outdir)).toEqual(before);
+    expect(existsSync(join(ws.outdir, 'prod', 'registry', 'registry-storage.yaml'))).toBe(true);
   });
 });

@@ -78,9 +78,9 @@ describe('credentials ways', () => {
   });
 
   test('plain Secret: only when asked for, values from the environment at synth time', () => {
-    process.env.LAB_S3_ACCESS = 'registry';
-    process.env.LAB_S3_SECRET = 'registry-secret-from-env';
-    const files = synthText(minio('plainSecret:\n  fromEnv:\n    REGISTRY_STORAGE_S3_ACCESSKEY: LAB_S3_ACCESS\n    REGISTRY_STORAGE_S3_SECRETKEY: LAB_S3_SECRET'));
+    process.env.PLAIN_SECRET_LAB_S3_ACCESS = 'registry';
+    process.env.PLAIN_SECRET_LAB_S3_SECRET = 'registry-secret-from-env';
+    const files = synthText(minio('plainSecret:\n  fromEnv:\n    REGISTRY_STORAGE_S3_ACCESSKEY: PLAIN_SECRET_LAB_S3_ACCESS\n    REGISTRY_STORAGE_S3_SECRETKEY: PLAIN_SECRET_LAB_S3_SECRET'));
     const secrets = [...files.values()].flatMap(objects).filter((o) => o.kind === 'Secret');
     expect(secrets.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['minio/minio-bucket-image-registry-user', 'openshift-image-registry/image-registry-private-configuration-user']);
     expect(secrets[1].stringData).toEqual({ REGISTRY_STORAGE_S3_ACCESSKEY: 'registry', REGISTRY_STORAGE_S3_SECRETKEY: 'registry-secret-from-env' });
@@ -88,9 +88,17 @@ describe('credentials ways', () => {
   });
 
   test('plain Secret with an unset variable names the field and the variable', () => {
-    delete process.env.LAB_UNSET;
-    expect(() => synthText(minio('plainSecret:\n  fromEnv:\n    REGISTRY_STORAGE_S3_ACCESSKEY: LAB_UNSET\n    REGISTRY_STORAGE_S3_SECRETKEY: LAB_UNSET'))).toThrow(
-      'lab.yaml:10:44: registry.storage.s3.credentials.plainSecret.fromEnv.REGISTRY_STORAGE_S3_ACCESSKEY: environment variable LAB_UNSET is not set');
+    delete process.env.PLAIN_SECRET_LAB_UNSET;
+    expect(() => synthText(minio('plainSecret:\n  fromEnv:\n    REGISTRY_STORAGE_S3_ACCESSKEY: PLAIN_SECRET_LAB_UNSET\n    REGISTRY_STORAGE_S3_SECRETKEY: PLAIN_SECRET_LAB_UNSET'))).toThrow(
+      'lab.yaml:10:44: registry.storage.s3.credentials.plainSecret.fromEnv.REGISTRY_STORAGE_S3_ACCESSKEY: environment variable PLAIN_SECRET_LAB_UNSET is not set');
+  });
+
+  test('plain Secret: only variables named PLAIN_SECRET_*, never other variables of the machine (CI tokens, cloud keys)', () => {
+    process.env.GITHUB_TOKEN ??= 'ghp_not-a-real-token';
+    expect(() => synthText(minio('plainSecret:\n  fromEnv:\n    REGISTRY_STORAGE_S3_ACCESSKEY: GITHUB_TOKEN\n    REGISTRY_STORAGE_S3_SECRETKEY: AWS_SECRET_ACCESS_KEY'))).toThrow(
+      'lab.yaml:10:44: registry.storage.s3.credentials.plainSecret.fromEnv.REGISTRY_STORAGE_S3_ACCESSKEY: string "GITHUB_TOKEN" is not valid: expected an environment variable named PLAIN_SECRET_<something>');
+    expect(() => synthText(minio('plainSecret:\n  fromEnv:\n    REGISTRY_STORAGE_S3_ACCESSKEY: PLAIN_SECRET_A\n    REGISTRY_STORAGE_S3_SECRETKEY: AWS_SECRET_ACCESS_KEY'))).toThrow(
+      'lab.yaml:11:44: registry.storage.s3.credentials.plainSecret.fromEnv.REGISTRY_STORAGE_S3_SECRETKEY: string "AWS_SECRET_ACCESS_KEY" is not valid');
   });
 
   test('incomplete credentials name the missing key', () => {

@@ -1,33 +1,26 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer, RequestListener, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { discover, globToRegExp } from '../../../app/discover/discover';
-import { RegistryClient, RegistryClientOptions, nextLink, parseBearerChallenge } from '../../../app/discover/registry-client';
+import { nextLink } from '../../../app/discover/pagination';
+import { RegistryClient, RegistryClientOptions, parseBearerChallenge } from '../../../app/discover/registry-client';
 import { buildOciLayout, missingTools, OciImages, push, RunningRegistry, startRegistry, startTokenService, TokenService } from './registry-fixture';
-import { repoRoot } from '../../helpers';
+import { cli } from './run-cli';
 
-const root = repoRoot;
 const missing = missingTools();
 if (missing.length) {
   // Loud on a developer machine; under CI the tools are installed by .ci/run and must be there.
   console.error(`\n*** discover tests: ${missing.join(', ')} not installed (apt-get install docker-registry skopeo openssl apache2-utils) ***\n`);
 }
 const run = missing.length && !process.env.CI ? describe.skip : describe;
+// Tests that run the CLI wait for a node process or two; on a loaded machine that takes seconds.
+jest.setTimeout(30_000);
 
-/** Runs the CLI; resolves with exit code and output. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('node', [join(root, 'scripts', 'cli.mjs'), 'discover', ...args], { env: { ...process.env, PATH: '/usr/bin:/bin', REGISTRY_TOKEN: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('exit', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
-}
+/** Credentials over plain http (the registry was asked for with http://): one warning, once. */
+const plainHttpWarning = (registry: RunningRegistry) =>
+  `warning: credentials go over plain http to 127.0.0.1 (--registry ${registry.url}): anyone on the network path can read them\n`;
 
 const client = (registry: RunningRegistry, extra: Partial<RegistryClientOptions> = {}) => new RegistryClient({
   baseUrl: new URL(registry.url), auth: { kind: 'anonymous' }, ca: undefined, timeoutMs: 10_000, maxSockets: 8, ...extra,
@@ -139,7 +132,7 @@ run('against a real registry (docker-registry 2.8, images pushed with skopeo)', 
     test('the challenge flow with the OpenShift token as password', async () => {
       const before = tokens.requests.length;
       const result = await cli(['--registry', tokenRegistry.url, '--format', 'json'], { REGISTRY_TOKEN: tokens.password });
-      expect(result.stderr).toBe('');
+      expect(result.stderr).toBe(plainHttpWarning(tokenRegistry));
       expect(JSON.parse(result.stdout).map((l: { repository: string; tags: { tag: string }[] }) => [l.repository, l.tags.map((t) => t.tag)])).toEqual([['private/app', ['v1', 'v2']]]);
       expect(tokens.requests.length).toBeGreaterThan(before);
       expect(tokens.requests.slice(before).some((r) => r.includes('scope=registry%3Acatalog%3A*'))).toBe(true);
@@ -148,7 +141,7 @@ run('against a real registry (docker-registry 2.8, images pushed with skopeo)', 
     test('a bearer token is sent as is: no trip to the token service', async () => {
       const before = tokens.requests.length;
       const result = await cli(['--registry', tokenRegistry.url, '--token', tokens.mint(300, ['private/app'])]);
-      expect(result.stderr).toBe('');
+      expect(result.stderr).toBe(plainHttpWarning(tokenRegistry));
       expect(result.status).toBe(0);
       expect(result.stdout).toContain('private/app  v2');
       expect(tokens.requests.length).toBe(before);

@@ -96,6 +96,8 @@ export interface RegistryOptions {
   readonly basic?: { user: string; password: string };
   /** Token auth: the registry sends clients to this token service. */
   readonly token?: TokenService;
+  /** `catalog: maxentries`: the largest catalog page (`n`) the registry allows. */
+  readonly catalogMaxEntries?: number;
 }
 
 export interface RunningRegistry {
@@ -114,6 +116,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
   const lines = ['version: 0.1', 'log:', '  level: error', 'storage:', '  filesystem:', `    rootdirectory: ${dir}/data`, 'http:', `  addr: ${host}`];
+  if (options.catalogMaxEntries !== undefined) lines.push('catalog:', `  maxentries: ${options.catalogMaxEntries}`);
   let caFile: string | undefined;
   if (options.tls) {
     const openssl = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
