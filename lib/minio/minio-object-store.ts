@@ -238,21 +238,14 @@ export class MinioObjectStore extends Construct {
   }
 
   /**
-   * Throws unless `url` reaches this MinIO's API from inside the cluster with the right scheme:
-   * `https` when it serves TLS, `http` when it does not.
+   * Throws unless `url` names this MinIO's API port from inside the cluster (the scheme against
+   * its TLS setting is one of the registry rules, in rules/registry-rules.ts).
    */
   public checkEndpoint(field: string, url: string): void {
     const parsed = /^([a-z][a-z0-9+.-]*):\/\/([^/:]+)(?::(\d+))?\/?$/i.exec(url);
     const hosts = [this.serviceHost, `${this.name}.${this.namespace}`, `${this.serviceHost}.cluster.local`];
     if (!parsed || !hosts.includes(parsed[2]) || Number(parsed[3] ?? (parsed[1] === 'https' ? 443 : 80)) !== MinioObjectStore.API_PORT) {
       throw new ValidationError(field, `"${url}" is not the API of MinIO ${this.namespace}/${this.name}; leave it out to use ${this.endpoint}`);
-    }
-    const scheme = parsed[1].toLowerCase();
-    if (this.tls && scheme !== 'https') {
-      throw new ValidationError(field, `"${url}" uses ${scheme}, but MinIO ${this.namespace}/${this.name} serves TLS; use ${this.endpoint}`);
-    }
-    if (!this.tls && scheme !== 'http') {
-      throw new ValidationError(field, `"${url}" uses ${scheme}, but MinIO ${this.namespace}/${this.name} serves plain HTTP (tls is off); use ${this.endpoint}`);
     }
   }
 }

@@ -12,3 +12,12 @@ export const OPERATOR_CLAIM_NAME = 'image-registry-storage';
 
 /** Route name the operator uses for `defaultRoute: true`. */
 export const DEFAULT_ROUTE_NAME = 'default-route';
+
+/** The storage back-end keys of `spec.storage`: the operator accepts exactly one of them. */
+export const STORAGE_BACKENDS = ['s3', 'gcs', 'swift', 'azure', 'pvc', 'emptyDir', 'ibmcos', 'oss'] as const;
+
+/** The Secret the operator reads storage credentials from, in `openshift-image-registry`. */
+export const REGISTRY_CREDENTIALS_SECRET_NAME = 'image-registry-private-configuration-user';
+
+/** Annotation on the claim the operator created itself (pkg/storage/pvc: PVCOwnerAnnotation). */
+export const OPERATOR_CLAIM_ANNOTATION = 'imageregistry.openshift.io';

@@ -1,4 +1,5 @@
-import { Construct } from 'constructs';
+import { ApiObject } from 'cdk8s';
+import { Construct, Node } from 'constructs';
 import {
   Config,
   ConfigSpec,
@@ -9,9 +10,10 @@ import {
   ConfigSpecRoutes,
   ConfigSpecTolerations,
 } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
-import { DEFAULT_ROUTE_NAME, REGISTRY_CONFIG_NAME } from './constants';
-import { RegistryStorage, STORAGE_BACKENDS } from './registry-storage';
-import { checkDnsSubdomain, checkOneOf, checkQuantity, checkWholeNumber } from '../rules/kubernetes';
+import { REGISTRY_CONFIG_NAME } from './constants';
+import { RegistryStorage } from './registry-storage';
+import { checkDnsSubdomain, checkOneOf, checkQuantity } from '../rules/kubernetes';
+import { checkRegistryConfig } from '../rules/registry-rules';
 import { ValidationError } from '../rules/validation-error';
 
 /** The management states the operator acts on (it only logs others, such as `Force`). */
@@ -138,34 +140,23 @@ export class ImageRegistry extends Construct {
   public readonly replicas: number;
   /** Rollout strategy written to the Config, if any. */
   public readonly rolloutStrategy?: RolloutStrategy;
+  /**
+   * What the operator's rules could not check from the objects made so far (a claim or Secret
+   * that must exist in the cluster), and what `managementState: Removed` would delete:
+   * `field: message`, for the app to show.
+   */
+  public readonly warnings: readonly string[];
 
   constructor(scope: Construct, id: string, props: ImageRegistryProps) {
     super(scope, id);
     const storage = props.storage;
     const managementState = props.managementState ?? ManagementState.MANAGED;
     checkOneOf('managementState', managementState, Object.values(ManagementState));
-
     this.replicas = props.replicas ?? 1;
-    checkWholeNumber('replicas', this.replicas);
-    if (props.rolloutStrategy !== undefined) {
-      checkOneOf('rolloutStrategy', props.rolloutStrategy, Object.values(RolloutStrategy));
-    }
-    this.rolloutStrategy = props.rolloutStrategy;
-
-    if (storage.isReadWriteOnce) {
-      // The operator refuses RWO with more than one replica, and with any strategy but
-      // Recreate, including an empty one (the Deployment would default to RollingUpdate).
-      if (this.replicas > 1) {
-        throw new ValidationError('replicas', `ReadWriteOnce storage (claim "${storage.spec.pvc?.claim}") allows at most one registry replica, got ${this.replicas}; set replicas to 1, or use a ReadWriteMany claim`);
-      }
-      if (this.rolloutStrategy !== undefined && this.rolloutStrategy !== RolloutStrategy.RECREATE) {
-        throw new ValidationError('rolloutStrategy', `ReadWriteOnce storage (claim "${storage.spec.pvc?.claim}") needs rolloutStrategy Recreate, got ${this.rolloutStrategy} (a rolling update would start a second pod on the volume); remove rolloutStrategy or set it to Recreate`);
-      }
-      this.rolloutStrategy = RolloutStrategy.RECREATE;
-    }
-
-    checkSingleBackend(storage);
-    checkRoutes(props.routes ?? []);
+    if (props.rolloutStrategy !== undefined) checkOneOf('rolloutStrategy', props.rolloutStrategy, Object.values(RolloutStrategy));
+    // The operator needs Recreate with ReadWriteOnce storage: the default there, a rule below.
+    this.rolloutStrategy = props.rolloutStrategy ?? (storage.isReadWriteOnce ? RolloutStrategy.RECREATE : undefined);
+    checkRouteNames(props.routes ?? []);
     if (props.logLevel !== undefined) checkOneOf('logLevel', props.logLevel, Object.values(ConfigSpecLogLevel));
     for (const [kind, quantities] of Object.entries({ requests: props.resources?.requests, limits: props.resources?.limits })) {
       for (const [resource, quantity] of Object.entries(quantities ?? {})) {
@@ -173,46 +164,38 @@ export class ImageRegistry extends Construct {
       }
     }
 
-    this.apiObject = new Config(this, 'Resource', {
-      metadata: { name: REGISTRY_CONFIG_NAME },
-      spec: {
-        ...props.additionalSpec,
-        managementState,
-        replicas: this.replicas,
-        rolloutStrategy: this.rolloutStrategy,
-        storage: storage.spec,
-        defaultRoute: props.defaultRoute,
-        routes: props.routes?.length ? props.routes : undefined,
-        disableRedirect: props.disableRedirect ?? (storage.inCluster ? true : undefined),
-        nodeSelector: props.nodeSelector,
-        tolerations: props.tolerations,
-        affinity: props.affinity,
-        resources: props.resources,
-        logLevel: props.logLevel,
-        proxy: props.proxy,
-      },
-    });
+    const spec: ConfigSpec = {
+      ...props.additionalSpec,
+      managementState,
+      replicas: this.replicas,
+      rolloutStrategy: this.rolloutStrategy,
+      storage: storage.spec,
+      defaultRoute: props.defaultRoute,
+      routes: props.routes?.length ? props.routes : undefined,
+      disableRedirect: props.disableRedirect ?? (storage.inCluster ? true : undefined),
+      nodeSelector: props.nodeSelector,
+      tolerations: props.tolerations,
+      affinity: props.affinity,
+      resources: props.resources,
+      logLevel: props.logLevel,
+      proxy: props.proxy,
+    };
+    // The operator's rules, as `validate` runs them on manifests, over the objects made so far.
+    const json = Config.manifest({ metadata: { name: REGISTRY_CONFIG_NAME }, spec }).spec;
+    const others = Node.of(this).root.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson());
+    const findings = checkRegistryConfig(json, others, { claimAccessModes: storage.accessMode && [storage.accessMode] });
+    const error = findings.find((f) => f.severity === 'error');
+    if (error) throw new ValidationError(error.field, error.message);
+    this.warnings = findings.map((f) => `${f.field}: ${f.message}`);
+
+    this.apiObject = new Config(this, 'Resource', { metadata: { name: REGISTRY_CONFIG_NAME }, spec });
   }
 }
 
-function checkSingleBackend(storage: RegistryStorage): void {
-  const backends = STORAGE_BACKENDS.filter((key) => storage.spec[key] !== undefined);
-  if (backends.length !== 1) {
-    throw new ValidationError('storage', `exactly one storage back end must be configured (one of ${STORAGE_BACKENDS.join(', ')}), got ${backends.length ? backends.join(' and ') : 'none'}; the operator degrades otherwise`);
-  }
-}
-
-function checkRoutes(routes: RegistryRoute[]): void {
-  const seen = new Set<string>();
+/** Route names and hostnames as the API server takes them; the operator's route rules are in rules/. */
+function checkRouteNames(routes: RegistryRoute[]): void {
   routes.forEach((route, i) => {
     checkDnsSubdomain(`routes[${i}].name`, route.name);
-    if (route.name === DEFAULT_ROUTE_NAME) {
-      throw new ValidationError(`routes[${i}].name`, `"${DEFAULT_ROUTE_NAME}" is the route the operator creates for defaultRoute: true; set defaultRoute instead, or choose another name`);
-    }
-    if (seen.has(route.name)) {
-      throw new ValidationError(`routes[${i}].name`, `route name "${route.name}" is used twice; route names must be unique`);
-    }
-    seen.add(route.name);
     if (route.hostname !== undefined) checkDnsSubdomain(`routes[${i}].hostname`, route.hostname);
     if (route.secretName !== undefined) checkDnsSubdomain(`routes[${i}].secretName`, route.secretName);
   });

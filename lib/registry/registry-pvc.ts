@@ -1,8 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { OPERATOR_CLAIM_NAME, REGISTRY_NAMESPACE } from './constants';
+import { REGISTRY_NAMESPACE } from './constants';
 import { checkDnsSubdomain, checkOneOf, checkQuantity } from '../rules/kubernetes';
-import { ValidationError } from '../rules/validation-error';
 
 /** Access modes the registry can use for its volume. */
 export enum AccessMode {
@@ -55,9 +54,6 @@ export class RegistryPvc extends Construct {
     const size = props.size ?? '100Gi';
 
     checkDnsSubdomain('name', this.name);
-    if (this.name === OPERATOR_CLAIM_NAME) {
-      throw new ValidationError('name', `"${OPERATOR_CLAIM_NAME}" is reserved for the claim the operator creates itself, and the operator rejects one it did not create; choose another name, e.g. image-registry-pvc`);
-    }
     checkQuantity('size', size, { positive: true });
     if (props.storageClassName !== undefined) checkDnsSubdomain('storageClassName', props.storageClassName);
     checkOneOf('accessMode', this.accessMode, Object.values(AccessMode));

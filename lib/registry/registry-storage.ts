@@ -1,13 +1,11 @@
 import { ConfigSpecStorage, ConfigSpecStorageS3 } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
-import { OPERATOR_CLAIM_NAME } from './constants';
 import { AccessMode, RegistryPvc } from './registry-pvc';
 import { MinioBucket } from '../minio/minio-bucket';
 import { checkDnsSubdomain, checkOneOf, checkWholeNumber } from '../rules/kubernetes';
-import { checkBucketName, checkEndpointUrl } from '../rules/s3';
+import { checkBucketName } from '../rules/s3';
 import { ValidationError } from '../rules/validation-error';
 
-/** The storage back-end keys of `spec.storage`: the operator accepts exactly one of them. */
-export const STORAGE_BACKENDS = ['s3', 'gcs', 'swift', 'azure', 'pvc', 'emptyDir', 'ibmcos', 'oss'] as const;
+export { STORAGE_BACKENDS } from './constants';
 
 export interface ExistingClaimProps extends ClaimStorageOptions {
   /** Name of a claim that already exists in `openshift-image-registry`. */
@@ -114,13 +112,13 @@ export class RegistryStorage {
     return new RegistryStorage({ pvc: { claim: pvc.name }, managementState: storageManagementState(options.managementState) }, pvc.accessMode);
   }
 
-  /** A claim that already exists in `openshift-image-registry`. */
+  /**
+   * A claim that already exists in `openshift-image-registry` (also the operator's own
+   * `image-registry-storage`, to keep using it).
+   */
   public static fromExistingClaim(props: ExistingClaimProps): RegistryStorage {
     const accessMode = props.accessMode ?? AccessMode.READ_WRITE_ONCE;
     checkDnsSubdomain('name', props.name);
-    if (props.name === OPERATOR_CLAIM_NAME) {
-      throw new ValidationError('name', `"${OPERATOR_CLAIM_NAME}" is the claim the operator manages itself; to let the operator create it, use another storage choice, or name a claim you created`);
-    }
     checkOneOf('accessMode', accessMode, Object.values(AccessMode));
     return new RegistryStorage({ pvc: { claim: props.name }, managementState: storageManagementState(props.managementState) }, accessMode);
   }
@@ -128,17 +126,9 @@ export class RegistryStorage {
   /** An S3 bucket on AWS or any S3-compatible store (Ceph RGW, NooBaa, an external MinIO). */
   public static s3(props: S3StorageProps): RegistryStorage {
     checkBucketName('bucket', props.bucket);
-    if (props.regionEndpoint !== undefined) checkEndpointUrl('regionEndpoint', props.regionEndpoint);
-    if (props.keyId !== undefined && !props.encrypt) {
-      throw new ValidationError('keyID', 'is only used with encrypt: true (the registry ignores it otherwise); set encrypt: true or remove keyID');
-    }
-    if (props.regionEndpoint !== undefined && props.region === undefined) {
-      throw new ValidationError('region', 'is required with a custom regionEndpoint (the registry refuses to start with "no region parameter provided"); MinIO and most S3-compatible stores accept us-east-1');
-    }
+    // The operator's S3 rules (region with an endpoint, scheme, encrypt with Managed) are in
+    // rules/registry-rules.ts: ImageRegistry runs them on the Config it writes.
     const managementState = storageManagementState(props.managementState);
-    if (managementState === StorageManagementState.MANAGED && props.encrypt === false) {
-      throw new ValidationError('encrypt', 'is false, but with managementState Managed the operator turns encryption on and writes encrypt: true back into the Config, and every sync would turn it off again; remove encrypt, or set managementState: Unmanaged');
-    }
     return new RegistryStorage({
       s3: {
         ...s3Options(props),
@@ -208,9 +198,6 @@ function storageManagementState(state: StorageManagementState | undefined): Stor
 
 function s3Options(props: S3OptionsProps): ConfigSpecStorageS3 {
   const region = props.region;
-  if (region !== undefined && !region.trim()) {
-    throw new ValidationError('region', 'must not be empty (the S3 driver fails with MissingRegion); leave it out for AWS S3 to use the cluster\'s region, or set it (MinIO accepts us-east-1)');
-  }
   if (props.chunkSizeMiB !== undefined) {
     checkWholeNumber('chunkSizeMiB', props.chunkSizeMiB, 5);
     if (props.chunkSizeMiB > 5120) throw new ValidationError('chunkSizeMiB', `${props.chunkSizeMiB} is over the S3 limit of 5120 (5 GiB)`);

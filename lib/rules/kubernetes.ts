@@ -56,3 +56,34 @@ export function checkOneOf<T extends string>(field: string, value: T, allowed: r
     throw new ValidationError(field, `${show(value)} is not allowed; use one of ${allowed.join(', ')}`);
   }
 }
+
+const SUFFIX: Record<string, number> = {
+  '': 1, 'm': 1e-3, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18,
+  'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
+};
+
+/** The value of a quantity (`500m` -> 0.5, `1Gi` -> 1073741824); undefined if it is not one. */
+export function quantityValue(value: unknown): number | undefined {
+  const text = typeof value === 'number' ? String(value) : value;
+  if (typeof text !== 'string' || !quantity.test(text)) return undefined;
+  const [, number, suffix = ''] = /^([0-9.]+(?:[eE][-+]?[0-9]+)?)([a-zA-Z]*)$/.exec(text) ?? [];
+  return number === undefined ? undefined : Number(number) * (SUFFIX[suffix] ?? 1);
+}
+
+const labelName = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/** Why `key` is not a label key (an optional DNS subdomain prefix and `/`, then a name), or undefined. */
+export function labelKeyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = key.slice(slash + 1);
+  if (prefix !== undefined && (prefix.length > DNS_SUBDOMAIN_MAX || !dnsSubdomain.test(prefix))) return 'its prefix must be a DNS subdomain (lower-case letters, digits, - and .)';
+  if (name.length > 63 || !labelName.test(name)) return 'must be at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit (after an optional prefix/)';
+  return undefined;
+}
+
+/** Why `value` is not a label value (empty, or at most 63 of letters, digits, -, _, .), or undefined. */
+export function labelValueProblem(value: string): string | undefined {
+  if (value === '') return undefined;
+  return value.length > 63 || !labelName.test(value) ? 'must be empty or at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit' : undefined;
+}

@@ -13,13 +13,3 @@ export function checkBucketName(field: string, bucket: string): void {
             : undefined;
   if (problem) throw new ValidationError(field, `${JSON.stringify(bucket)} is not a valid S3 bucket name: ${problem}`);
 }
-
-/** Throws unless `url` is an absolute http(s) URL: the S3 driver assumes https for a bare host. */
-export function checkEndpointUrl(field: string, url: string): void {
-  if (typeof url !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-    throw new ValidationError(field, `${JSON.stringify(url)} has no scheme; write http://${url} for a plain-HTTP endpoint such as MinIO or https://${url} (without a scheme the registry assumes https, the seed's "connection refused")`);
-  }
-  if (!/^https?:\/\/[^/\s]+\/?$/i.test(url)) {
-    throw new ValidationError(field, `${JSON.stringify(url)} must be http:// or https:// followed by a host and optional port, nothing else`);
-  }
-}

@@ -107,13 +107,6 @@ describe('MinioObjectStore', () => {
       }
     });
 
-    test('https to a MinIO without TLS, or http to one with TLS, is an error', () => {
-      expect(() => synth().store.checkEndpoint('regionEndpoint', 'https://minio.minio.svc:9000')).toThrow(
-        'regionEndpoint: "https://minio.minio.svc:9000" uses https, but MinIO minio/minio serves plain HTTP (tls is off); use http://minio.minio.svc:9000');
-      expect(() => synth({ tls: true }).store.checkEndpoint('regionEndpoint', 'http://minio.minio.svc:9000')).toThrow(
-        'regionEndpoint: "http://minio.minio.svc:9000" uses http, but MinIO minio/minio serves TLS; use https://minio.minio.svc:9000');
-    });
-
     test("an endpoint that is not this MinIO's API is an error (the seed's wrong name and port)", () => {
       const store = synth().store;
       expect(() => store.checkEndpoint('regionEndpoint', 'http://minio.svc.cluster.local:9000')).toThrow('is not the API of MinIO minio/minio; leave it out to use http://minio.minio.svc:9000');

@@ -5,7 +5,7 @@ import { MinioBucket } from '../../../lib/minio/minio-bucket';
 import { MinioObjectStore } from '../../../lib/minio/minio-object-store';
 import { AccessMode } from '../../../lib/registry/registry-pvc';
 import { SecretSource } from '../../../lib/secrets/secret-source';
-import { RegistryStorage } from '../../../lib/registry/registry-storage';
+import { RegistryStorage, StorageManagementState } from '../../../lib/registry/registry-storage';
 
 const rwo = RegistryStorage.fromExistingClaim({ name: 'image-registry-pvc' });
 const rwx = RegistryStorage.fromExistingClaim({ name: 'shared', accessMode: AccessMode.READ_WRITE_MANY });
@@ -36,19 +36,18 @@ describe('ImageRegistry', () => {
       expect(spec.rolloutStrategy).toBe('Recreate');
     });
 
-    test('accepts the same values given explicitly, and zero replicas', () => {
+    test('accepts the same values given explicitly', () => {
       expect(synth({ storage: rwo, replicas: 1, rolloutStrategy: RolloutStrategy.RECREATE }).spec.rolloutStrategy).toBe('Recreate');
-      expect(synth({ storage: rwo, replicas: 0 }).spec.replicas).toBe(0);
     });
 
-    test('rejects more than one replica', () => {
+    test('rejects more than one replica (the operator\'s rule, from rules/registry-rules.ts)', () => {
       expect(() => synth({ storage: rwo, replicas: 2 })).toThrow(
-        'replicas: ReadWriteOnce storage (claim "image-registry-pvc") allows at most one registry replica, got 2; set replicas to 1, or use a ReadWriteMany claim');
+        'replicas: 2 replicas cannot share the ReadWriteOnce claim image-registry-pvc: the operator refuses it; use 1 replica, or a ReadWriteMany claim');
     });
 
     test('rejects RollingUpdate', () => {
       expect(() => synth({ storage: rwo, rolloutStrategy: RolloutStrategy.ROLLING_UPDATE })).toThrow(
-        'rolloutStrategy: ReadWriteOnce storage (claim "image-registry-pvc") needs rolloutStrategy Recreate, got RollingUpdate');
+        'rolloutStrategy: must be Recreate with the ReadWriteOnce claim image-registry-pvc (a rolling update would start a second pod on the volume; no strategy means RollingUpdate), got "RollingUpdate"');
     });
   });
 
@@ -58,9 +57,10 @@ describe('ImageRegistry', () => {
     expect(spec.rolloutStrategy).toBeUndefined();
   });
 
-  test('replicas must be a whole number >= 0', () => {
-    expect(() => synth({ storage: rwx, replicas: -1 })).toThrow('replicas: -1 must be a whole number >= 0');
-    expect(() => synth({ storage: rwx, replicas: 1.5 })).toThrow('replicas: 1.5 must be a whole number >= 0');
+  test('replicas: a whole number from 1; 0 points at managementState Removed', () => {
+    expect(() => synth({ storage: rwx, replicas: -1 })).toThrow('replicas: -1 must be a whole number from 1 to 2147483647');
+    expect(() => synth({ storage: rwx, replicas: 1.5 })).toThrow('replicas: 1.5 must be a whole number from 1 to 2147483647');
+    expect(() => synth({ storage: rwx, replicas: 0 })).toThrow('replicas: 0 does not stop the registry');
   });
 
   test('managementState is one the operator acts on', () => {
@@ -71,8 +71,9 @@ describe('ImageRegistry', () => {
 
   test('exactly one storage back end', () => {
     const two = RegistryStorage.fromStorageSpec({ emptyDir: {}, s3: { bucket: 'b' } });
-    expect(() => synth({ storage: two })).toThrow('storage: exactly one storage back end must be configured (one of s3, gcs, swift, azure, pvc, emptyDir, ibmcos, oss), got s3 and emptyDir');
-    expect(() => synth({ storage: RegistryStorage.fromStorageSpec({}) })).toThrow('got none');
+    expect(() => synth({ storage: two })).toThrow('storage: has s3 and emptyDir: exactly one back end may be set; with two the operator reports Progressing with an error, keeps the old registry running');
+    expect(() => synth({ storage: RegistryStorage.fromStorageSpec({}) })).toThrow('storage: names no back end');
+    expect(() => synth({ storage: RegistryStorage.fromStorageSpec({ oss: { bucket: 'b' } }) })).toThrow('storage.oss: the operator has no OSS driver since OpenShift 4.17');
     expect(synth({ storage: RegistryStorage.fromStorageSpec({ gcs: { bucket: 'b' } }) }).spec.storage).toEqual({ gcs: { bucket: 'b' } });
   });
 
@@ -85,12 +86,12 @@ describe('ImageRegistry', () => {
 
     test('may not be named default-route', () => {
       expect(() => synth({ storage: rwx, routes: [{ name: 'default-route' }] })).toThrow(
-        'routes[0].name: "default-route" is the route the operator creates for defaultRoute: true');
+        'routes[0].name: "default-route" is the route the operator makes for defaultRoute: true');
     });
 
     test('names are unique', () => {
       expect(() => synth({ storage: rwx, routes: [{ name: 'a' }, { name: 'b' }, { name: 'a' }] })).toThrow(
-        'routes[2].name: route name "a" is used twice; route names must be unique');
+        'routes[2].name: route name "a" is also routes[0]\'s; route names must be unique');
     });
 
     test('names, hosts and secrets are DNS names', () => {
@@ -132,6 +133,29 @@ describe('ImageRegistry', () => {
   test('resource quantities are checked', () => {
     expect(() => synth({ storage: rwx, resources: { requests: { memory: ConfigSpecResourcesLimits.fromString('2GB') } } })).toThrow(
       'resources.requests.memory: "2GB" is not a Kubernetes quantity');
+  });
+
+  test('the operator\'s rules see the other objects of the app: a MinIO endpoint against its Service\'s TLS', () => {
+    const chart = Testing.chart();
+    const objectStore = new MinioObjectStore(chart, 'Minio', { rootCredentials: SecretSource.existing() });
+    const bucket = new MinioBucket(chart, 'Bucket', { objectStore, bucket: 'image-registry' });
+    const storage = RegistryStorage.fromMinio({ bucket, regionEndpoint: 'https://minio.minio.svc:9000' });
+    expect(() => new ImageRegistry(chart, 'Registry', { storage })).toThrow(
+      'storage.s3.regionEndpoint: "https://minio.minio.svc:9000" uses https, but Service minio/minio serves plain HTTP; use http://');
+  });
+
+  test('warnings: what the rules cannot check from the objects made so far, and what Removed would delete', () => {
+    const chart = Testing.chart();
+    const registry = new ImageRegistry(chart, 'Registry', { storage: RegistryStorage.s3({ bucket: 'registry', managementState: StorageManagementState.MANAGED }) });
+    expect(registry.warnings).toEqual([
+      'storage.s3: no Secret, ExternalSecret or SealedSecret openshift-image-registry/image-registry-private-configuration-user among these objects; it must exist in the cluster with REGISTRY_STORAGE_S3_ACCESSKEY and REGISTRY_STORAGE_S3_SECRETKEY',
+      'storage.managementState: is Managed: setting managementState: Removed, or deleting the Config, empties and deletes the bucket "registry" with every image in it; use Unmanaged to keep it',
+    ]);
+  });
+
+  test('S3: a custom endpoint without a region is refused where the Config is made', () => {
+    expect(() => synth({ storage: RegistryStorage.s3({ bucket: 'registry', regionEndpoint: 'https://s3.example.com' }) })).toThrow(
+      'storage.s3.region: is required with a custom regionEndpoint');
   });
 
   test('every other spec field is reachable through additionalSpec', () => {

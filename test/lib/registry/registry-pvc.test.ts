@@ -1,4 +1,6 @@
 import { Testing } from 'cdk8s';
+import { ImageRegistry } from '../../../lib/registry/image-registry';
+import { RegistryStorage } from '../../../lib/registry/registry-storage';
 import { AccessMode, RegistryPvc } from '../../../lib/registry/registry-pvc';
 
 const synth = (props?: ConstructorParameters<typeof RegistryPvc>[2]) => {
@@ -22,8 +24,11 @@ describe('RegistryPvc', () => {
     expect(objects[0].spec).toEqual({ accessModes: ['ReadWriteMany'], resources: { requests: { storage: '2Ti' } }, storageClassName: 'thin' });
   });
 
-  test('rejects the operator-reserved claim name', () => {
-    expect(() => synth({ name: 'image-registry-storage' })).toThrow('name: "image-registry-storage" is reserved for the claim the operator creates itself');
+  test('a claim made here named image-registry-storage (no operator annotation) is refused by the registry that uses it', () => {
+    const chart = Testing.chart();
+    const pvc = new RegistryPvc(chart, 'Pvc', { name: 'image-registry-storage' });
+    expect(() => new ImageRegistry(chart, 'Registry', { storage: RegistryStorage.fromPvc(pvc) })).toThrow(
+      'storage.pvc.claim: "image-registry-storage" is the name of the claim the operator creates for itself (annotated imageregistry.openshift.io)');
   });
 
   test('rejects invalid sizes, names and access modes', () => {

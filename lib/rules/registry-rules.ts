@@ -1,0 +1,296 @@
+// The registry operator's rules, each written once, over the Config's spec and the other objects
+// of the same cluster (claims, Services, credentials, route Secrets). The constructs run them on
+// what they are about to write, `validate` on manifests from disk: the same verdict and the same
+// message either way. Sources: openshift/cluster-image-registry-operator, pkg/storage/ (back ends,
+// pvc.go checkPVC, s3.go), pkg/resource/ (routes, deployment), status.go.
+import {
+  DEFAULT_ROUTE_NAME, OPERATOR_CLAIM_ANNOTATION, OPERATOR_CLAIM_NAME, REGISTRY_CREDENTIALS_SECRET_NAME,
+  REGISTRY_NAMESPACE, STORAGE_BACKENDS,
+} from '../registry/constants';
+import { labelKeyProblem, labelValueProblem, quantityValue } from './kubernetes';
+import { asList, asMap, asString, isMap, Obj, show } from './shapes';
+
+/** What a rule found, at a path in the Config's spec (`replicas`, `storage.s3.region`). */
+export interface RuleFinding {
+  readonly field: string;
+  readonly message: string;
+  /** Warnings name what cannot be checked from these objects; they do not fail. */
+  readonly severity: 'error' | 'warning';
+}
+
+/** Keys the operator reads from the credentials Secret, by back end. */
+export const CREDENTIAL_KEYS: Readonly<Partial<Record<string, readonly string[]>>> = {
+  s3: ['REGISTRY_STORAGE_S3_ACCESSKEY', 'REGISTRY_STORAGE_S3_SECRETKEY'],
+};
+
+const MAX_INT32 = 2 ** 31 - 1;
+const MANAGEMENT_STATES = ['Managed', 'Unmanaged', 'Removed'];
+const TOLERATION_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+interface Context {
+  readonly spec: Obj;
+  readonly objects: readonly unknown[];
+  readonly facts: KnownFacts;
+  add(field: string, message: string, severity?: RuleFinding['severity']): void;
+  /** The object of `kind` named `name` (in `namespace`) among the cluster's objects. */
+  find(kind: string, name: string, namespace?: string): Obj | undefined;
+}
+
+/** What a caller knows of objects that are not among the manifests. */
+export interface KnownFacts {
+  /** Access modes of the claim `storage.pvc.claim` names, as its owner describes an existing claim. */
+  readonly claimAccessModes?: readonly string[];
+}
+
+/**
+ * Checks the registry Config's `spec` against the operator's rules; `objects` are the other
+ * objects of the same cluster (any shape: nothing here throws on a malformed one).
+ */
+export function checkRegistryConfig(spec: unknown, objects: readonly unknown[], facts: KnownFacts = {}): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  const ctx: Context = {
+    spec: asMap(spec),
+    objects,
+    facts,
+    add: (field, message, severity = 'error') => findings.push({ field, message, severity }),
+    find: (kind, name, namespace) => objects.map(asMap).find((o) => o.kind === kind
+      && asMap(o.metadata).name === name && (namespace === undefined || asMap(o.metadata).namespace === namespace)),
+  };
+  for (const rule of RULES) rule(ctx);
+  return findings;
+}
+
+const RULES: ((ctx: Context) => void)[] = [
+  managementState, replicas, oneBackend, claim, emptyDirReplicas, routes, requests, nodeSelector,
+  tolerations, resources, proxy, s3, storageRemoval,
+];
+
+function managementState({ spec, add }: Context): void {
+  if (spec.managementState !== undefined && !MANAGEMENT_STATES.includes(spec.managementState as string)) {
+    add('managementState', `${quote(spec.managementState)} is not acted on by the operator (it only logs it); use Managed, Unmanaged or Removed`);
+  }
+}
+
+function replicas({ spec, add }: Context): void {
+  const value = spec.replicas;
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_INT32) {
+    add('replicas', `${quote(value)} must be a whole number from 1 to ${MAX_INT32}`);
+  } else if (value === 0) {
+    add('replicas', '0 does not stop the registry: the operator reports NoReplicasAvailable and degrades (or the Deployment is refused); set managementState: Removed to remove the registry');
+  }
+}
+
+/** The back-end keys set in `spec.storage`. */
+function backends(spec: Obj): string[] {
+  const storage = asMap(spec.storage);
+  return STORAGE_BACKENDS.filter((key) => storage[key] !== undefined);
+}
+
+function oneBackend({ spec, add }: Context): void {
+  const set = backends(spec);
+  if (set.includes('oss')) {
+    add('storage.oss', 'the operator has no OSS driver since OpenShift 4.17: a storage with oss counts as not configured; use s3 (Alibaba OSS is S3-compatible) or another back end');
+  }
+  if (set.length > 1) {
+    add('storage', `has ${set.join(' and ')}: exactly one back end may be set; with two the operator reports Progressing with an error, keeps the old registry running and does not use the new storage`);
+  } else if (!set.length) {
+    add('storage', `names no back end (one of ${STORAGE_BACKENDS.filter((b) => b !== 'oss').join(', ')}); the operator would write the platform's default storage into the Config, or report StorageNotConfigured`);
+  }
+}
+
+/** pkg/storage/pvc/pvc.go checkPVC, and the operator's own claim (PVCOwnerAnnotation). */
+function claim({ spec, add, find, facts }: Context): void {
+  const name = asString(asMap(asMap(spec.storage).pvc).claim);
+  if (name === undefined || name === '') return;
+  const object = find('PersistentVolumeClaim', name, REGISTRY_NAMESPACE);
+  if (!object && !facts.claimAccessModes) {
+    add('storage.pvc.claim', `claim ${REGISTRY_NAMESPACE}/${show(name)} is not among these objects, so its access modes are unknown; it must exist, with ReadWriteMany, or ReadWriteOnce with one replica and rolloutStrategy Recreate`, 'warning');
+    return;
+  }
+  if (object && name === OPERATOR_CLAIM_NAME && asMap(asMap(object.metadata).annotations)[OPERATOR_CLAIM_ANNOTATION] === undefined) {
+    add('storage.pvc.claim', `"${OPERATOR_CLAIM_NAME}" is the name of the claim the operator creates for itself (annotated ${OPERATOR_CLAIM_ANNOTATION}); a claim of that name made here, without the annotation, takes over the operator's claim on a cluster that has one, and makes the operator fail whenever storage.pvc.claim is empty; name this claim differently (an existing claim of that name may be used as it is)`);
+  }
+  const modes = object ? asList(asMap(object.spec).accessModes) : [...facts.claimAccessModes!];
+  if (!modes.includes('ReadWriteOnce') && !modes.includes('ReadWriteMany')) {
+    add('storage.pvc.claim', `claim ${show(name)} has access modes ${modes.map(quote).join(', ') || 'none'}: the operator needs ReadWriteMany or ReadWriteOnce ("does not contain the necessary access modes")`);
+    return;
+  }
+  if (modes.includes('ReadWriteMany')) return;
+  const count = typeof spec.replicas === 'number' ? spec.replicas : 1;
+  if (count > 1) {
+    add('replicas', `${count} replicas cannot share the ReadWriteOnce claim ${show(name)}: the operator refuses it; use 1 replica, or a ReadWriteMany claim`);
+  }
+  if (spec.rolloutStrategy !== 'Recreate') {
+    add('rolloutStrategy', `must be Recreate with the ReadWriteOnce claim ${show(name)} (a rolling update would start a second pod on the volume; no strategy means RollingUpdate), got ${spec.rolloutStrategy === undefined ? 'none' : quote(spec.rolloutStrategy)}`);
+  }
+}
+
+function emptyDirReplicas({ spec, add }: Context): void {
+  if (asMap(spec.storage).emptyDir !== undefined && Number.isInteger(spec.replicas) && (spec.replicas as number) > 1) {
+    add('replicas', `${spec.replicas} replicas on emptyDir storage would each keep their own images (a push to one pod is missing from the others); use 1 replica, or shared storage`);
+  }
+}
+
+/** pkg/resource/route.go: names unique and not default-route; the router admits one route per host. */
+function routes({ spec, add, find }: Context): void {
+  const list = asList(spec.routes).map(asMap);
+  list.forEach((route, i) => {
+    if (route.name === DEFAULT_ROUTE_NAME) add(`routes[${i}].name`, `"${DEFAULT_ROUTE_NAME}" is the route the operator makes for defaultRoute: true; set defaultRoute instead, or choose another name`);
+    const first = list.findIndex((r) => r.name === route.name);
+    if (first !== i) add(`routes[${i}].name`, `route name ${quote(route.name)} is also routes[${first}]'s; route names must be unique`);
+    const sameHost = list.findIndex((r) => r.hostname !== undefined && r.hostname === route.hostname);
+    if (route.hostname !== undefined && sameHost !== i) {
+      add(`routes[${i}].hostname`, `${quote(route.hostname)} is also routes[${sameHost}]'s hostname: the router admits only one of them and the operator degrades (RouteDegraded)`);
+    }
+    const secret = asString(route.secretName);
+    if (secret !== undefined && !['Secret', 'ExternalSecret', 'SealedSecret'].some((kind) => find(kind, secret, REGISTRY_NAMESPACE))) {
+      add(`routes[${i}].secretName`, `Secret ${REGISTRY_NAMESPACE}/${show(secret)} is not among these objects; it must exist in the cluster (keys tls.crt, tls.key, optional tls.cacrt) or the route is not made`, 'warning');
+    }
+  });
+}
+
+function requests({ spec, add }: Context): void {
+  for (const kind of ['read', 'write']) {
+    const limits = asMap(asMap(spec.requests)[kind]);
+    for (const key of ['maxRunning', 'maxInQueue']) {
+      const value = limits[key];
+      if (typeof value === 'number' && value < 0) add(`requests.${kind}.${key}`, `${value} must not be negative (0 means no limit)`);
+    }
+    const wait = limits.maxWaitInQueue;
+    if (typeof wait === 'string' && wait.startsWith('-')) add(`requests.${kind}.maxWaitInQueue`, `${quote(wait)} must not be negative`);
+  }
+}
+
+function nodeSelector({ spec, add }: Context): void {
+  for (const [key, value] of Object.entries(asMap(spec.nodeSelector))) {
+    const keyProblem = labelKeyProblem(key);
+    if (keyProblem) add(`nodeSelector.${key}`, `the key ${quote(key)} is not a label key: it ${keyProblem}`);
+    const valueProblem = typeof value === 'string' ? labelValueProblem(value) : 'must be a string';
+    if (valueProblem) add(`nodeSelector.${key}`, `the value ${quote(value)} is not a label value: it ${valueProblem}`);
+  }
+}
+
+/** The API server's toleration checks (k8s.io/kubernetes pkg/apis/core/validation). */
+function tolerations({ spec, add }: Context): void {
+  asList(spec.tolerations).map(asMap).forEach((t, i) => {
+    const at = `tolerations[${i}]`;
+    const operator = t.operator ?? 'Equal';
+    if (operator !== 'Equal' && operator !== 'Exists') add(`${at}.operator`, `${quote(operator)} is not allowed; use Equal or Exists`);
+    if (operator === 'Exists' && t.value !== undefined && t.value !== '') add(`${at}.value`, 'must be empty when operator is Exists');
+    if ((t.key === undefined || t.key === '') && operator !== 'Exists') add(`${at}.operator`, 'must be Exists when key is empty (a toleration of every taint)');
+    if (typeof t.key === 'string' && t.key !== '' && labelKeyProblem(t.key)) add(`${at}.key`, `${quote(t.key)} is not a valid taint key: it ${labelKeyProblem(t.key)}`);
+    if (t.effect !== undefined && t.effect !== '' && !TOLERATION_EFFECTS.includes(t.effect as string)) add(`${at}.effect`, `${quote(t.effect)} is not allowed; use ${TOLERATION_EFFECTS.join(', ')} or leave it out (every effect)`);
+    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') add(`${at}.tolerationSeconds`, 'is only allowed with effect NoExecute');
+  });
+}
+
+function resources({ spec, add }: Context): void {
+  const { requests: asked, limits } = asMap(spec.resources);
+  for (const [resource, limit] of Object.entries(asMap(limits))) {
+    const request = quantityValue(asMap(asked)[resource]);
+    const max = quantityValue(limit);
+    if (request !== undefined && max !== undefined && request > max) {
+      add(`resources.requests.${resource}`, `${quote(asMap(asked)[resource])} is more than the limit ${quote(limit)}; the API server refuses requests above limits`);
+    }
+  }
+}
+
+/** The store's host, when it is inside the cluster (a Service name). */
+function inClusterStoreHost(spec: Obj): string | undefined {
+  const endpoint = asString(asMap(asMap(spec.storage).s3).regionEndpoint);
+  const host = endpoint && /^[a-z][a-z0-9+.-]*:\/\/([^/:?#]+)/i.exec(endpoint)?.[1];
+  return host && /\.svc(\.cluster\.local)?$|^[a-z0-9-]+\.[a-z0-9-]+$/.test(host) ? host : undefined;
+}
+
+/** spec.proxy values replace the cluster's, field by field: noProxy must still reach the store. */
+function proxy({ spec, add }: Context): void {
+  const { http, https, noProxy } = asMap(spec.proxy);
+  const host = inClusterStoreHost(spec);
+  if (!host || (!http && !https)) return;
+  const entries = String(noProxy ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const covered = entries.some((entry) => entry === '*' || entry === host || (entry.startsWith('.') ? host.endsWith(entry) : host.endsWith(`.${entry}`)));
+  if (!covered) {
+    add('proxy.noProxy', `does not cover the in-cluster store ${host}: the registry would reach it through the proxy (proxy fields replace the cluster's, they are not merged); add .svc (or ${host}) to noProxy`);
+  }
+}
+
+/** pkg/storage/s3/s3.go: endpoint verbatim (the registry assumes https without a scheme), region. */
+function s3(ctx: Context): void {
+  const { spec, add } = ctx;
+  const storage = asMap(spec.storage);
+  if (storage.s3 === undefined) return;
+  const s3 = asMap(storage.s3);
+  if (typeof s3.region === 'string' && !s3.region.trim()) {
+    add('storage.s3.region', 'must not be empty (the S3 driver fails with MissingRegion); leave it out for AWS S3 to use the cluster\'s region, or set it (MinIO accepts us-east-1)');
+  }
+  const endpoint = asString(s3.regionEndpoint);
+  if (endpoint !== undefined) {
+    if (s3.region === undefined) add('storage.s3.region', 'is required with a custom regionEndpoint (the registry refuses to start with "no region parameter provided"); MinIO and most S3-compatible stores accept us-east-1');
+    checkEndpoint(ctx, endpoint);
+  }
+  if (s3.keyID !== undefined && s3.encrypt !== true) add('storage.s3.keyID', 'is only used with encrypt: true (the registry ignores it otherwise); set encrypt: true or remove keyID');
+  if (storage.managementState === 'Managed' && s3.encrypt === false) {
+    add('storage.s3.encrypt', 'is false, but with managementState Managed the operator turns encryption on and writes encrypt: true back into the Config, and every sync would turn it off again; remove encrypt, or set managementState: Unmanaged');
+  }
+  credentials(ctx, 's3');
+}
+
+/** An in-cluster endpoint must name a port of its Service, with https only when it serves TLS. */
+function checkEndpoint({ add, find }: Context, endpoint: string): void {
+  const url = /^([a-z][a-z0-9+.-]*):\/\/([^/:?#]+)(?::(\d+))?\/?$/i.exec(endpoint);
+  if (!url || !['http', 'https'].includes(url[1].toLowerCase())) {
+    const host = endpoint.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+    add('storage.s3.regionEndpoint', /:\/\//.test(endpoint)
+      ? `${quote(endpoint)} must be http:// or https:// followed by a host and an optional port, nothing else`
+      : `${quote(endpoint)} has no scheme; write http://${show(host)} for a plain-HTTP endpoint such as MinIO or https://${show(host)} (without a scheme the registry assumes https)`);
+    return;
+  }
+  const [, scheme, host, port] = url;
+  const service = /^([a-z0-9-]+)\.([a-z0-9-]+)(\.svc(\.cluster\.local)?)?$/.exec(host);
+  const target = service && find('Service', service[1], service[2]);
+  if (!service || !target) return; // outside the cluster, or not among these objects
+  const where = `Service ${service[2]}/${service[1]}`;
+  const ports = asList(asMap(target.spec).ports).map((p) => Number(asMap(p).port));
+  const wanted = Number(port ?? (scheme === 'https' ? 443 : 80));
+  if (!ports.includes(wanted)) add('storage.s3.regionEndpoint', `${where} has no port ${wanted} (ports: ${ports.join(', ')})`);
+  const tls = asMap(asMap(target.metadata).annotations)['service.beta.openshift.io/serving-cert-secret-name'] !== undefined;
+  if (tls && scheme !== 'https') add('storage.s3.regionEndpoint', `${quote(endpoint)} uses http, but ${where} serves TLS; use https://`);
+  if (!tls && scheme !== 'http') add('storage.s3.regionEndpoint', `${quote(endpoint)} uses https, but ${where} serves plain HTTP; use http://`);
+}
+
+/** The credentials Secret (or what makes it) with every key the back end reads. */
+function credentials({ add, find }: Context, backend: string): void {
+  const keys = CREDENTIAL_KEYS[backend] ?? [];
+  const field = `storage.${backend}`;
+  const makers = ['Secret', 'ExternalSecret', 'SealedSecret'].map((kind) => find(kind, REGISTRY_CREDENTIALS_SECRET_NAME, REGISTRY_NAMESPACE)).filter(isMap);
+  if (!makers.length) {
+    add(field, `no Secret, ExternalSecret or SealedSecret ${REGISTRY_NAMESPACE}/${REGISTRY_CREDENTIALS_SECRET_NAME} among these objects; it must exist in the cluster with ${keys.join(' and ')}`, 'warning');
+    return;
+  }
+  for (const object of makers) {
+    const spec = asMap(object.spec);
+    const present: unknown[] = object.kind === 'Secret' ? [...Object.keys(asMap(object.data)), ...Object.keys(asMap(object.stringData))]
+      : object.kind === 'ExternalSecret' ? asList(spec.data).map((d) => asMap(d).secretKey)
+        : Object.keys(asMap(spec.encryptedData));
+    const missing = keys.filter((k) => !present.includes(k));
+    if (missing.length) add(field, `${object.kind} ${REGISTRY_NAMESPACE}/${REGISTRY_CREDENTIALS_SECRET_NAME} lacks ${missing.join(' and ')}; the operator needs ${keys.length > 1 ? 'every key' : 'the key'}`);
+  }
+}
+
+/** What `managementState: Removed` (or deleting the Config) would delete: said, never refused. */
+function storageRemoval({ spec, add }: Context): void {
+  const storage = asMap(spec.storage);
+  if (storage.managementState !== 'Managed') return;
+  const claimName = asString(asMap(storage.pvc).claim);
+  const s3 = asMap(storage.s3);
+  const what = claimName ? `deletes the claim ${REGISTRY_NAMESPACE}/${show(claimName)} and every image in it`
+    : storage.s3 !== undefined ? `empties and deletes the bucket ${quote(s3.bucket ?? '(named by the operator)')} with every image in it`
+      : 'deletes the storage and every image in it';
+  add('storage.managementState', `is Managed: setting managementState: Removed, or deleting the Config, ${what}; use Unmanaged to keep it`, 'warning');
+}
+
+/** A value for a message: strings quoted, other values shown by kind. */
+function quote(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(show(value)) : show(value);
+}

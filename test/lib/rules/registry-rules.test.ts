@@ -1,0 +1,192 @@
+import { checkRegistryConfig, RuleFinding } from '../../../lib/rules/registry-rules';
+
+// One plain assertion per operator rule, on a Config spec and the other objects of its cluster.
+// The constructs and `validate` both run these; their own tests show that they do.
+
+const NS = 'openshift-image-registry';
+const claim = (accessModes: string[], name = 'image-registry-pvc', annotations?: Record<string, string>) => ({
+  apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace: NS, annotations }, spec: { accessModes },
+});
+const rwo = { replicas: 1, rolloutStrategy: 'Recreate', storage: { pvc: { claim: 'image-registry-pvc' } } };
+const credentials = (keys = ['REGISTRY_STORAGE_S3_ACCESSKEY', 'REGISTRY_STORAGE_S3_SECRETKEY']) => ({
+  apiVersion: 'v1', kind: 'Secret', metadata: { name: 'image-registry-private-configuration-user', namespace: NS },
+  data: Object.fromEntries(keys.map((k) => [k, 'eA=='])),
+});
+const service = (tls: boolean) => ({
+  apiVersion: 'v1', kind: 'Service', metadata: { name: 'minio', namespace: 'minio', annotations: tls ? { 'service.beta.openshift.io/serving-cert-secret-name': 'minio-tls' } : undefined },
+  spec: { ports: [{ port: 9000 }, { port: 9001 }] },
+});
+const s3 = (fields: object, managementState?: string) => ({ storage: { s3: { bucket: 'registry', ...fields }, managementState } });
+
+/** `field: message` of each error (and `warning field: message`), for exact assertions. */
+function check(spec: object, objects: object[] = [claim(['ReadWriteOnce']), credentials()]): string[] {
+  return checkRegistryConfig({ managementState: 'Managed', replicas: 1, ...spec }, objects)
+    .map((f: RuleFinding) => `${f.severity === 'warning' ? 'warning ' : ''}${f.field}: ${f.message}`);
+}
+
+describe('the operator\'s rules', () => {
+  test('a valid Config gives nothing', () => {
+    expect(check(rwo)).toEqual([]);
+  });
+
+  test('managementState: only Managed, Unmanaged and Removed are acted on', () => {
+    expect(check({ ...rwo, managementState: 'Force' })).toEqual(['managementState: "Force" is not acted on by the operator (it only logs it); use Managed, Unmanaged or Removed']);
+  });
+
+  test('replicas: 0 is refused, pointing at managementState Removed', () => {
+    expect(check({ ...rwo, replicas: 0 })).toEqual(['replicas: 0 does not stop the registry: the operator reports NoReplicasAvailable and degrades (or the Deployment is refused); set managementState: Removed to remove the registry']);
+  });
+
+  test('replicas: negative, fractions and values beyond int32 are refused', () => {
+    for (const replicas of [-1, 1.5, 2 ** 31]) expect(check({ ...rwo, replicas }, [claim(['ReadWriteMany'])])).toEqual([`replicas: ${replicas} must be a whole number from 1 to 2147483647`]);
+  });
+
+  test('exactly one back end: two make the operator keep the old registry (Progressing with an error)', () => {
+    expect(check({ storage: { pvc: { claim: 'image-registry-pvc' }, emptyDir: {} }, rolloutStrategy: 'Recreate' })).toContain(
+      'storage: has pvc and emptyDir: exactly one back end may be set; with two the operator reports Progressing with an error, keeps the old registry running and does not use the new storage');
+    expect(check({ storage: {} })[0]).toMatch(/^storage: names no back end/);
+  });
+
+  test('oss is refused: no OSS driver since OpenShift 4.17', () => {
+    expect(check({ storage: { oss: { bucket: 'b' } } })).toEqual(['storage.oss: the operator has no OSS driver since OpenShift 4.17: a storage with oss counts as not configured; use s3 (Alibaba OSS is S3-compatible) or another back end']);
+  });
+
+  describe('claims (pvc.go checkPVC)', () => {
+    test('ReadWriteOnce: one replica', () => {
+      expect(check({ ...rwo, replicas: 2 })).toEqual(['replicas: 2 replicas cannot share the ReadWriteOnce claim image-registry-pvc: the operator refuses it; use 1 replica, or a ReadWriteMany claim']);
+    });
+
+    test('ReadWriteOnce: Recreate, also when no strategy is set (the Deployment default is RollingUpdate)', () => {
+      expect(check({ ...rwo, rolloutStrategy: undefined })).toEqual(['rolloutStrategy: must be Recreate with the ReadWriteOnce claim image-registry-pvc (a rolling update would start a second pod on the volume; no strategy means RollingUpdate), got none']);
+    });
+
+    test('ReadWriteMany: any replicas and strategy', () => {
+      expect(check({ ...rwo, replicas: 3, rolloutStrategy: 'RollingUpdate' }, [claim(['ReadWriteMany'])])).toEqual([]);
+    });
+
+    test('neither ReadWriteOnce nor ReadWriteMany (only ReadWriteOncePod or ReadOnlyMany) is refused', () => {
+      expect(check(rwo, [claim(['ReadWriteOncePod'])])).toEqual(['storage.pvc.claim: claim image-registry-pvc has access modes "ReadWriteOncePod": the operator needs ReadWriteMany or ReadWriteOnce ("does not contain the necessary access modes")']);
+    });
+
+    test('a claim not among the objects is a warning; its described access modes are used', () => {
+      expect(check(rwo, [])).toEqual(['warning storage.pvc.claim: claim openshift-image-registry/image-registry-pvc is not among these objects, so its access modes are unknown; it must exist, with ReadWriteMany, or ReadWriteOnce with one replica and rolloutStrategy Recreate']);
+      expect(checkRegistryConfig({ ...rwo, replicas: 2 }, [], { claimAccessModes: ['ReadWriteOnce'] }).map((f) => f.field)).toEqual(['replicas']);
+    });
+
+    test('image-registry-storage: the operator\'s own (annotated) claim is fine; one made here without the annotation is refused', () => {
+      const own = { ...rwo, storage: { pvc: { claim: 'image-registry-storage' } } };
+      expect(check(own, [claim(['ReadWriteMany'], 'image-registry-storage', { 'imageregistry.openshift.io': 'true' })])).toEqual([]);
+      expect(check(own, [claim(['ReadWriteMany'], 'image-registry-storage')])[0]).toMatch(/^storage\.pvc\.claim: "image-registry-storage" is the name of the claim the operator creates for itself \(annotated imageregistry\.openshift\.io\)/);
+      expect(checkRegistryConfig(own, [], { claimAccessModes: ['ReadWriteMany'] })).toEqual([]);
+    });
+  });
+
+  test('emptyDir with more than one replica is refused (each pod keeps its own images)', () => {
+    expect(check({ storage: { emptyDir: {} }, replicas: 2 })).toEqual(['replicas: 2 replicas on emptyDir storage would each keep their own images (a push to one pod is missing from the others); use 1 replica, or shared storage']);
+  });
+
+  describe('routes', () => {
+    const secret = (name: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: NS } });
+    test('not named default-route, names unique', () => {
+      expect(check({ ...rwo, routes: [{ name: 'default-route' }] })).toEqual(['routes[0].name: "default-route" is the route the operator makes for defaultRoute: true; set defaultRoute instead, or choose another name']);
+      expect(check({ ...rwo, routes: [{ name: 'a' }, { name: 'a' }] })).toEqual(['routes[1].name: route name "a" is also routes[0]\'s; route names must be unique']);
+    });
+
+    test('two routes with the same hostname are refused (the router admits one, the operator degrades)', () => {
+      expect(check({ ...rwo, routes: [{ name: 'a', hostname: 'r.example.com' }, { name: 'b', hostname: 'r.example.com' }] })).toEqual(['routes[1].hostname: "r.example.com" is also routes[0]\'s hostname: the router admits only one of them and the operator degrades (RouteDegraded)']);
+    });
+
+    test('secretName: a warning when the Secret is not among the objects, nothing when it is', () => {
+      const spec = { ...rwo, routes: [{ name: 'a', secretName: 'public-tls' }] };
+      expect(check(spec)).toEqual(['warning routes[0].secretName: Secret openshift-image-registry/public-tls is not among these objects; it must exist in the cluster (keys tls.crt, tls.key, optional tls.cacrt) or the route is not made']);
+      expect(check(spec, [claim(['ReadWriteOnce']), secret('public-tls')])).toEqual([]);
+    });
+  });
+
+  test('requests: maxRunning and maxInQueue are not negative', () => {
+    expect(check({ ...rwo, requests: { read: { maxRunning: -1 }, write: { maxInQueue: -5, maxWaitInQueue: '-1s' } } })).toEqual([
+      'requests.read.maxRunning: -1 must not be negative (0 means no limit)',
+      'requests.write.maxInQueue: -5 must not be negative (0 means no limit)',
+      'requests.write.maxWaitInQueue: "-1s" must not be negative',
+    ]);
+  });
+
+  test('nodeSelector: keys and values as the API server checks labels', () => {
+    expect(check({ ...rwo, nodeSelector: { 'bad key!': 'v v', 'node-role.kubernetes.io/infra': '' } })).toEqual([
+      'nodeSelector.bad key!: the key "bad key!" is not a label key: it must be at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit (after an optional prefix/)',
+      'nodeSelector.bad key!: the value "v v" is not a label value: it must be empty or at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit',
+    ]);
+  });
+
+  test('tolerations: Exists has no value; tolerationSeconds only with NoExecute; known operators and effects', () => {
+    expect(check({ ...rwo, tolerations: [
+      { key: 'a', operator: 'Exists', value: 'v' },
+      { key: 'b', operator: 'Equal', value: 'v', effect: 'NoSchedule', tolerationSeconds: 30 },
+      { key: 'c', operator: 'Like', effect: 'Sometimes' },
+      { operator: 'Equal', value: 'v' },
+    ] })).toEqual([
+      'tolerations[0].value: must be empty when operator is Exists',
+      'tolerations[1].tolerationSeconds: is only allowed with effect NoExecute',
+      'tolerations[2].operator: "Like" is not allowed; use Equal or Exists',
+      'tolerations[2].effect: "Sometimes" is not allowed; use NoSchedule, PreferNoSchedule, NoExecute or leave it out (every effect)',
+      'tolerations[3].operator: must be Exists when key is empty (a toleration of every taint)',
+    ]);
+  });
+
+  test('resources: requests above limits are refused', () => {
+    expect(check({ ...rwo, resources: { requests: { cpu: '2', memory: '1Gi' }, limits: { cpu: '500m', memory: '2Gi' } } })).toEqual([
+      'resources.requests.cpu: "2" is more than the limit "500m"; the API server refuses requests above limits',
+    ]);
+  });
+
+  describe('S3 (s3.go)', () => {
+    const minio = 'http://minio.minio.svc:9000';
+    test('AWS S3 with neither region nor endpoint: the operator takes the cluster\'s region', () => {
+      expect(check(s3({}))).toEqual([]);
+    });
+
+    test('a custom endpoint needs a region; an empty region is refused', () => {
+      expect(check(s3({ regionEndpoint: 'https://s3.example.com' }))).toEqual(['storage.s3.region: is required with a custom regionEndpoint (the registry refuses to start with "no region parameter provided"); MinIO and most S3-compatible stores accept us-east-1']);
+      expect(check(s3({ region: ' ' }))).toEqual(['storage.s3.region: must not be empty (the S3 driver fails with MissingRegion); leave it out for AWS S3 to use the cluster\'s region, or set it (MinIO accepts us-east-1)']);
+    });
+
+    test('the endpoint carries its scheme (the registry assumes https without one)', () => {
+      expect(check(s3({ region: 'us-east-1', regionEndpoint: 'minio.minio.svc:9000' }))).toEqual(['storage.s3.regionEndpoint: "minio.minio.svc:9000" has no scheme; write http://minio.minio.svc:9000 for a plain-HTTP endpoint such as MinIO or https://minio.minio.svc:9000 (without a scheme the registry assumes https)']);
+      expect(check(s3({ region: 'us-east-1', regionEndpoint: 'https://s3.example.com/path' }))).toEqual(['storage.s3.regionEndpoint: "https://s3.example.com/path" must be http:// or https:// followed by a host and an optional port, nothing else']);
+    });
+
+    test('an in-cluster endpoint matches a port of its Service and the Service\'s TLS', () => {
+      expect(check(s3({ region: 'us-east-1', regionEndpoint: minio }), [service(false), credentials()])).toEqual([]);
+      expect(check(s3({ region: 'us-east-1', regionEndpoint: 'https://minio.minio.svc:9000' }), [service(false), credentials()])).toEqual(['storage.s3.regionEndpoint: "https://minio.minio.svc:9000" uses https, but Service minio/minio serves plain HTTP; use http://']);
+      expect(check(s3({ region: 'us-east-1', regionEndpoint: minio }), [service(true), credentials()])).toEqual(['storage.s3.regionEndpoint: "http://minio.minio.svc:9000" uses http, but Service minio/minio serves TLS; use https://']);
+      expect(check(s3({ region: 'us-east-1', regionEndpoint: 'http://minio.minio.svc:9090' }), [service(false), credentials()])).toEqual(['storage.s3.regionEndpoint: Service minio/minio has no port 9090 (ports: 9000, 9001)']);
+    });
+
+    test('encrypt: false with Managed is refused (the operator writes encrypt: true back); keyID needs encrypt', () => {
+      expect(check(s3({ encrypt: false }, 'Managed'))).toContain('storage.s3.encrypt: is false, but with managementState Managed the operator turns encryption on and writes encrypt: true back into the Config, and every sync would turn it off again; remove encrypt, or set managementState: Unmanaged');
+      expect(check(s3({ encrypt: false }, 'Unmanaged'))).toEqual([]);
+      expect(check(s3({ keyID: 'k' }))).toEqual(['storage.s3.keyID: is only used with encrypt: true (the registry ignores it otherwise); set encrypt: true or remove keyID']);
+    });
+
+    test('credentials: both keys; a warning when the Secret is not among the objects', () => {
+      expect(check(s3({}), [credentials(['REGISTRY_STORAGE_S3_ACCESSKEY'])])).toEqual(['storage.s3: Secret openshift-image-registry/image-registry-private-configuration-user lacks REGISTRY_STORAGE_S3_SECRETKEY; the operator needs every key']);
+      expect(check(s3({}), [])).toEqual(['warning storage.s3: no Secret, ExternalSecret or SealedSecret openshift-image-registry/image-registry-private-configuration-user among these objects; it must exist in the cluster with REGISTRY_STORAGE_S3_ACCESSKEY and REGISTRY_STORAGE_S3_SECRETKEY']);
+    });
+  });
+
+  test('proxy: noProxy must cover an in-cluster store (proxy fields replace the cluster\'s)', () => {
+    const spec = (noProxy?: string) => ({ ...s3({ region: 'us-east-1', regionEndpoint: 'http://minio.minio.svc:9000' }), proxy: { https: 'http://proxy:3128', noProxy } });
+    expect(check(spec(), [service(false), credentials()])).toEqual(['proxy.noProxy: does not cover the in-cluster store minio.minio.svc: the registry would reach it through the proxy (proxy fields replace the cluster\'s, they are not merged); add .svc (or minio.minio.svc) to noProxy']);
+    expect(check(spec('.cluster.local,.svc'), [service(false), credentials()])).toEqual([]);
+    expect(check(spec('minio.minio.svc'), [service(false), credentials()])).toEqual([]);
+  });
+
+  test('Managed storage: a warning that says what Removed would delete', () => {
+    expect(check({ ...rwo, storage: { pvc: { claim: 'image-registry-pvc' }, managementState: 'Managed' } })).toEqual(['warning storage.managementState: is Managed: setting managementState: Removed, or deleting the Config, deletes the claim openshift-image-registry/image-registry-pvc and every image in it; use Unmanaged to keep it']);
+    expect(check(s3({}, 'Managed'))).toEqual(['warning storage.managementState: is Managed: setting managementState: Removed, or deleting the Config, empties and deletes the bucket "registry" with every image in it; use Unmanaged to keep it']);
+  });
+
+  test('malformed objects never throw: wrong shapes read as empty', () => {
+    expect(() => checkRegistryConfig({ storage: 'x', routes: 'y', tolerations: [null], nodeSelector: [], resources: { limits: null } }, [null, 'x', { kind: 'PersistentVolumeClaim', metadata: null }])).not.toThrow();
+  });
+});
