@@ -32,7 +32,9 @@ export interface SynthOptions {
    */
   readonly lockWaitMs?: number;
   /**
-   * Told about entries of the output folder that synth leaves alone because it did not write them.
+   * Told what the configs' rules say without refusing (what `managementState: Removed` would
+   * delete), and about entries of the output folder that synth leaves alone because it did not
+   * write them.
    * @default - printed to stderr
    */
   readonly warn?: (message: string) => void;
@@ -68,10 +70,12 @@ interface PartResult {
   /** [file, cluster name], in file order. */
   readonly clusters: [string, string][];
   readonly errors: { file: string; problems: ConfigProblem[] }[];
+  /** What the configs' rules say without refusing, in file order. */
+  readonly warnings: string[];
 }
 
 function synthesizePart(files: readonly string[], defaultsFile?: string): PartResult {
-  const result: PartResult = { output: [], clusters: [], errors: [] };
+  const result: PartResult = { output: [], clusters: [], errors: [], warnings: [] };
   let defaults: YamlSource | undefined;
   try {
     defaults = defaultsFile === undefined ? undefined : loadDefaultsFile(defaultsFile);
@@ -80,6 +84,7 @@ function synthesizePart(files: readonly string[], defaultsFile?: string): PartRe
         const loaded = loadConfigFile(file, defaults);
         result.clusters.push([file, loaded.config.name]);
         for (const [path, content] of synthesizeCluster(loaded)) result.output.push([`${loaded.config.name}/${path}`, content]);
+        result.warnings.push(...loaded.warnings);
       } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
         result.errors.push({ file: e.file, problems: [...e.problems] });
@@ -180,7 +185,7 @@ async function synthesizeOnThreads(folder: ConfigFolder, stage?: SynthWorkerData
   const output = combine(parts.map((p) => p.result), folder.defaults);
   const failed = parts.find((p) => p.outputError);
   if (failed) throw new OutputError(failed.outputError!);
-  return { output, staged: parts.flatMap((p) => p.staged) };
+  return { output, staged: parts.flatMap((p) => p.staged), warnings: parts.flatMap((p) => p.result.warnings) };
 }
 
 /**
@@ -193,8 +198,9 @@ export async function synth(options: SynthOptions): Promise<Map<string, string>>
   const folder = readConfigFolder(options.configDir);
   const transaction = await OutputTransaction.beginWhenFree(options.outdir, { inputs: [options.configDir], warn: options.warn, waitMs: options.lockWaitMs });
   try {
-    const { output, staged } = await synthesizeOnThreads(folder, { target: transaction.target, work: transaction.work, shown: transaction.shown }, options.workerScript);
+    const { output, staged, warnings } = await synthesizeOnThreads(folder, { target: transaction.target, work: transaction.work, shown: transaction.shown }, options.workerScript);
     transaction.commit([...new Set([...output.keys()].map((path) => path.split('/')[0]))], staged);
+    for (const warning of warnings) (options.warn ?? console.error)(warning);
     return output;
   } catch (e) {
     transaction.abort();

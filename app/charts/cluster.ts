@@ -60,7 +60,8 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
     const storage = new RegistryStorageChart(app, 'registry-storage', { storage: registry.storage, minioBucket: objectStore?.bucket });
     // Before the Config: any other back end already in spec.storage goes (see StorageSwitch).
     new StorageSwitch(switchChart, 'StorageSwitch', { storage: storage.storage.spec as Record<string, unknown> });
-    new RegistryChart(app, 'registry', { registry, storage: storage.storage });
+    const registryChart = new RegistryChart(app, 'registry', { registry, storage: storage.storage });
+    for (const [field, message] of registryChart.warnings) loaded.warn(field, message);
   } catch (e) {
     throw e instanceof ValidationError ? loaded.error(e.field, e.problem) : e;
   }

@@ -20,6 +20,8 @@ export interface RegistryChartProps {
 /** The registry operator's Config `cluster`, and the S3 credentials it reads. */
 export class RegistryChart extends Chart {
   public readonly registry: ImageRegistry;
+  /** What the operator's rules say without refusing: [config field, message]. */
+  public readonly warnings: readonly [string, string][];
 
   constructor(scope: Construct, id: string, props: RegistryChartProps) {
     super(scope, id);
@@ -32,7 +34,8 @@ export class RegistryChart extends Chart {
     if (config.affinity) checkAffinity(config.affinity);
     const quantities = <T>(from: (v: string) => T, values?: Record<string, string>) =>
       values && Object.fromEntries(Object.entries(values).map(([k, v]) => [k, from(v)]));
-    this.registry = withinField('registry', () => new ImageRegistry(this, 'Registry', {
+    const inConfig = (field: string) => `registry.${configField(field, storage)}`;
+    this.registry = asConfigField(inConfig, () => new ImageRegistry(this, 'Registry', {
       ...config,
       storage: props.storage,
       managementState: config.managementState as ManagementState | undefined,
@@ -44,7 +47,28 @@ export class RegistryChart extends Chart {
         limits: quantities(ConfigSpecResourcesLimits.fromString, resources.limits),
       },
     }));
+    this.warnings = this.registry.warnings.map((text) => {
+      const [field, ...message] = text.split(': ');
+      return [inConfig(field), message.join(': ')];
+    });
   }
+}
+
+/** Runs `build`, placing a ValidationError's spec field where the config file has it. */
+function asConfigField<T>(inConfig: (field: string) => string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    throw e instanceof ValidationError ? new ValidationError(inConfig(e.field), e.problem) : e;
+  }
+}
+
+/** A field of the Config's spec as a config file names it (the claim is `pvc.name` there). */
+function configField(specField: string, storage: RegistryConfig['storage']): string {
+  const chosen = (['pvc', 'existingClaim', 's3', 'emptyDir'] as const).find((key) => storage[key] !== undefined);
+  if (specField === 'storage.pvc.claim') return `storage.${chosen}.name`;
+  if (specField === 'storage.managementState') return `storage.${chosen}.managementState`;
+  return specField;
 }
 
 /**

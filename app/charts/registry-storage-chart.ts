@@ -25,15 +25,17 @@ export class RegistryStorageChart extends Chart {
     super(scope, id);
     const { pvc, existingClaim, s3 } = props.storage;
     if (pvc) {
+      const { managementState, ...claimProps } = pvc;
       const claim = withinField('registry.storage.pvc', () => new RegistryPvc(this, 'Pvc', {
-        ...pvc,
+        ...claimProps,
         accessMode: pvc.accessMode as AccessMode | undefined,
       }));
-      this.storage = RegistryStorage.fromPvc(claim);
+      this.storage = RegistryStorage.fromPvc(claim, { managementState: managementState as StorageManagementState | undefined });
     } else if (existingClaim) {
       this.storage = withinField('registry.storage.existingClaim', () => RegistryStorage.fromExistingClaim({
         ...existingClaim,
         accessMode: existingClaim.accessMode as AccessMode | undefined,
+        managementState: existingClaim.managementState as StorageManagementState | undefined,
       }));
     } else if (s3) {
       this.storage = withinField('registry.storage.s3', () => s3Storage(s3, props.minioBucket));

@@ -13,9 +13,17 @@ export class LoadedConfig {
     private readonly sources: readonly YamlSource[],
   ) {}
 
+  /** What synth says about this config without refusing it: `warning: file:line:col: field: message`. */
+  public readonly warnings: string[] = [];
+
   /** A ConfigError for `field` (a dotted path such as `registry.replicas`). */
   public error(field: string, message: string): ConfigError {
     return new ConfigError(this.file, [{ field, message, ...locateIn(this.sources, parseFieldPath(field)) }]);
+  }
+
+  /** Records a warning about `field`, located like an error. */
+  public warn(field: string, message: string): void {
+    this.warnings.push(`warning: ${this.error(field, message).message}`);
   }
 }
 

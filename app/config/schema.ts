@@ -60,28 +60,33 @@ const credentials = z.strictObject({
   .meta({ minProperties: 1, maxProperties: 1 })
   .describe('Where credentials come from: exactly one way. No value is ever a default.');
 
+const storageManagementState = z.enum(['Managed', 'Unmanaged']).optional()
+  .describe('Default Unmanaged: the operator never deletes the storage. Managed: managementState Removed (or deleting the Config) deletes it with every image.');
+
 const pvc = z.strictObject({
-  name: dnsSubdomain.optional().describe('Claim name in openshift-image-registry (default image-registry-pvc; never image-registry-storage).'),
+  name: dnsSubdomain.optional().describe('Claim name in openshift-image-registry (default image-registry-pvc; not image-registry-storage, the operator\'s own claim).'),
   size: quantity.optional().describe('Requested size (default 100Gi).'),
   storageClassName: dnsSubdomain.optional().describe("Storage class (default: the cluster's default class)."),
   accessMode: accessMode.optional().describe('Access mode (default ReadWriteOnce: one replica, Recreate rollouts).'),
+  managementState: storageManagementState,
 }).describe('A PersistentVolumeClaim that this project creates.');
 
 const existingClaim = z.strictObject({
   name: dnsSubdomain.describe('Name of a claim that already exists in openshift-image-registry.'),
   accessMode: accessMode.optional().describe('Access mode of that claim (default ReadWriteOnce).'),
+  managementState: storageManagementState,
 }).describe('A claim that already exists.');
 
 const s3 = z.strictObject({
   bucket: z.string().optional().describe('Bucket name; with a minio section it comes from minio.bucket and must not be set.'),
-  region: z.string().optional().describe('Region (default us-east-1; never empty).'),
+  region: z.string().optional().describe('Region; required with regionEndpoint (MinIO: us-east-1); for AWS S3 leave it out to use the cluster\'s region. With a minio section default us-east-1.'),
   regionEndpoint: z.string().optional().describe('Endpoint URL with its scheme; with a minio section derived from it.'),
   virtualHostedStyle: z.boolean().optional(),
   encrypt: z.boolean().optional(),
   keyID: z.string().min(1).optional().describe('KMS key; requires encrypt: true.'),
   chunkSizeMiB: z.int().min(5).max(5120).optional(),
   trustedCA: dnsSubdomain.optional().describe('ConfigMap in openshift-config with key ca-bundle.crt.'),
-  managementState: z.enum(['Managed', 'Unmanaged']).optional().describe('Default Unmanaged for the minio bucket; otherwise not set.'),
+  managementState: storageManagementState,
   credentials: credentials.describe('Secret image-registry-private-configuration-user (REGISTRY_STORAGE_S3_ACCESSKEY, REGISTRY_STORAGE_S3_SECRETKEY).'),
 }).describe('S3 storage: the minio section of this file, or any S3-compatible endpoint.');
 

@@ -141,9 +141,9 @@ export class ImageRegistry extends Construct {
   /** Rollout strategy written to the Config, if any. */
   public readonly rolloutStrategy?: RolloutStrategy;
   /**
-   * What the operator's rules could not check from the objects made so far (a claim or Secret
-   * that must exist in the cluster), and what `managementState: Removed` would delete:
-   * `field: message`, for the app to show.
+   * What the operator's rules say without refusing, such as what `managementState: Removed`
+   * would delete: `field: message`, for an app to show. (Objects that are not made here, a claim
+   * or Secret that must exist in the cluster, are `validate`'s to report.)
    */
   public readonly warnings: readonly string[];
 
@@ -186,7 +186,7 @@ export class ImageRegistry extends Construct {
     const findings = checkRegistryConfig(json, others, { claimAccessModes: storage.accessMode && [storage.accessMode] });
     const error = findings.find((f) => f.severity === 'error');
     if (error) throw new ValidationError(error.field, error.message);
-    this.warnings = findings.map((f) => `${f.field}: ${f.message}`);
+    this.warnings = findings.filter((f) => !f.unverified).map((f) => `${f.field}: ${f.message}`);
 
     this.apiObject = new Config(this, 'Resource', { metadata: { name: REGISTRY_CONFIG_NAME }, spec });
   }

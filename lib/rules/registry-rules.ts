@@ -14,8 +14,10 @@ import { asList, asMap, asString, isMap, Obj, show } from './shapes';
 export interface RuleFinding {
   readonly field: string;
   readonly message: string;
-  /** Warnings name what cannot be checked from these objects; they do not fail. */
+  /** Warnings do not fail: a consequence the Config chose, or what cannot be checked here. */
   readonly severity: 'error' | 'warning';
+  /** True when it is about an object that is not among the objects checked (it must exist in the cluster). */
+  readonly unverified?: boolean;
 }
 
 /** Keys the operator reads from the credentials Secret, by back end. */
@@ -32,6 +34,8 @@ interface Context {
   readonly objects: readonly unknown[];
   readonly facts: KnownFacts;
   add(field: string, message: string, severity?: RuleFinding['severity']): void;
+  /** A warning about an object that is not among these objects. */
+  unverified(field: string, message: string): void;
   /** The object of `kind` named `name` (in `namespace`) among the cluster's objects. */
   find(kind: string, name: string, namespace?: string): Obj | undefined;
 }
@@ -53,6 +57,7 @@ export function checkRegistryConfig(spec: unknown, objects: readonly unknown[], 
     objects,
     facts,
     add: (field, message, severity = 'error') => findings.push({ field, message, severity }),
+    unverified: (field, message) => findings.push({ field, message, severity: 'warning', unverified: true }),
     find: (kind, name, namespace) => objects.map(asMap).find((o) => o.kind === kind
       && asMap(o.metadata).name === name && (namespace === undefined || asMap(o.metadata).namespace === namespace)),
   };
@@ -100,12 +105,12 @@ function oneBackend({ spec, add }: Context): void {
 }
 
 /** pkg/storage/pvc/pvc.go checkPVC, and the operator's own claim (PVCOwnerAnnotation). */
-function claim({ spec, add, find, facts }: Context): void {
+function claim({ spec, add, unverified, find, facts }: Context): void {
   const name = asString(asMap(asMap(spec.storage).pvc).claim);
   if (name === undefined || name === '') return;
   const object = find('PersistentVolumeClaim', name, REGISTRY_NAMESPACE);
   if (!object && !facts.claimAccessModes) {
-    add('storage.pvc.claim', `claim ${REGISTRY_NAMESPACE}/${show(name)} is not among these objects, so its access modes are unknown; it must exist, with ReadWriteMany, or ReadWriteOnce with one replica and rolloutStrategy Recreate`, 'warning');
+    unverified('storage.pvc.claim', `claim ${REGISTRY_NAMESPACE}/${show(name)} is not among these objects, so its access modes are unknown; it must exist, with ReadWriteMany, or ReadWriteOnce with one replica and rolloutStrategy Recreate`);
     return;
   }
   if (object && name === OPERATOR_CLAIM_NAME && asMap(asMap(object.metadata).annotations)[OPERATOR_CLAIM_ANNOTATION] === undefined) {
@@ -133,7 +138,7 @@ function emptyDirReplicas({ spec, add }: Context): void {
 }
 
 /** pkg/resource/route.go: names unique and not default-route; the router admits one route per host. */
-function routes({ spec, add, find }: Context): void {
+function routes({ spec, add, unverified, find }: Context): void {
   const list = asList(spec.routes).map(asMap);
   list.forEach((route, i) => {
     if (route.name === DEFAULT_ROUTE_NAME) add(`routes[${i}].name`, `"${DEFAULT_ROUTE_NAME}" is the route the operator makes for defaultRoute: true; set defaultRoute instead, or choose another name`);
@@ -145,7 +150,7 @@ function routes({ spec, add, find }: Context): void {
     }
     const secret = asString(route.secretName);
     if (secret !== undefined && !['Secret', 'ExternalSecret', 'SealedSecret'].some((kind) => find(kind, secret, REGISTRY_NAMESPACE))) {
-      add(`routes[${i}].secretName`, `Secret ${REGISTRY_NAMESPACE}/${show(secret)} is not among these objects; it must exist in the cluster (keys tls.crt, tls.key, optional tls.cacrt) or the route is not made`, 'warning');
+      unverified(`routes[${i}].secretName`, `Secret ${REGISTRY_NAMESPACE}/${show(secret)} is not among these objects; it must exist in the cluster (keys tls.crt, tls.key, optional tls.cacrt) or the route is not made`);
     }
   });
 }
@@ -226,8 +231,8 @@ function s3(ctx: Context): void {
   }
   const endpoint = asString(s3.regionEndpoint);
   if (endpoint !== undefined) {
-    if (s3.region === undefined) add('storage.s3.region', 'is required with a custom regionEndpoint (the registry refuses to start with "no region parameter provided"); MinIO and most S3-compatible stores accept us-east-1');
     checkEndpoint(ctx, endpoint);
+    if (s3.region === undefined) add('storage.s3.region', 'is required with a custom regionEndpoint (the registry refuses to start with "no region parameter provided"); MinIO and most S3-compatible stores accept us-east-1');
   }
   if (s3.keyID !== undefined && s3.encrypt !== true) add('storage.s3.keyID', 'is only used with encrypt: true (the registry ignores it otherwise); set encrypt: true or remove keyID');
   if (storage.managementState === 'Managed' && s3.encrypt === false) {
@@ -260,12 +265,12 @@ function checkEndpoint({ add, find }: Context, endpoint: string): void {
 }
 
 /** The credentials Secret (or what makes it) with every key the back end reads. */
-function credentials({ add, find }: Context, backend: string): void {
+function credentials({ add, unverified, find }: Context, backend: string): void {
   const keys = CREDENTIAL_KEYS[backend] ?? [];
   const field = `storage.${backend}`;
   const makers = ['Secret', 'ExternalSecret', 'SealedSecret'].map((kind) => find(kind, REGISTRY_CREDENTIALS_SECRET_NAME, REGISTRY_NAMESPACE)).filter(isMap);
   if (!makers.length) {
-    add(field, `no Secret, ExternalSecret or SealedSecret ${REGISTRY_NAMESPACE}/${REGISTRY_CREDENTIALS_SECRET_NAME} among these objects; it must exist in the cluster with ${keys.join(' and ')}`, 'warning');
+    unverified(field, `no Secret, ExternalSecret or SealedSecret ${REGISTRY_NAMESPACE}/${REGISTRY_CREDENTIALS_SECRET_NAME} among these objects; it must exist in the cluster with ${keys.join(' and ')}`);
     return;
   }
   for (const object of makers) {

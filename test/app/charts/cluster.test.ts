@@ -66,18 +66,26 @@ describe('config to charts', () => {
     expect(parse(files.get('registry/registry.yaml')!).spec).toEqual({ ...expected, storage: { pvc: { claim: 'registry-rwx' }, managementState: 'Unmanaged' } });
   });
 
+  test('Managed storage: synth warns what Removed would delete, at the config field', () => {
+    const loaded = parseConfigText('name: a\nregistry:\n  storage:\n    pvc: {managementState: Managed}\n', 'cluster.yaml');
+    synthesizeCluster(loaded);
+    expect(loaded.warnings).toEqual(['warning: cluster.yaml:4:28: registry.storage.pvc.managementState: is Managed: setting managementState: Removed, or deleting the Config, deletes the claim openshift-image-registry/image-registry-pvc and every image in it; use Unmanaged to keep it']);
+  });
+
   test('rule errors from the constructs point at the config field, with line and column', () => {
     const rwoTwo = 'name: a\nregistry:\n  storage:\n    pvc: {}\n  replicas: 2\n';
     expect(() => synthText(rwoTwo)).toThrow(
-      'cluster.yaml:5:13: registry.replicas: ReadWriteOnce storage (claim "image-registry-pvc") allows at most one registry replica, got 2; set replicas to 1, or use a ReadWriteMany claim');
+      'cluster.yaml:5:13: registry.replicas: 2 replicas cannot share the ReadWriteOnce claim image-registry-pvc: the operator refuses it; use 1 replica, or a ReadWriteMany claim');
     const rolling = 'name: a\nregistry:\n  rolloutStrategy: RollingUpdate\n  storage:\n    existingClaim: {name: old}\n';
-    expect(() => synthText(rolling)).toThrow('cluster.yaml:3:20: registry.rolloutStrategy: ReadWriteOnce storage (claim "old") needs rolloutStrategy Recreate');
+    expect(() => synthText(rolling)).toThrow('cluster.yaml:3:20: registry.rolloutStrategy: must be Recreate with the ReadWriteOnce claim old');
     const routes = 'name: a\nregistry:\n  storage: {emptyDir: {}}\n  routes:\n    - name: a\n    - name: a\n';
-    expect(() => synthText(routes)).toThrow('cluster.yaml:6:13: registry.routes[1].name: route name "a" is used twice');
+    expect(() => synthText(routes)).toThrow('cluster.yaml:6:13: registry.routes[1].name: route name "a" is also routes[0]\'s');
     const reserved = 'name: a\nregistry:\n  storage: {emptyDir: {}}\n  routes: [{name: default-route}]\n';
-    expect(() => synthText(reserved)).toThrow('cluster.yaml:4:19: registry.routes[0].name: "default-route" is the route the operator creates');
+    expect(() => synthText(reserved)).toThrow('cluster.yaml:4:19: registry.routes[0].name: "default-route" is the route the operator makes');
     const claim = 'name: a\nregistry:\n  storage:\n    pvc: {name: image-registry-storage}\n';
-    expect(() => synthText(claim)).toThrow('cluster.yaml:4:17: registry.storage.pvc.name: "image-registry-storage" is reserved');
+    expect(() => synthText(claim)).toThrow('cluster.yaml:4:17: registry.storage.pvc.name: "image-registry-storage" is the name of the claim the operator creates for itself');
+    // An existing claim of that name is the operator's own: used as it is.
+    expect(() => synthText('name: a\nregistry:\n  storage:\n    existingClaim: {name: image-registry-storage, accessMode: ReadWriteMany}\n')).not.toThrow();
     const zero = 'name: a\nregistry:\n  storage:\n    pvc: {size: 0Gi}\n';
     expect(() => synthText(zero)).toThrow('cluster.yaml:4:17: registry.storage.pvc.size: "0Gi" must be greater than zero');
   });

@@ -151,9 +151,9 @@ describe('S3 rules in a config file', () => {
 
   test('https to a MinIO without TLS, and http to one with TLS', () => {
     const plain = minio('existingSecret: {}').replace('    s3:\n', '    s3:\n      regionEndpoint: https://minio.minio.svc:9000\n');
-    expect(() => synthText(plain)).toThrow('lab.yaml:7:23: registry.storage.s3.regionEndpoint: "https://minio.minio.svc:9000" uses https, but MinIO minio/minio serves plain HTTP');
+    expect(() => synthText(plain)).toThrow('lab.yaml:7:23: registry.storage.s3.regionEndpoint: "https://minio.minio.svc:9000" uses https, but Service minio/minio serves plain HTTP; use http://');
     const tls = minio('existingSecret: {}').replace('minio:\n', 'minio:\n  tls: true\n').replace('    s3:\n', '    s3:\n      regionEndpoint: http://minio.minio.svc:9000\n      trustedCA: service-ca\n');
-    expect(() => synthText(tls)).toThrow('registry.storage.s3.regionEndpoint: "http://minio.minio.svc:9000" uses http, but MinIO minio/minio serves TLS');
+    expect(() => synthText(tls)).toThrow('registry.storage.s3.regionEndpoint: "http://minio.minio.svc:9000" uses http, but Service minio/minio serves TLS; use https://');
   });
 
   test('TLS MinIO: https endpoint derived, trustedCA required', () => {

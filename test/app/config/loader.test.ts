@@ -46,7 +46,7 @@ describe('config loader', () => {
       'clusters/prod.yaml:5:3: registry: unknown key "replica"; allowed: managementState, replicas, rolloutStrategy, storage, defaultRoute, routes, disableRedirect, nodeSelector, tolerations, affinity, resources, logLevel, proxy',
     ]);
     expect(problems('name: prod\nregistry:\n  storage:\n    pvc:\n      sise: 1Gi\n')).toEqual([
-      'clusters/prod.yaml:5:7: registry.storage.pvc: unknown key "sise"; allowed: name, size, storageClassName, accessMode',
+      'clusters/prod.yaml:5:7: registry.storage.pvc: unknown key "sise"; allowed: name, size, storageClassName, accessMode, managementState',
     ]);
   });
 

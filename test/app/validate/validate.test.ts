@@ -98,28 +98,50 @@ describe('validate', () => {
     expect(problems([secret], { allowPlainSecrets: true })).toEqual([]);
   });
 
-  describe("the operator's rules, across objects", () => {
+  describe("the operator's rules, across objects (lib/rules/registry-rules.ts, as the constructs run them)", () => {
     test('ReadWriteOnce claim: one replica and Recreate', () => {
       expect(problems([pvc(), config({ ...rwo, replicas: 2, rolloutStrategy: 'RollingUpdate' })])).toEqual([
-        'Config/cluster spec.replicas: 2 replicas cannot share the ReadWriteOnce claim image-registry-pvc; use 1',
-        'Config/cluster spec.rolloutStrategy: must be Recreate with the ReadWriteOnce claim image-registry-pvc (an empty strategy means RollingUpdate), got RollingUpdate',
+        'Config/cluster spec.replicas: 2 replicas cannot share the ReadWriteOnce claim image-registry-pvc: the operator refuses it; use 1 replica, or a ReadWriteMany claim',
+        'Config/cluster spec.rolloutStrategy: must be Recreate with the ReadWriteOnce claim image-registry-pvc (a rolling update would start a second pod on the volume; no strategy means RollingUpdate), got "RollingUpdate"',
       ]);
       expect(problems([pvc('ReadWriteMany'), config({ storage: { pvc: { claim: 'image-registry-pvc' } }, replicas: 3 })])).toEqual([]);
     });
 
-    test('a claim that is not among the manifests is a warning; the operator-reserved claim is an error', () => {
-      expect(problems([config({ ...rwo, replicas: 2 })])).toEqual(['warning Config/cluster spec.storage.pvc.claim: claim openshift-image-registry/image-registry-pvc is not among these manifests, so its access mode is unknown; it must exist in the cluster, and if it is ReadWriteOnce the registry needs one replica and Recreate']);
-      expect(problems([pvc('ReadWriteOnce', 'image-registry-storage'), config({ ...rwo, storage: { pvc: { claim: 'image-registry-storage' } } })]))
-        .toContain("Config/cluster spec.storage.pvc.claim: \"image-registry-storage\" is the operator's own claim; the operator fails on one it did not create");
+    test('a claim that is not among the manifests is a warning; image-registry-storage made without the operator\'s annotation is an error', () => {
+      expect(problems([config({ ...rwo, replicas: 2 })])).toEqual(['warning Config/cluster spec.storage.pvc.claim: claim openshift-image-registry/image-registry-pvc is not among these objects, so its access modes are unknown; it must exist, with ReadWriteMany, or ReadWriteOnce with one replica and rolloutStrategy Recreate']);
+      expect(problems([pvc('ReadWriteOnce', 'image-registry-storage'), config({ ...rwo, storage: { pvc: { claim: 'image-registry-storage' } } })])[0])
+        .toMatch(/^Config\/cluster spec\.storage\.pvc\.claim: "image-registry-storage" is the name of the claim the operator creates for itself/);
     });
 
     test('exactly one back end, route names, management state', () => {
       expect(problems([pvc(), config({ ...rwo, storage: { pvc: { claim: 'image-registry-pvc' }, emptyDir: {} }, routes: [{ name: 'default-route' }, { name: 'a' }, { name: 'a' }], managementState: 'Force' })])).toEqual([
-        'Config/cluster spec.managementState: "Force" is not acted on by the operator; use Managed, Unmanaged or Removed',
-        'Config/cluster spec.storage: exactly one storage back end must be configured, got pvc and emptyDir',
-        'Config/cluster spec.routes[0].name: "default-route" is reserved for defaultRoute: true',
-        'Config/cluster spec.routes[2].name: route name "a" is used twice',
+        'Config/cluster spec.managementState: "Force" is not acted on by the operator (it only logs it); use Managed, Unmanaged or Removed',
+        'Config/cluster spec.storage: has pvc and emptyDir: exactly one back end may be set; with two the operator reports Progressing with an error, keeps the old registry running and does not use the new storage',
+        'Config/cluster spec.routes[0].name: "default-route" is the route the operator makes for defaultRoute: true; set defaultRoute instead, or choose another name',
+        'Config/cluster spec.routes[2].name: route name "a" is also routes[1]\'s; route names must be unique',
       ]);
+    });
+
+    // One hand-written manifest per rule added with the rules module: the field validate names.
+    test.each([
+      ['oss', { storage: { oss: {} } }, 'spec.storage.oss'],
+      ['replicas 0', { storage: { emptyDir: {} }, replicas: 0 }, 'spec.replicas'],
+      ['replicas beyond int32', { storage: { emptyDir: {} }, replicas: 2 ** 31 }, 'spec.replicas'],
+      ['emptyDir with two replicas', { storage: { emptyDir: {} }, replicas: 2 }, 'spec.replicas'],
+      ['a claim with only ReadWriteOncePod', { ...rwo, storage: { pvc: { claim: 'rwop' } } }, 'spec.storage.pvc.claim'],
+      ['two routes with one hostname', { storage: { emptyDir: {} }, routes: [{ name: 'a', hostname: 'r.example.com' }, { name: 'b', hostname: 'r.example.com' }] }, 'spec.routes[1].hostname'],
+      ['negative requests', { storage: { emptyDir: {} }, requests: { read: { maxRunning: -1 } } }, 'spec.requests.read.maxRunning'],
+      ['a node selector key', { storage: { emptyDir: {} }, nodeSelector: { 'bad key!': 'v' } }, 'spec.nodeSelector.bad key!'],
+      ['a toleration Exists with a value', { storage: { emptyDir: {} }, tolerations: [{ key: 'a', operator: 'Exists', value: 'v' }] }, 'spec.tolerations[0].value'],
+      ['requests above limits', { storage: { emptyDir: {} }, resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }, 'spec.resources.requests.cpu'],
+      ['a proxy that does not cover the store', { storage: { s3: { bucket: 'b', region: 'us-east-1', regionEndpoint: 'http://minio.minio.svc:9000' } }, proxy: { https: 'http://p:3128' } }, 'spec.proxy.noProxy'],
+      ['an endpoint without a region', { storage: { s3: { bucket: 'b', regionEndpoint: 'https://s3.example.com' } } }, 'spec.storage.s3.region'],
+      ['encrypt false with Managed', { storage: { s3: { bucket: 'b', encrypt: false }, managementState: 'Managed' } }, 'spec.storage.s3.encrypt'],
+    ])('%s', (_, spec, field) => {
+      const rwop = { ...pvc('ReadWriteOncePod', 'rwop') };
+      const found = problems([rwop, config(spec)]).filter((p) => !p.startsWith('warning'));
+      // (replicas beyond int32 is also the schema's: one field, two findings)
+      expect([...new Set(found.map((p) => p.replace(/^Config\/cluster (\S+(?: key!)?): .*$/, '$1')))]).toEqual([field]);
     });
 
     describe('S3', () => {
@@ -136,19 +158,19 @@ describe('validate', () => {
 
       test('the endpoint matches a Service port and its TLS', () => {
         expect(problems([service(false), both, s3({ regionEndpoint: 'http://minio.minio.svc:9000' })])).toEqual([]);
-        expect(problems([service(false), both, s3({ regionEndpoint: 'https://minio.minio.svc:9000' })])).toEqual(['Config/cluster spec.storage.s3.regionEndpoint: Service minio/minio serves plain HTTP; use http://']);
-        expect(problems([service(true), both, s3({ regionEndpoint: 'http://minio.minio.svc.cluster.local:9000' })])).toEqual(['Config/cluster spec.storage.s3.regionEndpoint: Service minio/minio serves TLS; use https://']);
+        expect(problems([service(false), both, s3({ regionEndpoint: 'https://minio.minio.svc:9000' })])).toEqual(['Config/cluster spec.storage.s3.regionEndpoint: "https://minio.minio.svc:9000" uses https, but Service minio/minio serves plain HTTP; use http://']);
+        expect(problems([service(true), both, s3({ regionEndpoint: 'http://minio.minio.svc.cluster.local:9000' })])).toEqual(['Config/cluster spec.storage.s3.regionEndpoint: "http://minio.minio.svc.cluster.local:9000" uses http, but Service minio/minio serves TLS; use https://']);
         expect(problems([service(false), both, s3({ regionEndpoint: 'http://minio.minio.svc:9001' })])).toEqual(['Config/cluster spec.storage.s3.regionEndpoint: Service minio/minio has no port 9001 (ports: 9000)']);
-        expect(problems([both, s3({ regionEndpoint: 'minio.minio.svc:9000' })])).toEqual(['Config/cluster spec.storage.s3.regionEndpoint: "minio.minio.svc:9000" is not scheme://host[:port]; without a scheme the registry assumes https']);
+        expect(problems([both, s3({ regionEndpoint: 'minio.minio.svc:9000' })])).toEqual(['Config/cluster spec.storage.s3.regionEndpoint: "minio.minio.svc:9000" has no scheme; write http://minio.minio.svc:9000 for a plain-HTTP endpoint such as MinIO or https://minio.minio.svc:9000 (without a scheme the registry assumes https)']);
       });
 
       test('an empty region', () => {
-        expect(problems([both, s3({ region: '' })])).toEqual(['Config/cluster spec.storage.s3.region: must not be empty (MissingRegion); MinIO accepts us-east-1']);
+        expect(problems([both, s3({ region: '' })])).toEqual(['Config/cluster spec.storage.s3.region: must not be empty (the S3 driver fails with MissingRegion); leave it out for AWS S3 to use the cluster\'s region, or set it (MinIO accepts us-east-1)']);
       });
 
       test('the credentials exist with both keys', () => {
-        expect(problems([credentials(['REGISTRY_STORAGE_S3_ACCESSKEY']), s3({})])).toEqual(['Config/cluster spec.storage.s3: ExternalSecret openshift-image-registry/image-registry-private-configuration-user lacks REGISTRY_STORAGE_S3_SECRETKEY; the operator needs both keys']);
-        expect(problems([s3({})])).toEqual(['warning Config/cluster spec.storage.s3: no Secret, ExternalSecret or SealedSecret openshift-image-registry/image-registry-private-configuration-user among these manifests; it must exist in the cluster with REGISTRY_STORAGE_S3_ACCESSKEY and REGISTRY_STORAGE_S3_SECRETKEY']);
+        expect(problems([credentials(['REGISTRY_STORAGE_S3_ACCESSKEY']), s3({})])).toEqual(['Config/cluster spec.storage.s3: ExternalSecret openshift-image-registry/image-registry-private-configuration-user lacks REGISTRY_STORAGE_S3_SECRETKEY; the operator needs every key']);
+        expect(problems([s3({})])).toEqual(['warning Config/cluster spec.storage.s3: no Secret, ExternalSecret or SealedSecret openshift-image-registry/image-registry-private-configuration-user among these objects; it must exist in the cluster with REGISTRY_STORAGE_S3_ACCESSKEY and REGISTRY_STORAGE_S3_SECRETKEY']);
       });
     });
   });
