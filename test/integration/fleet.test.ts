@@ -85,7 +85,7 @@ describe('fleet of clusters with shared defaults', () => {
 
   test('a rule broken by the merge points at the cluster file', () => {
     const dir = folder({ '_defaults.yaml': defaults, 'prod.yaml': 'name: prod\nregistry:\n  replicas: 2\n' });
-    expect(() => synthesizeFleet(readConfigFolder(dir))).toThrow(`${join(dir, 'prod.yaml')}:3:13: registry.replicas: ReadWriteOnce storage`);
+    expect(() => synthesizeFleet(readConfigFolder(dir))).toThrow(`${join(dir, 'prod.yaml')}:3:13: registry.replicas: 2 replicas cannot share the ReadWriteOnce claim`);
   });
 
   test('the defaults may not name a cluster, and must be a map', () => {
@@ -167,7 +167,7 @@ fs.writeFileSync = (path, ...rest) => {
   return write(path, ...rest);
 };\n`);
     const result = synthCommand(['--config', dir, '--outdir', out], { ...process.env, NODE_OPTIONS: `--require ${full}` });
-    expect(result.stderr).toMatch(new RegExp(`^cannot write ${out}/c\\d{3}/registry/registry.yaml: no space left on device \\(ENOSPC\\); ${out}/ was left unchanged\n$`));
+    expect(result.stderr).toMatch(new RegExp(`^cannot write ${out}/c\\d{3}/storage-switch/storage-switch.yaml: no space left on device \\(ENOSPC\\); ${out}/ was left unchanged\n$`));
     expect(result.status).toBe(1);
     expect(readdirSync(out)).toEqual([]);
   }, 60_000);

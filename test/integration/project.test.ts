@@ -75,7 +75,7 @@ describe('project', () => {
       writeFileSync(join(config, 'bad.yaml'), 'name: bad\nregistry:\n  storage: {pvc: {}}\n  replicas: 2\n');
       const result = cdk8s(['--app', `node bin/cli.mjs synth --config ${config} --outdir ${dist}`, '--output', join(config, 'out')]);
       expect(result.status).not.toBe(0);
-      expect(result.stderr).toContain('registry.replicas: ReadWriteOnce storage');
+      expect(result.stderr).toContain('registry.replicas: 2 replicas cannot share the ReadWriteOnce claim');
       expect(snapshotDir(dist)).toEqual(snapshotDir(join(root, 'dist')));
     });
   });

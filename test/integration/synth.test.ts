@@ -46,7 +46,9 @@ describe('synth', () => {
     const ws = workspace({ 'prod.yaml': good, 'lab.yml': 'name: lab\nregistry:\n  storage: {emptyDir: {}}\n', 'notes.txt': 'ignored' });
     const expected = [
       'lab/kustomization.yaml', 'lab/registry/kustomization.yaml', 'lab/registry/registry.yaml',
+      'lab/storage-switch/kustomization.yaml', 'lab/storage-switch/storage-switch.yaml',
       'prod/kustomization.yaml', 'prod/registry/kustomization.yaml', 'prod/registry/registry-storage.yaml', 'prod/registry/registry.yaml',
+      'prod/storage-switch/kustomization.yaml', 'prod/storage-switch/storage-switch.yaml',
     ];
     expect([...(await synth(ws)).keys()]).toEqual(expected);
     expect(Object.keys(snapshotDir(ws.outdir)).sort()).toEqual(expected);
@@ -89,7 +91,10 @@ describe('the synth command', () => {
     const ws = workspace({ 'prod.yaml': good });
     const result = run(['--config', ws.configDir, '--outdir', ws.outdir]);
     expect(result.status).toBe(0);
-    expect(Object.keys(snapshotDir(ws.outdir)).sort()).toEqual(['prod/kustomization.yaml', 'prod/registry/kustomization.yaml', 'prod/registry/registry-storage.yaml', 'prod/registry/registry.yaml']);
+    expect(Object.keys(snapshotDir(ws.outdir)).sort()).toEqual([
+      'prod/kustomization.yaml', 'prod/registry/kustomization.yaml', 'prod/registry/registry-storage.yaml', 'prod/registry/registry.yaml',
+      'prod/storage-switch/kustomization.yaml', 'prod/storage-switch/storage-switch.yaml',
+    ]);
   });
 
   test('a bad config: one clear message per problem, no stack trace, exit 1, output untouched', () => {
@@ -100,7 +105,7 @@ describe('the synth command', () => {
     const result = run(['--config', ws.configDir, '--outdir', ws.outdir]);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      `${join(ws.configDir, 'prod.yaml')}:4:20: registry.rolloutStrategy: ReadWriteOnce storage (claim "image-registry-pvc") needs rolloutStrategy Recreate, got RollingUpdate (a rolling update would start a second pod on the volume); remove rolloutStrategy or set it to Recreate\n` +
+      `${join(ws.configDir, 'prod.yaml')}:4:20: registry.rolloutStrategy: must be Recreate with the ReadWriteOnce claim image-registry-pvc (a rolling update would start a second pod on the volume; no strategy means RollingUpdate), got "RollingUpdate"\n` +
       `synth failed: ${ws.outdir}/ was left unchanged\n`);
     expect(snapshotDir(ws.outdir)).toEqual(before);
   });
@@ -164,7 +169,7 @@ describe('the synth command only removes what it wrote', () => {
     spawnSync('rm', [join(dir, 'config', 'lab.yaml')]);
     const result = synthCommand([], { cwd: dir });
     expect(result.status).toBe(0);
-    expect(result.stderr).toBe('warning: dist/README.md was not written by synth: left as it is\nsynthesized 4 files into dist/\n');
+    expect(result.stderr).toBe('warning: dist/README.md was not written by synth: left as it is\nsynthesized 6 files into dist/\n');
     expect(readdirSync(join(dir, 'dist')).sort()).toEqual([MARKER, 'README.md', 'prod']);
   });
 });
@@ -175,9 +180,9 @@ describe('two synth commands at once', () => {
     const names = Array.from({ length: 60 }, (_, i) => `c${String(i).padStart(2, '0')}`);
     const ws = workspace(Object.fromEntries(names.map((n) => [`${n}.yaml`, good.replace('prod', n)])));
     const runs = await Promise.all(Array.from({ length: 4 }, () => startSynth(['--config', ws.configDir, '--outdir', ws.outdir])));
-    for (const run of runs) expect(run).toEqual({ status: 0, stderr: `synthesized 240 files into ${ws.outdir}/\n` });
+    for (const run of runs) expect(run).toEqual({ status: 0, stderr: `synthesized 360 files into ${ws.outdir}/\n` });
     expect(readdirSync(ws.outdir).sort()).toEqual([MARKER, ...names]);
-    expect(Object.keys(snapshotDir(ws.outdir))).toHaveLength(240);
+    expect(Object.keys(snapshotDir(ws.outdir))).toHaveLength(360);
   }, 60_000);
 });
 
@@ -195,7 +200,7 @@ fs.writeFileSync = (path, ...rest) => {
   return write(path, ...rest);
 };\n`);
     const result = synthCommand(['--config', ws.configDir, '--outdir', ws.outdir], { env: { ...process.env, NODE_OPTIONS: `--require ${full}` } });
-    expect(result.stderr).toBe(`cannot write ${ws.outdir}/prod/registry/registry-storage.yaml: no space left on device (ENOSPC); ${ws.outdir}/ was left unchanged\n`);
+    expect(result.stderr).toBe(`cannot write ${ws.outdir}/prod/storage-switch/storage-switch.yaml: no space left on device (ENOSPC); ${ws.outdir}/ was left unchanged\n`);
     expect(result.status).toBe(1);
     expect(everything(ws.outdir)).toEqual(before);
     expect(existsSync(join(ws.outdir, 'prod', 'registry', 'registry-storage.yaml'))).toBe(true);

@@ -30,7 +30,7 @@ const folder = (files: Record<string, string>) => {
 describe('the validate command', () => {
   test('with no CRD folder, dist/ validates against the built-in schemas: exit 0 and a count', () => {
     const result = run([join(repoRoot, 'dist')]);
-    expect(result.stderr).toMatch(/^14 objects checked in .*dist: 0 errors, 0 warnings\n$/);
+    expect(result.stderr).toMatch(/^22 objects checked in .*dist: 0 errors, 0 warnings\n$/);
     expect(result.status).toBe(0);
   });
 
@@ -45,7 +45,7 @@ describe('the validate command', () => {
     const dir = folder({ 'prod/registry.yaml': toYaml(pvc, config({ replicas: 2 })) });
     const result = run([dir]);
     expect(result.status).toBe(1);
-    expect(result.stdout).toBe(`${dir}/prod/registry.yaml: Config cluster: spec.replicas: 2 replicas cannot share the ReadWriteOnce claim image-registry-pvc; use 1\n`);
+    expect(result.stdout).toBe(`${dir}/prod/registry.yaml: Config cluster: spec.replicas: 2 replicas cannot share the ReadWriteOnce claim image-registry-pvc: the operator refuses it; use 1 replica, or a ReadWriteMany claim\n`);
   });
 
   test('--crds DIR adds a user\'s CRDs on top of the built-in ones', () => {
