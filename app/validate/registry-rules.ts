@@ -1,6 +1,6 @@
 import { SchemaProblem } from './crd-schemas';
 import { REGISTRY_CONFIG_NAME } from '../../lib/registry/constants';
-import { checkRegistryConfig } from '../../lib/rules/registry-rules';
+import { checkRegistryConfig, ObjectIndex } from '../../lib/rules/registry-rules';
 import { asMap, asString } from '../../lib/rules/shapes';
 
 /** A manifest object with the file it came from. */
@@ -21,7 +21,7 @@ export interface RuleProblem extends SchemaProblem {
  */
 export function checkRegistryRules(manifests: readonly Manifest[]): RuleProblem[] {
   const configs = manifests.filter((m) => m.object.kind === 'Config' && asString(m.object.apiVersion)?.startsWith('imageregistry.operator.openshift.io/'));
-  const objects = manifests.map((m) => m.object);
+  const objects = new ObjectIndex(manifests.map((m) => m.object));
   return configs.flatMap((manifest): RuleProblem[] => {
     const named = asMap(manifest.object.metadata).name === REGISTRY_CONFIG_NAME ? []
       : [{ manifest, field: 'metadata.name', message: `the operator only reads the Config named ${REGISTRY_CONFIG_NAME}`, severity: 'error' as const }];

@@ -29,15 +29,36 @@ const MAX_INT32 = 2 ** 31 - 1;
 const MANAGEMENT_STATES = ['Managed', 'Unmanaged', 'Removed'];
 const TOLERATION_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
+/** The objects of a cluster by kind, namespace and name: built once, looked up by every rule. */
+export class ObjectIndex {
+  private readonly byKey = new Map<string, Obj>();
+
+  constructor(objects: readonly unknown[]) {
+    for (const object of objects.filter(isMap)) {
+      const metadata = asMap(object.metadata);
+      const key = ObjectIndex.key(object.kind, metadata.namespace, metadata.name);
+      if (!this.byKey.has(key)) this.byKey.set(key, object);
+    }
+  }
+
+  private static key(kind: unknown, namespace: unknown, name: unknown): string {
+    return JSON.stringify([kind, namespace ?? null, name]);
+  }
+
+  /** The first object of `kind` named `name` in `namespace` (none for cluster-scoped objects). */
+  public find(kind: string, name: string, namespace?: string): Obj | undefined {
+    return this.byKey.get(ObjectIndex.key(kind, namespace, name));
+  }
+}
+
 interface Context {
   readonly spec: Obj;
-  readonly objects: readonly unknown[];
   readonly facts: KnownFacts;
   add(field: string, message: string, severity?: RuleFinding['severity']): void;
   /** A warning about an object that is not among these objects. */
   unverified(field: string, message: string): void;
-  /** The object of `kind` named `name` (in `namespace`) among the cluster's objects. */
-  find(kind: string, name: string, namespace?: string): Obj | undefined;
+  /** The object of `kind` named `name` in `namespace` among the cluster's objects. */
+  find(kind: string, name: string, namespace: string): Obj | undefined;
 }
 
 /** What a caller knows of objects that are not among the manifests. */
@@ -50,16 +71,15 @@ export interface KnownFacts {
  * Checks the registry Config's `spec` against the operator's rules; `objects` are the other
  * objects of the same cluster (any shape: nothing here throws on a malformed one).
  */
-export function checkRegistryConfig(spec: unknown, objects: readonly unknown[], facts: KnownFacts = {}): RuleFinding[] {
+export function checkRegistryConfig(spec: unknown, objects: readonly unknown[] | ObjectIndex, facts: KnownFacts = {}): RuleFinding[] {
   const findings: RuleFinding[] = [];
+  const index = objects instanceof ObjectIndex ? objects : new ObjectIndex(objects);
   const ctx: Context = {
     spec: asMap(spec),
-    objects,
     facts,
     add: (field, message, severity = 'error') => findings.push({ field, message, severity }),
     unverified: (field, message) => findings.push({ field, message, severity: 'warning', unverified: true }),
-    find: (kind, name, namespace) => objects.map(asMap).find((o) => o.kind === kind
-      && asMap(o.metadata).name === name && (namespace === undefined || asMap(o.metadata).namespace === namespace)),
+    find: (kind, name, namespace) => index.find(kind, name, namespace),
   };
   for (const rule of RULES) rule(ctx);
   return findings;
