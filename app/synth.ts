@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { synthesizeCluster } from './charts/cluster';
-import { ConfigError, ConfigProblem } from './config/config-error';
+import { ConfigError, ConfigProblem, SynthError } from './config/config-error';
 import { DEFAULTS_FILE, loadConfigFile, loadDefaultsFile } from './config/loader';
 import { YamlSource } from './config/yaml-source';
 import { groupByEntry, OutputTransaction } from './output/write-output-dir';
@@ -21,13 +21,7 @@ export interface SynthOptions {
   readonly workerScript?: string;
 }
 
-/** Thrown when one or more config files are wrong; holds each file's errors. */
-export class SynthError extends Error {
-  constructor(public readonly errors: readonly ConfigError[]) {
-    super(errors.map((e) => e.message).join('\n'));
-    this.name = 'SynthError';
-  }
-}
+export { SynthError };
 
 /** The cluster config files in `configDir` (sorted) and its defaults file, if any. */
 export interface ConfigFolder {
