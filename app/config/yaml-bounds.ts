@@ -12,7 +12,7 @@ import { formatFieldPath } from './config-error';
  * subject: "the file expands to more than ...".
  */
 export class TreeError extends Error {
-  constructor(public readonly reason: 'size' | 'depth' | 'cycle' | 'prototype', public readonly path: readonly (string | number)[], message: string) {
+  constructor(public readonly reason: 'size' | 'depth' | 'cycle' | 'key', public readonly path: readonly (string | number)[], message: string) {
     super(message);
     this.name = 'TreeError';
   }
@@ -22,13 +22,18 @@ export class TreeError extends Error {
 const MAX_DEPTH = 1000;
 
 /**
+ * Keys refused anywhere, and why: `__proto__` would become the prototype of an object built by
+ * assignment (`copy[key] = value`), with the values it holds read as inherited fields.
+ */
+export const PROTOTYPE_KEYS: ReadonlyMap<string, string> = new Map([['__proto__', 'JavaScript reads it as the prototype of the object']]);
+
+/**
  * The number of values (maps, lists and scalars) in `root` with every alias expanded. Shared
  * nodes are measured once, so this is linear in the parsed size whatever the expansion. Throws a
- * TreeError past `max` values, for an alias inside its own anchor (a cycle), and for a
- * `__proto__` key, which JavaScript code that copies objects key by key would turn into the
- * object's prototype.
+ * TreeError past `max` values, for an alias inside its own anchor (a cycle), and for a key of
+ * `refusedKeys` (by default `__proto__`).
  */
-export function countNodes(root: unknown, max: number): number {
+export function countNodes(root: unknown, max: number, refusedKeys = PROTOTYPE_KEYS): number {
   const sizes = new Map<object, number>();
   const open = new Set<object>();
   const path: (string | number)[] = [];
@@ -42,7 +47,8 @@ export function countNodes(root: unknown, max: number): number {
     let size = 1;
     for (const [key, child] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
       path.push(key);
-      if (key === '__proto__') throw new TreeError('prototype', [...path], '"__proto__" cannot be a key: JavaScript reads it as the prototype of the object; remove or rename it');
+      const refused = typeof key === 'string' ? refusedKeys.get(key) : undefined;
+      if (refused) throw new TreeError('key', [...path], `"${key}" cannot be a key: ${refused}; remove or rename it`);
       size += visit(child);
       path.pop();
       if (size > max) throw new TreeError('size', [], `expands to more than ${max} values (maps, lists and scalars, each alias counted as a copy of its anchor); the limit is ${max}: use fewer aliases`);

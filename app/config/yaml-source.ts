@@ -3,7 +3,7 @@ import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { Document, isMap, isNode, isScalar, isSeq, LineCounter, Pair, parseAllDocuments, YAMLMap } from 'yaml';
 import { formatBytes, InputFileError, readInputFile } from '../output/read-tree';
 import { ConfigError, ConfigProblem, formatFieldPath } from './config-error';
-import { countNodes, TreeError } from './yaml-bounds';
+import { countNodes, PROTOTYPE_KEYS, TreeError } from './yaml-bounds';
 
 /** Largest config file read: 1 MiB (a real one is a few kilobytes). */
 export const CONFIG_FILE_LIMIT = 1024 * 1024;
@@ -11,6 +11,8 @@ export const CONFIG_FILE_LIMIT = 1024 * 1024;
 export const CONFIG_NODE_LIMIT = 100_000;
 /** Deepest nesting js-yaml reads (its default). */
 const MAX_DEPTH = 100;
+/** Keys refused in a config: `__proto__`, and `constructor`, on which cdk8s fails to write a map. */
+const REFUSED_KEYS = new Map([...PROTOTYPE_KEYS, ['constructor', 'cdk8s, which writes the manifests, cannot write a map with this key']]);
 
 /** Where a field sits in a file: 1-based line and column, and how much of its path was found. */
 export interface Location {
@@ -29,7 +31,8 @@ export interface Location {
  *
  * The file is untrusted: it must be a regular file of at most CONFIG_FILE_LIMIT bytes (a link
  * only to a file in the same folder), expand to at most CONFIG_NODE_LIMIT values, hold no
- * recursive alias and no `__proto__` key. `<<` is a plain key (no merge keys in YAML 1.2).
+ * recursive alias and no `__proto__` or `constructor` key. `<<` is a plain key (YAML 1.2 has no
+ * merge keys).
  */
 export class YamlSource {
   /** Reads and parses `file`; `what` names the content in messages ("cluster config"). */
@@ -112,11 +115,11 @@ export class YamlSource {
   /** Throws a ConfigError when the data is too large once aliases are expanded, cyclic, or has a `__proto__` key. */
   private checkTree(): void {
     try {
-      countNodes(this.data, CONFIG_NODE_LIMIT);
+      countNodes(this.data, CONFIG_NODE_LIMIT, REFUSED_KEYS);
     } catch (e) {
       if (!(e instanceof TreeError)) throw e;
       if (!e.path.length) throw new ConfigError(this.file, [{ field: '', message: `the file ${e.message}` }]);
-      const isKey = e.reason === 'prototype';
+      const isKey = e.reason === 'key';
       const field = formatFieldPath(isKey ? e.path.slice(0, -1) : e.path);
       const problem: ConfigProblem = { field, message: e.message, ...this.locate(e.path, isKey) };
       throw new ConfigError(this.file, [problem]);
