@@ -42,7 +42,7 @@ export class YamlSource {
       text = readInputFile(file, CONFIG_FILE_LIMIT, dirname(file));
     } catch (e) {
       if (!(e instanceof InputFileError)) throw e;
-      throw new ConfigError(file, [{ field: '', message: `${e.message}; a config must be a regular file of at most ${formatBytes(CONFIG_FILE_LIMIT)}` }]);
+      throw new ConfigError(file, [{ field: '', message: e.message }]);
     }
     return YamlSource.parse(text, file, what);
   }
@@ -50,7 +50,7 @@ export class YamlSource {
   /** Parses `text`; throws a ConfigError for YAML errors, an empty file or several documents. */
   public static parse(text: string, file: string, what: string): YamlSource {
     if (Buffer.byteLength(text) > CONFIG_FILE_LIMIT) {
-      throw new ConfigError(file, [{ field: '', message: `is ${Buffer.byteLength(text)} bytes; a config may be at most ${formatBytes(CONFIG_FILE_LIMIT)}` }]);
+      throw new ConfigError(file, [{ field: '', message: `is ${Buffer.byteLength(text)} bytes; the limit is ${formatBytes(CONFIG_FILE_LIMIT)}` }]);
     }
     let data: unknown;
     try {

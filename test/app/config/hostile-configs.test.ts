@@ -115,13 +115,13 @@ describe('class 10: files that are not config files', () => {
   });
 
   test('a device given directly is refused without reading it', () => {
-    expect(() => loadConfigFile('/dev/zero')).toThrow('/dev/zero: is a character device, not a regular file; a config must be a regular file of at most 1 MiB (1048576 bytes)');
+    expect(() => loadConfigFile('/dev/zero')).toThrow('/dev/zero: is a character device, not a regular file');
   });
 
   withFifo('a FIFO named like a config is refused without blocking', () => {
     const dir = folder({ 'a.yaml': valid.replace('prod', 'a') });
     mkfifo(join(dir, 'b.yaml'));
-    expect(fleetError(dir)).toBe(`${join(dir, 'b.yaml')}: is a FIFO (named pipe), not a regular file; a config must be a regular file of at most 1 MiB (1048576 bytes)`);
+    expect(fleetError(dir)).toBe(`${join(dir, 'b.yaml')}: is a FIFO (named pipe), not a regular file`);
   });
 
   test('a folder named like a config is refused', () => {
@@ -141,8 +141,8 @@ describe('class 10: files that are not config files', () => {
   test('a file over 1 MiB is refused, on disk or as text', () => {
     const big = `${valid}# ${'x'.repeat(CONFIG_FILE_LIMIT)}\n`;
     const dir = folder({ 'prod.yaml': big });
-    expect(fleetError(dir)).toBe(`${join(dir, 'prod.yaml')}: is ${Buffer.byteLength(big)} bytes; the limit is 1 MiB (1048576 bytes); a config must be a regular file of at most 1 MiB (1048576 bytes)`);
-    expect(configError(big)).toBe(`config/prod.yaml: is ${Buffer.byteLength(big)} bytes; a config may be at most 1 MiB (1048576 bytes)`);
+    expect(fleetError(dir)).toBe(`${join(dir, 'prod.yaml')}: is ${Buffer.byteLength(big)} bytes; the limit is 1 MiB (1048576 bytes)`);
+    expect(configError(big)).toBe(`config/prod.yaml: is ${Buffer.byteLength(big)} bytes; the limit is 1 MiB (1048576 bytes)`);
   });
 
   test('a file that is not a map is quoted in a short excerpt only', () => {
