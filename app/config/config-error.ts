@@ -34,11 +34,15 @@ export class SynthError extends Error {
   }
 }
 
+/** Longest field path printed: paths hold keys from the file (a label, say), which can be any length. */
+const MAX_FIELD = 120;
+
 /** One line; everything that comes from a file (name, keys, values) is escaped for terminals. */
 function formatProblem(file: string, problem: ConfigProblem): string {
   const where = problem.line === undefined ? file : `${file}:${problem.line}:${problem.column}`;
   const from = problem.from ? ` (set in ${problem.from})` : '';
-  return escapeControl(problem.field ? `${where}: ${problem.field}${from}: ${problem.message}` : `${where}: ${problem.message}`);
+  const field = problem.field.length > MAX_FIELD ? `${problem.field.slice(0, MAX_FIELD)}…` : problem.field;
+  return escapeControl(field ? `${where}: ${field}${from}: ${problem.message}` : `${where}: ${problem.message}`);
 }
 
 /**

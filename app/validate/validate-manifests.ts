@@ -143,7 +143,7 @@ export function formatProblems(problems: readonly RuleProblem[]): string {
     const namespace = asString(meta.namespace);
     const name = asString(meta.name);
     const what = kind ? `${show(kind)} ${namespace ? `${show(namespace)}/` : ''}${name ? show(name, 253) : '(no name)'}: ` : '';
-    return escapeControl(`${severity === 'warning' ? 'warning: ' : ''}${manifest.file}: ${what}${field ? `${field}: ` : ''}${message}`);
+    return escapeControl(`${severity === 'warning' ? 'warning: ' : ''}${manifest.file}: ${what}${field ? `${show(field, 120)}: ` : ''}${message}`);
   }).join('\n') + (problems.length ? '\n' : '');
 }
 

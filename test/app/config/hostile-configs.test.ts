@@ -81,6 +81,11 @@ describe('class 4: terminal injection in config messages', () => {
     expect(message).toContain('evil\\x0a\\x1b[31mname.yaml:4:3: registry: unknown key "replica"');
   });
 
+  test('a long key from the file is cut short in the field path', () => {
+    const message = configError(`${valid}  nodeSelector: {${'k'.repeat(5000)}: 5}\n`);
+    expect(message).toBe(`config/prod.yaml:4:5020: registry.nodeSelector.${'k'.repeat(120 - 'registry.nodeSelector.'.length)}…: expected a string, got number 5`);
+  });
+
   test('a folder name with control characters is escaped in "set in" references too', () => {
     const dir = folder();
     const nested = join(dir, 'cfg\x1b]0;x\x07');

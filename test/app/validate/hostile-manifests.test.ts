@@ -216,6 +216,11 @@ describe('class 4: terminal injection in validate output', () => {
     expect(lines[0]).toBe('evil\\x0a\\x1b]0;pwned\\x07.yaml: Wid\\x1b[2Jget x\\x0ay/w\\u202eevil: no schema for example.com/v1 Wid\\x1b[2Jget: not a core kind this validator knows, and no CRD for it in the CRD folder');
   });
 
+  test('a long unknown key is cut short in the field', () => {
+    const lines = check(toYaml({ apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name: 'r', namespace: 'x' }, spec: { to: { kind: 'Service', name: 's' }, [`k${'x'.repeat(5000)}`]: 1 } }));
+    expect(lines).toEqual([`x.yaml: Route x/r: spec.k${'x'.repeat(114)}…: unknown field`]);
+  });
+
   test('a CRD folder error is escaped', () => {
     const dir = crdFolder({ 'bad\x1b[31m.yaml': 'kind: [\n' });
     expect(crdError(dir)).toContain('bad\\x1b[31m.yaml');
