@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { CORE_SCHEMA, loadAll, YAMLException } from 'js-yaml';
 import { quote } from '../config/config-error';
 import { countNodes, describeTreeError, TreeError } from '../config/yaml-bounds';
 import { InputFileError, MANIFEST_FILE_LIMIT, readInputFile } from '../output/read-tree';
@@ -179,36 +179,37 @@ function readCrdFile(file: string, dir: string, add: (key: string, schema: Schem
     if (!(e instanceof InputFileError)) throw e;
     return [`${file}: ${e.message}`];
   }
+  // js-yaml: its duplicate-key check is linear (the `yaml` package's is quadratic in a map's size).
+  let documents: unknown[];
+  try {
+    documents = loadAll(text, { schema: CORE_SCHEMA, maxDepth: 100 });
+  } catch (e) {
+    if (!(e instanceof YAMLException)) throw e;
+    return [`${file}${e.mark ? `:${e.mark.line + 1}:${e.mark.column + 1}` : ''}: invalid YAML: ${e.reason}`];
+  }
   const problems: string[] = [];
-  const lines = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
-  (Array.isArray(documents) ? documents : []).forEach((document, i) => {
+  let budget = CRD_NODE_LIMIT;
+  for (const [i, crd] of documents.entries()) {
     const at = `${file}: document ${i + 1}`;
-    if (document.errors.length) {
-      const pos = lines.linePos(document.errors[0].pos[0]);
-      problems.push(`${file}:${pos.line}:${pos.col}: document ${i + 1}: invalid YAML: ${document.errors[0].message.split('\n')[0]}`);
-      return;
-    }
-    let crd: unknown;
+    if (crd === null || crd === undefined) continue;
     try {
-      crd = document.toJS({ maxAliasCount: 100 });
-      countNodes(crd, CRD_NODE_LIMIT);
+      budget -= countNodes(crd, budget);
     } catch (e) {
-      // TreeError, or the `yaml` package refusing too many aliases
-      problems.push(`${at}: ${e instanceof TreeError ? describeTreeError(e, 'the document') : String((e as Error).message)}`);
-      return;
+      if (!(e instanceof TreeError)) throw e;
+      problems.push(`${at}: ${describeTreeError(e, e.reason === 'size' ? 'the file' : 'the document')}`);
+      if (e.reason === 'size') break;
+      continue;
     }
-    if (crd === null || crd === undefined) return;
     if (!isMap(crd) || typeof crd.kind !== 'string') {
       problems.push(`${at}: not a Kubernetes object (a map with apiVersion and kind)`);
-      return;
+      continue;
     }
-    if (crd.kind !== 'CustomResourceDefinition') return;
+    if (crd.kind !== 'CustomResourceDefinition') continue;
     const spec = asMap(crd.spec);
     const names = asMap(spec.names);
     if (typeof spec.group !== 'string' || typeof names.kind !== 'string' || !Array.isArray(spec.versions)) {
       problems.push(`${at}: a CustomResourceDefinition needs spec.group, spec.names.kind (strings) and spec.versions (a list)`);
-      return;
+      continue;
     }
     spec.versions.forEach((version, j) => {
       const name = asMap(version).name;
@@ -217,7 +218,7 @@ function readCrdFile(file: string, dir: string, add: (key: string, schema: Schem
         problems.push(`${at}: spec.versions[${j}]: needs a name (a string) and, if any, a schema.openAPIV3Schema map`);
       } else if (schema) add(`${spec.group}/${name} ${names.kind}`, schema);
     });
-  });
+  }
   return problems;
 }
 

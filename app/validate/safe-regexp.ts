@@ -8,8 +8,9 @@ import { createContext, Script } from 'node:vm';
 //    input whatever the pattern), which refuses backreferences, lookaround, counted repetitions
 //    above 16 and the `u` flag (a pattern that is plain ASCII without \p means the same without
 //    `u` on a value without surrogate pairs, so such values go there), or else
-//  - on the usual engine with a time limit (vm's watchdog interrupts it); a value that takes
-//    longer is not checked against that pattern, and the caller is told (a warning).
+//  - on the usual engine with a time limit (vm's watchdog interrupts it); once a value takes
+//    longer, the pattern is given up (not checked, for that value and the next ones), and the
+//    caller is told each time (a warning). A hostile pattern costs at most one time limit.
 try {
   setFlagsFromString('--enable-experimental-regexp-engine');
 } catch {
@@ -28,19 +29,23 @@ export function safeRegExpEngine(onTimeout: (pattern: string) => void): RegExpEn
   const engine = (pattern: string, flags: string): RegExpLike => {
     const native = new RegExp(pattern, flags); // throws for an invalid pattern, as Ajv would
     const linear = linearRegExp(pattern, flags);
+    let givenUp = false; // after one timeout, the pattern is not run again: the time limit is per pattern
     const safe = {
       // Ajv shares compiled patterns by this key.
       toString: () => native.toString(),
       test(value: string): boolean {
         if (linear && !SURROGATE.test(value)) return linear.test(value);
-        Object.assign(context, { pattern: native, value });
-        try {
-          return timedTest.runInContext(context, { timeout: PATTERN_TIME_LIMIT_MS }) as boolean;
-        } catch (e) {
-          if ((e as { code?: string }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw e;
-          onTimeout(pattern);
-          return true;
+        if (!givenUp) {
+          Object.assign(context, { pattern: native, value });
+          try {
+            return timedTest.runInContext(context, { timeout: PATTERN_TIME_LIMIT_MS }) as boolean;
+          } catch (e) {
+            if ((e as { code?: string }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw e;
+            givenUp = true;
+          }
         }
+        onTimeout(pattern);
+        return true;
       },
     };
     return safe;

@@ -152,11 +152,14 @@ describe('class 13: a hostile CRD folder', () => {
 
   test('a backtracking pattern the linear engine cannot run is given up after the time limit, with a warning', () => {
     const sources = [CrdSchemas.fromDirectory(crdFolder({ 'widget.yaml': widgetCrd(patternSchema('^(a|a)+(?=b)')) }))];
-    const start = Date.now();
-    expect(check(widget({ value: `${'a'.repeat(40)}!` }), 'x.yaml', sources)).toEqual(['warning: x.yaml: Widget x/w: not checked against the CRD pattern "^(a|a)+(?=b)": it ran longer than the time limit on a value (a pattern that backtracks)']);
-    expect(Date.now() - start).toBeLessThan(2000);
     expect(check(widget({ value: 'aab' }), 'x.yaml', sources)).toEqual([]);
     expect(check(widget({ value: 'c' }), 'x.yaml', sources)).toEqual(['x.yaml: Widget x/w: spec.value: must match pattern "^(a|a)+(?=b)"']);
+    const start = Date.now();
+    const warning = 'warning: x.yaml: Widget x/w: not checked against the CRD pattern "^(a|a)+(?=b)": it ran longer than the time limit on a value (a pattern that backtracks)';
+    expect(check(widget({ value: `${'a'.repeat(40)}!` }), 'x.yaml', sources)).toEqual([warning]);
+    // Given up: the time limit is spent once per pattern, not once per value.
+    for (let i = 0; i < 50; i++) expect(check(widget({ value: `${'a'.repeat(40 + i)}!` }), 'x.yaml', sources)).toEqual([warning]);
+    expect(Date.now() - start).toBeLessThan(2000);
   });
 
   test('the pinned CRDs keep their patterns, on either engine', () => {
@@ -182,7 +185,7 @@ describe('class 13: a hostile CRD folder', () => {
     });
     expect(crdError(dir).split('\n')).toEqual([
       `${dir}/a-nospec.yaml: document 1: a CustomResourceDefinition needs spec.group, spec.names.kind (strings) and spec.versions (a list)`,
-      expect.stringMatching(new RegExp(`^${dir}/b-invalid\\.yaml:3:1: document 1: invalid YAML: `)),
+      `${dir}/b-invalid.yaml:3:1: invalid YAML: deficient indentation`,
       `${dir}/c-versions.yaml: document 2: a CustomResourceDefinition needs spec.group, spec.names.kind (strings) and spec.versions (a list)`,
       `${dir}/c-versions.yaml: document 3: not a Kubernetes object (a map with apiVersion and kind)`,
       expect.stringMatching(new RegExp(`^${dir}/d-bomb\\.yaml: document 1: .*(alias|expands)`)),
