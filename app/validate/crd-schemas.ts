@@ -114,7 +114,7 @@ export class CrdSchemas implements SchemaSource {
     return new CrdSchemas(schemas);
   }
 
-  /** Patterns given up on a value (see safe-regexp.ts) since the last validate. */
+  /** Patterns not checked on a value (see safe-regexp.ts) since the last validate. */
   private readonly slowPatterns = new Set<string>();
   private readonly ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, code: { regExp: safeRegExpEngine((pattern) => this.slowPatterns.add(pattern)) } });
   /** Validators by `apiVersion Kind`, or why the schema cannot be compiled. */
@@ -164,7 +164,7 @@ export class CrdSchemas implements SchemaSource {
     this.slowPatterns.clear();
     const problems = validate(value) ? [] : describeErrors(validate.errors ?? []);
     for (const pattern of this.slowPatterns) {
-      problems.push({ field: '', message: `not checked against the CRD pattern ${quote(pattern, 80)}: it ran longer than the time limit on a value (a pattern that backtracks)`, severity: 'warning' });
+      problems.push({ field: '', message: `not checked against the CRD pattern ${quote(pattern, 80)}: it ran longer than the time limit (a pattern that backtracks; see docs/validate.md)`, severity: 'warning' });
     }
     return problems;
   }

@@ -1,4 +1,5 @@
 import type { RegExpEngine, RegExpLike } from 'ajv/dist/types';
+import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { createContext, Script } from 'node:vm';
 
@@ -8,43 +9,54 @@ import { createContext, Script } from 'node:vm';
 //    input whatever the pattern), which refuses backreferences, lookaround, counted repetitions
 //    above 16 and the `u` flag (a pattern that is plain ASCII without \p means the same without
 //    `u` on a value without surrogate pairs, so such values go there), or else
-//  - on the usual engine with a time limit (vm's watchdog interrupts it); once a value takes
-//    longer, the pattern is given up (not checked, for that value and the next ones), and the
-//    caller is told each time (a warning). A hostile pattern costs at most one time limit.
+//  - on the usual engine under vm's watchdog, with a time limit per value and a time budget for
+//    all such runs of one engine. A pattern that reaches the limit is given up (not checked, for
+//    that value and the next ones), and so is every such pattern once the budget is spent; the
+//    caller is told each time (a warning).
 try {
   setFlagsFromString('--enable-experimental-regexp-engine');
 } catch {
-  // Not available: every pattern runs with the time limit.
+  // Not available: every pattern runs under the time limits.
 }
 
 /** How long one pattern may run on one value before it is given up. */
 export const PATTERN_TIME_LIMIT_MS = 100;
+/** How long the patterns the linear engine cannot run may take in all, per engine (per CRD folder). */
+export const PATTERN_TIME_BUDGET_MS = 10_000;
 
 const context = createContext({});
 const timedTest = new Script('pattern.test(value)');
 const SURROGATE = /[\ud800-\udfff]/;
 
-/** An Ajv `code.regExp` engine as above; `onTimeout` hears of each pattern given up on a value. */
-export function safeRegExpEngine(onTimeout: (pattern: string) => void): RegExpEngine {
+/** An Ajv `code.regExp` engine as above; `onGivenUp` hears of each value not checked against a pattern. */
+export function safeRegExpEngine(onGivenUp: (pattern: string) => void, budgetMs = PATTERN_TIME_BUDGET_MS): RegExpEngine {
+  let spent = 0;
   const engine = (pattern: string, flags: string): RegExpLike => {
     const native = new RegExp(pattern, flags); // throws for an invalid pattern, as Ajv would
     const linear = linearRegExp(pattern, flags);
-    let givenUp = false; // after one timeout, the pattern is not run again: the time limit is per pattern
+    let givenUp = false;
+    const timed = (value: string): boolean | undefined => {
+      if (givenUp || spent >= budgetMs) return undefined;
+      const start = performance.now();
+      Object.assign(context, { pattern: native, value });
+      try {
+        return timedTest.runInContext(context, { timeout: PATTERN_TIME_LIMIT_MS }) as boolean;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw e;
+        givenUp = true;
+        return undefined;
+      } finally {
+        spent += performance.now() - start;
+      }
+    };
     const safe = {
       // Ajv shares compiled patterns by this key.
       toString: () => native.toString(),
       test(value: string): boolean {
         if (linear && !SURROGATE.test(value)) return linear.test(value);
-        if (!givenUp) {
-          Object.assign(context, { pattern: native, value });
-          try {
-            return timedTest.runInContext(context, { timeout: PATTERN_TIME_LIMIT_MS }) as boolean;
-          } catch (e) {
-            if ((e as { code?: string }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw e;
-            givenUp = true;
-          }
-        }
-        onTimeout(pattern);
+        const matched = timed(value);
+        if (matched !== undefined) return matched;
+        onGivenUp(pattern);
         return true;
       },
     };

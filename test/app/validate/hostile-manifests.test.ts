@@ -155,7 +155,7 @@ describe('class 13: a hostile CRD folder', () => {
     expect(check(widget({ value: 'aab' }), 'x.yaml', sources)).toEqual([]);
     expect(check(widget({ value: 'c' }), 'x.yaml', sources)).toEqual(['x.yaml: Widget x/w: spec.value: must match pattern "^(a|a)+(?=b)"']);
     const start = Date.now();
-    const warning = 'warning: x.yaml: Widget x/w: not checked against the CRD pattern "^(a|a)+(?=b)": it ran longer than the time limit on a value (a pattern that backtracks)';
+    const warning = 'warning: x.yaml: Widget x/w: not checked against the CRD pattern "^(a|a)+(?=b)": it ran longer than the time limit (a pattern that backtracks; see docs/validate.md)';
     expect(check(widget({ value: `${'a'.repeat(40)}!` }), 'x.yaml', sources)).toEqual([warning]);
     // Given up: the time limit is spent once per pattern, not once per value.
     for (let i = 0; i < 50; i++) expect(check(widget({ value: `${'a'.repeat(40 + i)}!` }), 'x.yaml', sources)).toEqual([warning]);
