@@ -237,5 +237,6 @@ function describeErrors(errors: ErrorObject[]): SchemaProblem[] {
     if (e.keyword === 'enum') return { field, message: `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => (v === '' ? '""' : typeof v === 'string' ? v : JSON.stringify(v))).join(', ')}` };
     return { field, message: e.message ?? e.keyword };
   });
-  return problems.filter((p, i) => problems.findIndex((q) => q.field === p.field && q.message === p.message) === i);
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(`${p.field}\0${p.message}`) && seen.add(`${p.field}\0${p.message}`));
 }

@@ -16,8 +16,18 @@ export interface RuleProblem extends SchemaProblem {
   readonly severity: 'error' | 'warning';
 }
 
-const find = (manifests: readonly Manifest[], kind: string, name: string, namespace?: string) =>
-  manifests.find((m) => m.object.kind === kind && asMap(m.object.metadata).name === name && (namespace === undefined || asMap(m.object.metadata).namespace === namespace));
+type Find = (kind: string, name: string, namespace: string) => Manifest | undefined;
+
+/** Finds the first manifest of a kind, name and namespace, in constant time however many there are. */
+function indexManifests(manifests: readonly Manifest[]): Find {
+  const key = (kind: unknown, name: unknown, namespace: unknown) => JSON.stringify([asString(kind), asString(name), asString(namespace)]);
+  const index = new Map<string, Manifest>();
+  for (const m of manifests) {
+    const k = key(m.object.kind, asMap(m.object.metadata).name, asMap(m.object.metadata).namespace);
+    if (!index.has(k)) index.set(k, m);
+  }
+  return (kind, name, namespace) => index.get(key(kind, name, namespace));
+}
 
 /**
  * The registry operator's runtime rules (DESIGN.md section 3), checked across the objects of one
@@ -26,6 +36,7 @@ const find = (manifests: readonly Manifest[], kind: string, name: string, namesp
  */
 export function checkRegistryRules(manifests: readonly Manifest[]): RuleProblem[] {
   const problems: RuleProblem[] = [];
+  const find = indexManifests(manifests);
   for (const manifest of manifests.filter((m) => m.object.kind === 'Config' && asString(m.object.apiVersion)?.startsWith('imageregistry.operator.openshift.io/'))) {
     const add = (field: string, message: string, severity: RuleProblem['severity'] = 'error') => problems.push({ manifest, field, message, severity });
     const spec = asMap(manifest.object.spec);
@@ -37,15 +48,16 @@ export function checkRegistryRules(manifests: readonly Manifest[]): RuleProblem[
     const backends = STORAGE_BACKENDS.filter((b) => storage[b] !== undefined);
     if (backends.length !== 1) add('spec.storage', `exactly one storage back end must be configured, got ${backends.length ? backends.join(' and ') : 'none'}`);
 
-    const routes = asList(spec.routes).map(asMap);
-    routes.forEach((route, i) => {
+    const seen = new Set<unknown>();
+    asList(spec.routes).map(asMap).forEach((route, i) => {
       if (route.name === DEFAULT_ROUTE_NAME) add(`spec.routes[${i}].name`, `"${DEFAULT_ROUTE_NAME}" is reserved for defaultRoute: true`);
-      if (routes.findIndex((r) => r.name === route.name) !== i) add(`spec.routes[${i}].name`, `route name "${show(route.name)}" is used twice`);
+      if (seen.has(route.name)) add(`spec.routes[${i}].name`, `route name "${show(route.name)}" is used twice`);
+      seen.add(route.name);
     });
 
     const claimName = asString(asMap(storage.pvc).claim);
     if (claimName !== undefined) {
-      const claim = find(manifests, 'PersistentVolumeClaim', claimName, REGISTRY_NAMESPACE);
+      const claim = find('PersistentVolumeClaim', claimName, REGISTRY_NAMESPACE);
       if (claimName === OPERATOR_CLAIM_NAME && claim) add('spec.storage.pvc.claim', `"${OPERATOR_CLAIM_NAME}" is the operator's own claim; the operator fails on one it did not create`);
       if (!claim) {
         add('spec.storage.pvc.claim', `claim ${REGISTRY_NAMESPACE}/${show(claimName)} is not among these manifests, so its access mode is unknown; it must exist in the cluster, and if it is ReadWriteOnce the registry needs one replica and Recreate`, 'warning');
@@ -61,15 +73,15 @@ export function checkRegistryRules(manifests: readonly Manifest[]): RuleProblem[
     if (storage.s3 !== undefined) {
       const s3 = asMap(storage.s3);
       if (typeof s3.region === 'string' && !s3.region.trim()) add('spec.storage.s3.region', 'must not be empty (MissingRegion); MinIO accepts us-east-1');
-      if (typeof s3.regionEndpoint === 'string') checkEndpoint(manifests, s3.regionEndpoint, (message) => add('spec.storage.s3.regionEndpoint', message));
-      checkCredentials(manifests, (field, message, severity) => add(field, message, severity));
+      if (typeof s3.regionEndpoint === 'string') checkEndpoint(find, s3.regionEndpoint, (message) => add('spec.storage.s3.regionEndpoint', message));
+      checkCredentials(find, (field, message, severity) => add(field, message, severity));
     }
   }
   return problems;
 }
 
 /** An in-cluster endpoint must match a Service port, with https only when the Service has TLS. */
-function checkEndpoint(manifests: readonly Manifest[], endpoint: string, fail: (message: string) => void): void {
+function checkEndpoint(find: Find, endpoint: string, fail: (message: string) => void): void {
   const url = /^([a-z][a-z0-9+.-]*):\/\/([^/:]+)(?::(\d+))?\/?$/i.exec(endpoint);
   if (!url) {
     fail(`"${show(endpoint)}" is not scheme://host[:port]; without a scheme the registry assumes https`);
@@ -78,7 +90,7 @@ function checkEndpoint(manifests: readonly Manifest[], endpoint: string, fail: (
   const [, scheme, host, port] = url;
   const service = /^([a-z0-9-]+)\.([a-z0-9-]+)(\.svc(\.cluster\.local)?)?$/.exec(host);
   if (!service) return; // outside the cluster: nothing here to compare with
-  const target = find(manifests, 'Service', service[1], service[2]);
+  const target = find('Service', service[1], service[2]);
   if (!target) return;
   const ports = asList(asMap(target.object.spec).ports).map((p) => asMap(p).port).filter((p) => typeof p === 'number' || typeof p === 'string').map(Number);
   const wanted = Number(port ?? (scheme === 'https' ? 443 : 80));
@@ -89,8 +101,8 @@ function checkEndpoint(manifests: readonly Manifest[], endpoint: string, fail: (
 }
 
 /** The S3 credentials: a Secret, ExternalSecret or SealedSecret with both keys. */
-function checkCredentials(manifests: readonly Manifest[], add: (field: string, message: string, severity: RuleProblem['severity']) => void): void {
-  const candidates = ['Secret', 'ExternalSecret', 'SealedSecret'].map((kind) => find(manifests, kind, REGISTRY_S3_SECRET_NAME, REGISTRY_NAMESPACE)).filter(Boolean) as Manifest[];
+function checkCredentials(find: Find, add: (field: string, message: string, severity: RuleProblem['severity']) => void): void {
+  const candidates = ['Secret', 'ExternalSecret', 'SealedSecret'].map((kind) => find(kind, REGISTRY_S3_SECRET_NAME, REGISTRY_NAMESPACE)).filter(Boolean) as Manifest[];
   if (!candidates.length) {
     add('spec.storage.s3', `no Secret, ExternalSecret or SealedSecret ${REGISTRY_NAMESPACE}/${REGISTRY_S3_SECRET_NAME} among these manifests; it must exist in the cluster with ${REGISTRY_S3_SECRET_KEYS.join(' and ')}`, 'warning');
     return;

@@ -118,7 +118,7 @@ function schemaProblems(object: Manifest['object'], schemas: readonly SchemaSour
   let problems: ReturnType<SchemaSource['validate']>;
   for (const source of schemas) if (!problems) problems = source.validate(object);
   if (cache.size > 20_000) cache.clear();
-  cache.set(key, problems);
+  if (key.length < 100_000) cache.set(key, problems); // a fleet repeats small objects, not large ones
   return problems;
 }
 
@@ -127,7 +127,9 @@ function groupByCluster(manifests: readonly Manifest[], files: ReadonlyMap<strin
   const groups = new Map<string, Manifest[]>();
   for (const m of manifests) {
     const key = m.file.includes('/') ? m.file.split('/')[0] : '';
-    groups.set(key, [...(groups.get(key) ?? []), m]);
+    const group = groups.get(key);
+    if (group) group.push(m);
+    else groups.set(key, [m]);
   }
   return [...groups.values()];
 }

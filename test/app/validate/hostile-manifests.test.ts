@@ -94,6 +94,36 @@ describe('class 13: bounded parsing', () => {
   });
 });
 
+describe('class 13: time linear in the objects, fields and errors of a file', () => {
+  const n = 60_000;
+  const timed = (files: [string, string][]) => {
+    const start = Date.now();
+    const report = validateTree(new Map(files), { schemas });
+    return { ms: Date.now() - start, problems: report.problems.length };
+  };
+
+  test('60000 unknown fields of one object', () => {
+    const text = `apiVersion: route.openshift.io/v1\nkind: Route\nmetadata: {name: r, namespace: x}\nspec:\n  to: {kind: Service, name: s}\n${Array.from({ length: n }, (_, i) => `  k${i}: 1`).join('\n')}\n`;
+    const { ms, problems } = timed([['prod/r.yaml', text]]);
+    expect(problems).toBe(n);
+    expect(ms).toBeLessThan(8000);
+  }, 60_000);
+
+  test('15000 Configs naming claims among 15000 others', () => {
+    const docs = Array.from({ length: n / 4 }, (_, i) => `apiVersion: imageregistry.operator.openshift.io/v1\nkind: Config\nmetadata: {name: c${i}}\nspec: {storage: {pvc: {claim: p${i}}}}\n---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: q${i}, namespace: openshift-image-registry}\n`);
+    const { ms, problems } = timed([['kustomization.yaml', ''], ['all.yaml', docs.join('---\n')]]);
+    expect(problems).toBeGreaterThanOrEqual(n / 2); // each Config: not named cluster, its claim not among them, ...
+    expect(ms).toBeLessThan(8000);
+  }, 60_000);
+
+  test('60000 documents in a cluster folder, and 60000 routes of one Config', () => {
+    const docs = Array.from({ length: n }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}, namespace: x}\n`);
+    expect(timed([['prod/x.yaml', docs.join('---\n')]]).ms).toBeLessThan(8000);
+    const routes = Array.from({ length: n }, (_, i) => `  - {name: r${i}}`).join('\n');
+    expect(timed([['kustomization.yaml', ''], ['c.yaml', `apiVersion: imageregistry.operator.openshift.io/v1\nkind: Config\nmetadata: {name: cluster}\nspec:\n  storage: {emptyDir: {}}\n  routes:\n${routes}\n`]]).ms).toBeLessThan(8000);
+  }, 60_000);
+});
+
 describe('class 13: malformed shapes never throw', () => {
   const s3Endpoint = config({ storage: { s3: { regionEndpoint: 'http://s.x.svc:80' } } });
   const shapes: [string, ...(object | string)[]][] = [
