@@ -108,7 +108,7 @@ export class CrdSchemas implements SchemaSource {
       throw new CrdFolderError([`${dir}: cannot read the CRD folder: ${(e as Error).message}`]);
     }
     for (const name of names.filter((f) => /\.ya?ml$/.test(f) && (!only || only.includes(f))).sort()) {
-      problems.push(...readCrdFile(join(dir, name), dir, (key, schema) => schemas.set(key, schema)));
+      for (const problem of readCrdFile(join(dir, name), dir, (key, schema) => schemas.set(key, schema))) problems.push(problem);
     }
     if (problems.length) throw new CrdFolderError(problems);
     return new CrdSchemas(schemas);

@@ -40,7 +40,7 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
   const problems: RuleProblem[] = [];
   for (const [file, text] of files) {
     if (!/\.ya?ml$/.test(file)) continue;
-    const fail = (message: string, object: Manifest['object'] = {}, field = '') => problems.push({ manifest: { file, object }, field, message, severity: 'error' });
+    const fail = (message: string, object: Manifest['object'] = {}) => problems.push({ manifest: { file, object }, field: '', message, severity: 'error' });
     if (Buffer.byteLength(text) > MANIFEST_FILE_LIMIT) {
       fail(`the file is ${Buffer.byteLength(text)} bytes; a manifest file may be at most ${formatBytes(MANIFEST_FILE_LIMIT)}`);
       continue;
@@ -75,7 +75,8 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
       manifests.push({ file, object });
     }
   }
-  for (const group of groupByCluster(manifests, files)) problems.push(...validateManifests(group, options));
+  // One at a time: push(...list) fails past about 150000 arguments.
+  for (const group of groupByCluster(manifests, files)) for (const p of validateManifests(group, options)) problems.push(p);
   return { objects: manifests.length, problems };
 }
 

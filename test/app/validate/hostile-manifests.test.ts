@@ -116,6 +116,13 @@ describe('class 13: time linear in the objects, fields and errors of a file', ()
     expect(ms).toBeLessThan(8000);
   }, 60_000);
 
+  test('300000 empty documents: one problem each, no stack overflow', () => {
+    const { ms, problems } = timed([['kustomization.yaml', ''], ['x.yaml', '--- {}\n'.repeat(300_000)]]);
+    expect(problems).toBe(300_000);
+    expect(ms).toBeLessThan(15_000);
+    expect(crdError(crdFolder({ 'x.yaml': '--- 5\n'.repeat(300_000) })).split('\n')).toHaveLength(300_000);
+  }, 60_000);
+
   test('60000 documents in a cluster folder, and 60000 routes of one Config', () => {
     const docs = Array.from({ length: n }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}, namespace: x}\n`);
     expect(timed([['prod/x.yaml', docs.join('---\n')]]).ms).toBeLessThan(8000);
