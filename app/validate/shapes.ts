@@ -1,0 +1,32 @@
+// Manifests read from disk can have any shape: `containers: "x"`, `spec: null`, `ports: [null]`.
+// The schemas report wrong shapes; the rules read through these helpers, which give an empty
+// map or list for anything else, so that a rule never fails with a TypeError.
+
+export type Obj = Record<string, unknown>;
+
+export function isMap(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `value` if it is a map, else an empty map. */
+export function asMap(value: unknown): Obj {
+  return isMap(value) ? value : {};
+}
+
+/** `value` if it is a list, else an empty list. */
+export function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** `value` if it is a string, else undefined. */
+export function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A value from a manifest for a message: strings as they are (cut to `max`), other scalars as JSON, collections by kind. */
+export function show(value: unknown, max = 100): string {
+  if (typeof value === 'string') return value.length > max ? `${value.slice(0, max)}…` : value;
+  if (Array.isArray(value)) return 'a list';
+  if (value !== null && typeof value === 'object') return 'a map';
+  return JSON.stringify(value) ?? String(value);
+}
