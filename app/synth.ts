@@ -3,14 +3,11 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { synthesizeCluster } from './charts/cluster';
-import { ConfigError, ConfigProblem } from './config/config-error';
+import { ConfigError, ConfigProblem, SynthError } from './config/config-error';
 import { DEFAULTS_FILE, loadConfigFile, loadDefaultsFile } from './config/loader';
 import { YamlSource } from './config/yaml-source';
 import { OutputError } from './output/output-error';
 import { groupByEntry, OutputTransaction } from './output/write-output-dir';
-import { SynthError } from './synth-error';
-
-export { SynthError } from './synth-error';
 
 export interface SynthOptions {
   /** Folder of cluster configs (`*.yaml`, `*.yml`, one cluster each) and optional `_defaults.yaml`. */
@@ -39,6 +36,8 @@ export interface SynthOptions {
    */
   readonly warn?: (message: string) => void;
 }
+
+export { SynthError };
 
 /** The cluster config files in `configDir` (sorted) and its defaults file, if any. */
 export interface ConfigFolder {

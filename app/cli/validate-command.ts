@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { command, UsageError } from './command';
+import { SynthError } from '../config/config-error';
 import { readTree } from '../output/read-tree';
 import { builtInSchemas } from '../validate/built-in-schemas';
-import { CrdSchemas, SchemaSource } from '../validate/crd-schemas';
+import { CrdFolderError, CrdSchemas, SchemaSource } from '../validate/crd-schemas';
 import { formatProblems, validateTree } from '../validate/validate-manifests';
 
 /** `validate`: checks a folder of manifests offline, as the API server and the operator would. */
@@ -25,8 +26,24 @@ export const validateCommand = command({
   run({ values, positionals }) {
     if (positionals.length > 1) throw new UsageError('validate takes one folder');
     const dir = positionals[0] ?? 'dist';
-    const schemas = validationSchemas(values.crds ?? process.env.CRD_DIR);
-    const files = readTree(dir);
+    let schemas: SchemaSource[];
+    try {
+      schemas = validationSchemas(values.crds ?? process.env.CRD_DIR);
+    } catch (e) {
+      // Every bad CRD file, one line each (already escaped): not a usage problem.
+      if (!(e instanceof CrdFolderError)) throw e;
+      console.error(e.message);
+      return 2;
+    }
+    let files: Map<string, string>;
+    try {
+      files = readTree(dir);
+    } catch (e) {
+      // Files that are not files of ours (a FIFO, a link out of the folder, too large): named, one line each.
+      if (!(e instanceof SynthError)) throw e;
+      console.error(e.message);
+      return 2;
+    }
     if (!files.size) throw new UsageError(`no files in ${dir}`);
     const report = validateTree(files, { schemas, allowPlainSecrets: values['allow-plain-secrets'] });
     const errors = report.problems.filter((p) => p.severity === 'error').length;
@@ -41,9 +58,5 @@ function validationSchemas(crdDir: string | undefined): SchemaSource[] {
   const builtIn = builtInSchemas();
   if (crdDir === undefined) return builtIn;
   if (!existsSync(crdDir)) throw new UsageError(`CRD folder ${crdDir} does not exist`);
-  try {
-    return [CrdSchemas.fromDirectory(crdDir), ...builtIn];
-  } catch (e) {
-    throw new UsageError(`cannot read the CRDs in ${crdDir}: ${(e as Error).message}`);
-  }
+  return [CrdSchemas.fromDirectory(crdDir), ...builtIn];
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, ConfigProblem, formatFieldPath, parseFieldPath } from './config-error';
+import { ConfigError, ConfigProblem, formatFieldPath, parseFieldPath, quote } from './config-error';
 import { mergeDefaults } from './merge';
 import { ClusterConfig, clusterConfigSchema } from './schema';
 import { YamlSource } from './yaml-source';
@@ -58,7 +58,7 @@ function checkDefaults(source: YamlSource): YamlSource {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new ConfigError(source.file, [{ field: '', ...source.locate([]), message: 'defaults must be a map of config keys (registry, minio)' }]);
   }
-  if ('name' in data) {
+  if (Object.hasOwn(data, 'name')) {
     throw new ConfigError(source.file, [{ field: 'name', ...source.locate(['name'], true), message: 'each cluster names itself; remove name from the defaults' }]);
   }
   return source;
@@ -97,8 +97,11 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown, sources: readonly
   let where = path;
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const allowed = allowedKeys(path);
-      message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; allowed: ${allowed.join(', ')}`;
+      // The keys come from the file: a few, cut short (a file that is not a config, such as a
+      // credentials file reached by mistake, must not be printed).
+      const shown = issue.keys.slice(0, MAX_KEYS_SHOWN).map((k) => quote(k)).join(', ');
+      const more = issue.keys.length > MAX_KEYS_SHOWN ? ` and ${issue.keys.length - MAX_KEYS_SHOWN} more` : '';
+      message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${shown}${more}; allowed: ${allowedKeys(path).join(', ')}`;
       where = [...path, issue.keys[0]];
       return { field: formatFieldPath(path), message, ...locateIn(sources, where, true) };
     }
@@ -119,17 +122,20 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown, sources: readonly
   return { field: formatFieldPath(path), message, ...locateIn(sources, where) };
 }
 
+/** Unknown keys listed in a message. */
+const MAX_KEYS_SHOWN = 5;
+
 const TYPE_NAMES: Record<string, string> = { int: 'a whole number', object: 'a map', array: 'a list', string: 'a string', boolean: 'true or false', number: 'a number' };
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return typeof value === 'string' ? `string ${quote(value)}` : `${typeof value} ${JSON.stringify(value)}`;
 }
 
 function valueAt(data: unknown, path: (string | number)[]): unknown {
-  return path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), data);
+  return path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined), data);
 }
 
 /** Keys the schema allows for the object at `path`. */

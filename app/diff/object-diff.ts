@@ -1,3 +1,4 @@
+import { escapeControl } from '../output/terminal-text';
 import { parseAllDocuments } from 'yaml';
 
 /** One object of an output tree, keyed so that the same object matches across two trees. */
@@ -122,7 +123,8 @@ export function formatText(changes: readonly ObjectChange[]): string {
     lines.push(`${mark[c.change]} ${c.cluster}: ${c.object}`);
     for (const f of c.fields) lines.push(`    ${f.path}: ${f.secret ? secretChange(f) : `${show(f.before)} -> ${show(f.after)}`}`);
   }
-  return lines.join('\n') + '\n';
+  // Names, kinds and keys come from files: nothing in them may act on the terminal or add a line.
+  return lines.map(escapeControl).join('\n') + '\n';
 }
 
 /** A Markdown report, for a pull request comment. */
@@ -134,7 +136,7 @@ export function formatMarkdown(changes: readonly ObjectChange[]): string {
     const fields = c.fields.map((f) => `${code(f.path)}: ${f.secret ? secretChange(f) : `${code(show(f.before))} → ${code(show(f.after))}`}`).join('<br>');
     lines.push(`| ${c.change} | ${c.cluster} | ${code(c.object)} | ${fields} |`);
   }
-  return lines.join('\n') + '\n';
+  return lines.map(escapeControl).join('\n') + '\n';
 }
 
 function summary(changes: readonly ObjectChange[]): string {

@@ -1,4 +1,4 @@
-import { SynthError } from '../synth-error';
+import { SynthError } from '../config/config-error';
 
 /**
  * The output folder cannot be written (a full disk, a read-only file system...) or must not be

@@ -36,7 +36,10 @@ export class CoreSchemas implements SchemaSource {
 
 /** Problems of a core object; undefined when its kind is not in `models`. */
 export function validateCoreObject(object: { apiVersion?: string; kind?: string }, models: CoreModels = EMITTED_CORE_MODELS): SchemaProblem[] | undefined {
-  const model = models[object.apiVersion ?? '']?.[object.kind ?? ''];
+  // Own keys only: `kind: __proto__` or `apiVersion: constructor` must not reach Object.prototype.
+  const { apiVersion, kind } = object;
+  const versions = typeof apiVersion === 'string' && Object.hasOwn(models, apiVersion) ? models[apiVersion] : undefined;
+  const model = versions && typeof kind === 'string' && Object.hasOwn(versions, kind) ? versions[kind] : undefined;
   if (typeof model !== 'function') return undefined;
   try {
     // The model's validate() checks `this`; our objects already carry apiVersion and kind, so
@@ -45,13 +48,14 @@ export function validateCoreObject(object: { apiVersion?: string; kind?: string 
     return [];
   } catch (e) {
     // "data/spec/x must be integer, data/spec/y must have required property z"
-    return (e as Error).message.split(/, (?=data[/ ])/).map((part): SchemaProblem => {
+    const problems = String((e as Error)?.message ?? e).split(/, (?=data[/ ])/).map((part): SchemaProblem => {
       const match = /^data(\S*) (.*)$/.exec(part.trim());
       if (!match) return { field: '', message: part.trim() };
       const field = match[1].slice(1).replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.');
       return { field, message: match[2] };
-    }).filter((p, _, all) =>
-      // int-or-string and quantity fields report each branch: keep the format, drop the rest.
-      !(/must match exactly one schema in "oneOf"|must be (number|integer|string)$/.test(p.message) && all.some((q) => q.field === p.field && /must match format/.test(q.message))));
+    });
+    // int-or-string and quantity fields report each branch: keep the format, drop the rest.
+    const formats = new Set(problems.filter((q) => /must match format/.test(q.message)).map((q) => q.field));
+    return problems.filter((p) => !(/must match exactly one schema in "oneOf"|must be (number|integer|string)$/.test(p.message) && formats.has(p.field)));
   }
 }

@@ -1,7 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { parseAllDocuments } from 'yaml';
+import { CORE_SCHEMA, loadAll, YAMLException } from 'js-yaml';
+import { quote } from '../config/config-error';
+import { countNodes, describeTreeError, TreeError } from '../config/yaml-bounds';
+import { InputFileError, MANIFEST_FILE_LIMIT, readInputFile } from '../output/read-tree';
+import { escapeControl } from '../output/terminal-text';
+import { safeRegExpEngine } from './safe-regexp';
+import { asMap, isMap } from '../../lib/rules/shapes';
 
 type Schema = Record<string, unknown>;
 
@@ -39,10 +45,22 @@ function mapValues<T, U>(record: Record<string, T>, fn: (v: T) => U): Record<str
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, fn(v)]));
 }
 
-/** A problem found by a schema: the field path and what is wrong. */
+/** A problem found by a schema: the field path and what is wrong (an error unless said). */
 export interface SchemaProblem {
   readonly field: string;
   readonly message: string;
+  readonly severity?: 'error' | 'warning';
+}
+
+/** Most values (maps, lists and scalars) a CRD file may hold with its aliases expanded. */
+export const CRD_NODE_LIMIT = 1_000_000;
+
+/** A CRD folder that cannot be used: one line per bad file or document, naming it. */
+export class CrdFolderError extends Error {
+  constructor(problems: readonly string[]) {
+    super(problems.map(escapeControl).join('\n'));
+    this.name = 'CrdFolderError';
+  }
 }
 
 /**
@@ -66,7 +84,8 @@ export class CompiledSchemas implements SchemaSource {
   constructor(private readonly byKind: Readonly<Record<string, ValidateFunction>>) {}
 
   public validate(object: { apiVersion?: string; kind?: string }): SchemaProblem[] | undefined {
-    const validate = this.byKind[`${object.apiVersion} ${object.kind}`];
+    const key = `${object.apiVersion} ${object.kind}`;
+    const validate = Object.hasOwn(this.byKind, key) ? this.byKind[key] : undefined;
     if (!validate) return undefined;
     return validate(object) ? [] : describeErrors(validate.errors ?? []);
   }
@@ -74,24 +93,34 @@ export class CompiledSchemas implements SchemaSource {
 
 /** The JSON Schemas of every version of every CRD in a folder, by `apiVersion` and `kind`. */
 export class CrdSchemas implements SchemaSource {
-  /** Reads every `*.yaml` CRD in `dir`, or only the named files. */
+  /**
+   * Reads every `*.yaml` CRD in `dir`, or only the named files. The folder may be the user's
+   * (`validate --crds`): each file must be a regular file of at most 4 MiB (links only within
+   * the folder), valid YAML within CRD_NODE_LIMIT; each CustomResourceDefinition needs
+   * spec.group, spec.names.kind and spec.versions; documents of other kinds are ignored. Throws
+   * a CrdFolderError naming every bad file and document.
+   */
   public static fromDirectory(dir: string, only?: readonly string[]): CrdSchemas {
     const schemas = new Map<string, Schema>();
-    for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f) && (!only || only.includes(f))).sort()) {
-      for (const doc of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
-        const crd = doc.toJS();
-        if (crd?.kind !== 'CustomResourceDefinition') continue;
-        for (const version of crd.spec.versions ?? []) {
-          const schema = version.schema?.openAPIV3Schema;
-          if (schema) schemas.set(`${crd.spec.group}/${version.name} ${crd.spec.names.kind}`, schema);
-        }
-      }
+    const problems: string[] = [];
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch (e) {
+      throw new CrdFolderError([`${dir}: cannot read the CRD folder: ${(e as Error).message}`]);
     }
+    for (const name of names.filter((f) => /\.ya?ml$/.test(f) && (!only || only.includes(f))).sort()) {
+      for (const problem of readCrdFile(join(dir, name), dir, (key, schema) => schemas.set(key, schema))) problems.push(problem);
+    }
+    if (problems.length) throw new CrdFolderError(problems);
     return new CrdSchemas(schemas);
   }
 
-  private readonly ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
-  private readonly compiled = new Map<string, ValidateFunction>();
+  /** Patterns not checked on a value (see safe-regexp.ts) since the last validate. */
+  private readonly slowPatterns = new Set<string>();
+  private readonly ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, code: { regExp: safeRegExpEngine((pattern) => this.slowPatterns.add(pattern)) } });
+  /** Validators by `apiVersion Kind`, or why the schema cannot be compiled. */
+  private readonly compiled = new Map<string, ValidateFunction | string>();
 
   private constructor(private readonly schemas: Map<string, Schema>) {}
 
@@ -117,17 +146,82 @@ export class CrdSchemas implements SchemaSource {
     if (!schema) return undefined;
     let validate = this.compiled.get(key);
     if (!validate) {
-      validate = this.ajv.compile(strictResourceSchema(schema));
+      try {
+        validate = this.ajv.compile(strictResourceSchema(schema));
+      } catch (e) {
+        validate = `the CRD's schema for ${key} cannot be used: ${String((e as Error).message).split('\n')[0]}`;
+      }
       this.compiled.set(key, validate);
     }
-    return validate(object) ? [] : describeErrors(validate.errors ?? []);
+    if (typeof validate === 'string') return [{ field: '', message: validate }];
+    return this.run(validate, object);
   }
 
   /** Problems of `value` against a sub-schema (e.g. an Application's `spec`). */
   public validateAgainst(schema: Schema, value: unknown): SchemaProblem[] {
-    const validate = this.ajv.compile(toStrictJsonSchema(schema));
-    return validate(value) ? [] : describeErrors(validate.errors ?? []);
+    return this.run(this.ajv.compile(toStrictJsonSchema(schema)), value);
   }
+
+  private run(validate: ValidateFunction, value: unknown): SchemaProblem[] {
+    this.slowPatterns.clear();
+    const problems = validate(value) ? [] : describeErrors(validate.errors ?? []);
+    for (const pattern of this.slowPatterns) {
+      problems.push({ field: '', message: `not checked against the CRD pattern ${quote(pattern, 80)}: it ran longer than the time limit (a pattern that backtracks; see docs/validate.md)`, severity: 'warning' });
+    }
+    return problems;
+  }
+}
+
+/** Reads the CRDs of one file into `add`; returns its problems, one line each. */
+function readCrdFile(file: string, dir: string, add: (key: string, schema: Schema) => void): string[] {
+  let text: string;
+  try {
+    text = readInputFile(file, MANIFEST_FILE_LIMIT, dir);
+  } catch (e) {
+    if (!(e instanceof InputFileError)) throw e;
+    return [`${file}: ${e.message}`];
+  }
+  // js-yaml: its duplicate-key check is linear (the `yaml` package's is quadratic in a map's size).
+  let documents: unknown[];
+  try {
+    documents = loadAll(text, { schema: CORE_SCHEMA, maxDepth: 100 });
+  } catch (e) {
+    if (!(e instanceof YAMLException)) throw e;
+    return [`${file}${e.mark ? `:${e.mark.line + 1}:${e.mark.column + 1}` : ''}: invalid YAML: ${e.reason}`];
+  }
+  const problems: string[] = [];
+  let budget = CRD_NODE_LIMIT;
+  for (const [i, crd] of documents.entries()) {
+    const at = `${file}: document ${i + 1}`;
+    if (crd === null || crd === undefined) continue;
+    try {
+      budget -= countNodes(crd, budget);
+    } catch (e) {
+      if (!(e instanceof TreeError)) throw e;
+      problems.push(`${at}: ${describeTreeError(e, e.reason === 'size' ? 'the file' : 'the document')}`);
+      if (e.reason === 'size') break;
+      continue;
+    }
+    if (!isMap(crd) || typeof crd.kind !== 'string') {
+      problems.push(`${at}: not a Kubernetes object (a map with apiVersion and kind)`);
+      continue;
+    }
+    if (crd.kind !== 'CustomResourceDefinition') continue;
+    const spec = asMap(crd.spec);
+    const names = asMap(spec.names);
+    if (typeof spec.group !== 'string' || typeof names.kind !== 'string' || !Array.isArray(spec.versions)) {
+      problems.push(`${at}: a CustomResourceDefinition needs spec.group, spec.names.kind (strings) and spec.versions (a list)`);
+      continue;
+    }
+    spec.versions.forEach((version, j) => {
+      const name = asMap(version).name;
+      const schema = asMap(asMap(version).schema).openAPIV3Schema;
+      if (typeof name !== 'string' || (schema !== undefined && !isMap(schema))) {
+        problems.push(`${at}: spec.versions[${j}]: needs a name (a string) and, if any, a schema.openAPIV3Schema map`);
+      } else if (schema) add(`${spec.group}/${name} ${names.kind}`, schema);
+    });
+  }
+  return problems;
 }
 
 function describeErrors(errors: ErrorObject[]): SchemaProblem[] {
@@ -142,8 +236,9 @@ function describeErrors(errors: ErrorObject[]): SchemaProblem[] {
       const missing = (e.params as { missingProperty: string }).missingProperty;
       return { field: field ? `${field}.${missing}` : missing, message: 'is required' };
     }
-    if (e.keyword === 'enum') return { field, message: `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => (v === '' ? '""' : String(v))).join(', ')}` };
+    if (e.keyword === 'enum') return { field, message: `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => (v === '' ? '""' : typeof v === 'string' ? v : JSON.stringify(v))).join(', ')}` };
     return { field, message: e.message ?? e.keyword };
   });
-  return problems.filter((p, i) => problems.findIndex((q) => q.field === p.field && q.message === p.message) === i);
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(`${p.field}\0${p.message}`) && seen.add(`${p.field}\0${p.message}`));
 }

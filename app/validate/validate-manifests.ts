@@ -1,7 +1,14 @@
-import { loadAll } from 'js-yaml';
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import { countNodes, describeTreeError, TreeError } from '../config/yaml-bounds';
+import { formatBytes, MANIFEST_FILE_LIMIT } from '../output/read-tree';
+import { escapeControl } from '../output/terminal-text';
 import { SchemaSource } from './crd-schemas';
 import { checkPodSecurity } from './pod-security';
 import { checkRegistryRules, Manifest, RuleProblem } from './registry-rules';
+import { asMap, asString, isMap, show } from '../../lib/rules/shapes';
+
+/** Most values (maps, lists and scalars) a manifest file may hold with its aliases expanded. */
+export const MANIFEST_NODE_LIMIT = 1_000_000;
 
 export interface ValidateOptions {
   /** Where schemas come from, tried in order (CRDs, core kinds). */
@@ -22,27 +29,53 @@ export interface ValidationReport {
  * Checks every object of an output tree (relative path -> YAML): see validateManifests. The
  * operator's rules apply across the objects of each cluster (a folder with a kustomization.yaml,
  * or each top folder).
+ *
+ * The files are untrusted: each must be at most MANIFEST_FILE_LIMIT bytes and expand to at most
+ * MANIFEST_NODE_LIMIT values, with no recursive alias and no `__proto__` key; each document must
+ * be a map. A file or document that is not is one error naming it, and is not checked further.
  */
 export function validateTree(files: ReadonlyMap<string, string>, options: ValidateOptions): ValidationReport {
   const manifests: Manifest[] = [];
   const problems: RuleProblem[] = [];
   for (const [file, text] of files) {
     if (!/\.ya?ml$/.test(file)) continue;
-    let docs: unknown[];
-    try {
-      docs = loadAll(text);
-    } catch (e) {
-      problems.push({ manifest: { file, object: {} }, field: '', message: `invalid YAML: ${(e as Error).message.split('\n')[0]}`, severity: 'error' });
+    const fail = (message: string, object: Manifest['object'] = {}) => problems.push({ manifest: { file, object }, field: '', message, severity: 'error' });
+    if (Buffer.byteLength(text) > MANIFEST_FILE_LIMIT) {
+      fail(`the file is ${Buffer.byteLength(text)} bytes; a manifest file may be at most ${formatBytes(MANIFEST_FILE_LIMIT)}`);
       continue;
     }
-    for (const doc of docs) {
+    let docs: unknown[];
+    try {
+      docs = loadAll(text, { schema: CORE_SCHEMA, maxDepth: 100 });
+    } catch (e) {
+      fail(`invalid YAML: ${String((e as Error).message).split('\n')[0]}`);
+      continue;
+    }
+    let budget = MANIFEST_NODE_LIMIT;
+    for (const [i, doc] of docs.entries()) {
       if (doc === null || doc === undefined) continue;
+      try {
+        budget -= countNodes(doc, budget);
+      } catch (e) {
+        if (!(e instanceof TreeError)) throw e;
+        if (e.reason === 'size') {
+          fail(`the file expands to more than ${MANIFEST_NODE_LIMIT} values by document ${i + 1} (maps, lists and scalars, each alias counted as a copy of its anchor); the limit is ${MANIFEST_NODE_LIMIT}: use fewer aliases`);
+          break;
+        }
+        fail(`document ${i + 1}: ${describeTreeError(e, 'the document')}`, isMap(doc) ? doc : {});
+        continue;
+      }
+      if (!isMap(doc)) {
+        fail(`document ${i + 1} is ${Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}, not a Kubernetes object (a map with apiVersion, kind and metadata)`);
+        continue;
+      }
       const object = doc as Manifest['object'];
-      if (object.kind === 'Kustomization' && object.apiVersion?.startsWith('kustomize.config.k8s.io/')) continue;
+      if (object.kind === 'Kustomization' && asString(object.apiVersion)?.startsWith('kustomize.config.k8s.io/')) continue;
       manifests.push({ file, object });
     }
   }
-  for (const group of groupByCluster(manifests, files)) problems.push(...validateManifests(group, options));
+  // One at a time: push(...list) fails past about 150000 arguments.
+  for (const group of groupByCluster(manifests, files)) for (const p of validateManifests(group, options)) problems.push(p);
   return { objects: manifests.length, problems };
 }
 
@@ -53,22 +86,24 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
  */
 export function validateManifests(manifests: readonly Manifest[], options: ValidateOptions): RuleProblem[] {
   const problems: RuleProblem[] = [];
+  const named: Manifest[] = [];
   for (const manifest of manifests) {
-    const add = (field: string, message: string) => problems.push({ manifest, field, message, severity: 'error' });
+    const add = (field: string, message: string, severity: RuleProblem['severity'] = 'error') => problems.push({ manifest, field, message, severity });
     const { object } = manifest;
-    if (!object.apiVersion || !object.kind || !object.metadata?.name) {
+    if (!asString(object.apiVersion) || !asString(object.kind) || !asString(asMap(object.metadata).name)) {
       add('', 'every object needs apiVersion, kind and metadata.name');
       continue;
     }
+    named.push(manifest);
     const schema = schemaProblems(object, options.schemas);
     if (!schema) add('', `no schema for ${object.apiVersion} ${object.kind}: neither a core kind this validator knows nor a built-in custom resource; pass its CRD with --crds DIR`);
-    for (const p of schema ?? []) add(p.field, p.message);
+    for (const p of schema ?? []) add(p.field, p.message, p.severity);
     for (const p of checkPodSecurity(object)) add(p.field, p.message);
     if (object.kind === 'Secret' && object.apiVersion === 'v1' && (object.data || object.stringData) && !options.allowPlainSecrets) {
       add(object.stringData ? 'stringData' : 'data', 'a plain Secret puts credentials in git; use an existing secret, an ExternalSecret or a SealedSecret (plainSecret in the config is for labs)');
     }
   }
-  return [...problems, ...checkRegistryRules(manifests)];
+  return [...problems, ...checkRegistryRules(named)];
 }
 
 // A fleet repeats the same objects (the MinIO workload of every cluster, say): each distinct
@@ -83,7 +118,7 @@ function schemaProblems(object: Manifest['object'], schemas: readonly SchemaSour
   let problems: ReturnType<SchemaSource['validate']>;
   for (const source of schemas) if (!problems) problems = source.validate(object);
   if (cache.size > 20_000) cache.clear();
-  cache.set(key, problems);
+  if (key.length < 100_000) cache.set(key, problems); // a fleet repeats small objects, not large ones
   return problems;
 }
 
@@ -92,16 +127,24 @@ function groupByCluster(manifests: readonly Manifest[], files: ReadonlyMap<strin
   const groups = new Map<string, Manifest[]>();
   for (const m of manifests) {
     const key = m.file.includes('/') ? m.file.split('/')[0] : '';
-    groups.set(key, [...(groups.get(key) ?? []), m]);
+    const group = groups.get(key);
+    if (group) group.push(m);
+    else groups.set(key, [m]);
   }
   return [...groups.values()];
 }
 
-/** One line per problem: `file: Kind namespace/name: field: message`. */
+/**
+ * One line per problem: `file: Kind namespace/name: field: message`. File names, kinds, names and
+ * values come from the files: control characters are escaped and long names cut.
+ */
 export function formatProblems(problems: readonly RuleProblem[]): string {
   return problems.map(({ manifest, field, message, severity }) => {
-    const meta = manifest.object.metadata;
-    const what = manifest.object.kind ? `${manifest.object.kind} ${meta?.namespace ? `${meta.namespace}/` : ''}${meta?.name ?? '(no name)'}: ` : '';
-    return `${severity === 'warning' ? 'warning: ' : ''}${manifest.file}: ${what}${field ? `${field}: ` : ''}${message}`;
+    const meta = asMap(manifest.object.metadata);
+    const kind = asString(manifest.object.kind);
+    const namespace = asString(meta.namespace);
+    const name = asString(meta.name);
+    const what = kind ? `${show(kind)} ${namespace ? `${show(namespace)}/` : ''}${name ? show(name, 253) : '(no name)'}: ` : '';
+    return escapeControl(`${severity === 'warning' ? 'warning: ' : ''}${manifest.file}: ${what}${field ? `${show(field, 120)}: ` : ''}${message}`);
   }).join('\n') + (problems.length ? '\n' : '');
 }

@@ -159,14 +159,17 @@ function emptyDirReplicas({ spec, add }: Context): void {
 
 /** pkg/resource/route.go: names unique and not default-route; the router admits one route per host. */
 function routes({ spec, add, unverified, find }: Context): void {
-  const list = asList(spec.routes).map(asMap);
-  list.forEach((route, i) => {
+  const firstByName = new Map<unknown, number>();
+  const firstByHost = new Map<unknown, number>();
+  asList(spec.routes).map(asMap).forEach((route, i) => {
     if (route.name === DEFAULT_ROUTE_NAME) add(`routes[${i}].name`, `"${DEFAULT_ROUTE_NAME}" is the route the operator makes for defaultRoute: true; set defaultRoute instead, or choose another name`);
-    const first = list.findIndex((r) => r.name === route.name);
-    if (first !== i) add(`routes[${i}].name`, `route name ${quote(route.name)} is also routes[${first}]'s; route names must be unique`);
-    const sameHost = list.findIndex((r) => r.hostname !== undefined && r.hostname === route.hostname);
-    if (route.hostname !== undefined && sameHost !== i) {
-      add(`routes[${i}].hostname`, `${quote(route.hostname)} is also routes[${sameHost}]'s hostname: the router admits only one of them and the operator degrades (RouteDegraded)`);
+    const first = firstByName.get(route.name);
+    if (first === undefined) firstByName.set(route.name, i);
+    else add(`routes[${i}].name`, `route name ${quote(route.name)} is also routes[${first}]'s; route names must be unique`);
+    if (route.hostname !== undefined) {
+      const sameHost = firstByHost.get(route.hostname);
+      if (sameHost === undefined) firstByHost.set(route.hostname, i);
+      else add(`routes[${i}].hostname`, `${quote(route.hostname)} is also routes[${sameHost}]'s hostname: the router admits only one of them and the operator degrades (RouteDegraded)`);
     }
     const secret = asString(route.secretName);
     if (secret !== undefined && !['Secret', 'ExternalSecret', 'SealedSecret'].some((kind) => find(kind, secret, REGISTRY_NAMESPACE))) {
@@ -233,7 +236,7 @@ function proxy({ spec, add }: Context): void {
   const { http, https, noProxy } = asMap(spec.proxy);
   const host = inClusterStoreHost(spec);
   if (!host || (!http && !https)) return;
-  const entries = String(noProxy ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = (asString(noProxy) ?? '').split(',').map((e) => e.trim()).filter(Boolean);
   const covered = entries.some((entry) => entry === '*' || entry === host || (entry.startsWith('.') ? host.endsWith(entry) : host.endsWith(`.${entry}`)));
   if (!covered) {
     add('proxy.noProxy', `does not cover the in-cluster store ${host}: the registry would reach it through the proxy (proxy fields replace the cluster's, they are not merged); add .svc (or ${host}) to noProxy`);
@@ -276,7 +279,8 @@ function checkEndpoint({ add, find }: Context, endpoint: string): void {
   const target = service && find('Service', service[1], service[2]);
   if (!service || !target) return; // outside the cluster, or not among these objects
   const where = `Service ${service[2]}/${service[1]}`;
-  const ports = asList(asMap(target.spec).ports).map((p) => Number(asMap(p).port));
+  const ports = asList(asMap(target.spec).ports).map((p) => asMap(p).port)
+    .map((port) => (typeof port === 'number' ? port : typeof port === 'string' ? Number(port) : undefined)).filter((port) => port !== undefined);
   const wanted = Number(port ?? (scheme === 'https' ? 443 : 80));
   if (!ports.includes(wanted)) add('storage.s3.regionEndpoint', `${where} has no port ${wanted} (ports: ${ports.join(', ')})`);
   const tls = asMap(asMap(target.metadata).annotations)['service.beta.openshift.io/serving-cert-secret-name'] !== undefined;

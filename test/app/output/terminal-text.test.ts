@@ -1,3 +1,4 @@
+import { formatMarkdown, formatText, ObjectChange } from '../../../app/diff/object-diff';
 import { escapeControl } from '../../../app/output/terminal-text';
 
 test('control characters become visible escapes; other text is unchanged', () => {
@@ -11,4 +12,15 @@ test('control characters become visible escapes; other text is unchanged', () =>
 test('the result has no control characters left, whatever the input', () => {
   const all = Array.from({ length: 0x2100 }, (_, i) => String.fromCharCode(i)).join('');
   expect(escapeControl(all)).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+});
+
+describe('diff output', () => {
+  test('object names and keys from files cannot move the cursor or forge a line', () => {
+    const changes: ObjectChange[] = [{ change: 'changed', cluster: 'prod', object: 'v1 ConfigMap x/evil\x1b[2J', fields: [{ path: 'data.k\nforged', before: 'a', after: 'b' }] }];
+    for (const text of [formatText(changes), formatMarkdown(changes)]) {
+      expect(text).not.toMatch(/[\x1b]/);
+      expect(text).toContain('evil\\x1b[2J');
+      expect(text).toContain('data.k\\nforged');
+    }
+  });
 });

@@ -1,0 +1,302 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { toYaml } from '../../../app/output/to-yaml';
+import { builtInSchemas } from '../../../app/validate/built-in-schemas';
+import { CrdFolderError, CrdSchemas } from '../../../app/validate/crd-schemas';
+import { formatProblems, MANIFEST_NODE_LIMIT, validateTree } from '../../../app/validate/validate-manifests';
+import { runCli } from '../../helpers';
+
+// validate reads manifests and CRDs that anyone may have written (class 13): bombs, wrong
+// shapes, prototype keys, hostile patterns, broken CRDs. Each is one error line naming the file
+// (and document), quickly, never a TypeError or a stack trace; and what is printed is escaped
+// (class 4).
+
+const schemas = builtInSchemas();
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** validate's output for one file of one cluster, one line per problem. */
+function check(text: string, file = 'x.yaml', sources = schemas): string[] {
+  const report = validateTree(new Map([['kustomization.yaml', ''], [file, text]]), { schemas: sources });
+  const out = formatProblems(report.problems);
+  return out ? out.slice(0, -1).split('\n') : [];
+}
+
+const restrictedContainer = { name: 'app', image: 'example/app:1', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } };
+const deployment = (pod: object) => ({
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: 'minio' },
+  spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, ...pod } } },
+});
+const config = (spec: unknown) => ({ apiVersion: 'imageregistry.operator.openshift.io/v1', kind: 'Config', metadata: { name: 'cluster' }, spec });
+const laughs = (levels: number) => {
+  const names = 'abcdefghijklmnop';
+  const lines = [`  ${names[0]}: &${names[0]} [lol, lol, lol, lol, lol, lol, lol, lol, lol]`];
+  for (let i = 1; i < levels; i++) lines.push(`  ${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(', ')}]`);
+  return `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol, namespace: x}\nlol:\n${lines.join('\n')}\n`;
+};
+
+/** A CRD folder holding `files`, and the error CrdSchemas.fromDirectory throws for it. */
+function crdFolder(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hostile-crds-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+function crdError(dir: string): string {
+  try {
+    CrdSchemas.fromDirectory(dir);
+  } catch (e) {
+    expect(e).toBeInstanceOf(CrdFolderError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a CrdFolderError');
+}
+const widgetCrd = (schema: object, extra = '') => toYaml({
+  apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
+  spec: { group: 'example.com', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Namespaced', versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: schema } }] },
+}) + extra;
+const widget = (spec: object) => toYaml({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'x' }, spec });
+const patternSchema = (pattern: string) => ({ type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, spec: { type: 'object', properties: { value: { type: 'string', pattern } } } } });
+
+describe('class 13: bounded parsing', () => {
+  test('a billion laughs is one error naming the file, at once', () => {
+    const start = Date.now();
+    expect(check(laughs(9), 'prod/bomb.yaml')).toEqual([`prod/bomb.yaml: the file expands to more than ${MANIFEST_NODE_LIMIT} values by document 1 (maps, lists and scalars, each alias counted as a copy of its anchor); the limit is ${MANIFEST_NODE_LIMIT}: use fewer aliases`]);
+    expect(Date.now() - start).toBeLessThan(2000);
+  });
+
+  test('the alias budget is per file, across its documents', () => {
+    const doc = laughs(6); // 9^6 = 531441 values: each document fits, two do not
+    expect(check(`${doc}---\n${doc}`)).toEqual([expect.stringMatching(/^x\.yaml: the file expands to more than \d+ values by document 2 /)]);
+  });
+
+  test('a recursive alias is an error at its field, not a stack overflow', () => {
+    expect(check('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: x}\ndata: &d {loop: *d}\n')).toEqual([
+      'x.yaml: ConfigMap x/c: document 1: data.loop: an alias refers to a node that contains it (a recursive alias); the document must be a tree',
+    ]);
+  });
+
+  test('a file over 4 MiB, invalid YAML and deep nesting are one error each', () => {
+    expect(check(`a: "${'x'.repeat(4 * 1024 * 1024)}"\n`, 'big.yaml')).toEqual(['big.yaml: the file is 4194310 bytes; a manifest file may be at most 4 MiB (4194304 bytes)']);
+    expect(check('kind: [\n', 'bad.yaml')).toEqual([expect.stringMatching(/^bad\.yaml: invalid YAML: .*\(2:1\)$/)]);
+    expect(check('['.repeat(100_000), 'deep.yaml')).toEqual([expect.stringMatching(/^deep\.yaml: invalid YAML: nesting exceeded maxDepth \(100\)/)]);
+  });
+
+  test('documents that are scalars or lists are errors naming the document', () => {
+    expect(check('--- 5\n--- [a, b]\n--- hello\n--- true\n---\n', 'docs.yaml')).toEqual([
+      'docs.yaml: document 1 is a number, not a Kubernetes object (a map with apiVersion, kind and metadata)',
+      'docs.yaml: document 2 is a list, not a Kubernetes object (a map with apiVersion, kind and metadata)',
+      'docs.yaml: document 3 is a string, not a Kubernetes object (a map with apiVersion, kind and metadata)',
+      'docs.yaml: document 4 is a boolean, not a Kubernetes object (a map with apiVersion, kind and metadata)',
+    ]);
+  });
+});
+
+describe('class 13: time linear in the objects, fields and errors of a file', () => {
+  const n = 60_000;
+  const timed = (files: [string, string][]) => {
+    const start = Date.now();
+    const report = validateTree(new Map(files), { schemas });
+    return { ms: Date.now() - start, problems: report.problems.length };
+  };
+
+  test('60000 unknown fields of one object', () => {
+    const text = `apiVersion: route.openshift.io/v1\nkind: Route\nmetadata: {name: r, namespace: x}\nspec:\n  to: {kind: Service, name: s}\n${Array.from({ length: n }, (_, i) => `  k${i}: 1`).join('\n')}\n`;
+    const { ms, problems } = timed([['prod/r.yaml', text]]);
+    expect(problems).toBe(n);
+    expect(ms).toBeLessThan(8000);
+  }, 60_000);
+
+  test('15000 Configs naming claims among 15000 others', () => {
+    const docs = Array.from({ length: n / 4 }, (_, i) => `apiVersion: imageregistry.operator.openshift.io/v1\nkind: Config\nmetadata: {name: c${i}}\nspec: {storage: {pvc: {claim: p${i}}}}\n---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: q${i}, namespace: openshift-image-registry}\n`);
+    const { ms, problems } = timed([['kustomization.yaml', ''], ['all.yaml', docs.join('---\n')]]);
+    expect(problems).toBeGreaterThanOrEqual(n / 2); // each Config: not named cluster, its claim not among them, ...
+    expect(ms).toBeLessThan(8000);
+  }, 60_000);
+
+  test('300000 empty documents: one problem each, no stack overflow', () => {
+    const { ms, problems } = timed([['kustomization.yaml', ''], ['x.yaml', '--- {}\n'.repeat(300_000)]]);
+    expect(problems).toBe(300_000);
+    expect(ms).toBeLessThan(15_000);
+    expect(crdError(crdFolder({ 'x.yaml': '--- 5\n'.repeat(300_000) })).split('\n')).toHaveLength(300_000);
+  }, 60_000);
+
+  test('60000 documents in a cluster folder, and 60000 routes of one Config', () => {
+    const docs = Array.from({ length: n }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}, namespace: x}\n`);
+    expect(timed([['prod/x.yaml', docs.join('---\n')]]).ms).toBeLessThan(8000);
+    const routes = Array.from({ length: n }, (_, i) => `  - {name: r${i}}`).join('\n');
+    expect(timed([['kustomization.yaml', ''], ['c.yaml', `apiVersion: imageregistry.operator.openshift.io/v1\nkind: Config\nmetadata: {name: cluster}\nspec:\n  storage: {emptyDir: {}}\n  routes:\n${routes}\n`]]).ms).toBeLessThan(8000);
+  }, 60_000);
+});
+
+describe('class 13: malformed shapes never throw', () => {
+  const s3Endpoint = config({ storage: { s3: { regionEndpoint: 'http://s.x.svc:80' } } });
+  const shapes: [string, ...(object | string)[]][] = [
+    ['containers: "x"', deployment({ containers: 'x' })],
+    ['spec: null', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: minio}\nspec: null\n---\napiVersion: imageregistry.operator.openshift.io/v1\nkind: Config\nmetadata: {name: cluster}\nspec: null\n'],
+    ['template: "x"', { ...deployment({}), spec: { template: 'x' } }],
+    ['ports: [null]', deployment({ containers: [{ ...restrictedContainer, ports: [null, 'x', 5] }] })],
+    ['volumes: [null, "x"]', deployment({ containers: [restrictedContainer], volumes: [null, 'x'] })],
+    ['capabilities of the wrong types', deployment({ containers: [{ ...restrictedContainer, securityContext: { capabilities: { drop: 'ALL', add: 5 } } }] })],
+    ['containers of the wrong types', deployment({ initContainers: { a: 1 }, containers: [null, 'x', 5] })],
+    ['securityContext: "x"', deployment({ securityContext: 'x', containers: [{ ...restrictedContainer, securityContext: 'x' }] })],
+    ['Config spec: "x"', config('x')],
+    ['Config routes of the wrong types', config({ routes: 'x', storage: 'x' })],
+    ['Config routes: [null, 5]', config({ routes: [null, 5, { name: { a: 1 } }], storage: { pvc: { claim: { a: 1 } } } })],
+    ['values that refuse to become strings', config({ replicas: { valueOf: 1, toString: 1 }, rolloutStrategy: { toString: 1, valueOf: 1 }, managementState: { toString: 1 }, storage: { pvc: { claim: 'c' }, s3: { region: { toString: 1, valueOf: 1 }, regionEndpoint: 5 } } })],
+    ['Service ports: [null]', s3Endpoint, { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'x' }, spec: { ports: [null, 'x', { port: { valueOf: 1, toString: 1 } }, { port: 80 }] } }],
+    ['Service spec: "x"', s3Endpoint, { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'x', annotations: 'x' }, spec: 'x' }],
+    ['ExternalSecret data: [null]', s3Endpoint, { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'image-registry-private-configuration-user', namespace: 'openshift-image-registry' }, spec: { data: [null, 'x'] } }],
+    ['Secret data: "x"', s3Endpoint, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'image-registry-private-configuration-user', namespace: 'openshift-image-registry' }, data: 'x', stringData: [1] }],
+    ['kind: __proto__', { apiVersion: 'v1', kind: '__proto__', metadata: { name: 'p' } }],
+    ['apiVersion: constructor, kind: keys', { apiVersion: 'constructor', kind: 'keys', metadata: { name: 'p' } }],
+    ['kind: toString', { apiVersion: 'v1', kind: 'toString', metadata: { name: 'p' } }],
+    ['apiVersion: 5', { apiVersion: 5, kind: 'ConfigMap', metadata: { name: 'p' } }],
+    ['kind that refuses to become a string', { apiVersion: 'v1', kind: { toString: 1, valueOf: 1 }, metadata: { name: 'p' } }],
+    ['metadata: "x"', { apiVersion: 'v1', kind: 'ConfigMap', metadata: 'x' }],
+    ['metadata.name: a map', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: { a: 1 }, namespace: { toString: 1, valueOf: 1 } } }],
+  ];
+
+  test.each(shapes)('%s', (_, ...objects) => {
+    let lines: string[] = [];
+    const text = typeof objects[0] === 'string' ? objects[0] : toYaml(...(objects as object[]));
+    expect(() => (lines = check(text))).not.toThrow();
+    for (const line of lines) expect(line).toMatch(/^(warning: )?x\.yaml: /);
+  });
+
+  test('the shapes are reported, not skipped', () => {
+    expect(check(toYaml(deployment({ containers: 'x' })))).toContain('x.yaml: Deployment minio/app: spec.template.spec.containers: must be array');
+    expect(check(toYaml({ apiVersion: 'v1', kind: '__proto__', metadata: { name: 'p' } }))).toEqual(['x.yaml: __proto__ p: no schema for v1 __proto__: neither a core kind this validator knows nor a built-in custom resource; pass its CRD with --crds DIR']);
+    expect(check(toYaml({ apiVersion: 5, kind: 'ConfigMap', metadata: { name: 'p' } }))).toEqual(['x.yaml: ConfigMap p: every object needs apiVersion, kind and metadata.name']);
+  });
+
+  test('a __proto__ key in a manifest is an error, never a prototype', () => {
+    const text = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: minio}\nspec:\n  template:\n    spec:\n      __proto__: {hostNetwork: true}\n';
+    expect(check(text)).toEqual(['x.yaml: Deployment minio/app: document 1: spec.template.spec.__proto__: "__proto__" cannot be a key: JavaScript reads it as the prototype of the object; remove or rename it']);
+  });
+});
+
+describe('class 13: a hostile CRD folder', () => {
+  test('a pattern with nested quantifiers runs in linear time', () => {
+    const sources = [CrdSchemas.fromDirectory(crdFolder({ 'widget.yaml': widgetCrd(patternSchema('^(a+)+$')) }))];
+    const start = Date.now();
+    expect(check(widget({ value: `${'a'.repeat(50_000)}!` }), 'x.yaml', sources)).toEqual(['x.yaml: Widget x/w: spec.value: must match pattern "^(a+)+$"']);
+    expect(check(widget({ value: 'a'.repeat(50_000) }), 'x.yaml', sources)).toEqual([]);
+    expect(Date.now() - start).toBeLessThan(2000);
+  });
+
+  test('a backtracking pattern the linear engine cannot run is given up after the time limit, with a warning', () => {
+    const sources = [CrdSchemas.fromDirectory(crdFolder({ 'widget.yaml': widgetCrd(patternSchema('^(a|a)+(?=b)')) }))];
+    expect(check(widget({ value: 'aab' }), 'x.yaml', sources)).toEqual([]);
+    expect(check(widget({ value: 'c' }), 'x.yaml', sources)).toEqual(['x.yaml: Widget x/w: spec.value: must match pattern "^(a|a)+(?=b)"']);
+    const start = Date.now();
+    const warning = 'warning: x.yaml: Widget x/w: not checked against the CRD pattern "^(a|a)+(?=b)": it ran longer than the time limit (a pattern that backtracks; see docs/validate.md)';
+    expect(check(widget({ value: `${'a'.repeat(40)}!` }), 'x.yaml', sources)).toEqual([warning]);
+    // Given up: the time limit is spent once per pattern, not once per value.
+    for (let i = 0; i < 50; i++) expect(check(widget({ value: `${'a'.repeat(40 + i)}!` }), 'x.yaml', sources)).toEqual([warning]);
+    expect(Date.now() - start).toBeLessThan(2000);
+  });
+
+  test('the pinned CRDs keep their patterns, on either engine', () => {
+    const route = (host: string) => toYaml({ apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name: 'r', namespace: 'x' }, spec: { host, to: { kind: 'Service', name: 's' } } });
+    expect(check(route('Bad_Host!'))).toEqual(['x.yaml: Route x/r: spec.host: must match pattern "^([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]{0,61}[a-zA-Z0-9])(\\.([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]{0,61}[a-zA-Z0-9]))*$"']);
+    expect(check(route('registry.apps.example.com'))).toEqual([]);
+    expect(check(toYaml(config({ managementState: 'Managed', replicas: 1, storage: { emptyDir: {} }, rolloutStrategy: 'Sometimes' })))).toEqual(['x.yaml: Config cluster: spec.rolloutStrategy: must match pattern "^(RollingUpdate|Recreate)$"']);
+  });
+
+  test('a schema that cannot be compiled is an error for its objects, not a crash', () => {
+    const sources = [CrdSchemas.fromDirectory(crdFolder({ 'widget.yaml': widgetCrd(patternSchema('(')) }))];
+    expect(check(widget({ value: 'x' }), 'x.yaml', sources)).toEqual([expect.stringMatching(/^x\.yaml: Widget x\/w: the CRD's schema for example\.com\/v1 Widget cannot be used: .*Invalid regular expression/)]);
+  });
+
+  test('a CRD without spec, with invalid YAML, of the wrong shape or with a bomb: every file and document named', () => {
+    const dir = crdFolder({
+      'a-nospec.yaml': 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x}\n',
+      'b-invalid.yaml': 'kind: CustomResourceDefinition\nspec: [\n',
+      'c-versions.yaml': `---\nkind: Kustomization\n---\n${widgetCrd({}).replace(/versions:[\s\S]*/, 'versions: x\n')}---\n- a list\n`,
+      'd-bomb.yaml': `kind: CustomResourceDefinition\n${laughs(9).replace(/^[\s\S]*lol:\n/, 'lol:\n')}`,
+      'e-proto.yaml': widgetCrd({ type: 'object', properties: { spec: { type: 'object' } } }).replace('type: object\n', 'type: object\n          __proto__: {type: string}\n'),
+      'f-version.yaml': widgetCrd({}).replace('name: v1', 'name: {a: 1}'),
+    });
+    expect(crdError(dir).split('\n')).toEqual([
+      `${dir}/a-nospec.yaml: document 1: a CustomResourceDefinition needs spec.group, spec.names.kind (strings) and spec.versions (a list)`,
+      `${dir}/b-invalid.yaml:3:1: invalid YAML: deficient indentation`,
+      `${dir}/c-versions.yaml: document 2: a CustomResourceDefinition needs spec.group, spec.names.kind (strings) and spec.versions (a list)`,
+      `${dir}/c-versions.yaml: document 3: not a Kubernetes object (a map with apiVersion and kind)`,
+      expect.stringMatching(new RegExp(`^${dir}/d-bomb\\.yaml: document 1: .*(alias|expands)`)),
+      expect.stringMatching(new RegExp(`^${dir}/e-proto\\.yaml: document 1: spec\\.versions\\[0\\]\\.schema\\.openAPIV3Schema\\.__proto__: "__proto__" cannot be a key`)),
+      `${dir}/f-version.yaml: document 1: spec.versions[0]: needs a name (a string) and, if any, a schema.openAPIV3Schema map`,
+    ]);
+  });
+
+  test('CRD files that are not files are refused by name', () => {
+    const outside = crdFolder({ 'secret.yaml': 'token: SECRET\n' });
+    const dir = crdFolder({});
+    symlinkSync(join(outside, 'secret.yaml'), join(dir, 'a.yaml'));
+    symlinkSync('/dev/zero', join(dir, 'b.yaml'));
+    writeFileSync(join(dir, 'c.yaml'), `# ${'x'.repeat(4 * 1024 * 1024)}\n`);
+    const message = crdError(dir);
+    expect(message.split('\n')).toEqual([
+      expect.stringMatching(/a\.yaml: is a symbolic link to .*secret\.yaml, outside /),
+      expect.stringMatching(/b\.yaml: is a symbolic link to \/dev\/zero, outside /),
+      `${dir}/c.yaml: is 4194307 bytes; the limit is 4 MiB (4194304 bytes)`,
+    ]);
+    expect(message).not.toContain('SECRET');
+  });
+});
+
+describe('class 4: terminal injection in validate output', () => {
+  test('file names, kinds, names and values are escaped; one line per problem', () => {
+    const text = toYaml({ apiVersion: 'example.com/v1', kind: 'Wid\x1b[2Jget', metadata: { name: 'w\u202eevil', namespace: 'x\ny' } });
+    const lines = check(text, 'evil\n\x1b]0;pwned\x07.yaml');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toMatch(CONTROL);
+    expect(lines[0]).toBe('evil\\n\\x1b]0;pwned\\x07.yaml: Wid\\x1b[2Jget x\\ny/w\\u202eevil: no schema for example.com/v1 Wid\\x1b[2Jget: neither a core kind this validator knows nor a built-in custom resource; pass its CRD with --crds DIR');
+  });
+
+  test('a long unknown key is cut short in the field', () => {
+    const lines = check(toYaml({ apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { name: 'r', namespace: 'x' }, spec: { to: { kind: 'Service', name: 's' }, [`k${'x'.repeat(5000)}`]: 1 } }));
+    expect(lines).toEqual([`x.yaml: Route x/r: spec.k${'x'.repeat(114)}…: unknown field`]);
+  });
+
+  test('a CRD folder error is escaped', () => {
+    const dir = crdFolder({ 'bad\x1b[31m.yaml': 'kind: [\n' });
+    expect(crdError(dir)).toContain('bad\\x1b[31m.yaml');
+  });
+});
+
+describe('the validate command on hostile input', () => {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.CRD_DIR;
+  const run = (args: string[]) => runCli(['validate', ...args], { timeout: 60_000, env });
+
+  test('a FIFO or a link out of the folder: exit 2 naming the files, no stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'validate-hostile-'));
+    writeFileSync(join(dir, 'a.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n');
+    symlinkSync('/etc/hostname', join(dir, 'b.yaml'));
+    try {
+      execFileSync('mkfifo', [join(dir, 'c.yaml')]);
+    } catch {
+      writeFileSync(join(dir, 'c.yaml'), ''); // no mkfifo here
+    }
+    const result = run([dir]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${dir}/b.yaml: is a symbolic link to /etc/hostname, outside ${dir}`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('a bomb and a bad CRD folder: one line each, quickly', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'validate-hostile-'));
+    writeFileSync(join(dir, 'bomb.yaml'), laughs(9));
+    const start = Date.now();
+    const bomb = run([dir]);
+    expect(bomb.status).toBe(1);
+    expect(bomb.stdout).toBe(`${dir}/bomb.yaml: the file expands to more than ${MANIFEST_NODE_LIMIT} values by document 1 (maps, lists and scalars, each alias counted as a copy of its anchor); the limit is ${MANIFEST_NODE_LIMIT}: use fewer aliases\n`);
+    const crds = crdFolder({ 'x.yaml': 'kind: CustomResourceDefinition\n' });
+    const bad = run([dir, '--crds', crds]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(`${crds}/x.yaml: document 1: a CustomResourceDefinition needs spec.group`);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    expect(Date.now() - start).toBeLessThan(30_000);
+  }, 60_000);
+});

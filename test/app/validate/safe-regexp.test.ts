@@ -1,0 +1,43 @@
+import { PATTERN_TIME_LIMIT_MS, safeRegExpEngine } from '../../../app/validate/safe-regexp';
+
+// CRD patterns from a user's folder (class 13): linear time where V8's linear engine can run
+// them, bounded time otherwise.
+
+describe('safeRegExpEngine', () => {
+  test('patterns mean what they mean with the u flag', () => {
+    const engine = safeRegExpEngine(() => undefined);
+    const dns = engine('^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$', 'u');
+    expect(['a.b-c', 'x'].map((v) => dns.test(v))).toEqual([true, true]);
+    expect(['A', 'a..b', '-a', 'é'].map((v) => dns.test(v))).toEqual([false, false, false, false]);
+    const letters = engine('^\\p{L}+$', 'u');
+    expect([letters.test('Grüße'), letters.test('a1')]).toEqual([true, false]);
+    const anyTwo = engine('^.{2}$', 'u');
+    expect([anyTwo.test('ab'), anyTwo.test('😀'), anyTwo.test('😀😀')]).toEqual([true, false, true]);
+    expect(() => engine('(', 'u')).toThrow(SyntaxError);
+  });
+
+  test('nested quantifiers take linear time', () => {
+    const start = Date.now();
+    expect(safeRegExpEngine(() => undefined)('^(a+)+$', 'u').test(`${'a'.repeat(100_000)}!`)).toBe(false);
+    expect(Date.now() - start).toBeLessThan(1000);
+  });
+
+  test('a pattern the linear engine cannot run stops at the time limit, then is given up', () => {
+    const givenUp: string[] = [];
+    const pattern = safeRegExpEngine((p) => givenUp.push(p))('^(a|a)+(?=b)', 'u');
+    expect([pattern.test('aab'), pattern.test('c')]).toEqual([true, false]);
+    const start = Date.now();
+    for (let i = 0; i < 20; i++) expect(pattern.test(`${'a'.repeat(40 + i)}!`)).toBe(true);
+    expect(Date.now() - start).toBeLessThan(PATTERN_TIME_LIMIT_MS * 5);
+    expect(givenUp).toEqual(Array(20).fill('^(a|a)+(?=b)'));
+  });
+
+  test('many such patterns share one time budget', () => {
+    const givenUp: string[] = [];
+    const engine = safeRegExpEngine((p) => givenUp.push(p), 300);
+    const start = Date.now();
+    for (let i = 0; i < 30; i++) expect(engine(`^(a|a${'?'.repeat(i % 2)})+(?=b${i})`, 'u').test(`${'a'.repeat(40)}!`)).toBe(true);
+    expect(Date.now() - start).toBeLessThan(300 + PATTERN_TIME_LIMIT_MS * 5);
+    expect(givenUp).toHaveLength(30);
+  });
+});
