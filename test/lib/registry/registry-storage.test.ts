@@ -78,6 +78,11 @@ describe('S3 storage', () => {
     });
   });
 
+  test('toJson has the CRD\'s field names (keyID, trustedCA) in the order the fields were set', () => {
+    const json = RegistryStorage.s3({ bucket: 'registry', region: 'eu-west-1', encrypt: true, keyId: 'kms-1', trustedCa: 'rgw-ca' }).toJson();
+    expect(JSON.stringify(json)).toBe('{"s3":{"region":"eu-west-1","trustedCA":{"name":"rgw-ca"},"bucket":"registry","encrypt":true,"keyID":"kms-1"},"managementState":"Unmanaged"}');
+  });
+
   test('an empty region is an error', () => {
     expect(() => RegistryStorage.s3({ bucket: 'registry', region: '' })).toThrow("region: must not be empty (the S3 driver fails with MissingRegion); leave it out for AWS S3 to use the cluster's region");
   });
