@@ -10,6 +10,7 @@ export { GcsStorageProps } from './registry/gcs-storage';
 export { AzureCloudName, AzureInternalNetworkProps, AzureNetworkAccessProps, AzureNetworkAccessType, AzureStorageProps } from './registry/azure-storage';
 export { SwiftAuthVersion, SwiftStorageProps } from './registry/swift-storage';
 export { IbmCosStorageProps } from './registry/ibmcos-storage';
+export * from './registry/registry-credentials';
 export * from './registry/registry-s3-credentials';
 // An S3 object store in the cluster.
 export * from './minio/minio-object-store';
