@@ -59,7 +59,7 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
     const switchChart = new Chart(app, 'storage-switch');
     const storage = new RegistryStorageChart(app, 'registry-storage', { storage: registry.storage, minioBucket: objectStore?.bucket });
     // Before the Config: any other back end already in spec.storage goes (see StorageSwitch).
-    new StorageSwitch(switchChart, 'StorageSwitch', { storage: storage.storage.spec as Record<string, unknown> });
+    new StorageSwitch(switchChart, 'StorageSwitch', { storage: storage.storage.toJson() });
     new RegistryChart(app, 'registry', { registry, storage: storage.storage });
   } catch (e) {
     throw e instanceof ValidationError ? loaded.error(e.field, e.problem) : e;
