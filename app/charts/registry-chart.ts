@@ -1,10 +1,10 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConfigSpecAffinity, ConfigSpecResourcesLimits, ConfigSpecResourcesRequests } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
-import { secretSourceFromConfig } from './secret-source-from-config';
+import { secretSourceFromConfig, storageCredentials } from './secret-source-from-config';
 import { RegistryConfig } from '../config/schema';
 import { ImageRegistry, LogLevel, ManagementState, RolloutStrategy } from '../../lib/registry/image-registry';
-import { RegistryS3Credentials } from '../../lib/registry/registry-s3-credentials';
+import { RegistryCredentials } from '../../lib/registry/registry-credentials';
 import { RegistryStorage } from '../../lib/registry/registry-storage';
 import { CompiledSchemas } from '../validate/crd-schemas';
 import { byKind } from '../validate/generated/crd-validators';
@@ -17,17 +17,23 @@ export interface RegistryChartProps {
   readonly storage: RegistryStorage;
 }
 
-/** The registry operator's Config `cluster`, and the S3 credentials it reads. */
+/** The registry operator's Config `cluster`, and the storage credentials it reads. */
 export class RegistryChart extends Chart {
   public readonly registry: ImageRegistry;
 
   constructor(scope: Construct, id: string, props: RegistryChartProps) {
     super(scope, id);
     const { storage, resources, ...config } = props.registry;
-    if (storage.s3) {
-      withinField('registry.storage.s3.credentials', () => new RegistryS3Credentials(this, 'S3Credentials', {
-        source: secretSourceFromConfig(storage.s3!.credentials),
-      }));
+    const credentials = storageCredentials(storage);
+    if (credentials) {
+      const backend = `registry.storage.${credentials.backend}`;
+      try {
+        new RegistryCredentials(this, 'Credentials', { storage: props.storage, source: secretSourceFromConfig(credentials.credentials) });
+      } catch (e) {
+        // RegistryCredentials names the storage's fields `storage.<field>`, and the source's as they are.
+        if (!(e instanceof ValidationError)) throw e;
+        throw e.field.startsWith('storage.') ? new ValidationError(`${backend}.${e.field.slice('storage.'.length)}`, e.problem) : e.within(`${backend}.credentials`);
+      }
     }
     if (config.affinity) checkAffinity(config.affinity);
     const quantities = <T>(from: (v: string) => T, values?: Record<string, string>) =>

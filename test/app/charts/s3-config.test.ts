@@ -172,7 +172,7 @@ describe('S3 rules in a config file', () => {
 
   test('two storage back ends at once', () => {
     expect(() => synthText(external('bucket: registry').replace('  storage:\n', '  storage:\n    pvc: {}\n'))).toThrow(
-      'registry.storage: exactly one storage back end must be set (one of pvc, existingClaim, emptyDir, s3), got pvc and s3');
+      'registry.storage: exactly one storage back end must be set (one of pvc, existingClaim, emptyDir, s3, gcs, azure, swift, ibmcos), got pvc and s3');
   });
 
   test('MinIO without S3 storage is a standalone object store with no bucket user', () => {
