@@ -84,7 +84,7 @@ const s3 = z.strictObject({
   keyID: z.string().min(1).optional().describe('KMS key; requires encrypt: true.'),
   chunkSizeMiB: z.int().min(5).max(5120).optional(),
   trustedCA: dnsSubdomain.optional().describe('ConfigMap in openshift-config with key ca-bundle.crt.'),
-  managementState: z.enum(['Managed', 'Unmanaged']).optional().describe('Default Unmanaged for the minio bucket; otherwise not set.'),
+  managementState: z.enum(['Managed', 'Unmanaged']).optional().describe('Default Unmanaged: the operator never deletes the bucket.'),
   credentials: credentials.describe('Secret image-registry-private-configuration-user (REGISTRY_STORAGE_S3_ACCESSKEY, REGISTRY_STORAGE_S3_SECRETKEY).'),
 }).describe('S3 storage: the minio section of this file, or any S3-compatible endpoint.');
 
