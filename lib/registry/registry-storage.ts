@@ -200,8 +200,8 @@ export class RegistryStorage {
   }
 
   /**
-   * Any back end as the typed import spells it, for fields no factory offers (IBM COS `location`,
-   * say). No rule but "exactly one back end" (checked by `ImageRegistry`) is applied.
+   * Any back end as the typed import spells it, for a back end or field no factory offers (`oss`
+   * before OpenShift 4.17, say). No rule but "exactly one back end" (checked by `ImageRegistry`) is applied.
    */
   public static fromStorageSpec(spec: ConfigSpecStorage): RegistryStorage {
     if (spec.pvc) {
@@ -234,7 +234,8 @@ export class RegistryStorage {
    * place of the typed import's, keys in the order they were set.
    */
   public toJson(): Record<string, unknown> {
-    // toJson_ConfigSpecStorage renames and reorders; renaming one field at a time keeps the order.
+    // toJson_ConfigSpecStorage renames but also reorders; renaming one field at a time keeps the
+    // order, and with it the output written so far.
     const json = (key: string, value: unknown) => toJson_ConfigSpecStorage({ [key]: value } as ConfigSpecStorage)![key];
     return Object.fromEntries(Object.entries(this.spec).filter(([, value]) => value !== undefined).map(([key, value]) => [key,
       typeof value === 'object' ? Object.assign({}, ...Object.entries(value).map(([field, v]) => json(key, { [field]: v }))) : value]));
