@@ -6,6 +6,11 @@ export * from './registry/constants';
 export * from './registry/image-registry';
 export * from './registry/registry-pvc';
 export * from './registry/registry-storage';
+export { GcsStorageProps } from './registry/gcs-storage';
+export { AzureCloudName, AzureInternalNetworkProps, AzureNetworkAccessProps, AzureNetworkAccessType, AzureStorageProps } from './registry/azure-storage';
+export { SwiftAuthVersion, SwiftStorageProps } from './registry/swift-storage';
+export { IbmCosStorageProps } from './registry/ibmcos-storage';
+export * from './registry/registry-credentials';
 export * from './registry/registry-s3-credentials';
 // An S3 object store in the cluster.
 export * from './minio/minio-object-store';
@@ -17,6 +22,10 @@ export { OpenShiftRoute, OpenShiftRouteProps, RouteTermination } from './openshi
 // The rules the constructs check, for callers that check values of their own.
 export * from './rules/kubernetes';
 export * from './rules/s3';
+export * from './rules/gcs';
+export * from './rules/azure';
+export * from './rules/swift';
+export * from './rules/ibmcos';
 export * from './rules/validation-error';
 // Argo CD and Flux annotations that make a GitOps sync of the output safe.
 export { addGitOpsAnnotations, gitOpsAnnotations, SYNC_WAVES } from './gitops/gitops-annotations';

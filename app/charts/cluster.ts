@@ -2,7 +2,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { ObjectStoreChart } from './object-store-chart';
 import { RegistryChart } from './registry-chart';
 import { RegistryStorageChart } from './registry-storage-chart';
-import { secretSourceFromConfig } from './secret-source-from-config';
+import { secretSourceFromConfig, storageCredentials } from './secret-source-from-config';
 import { LoadedConfig } from '../config/loader';
 import { gitOpsAnnotations } from '../../lib/gitops/gitops-annotations';
 import { kustomizationYaml } from '../output/kustomization';
@@ -59,7 +59,7 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
     const switchChart = new Chart(app, 'storage-switch');
     const storage = new RegistryStorageChart(app, 'registry-storage', { storage: registry.storage, minioBucket: objectStore?.bucket });
     // Before the Config: any other back end already in spec.storage goes (see StorageSwitch).
-    new StorageSwitch(switchChart, 'StorageSwitch', { storage: storage.storage.spec as Record<string, unknown> });
+    new StorageSwitch(switchChart, 'StorageSwitch', { storage: storage.storage.toJson() });
     const registryChart = new RegistryChart(app, 'registry', { registry, storage: storage.storage });
     for (const [field, message] of registryChart.warnings) loaded.warn(field, message);
   } catch (e) {
@@ -79,7 +79,7 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   // Nothing invalid reaches dist/: the same checks as `validate`, on the objects themselves.
   const problems = validateManifests(rendered.flatMap(({ file, objects }) => objects.map((object) => ({ file, object }))), {
     schemas: OUTPUT_SCHEMAS,
-    allowPlainSecrets: Boolean(minio?.rootCredentials.plainSecret || registry.storage.s3?.credentials.plainSecret),
+    allowPlainSecrets: Boolean(minio?.rootCredentials.plainSecret || storageCredentials(registry.storage)?.credentials.plainSecret),
   }).filter((p) => p.severity === 'error');
   if (problems.length) {
     throw loaded.error('', `the objects made from this config would be refused by the API server or the operator; this is a defect of this tool, please report it:\n${formatProblems(problems).trimEnd()}`);

@@ -1,14 +1,14 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ConfigSpecAffinity, ConfigSpecResourcesLimits, ConfigSpecResourcesRequests } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
-import { secretSourceFromConfig } from './secret-source-from-config';
+import { secretSourceFromConfig, storageCredentials } from './secret-source-from-config';
 import { RegistryConfig } from '../config/schema';
 import { ImageRegistry, LogLevel, ManagementState, RolloutStrategy } from '../../lib/registry/image-registry';
-import { RegistryS3Credentials } from '../../lib/registry/registry-s3-credentials';
+import { RegistryCredentials } from '../../lib/registry/registry-credentials';
 import { RegistryStorage } from '../../lib/registry/registry-storage';
 import { CompiledSchemas } from '../validate/crd-schemas';
 import { byKind } from '../validate/generated/crd-validators';
-import { ValidationError, withinField } from '../../lib/rules/validation-error';
+import { ValidationError } from '../../lib/rules/validation-error';
 
 export interface RegistryChartProps {
   /** The `registry` section of a cluster config. */
@@ -17,7 +17,7 @@ export interface RegistryChartProps {
   readonly storage: RegistryStorage;
 }
 
-/** The registry operator's Config `cluster`, and the S3 credentials it reads. */
+/** The registry operator's Config `cluster`, and the storage credentials it reads. */
 export class RegistryChart extends Chart {
   public readonly registry: ImageRegistry;
   /** What the operator's rules say without refusing: [config field, message]. */
@@ -26,10 +26,16 @@ export class RegistryChart extends Chart {
   constructor(scope: Construct, id: string, props: RegistryChartProps) {
     super(scope, id);
     const { storage, resources, ...config } = props.registry;
-    if (storage.s3) {
-      withinField('registry.storage.s3.credentials', () => new RegistryS3Credentials(this, 'S3Credentials', {
-        source: secretSourceFromConfig(storage.s3!.credentials),
-      }));
+    const credentials = storageCredentials(storage);
+    if (credentials) {
+      const backend = `registry.storage.${credentials.backend}`;
+      try {
+        new RegistryCredentials(this, 'Credentials', { storage: props.storage, source: secretSourceFromConfig(credentials.credentials) });
+      } catch (e) {
+        // RegistryCredentials names the storage's fields `storage.<field>`, and the source's as they are.
+        if (!(e instanceof ValidationError)) throw e;
+        throw e.field.startsWith('storage.') ? new ValidationError(`${backend}.${e.field.slice('storage.'.length)}`, e.problem) : e.within(`${backend}.credentials`);
+      }
     }
     if (config.affinity) checkAffinity(config.affinity);
     const quantities = <T>(from: (v: string) => T, values?: Record<string, string>) =>
@@ -65,7 +71,7 @@ function asConfigField<T>(inConfig: (field: string) => string, build: () => T): 
 
 /** A field of the Config's spec as a config file names it (the claim is `pvc.name` there). */
 function configField(specField: string, storage: RegistryConfig['storage']): string {
-  const chosen = (['pvc', 'existingClaim', 's3', 'emptyDir'] as const).find((key) => storage[key] !== undefined);
+  const chosen = Object.keys(storage).find((key) => storage[key as keyof typeof storage] !== undefined);
   if (specField === 'storage.pvc.claim') return `storage.${chosen}.name`;
   if (specField === 'storage.managementState') return `storage.${chosen}.managementState`;
   return specField;

@@ -23,7 +23,7 @@ export class RegistryStorageChart extends Chart {
 
   constructor(scope: Construct, id: string, props: RegistryStorageChartProps) {
     super(scope, id);
-    const { pvc, existingClaim, s3 } = props.storage;
+    const { pvc, existingClaim, s3, gcs, azure, swift, ibmcos } = props.storage;
     if (pvc) {
       const { managementState, ...claimProps } = pvc;
       const claim = withinField('registry.storage.pvc', () => new RegistryPvc(this, 'Pvc', {
@@ -39,6 +39,34 @@ export class RegistryStorageChart extends Chart {
       }));
     } else if (s3) {
       this.storage = withinField('registry.storage.s3', () => s3Storage(s3, props.minioBucket));
+    } else if (gcs) {
+      this.storage = withinField('registry.storage.gcs', () => RegistryStorage.gcs({
+        bucket: gcs.bucket, region: gcs.region, projectId: gcs.projectID, keyId: gcs.keyID, managementState: gcs.managementState,
+      }));
+    } else if (azure) {
+      this.storage = withinField('registry.storage.azure', () => RegistryStorage.azure({
+        accountName: azure.accountName,
+        container: azure.container,
+        cloudName: azure.cloudName,
+        networkAccess: azure.networkAccess,
+        managementState: azure.managementState,
+      }));
+    } else if (swift) {
+      this.storage = withinField('registry.storage.swift', () => RegistryStorage.swift({
+        container: swift.container,
+        authUrl: swift.authURL,
+        authVersion: swift.authVersion,
+        domain: swift.domain,
+        domainId: swift.domainID,
+        tenant: swift.tenant,
+        tenantId: swift.tenantID,
+        regionName: swift.regionName,
+        managementState: swift.managementState,
+      }));
+    } else if (ibmcos) {
+      this.storage = withinField('registry.storage.ibmcos', () => RegistryStorage.ibmcos({
+        bucket: ibmcos.bucket, serviceInstanceCrn: ibmcos.serviceInstanceCRN, resourceKeyCrn: ibmcos.resourceKeyCRN, managementState: ibmcos.managementState,
+      }));
     } else {
       this.storage = RegistryStorage.emptyDir();
     }

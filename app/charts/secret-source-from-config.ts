@@ -1,4 +1,5 @@
-import { CredentialsConfig } from '../config/schema';
+import { CredentialsConfig, RegistryConfig } from '../config/schema';
+import { CredentialedBackend, REGISTRY_CREDENTIAL_KEYS } from '../../lib/registry/registry-credentials';
 import { SecretSource } from '../../lib/secrets/secret-source';
 
 /** The SecretSource a `credentials` section of a config file describes. */
@@ -7,4 +8,10 @@ export function secretSourceFromConfig(config: CredentialsConfig): SecretSource 
   if (config.sealedSecret) return SecretSource.sealedSecret(config.sealedSecret);
   if (config.plainSecret) return SecretSource.fromEnvironment(config.plainSecret.fromEnv);
   return SecretSource.existing();
+}
+
+/** The back end in `registry.storage` that has a `credentials` section, and that section. */
+export function storageCredentials(storage: RegistryConfig['storage']): { backend: CredentialedBackend; credentials: CredentialsConfig } | undefined {
+  const backend = (Object.keys(REGISTRY_CREDENTIAL_KEYS) as CredentialedBackend[]).find((key) => storage[key]?.credentials);
+  return backend && { backend, credentials: storage[backend]!.credentials! };
 }

@@ -1,12 +1,14 @@
 import { Construct } from 'constructs';
 import { REGISTRY_NAMESPACE } from './constants';
+import { REGISTRY_CREDENTIALS_SECRET_NAME } from './constants';
+import { REGISTRY_CREDENTIAL_KEYS } from './registry-credentials';
 import { CredentialsSecret } from '../secrets/credentials-secret';
 import { SecretSource } from '../secrets/secret-source';
 
 /** The Secret the operator reads S3 credentials from. */
-export const REGISTRY_S3_SECRET_NAME = 'image-registry-private-configuration-user';
+export const REGISTRY_S3_SECRET_NAME = REGISTRY_CREDENTIALS_SECRET_NAME;
 /** Its keys; the operator needs both. */
-export const REGISTRY_S3_SECRET_KEYS = ['REGISTRY_STORAGE_S3_ACCESSKEY', 'REGISTRY_STORAGE_S3_SECRETKEY'] as const;
+export const REGISTRY_S3_SECRET_KEYS = REGISTRY_CREDENTIAL_KEYS.s3[0];
 
 export interface RegistryS3CredentialsProps {
   /** Where the access key and secret key come from. */
@@ -16,6 +18,8 @@ export interface RegistryS3CredentialsProps {
 /**
  * The registry's S3 credentials: Secret `image-registry-private-configuration-user` in
  * `openshift-image-registry` with `REGISTRY_STORAGE_S3_ACCESSKEY` and `REGISTRY_STORAGE_S3_SECRETKEY`.
+ * @deprecated Use `RegistryCredentials` with the registry's storage, which works for every back
+ * end and checks the storage against the credentials.
  */
 export class RegistryS3Credentials extends Construct {
   public readonly secret: CredentialsSecret;

@@ -1,11 +1,18 @@
-import { ConfigSpecStorage, ConfigSpecStorageS3 } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
+import { ConfigSpecStorage, ConfigSpecStorageS3, toJson_ConfigSpecStorage } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
+import { azureSpec, AzureStorageProps } from './azure-storage';
+import { STORAGE_BACKENDS } from './constants';
+import { gcsSpec, GcsStorageProps } from './gcs-storage';
+import { ibmCosSpec, IbmCosStorageProps } from './ibmcos-storage';
 import { AccessMode, RegistryPvc } from './registry-pvc';
+import { swiftSpec, SwiftStorageProps } from './swift-storage';
 import { MinioBucket } from '../minio/minio-bucket';
 import { checkDnsSubdomain, checkOneOf, checkWholeNumber } from '../rules/kubernetes';
 import { checkBucketName } from '../rules/s3';
 import { ValidationError } from '../rules/validation-error';
 
 export { STORAGE_BACKENDS } from './constants';
+/** One of the back-end keys. */
+export type StorageBackend = typeof STORAGE_BACKENDS[number];
 
 export interface ExistingClaimProps extends ClaimStorageOptions {
   /** Name of a claim that already exists in `openshift-image-registry`. */
@@ -158,14 +165,34 @@ export class RegistryStorage {
     }, undefined, true);
   }
 
+  /** A Google Cloud Storage bucket. */
+  public static gcs(props: GcsStorageProps): RegistryStorage {
+    return new RegistryStorage({ gcs: gcsSpec(props), managementState: storageManagementState(props.managementState) });
+  }
+
+  /** A blob container in an Azure storage account. */
+  public static azure(props: AzureStorageProps): RegistryStorage {
+    return new RegistryStorage({ azure: azureSpec(props), managementState: storageManagementState(props.managementState) });
+  }
+
+  /** A container in OpenStack Object Storage (Swift). */
+  public static swift(props: SwiftStorageProps): RegistryStorage {
+    return new RegistryStorage({ swift: swiftSpec(props), managementState: storageManagementState(props.managementState) });
+  }
+
+  /** A bucket in IBM Cloud Object Storage (IBM Cloud and Power VS clusters). */
+  public static ibmcos(props: IbmCosStorageProps): RegistryStorage {
+    return new RegistryStorage({ ibmcos: ibmCosSpec(props), managementState: storageManagementState(props.managementState) });
+  }
+
   /** Pod-local storage: images are lost whenever a registry pod restarts. For labs only. */
   public static emptyDir(): RegistryStorage {
     return new RegistryStorage({ emptyDir: {} });
   }
 
   /**
-   * Any back end as the typed import spells it (gcs, azure, swift, ibmcos, oss, ...), for what
-   * has no factory of its own. `ImageRegistry` checks that exactly one back end is set.
+   * Any back end as the typed import spells it, for a back end or field no factory offers (`oss`
+   * before OpenShift 4.17, say). No rule but "exactly one back end" (checked by `ImageRegistry`) is applied.
    */
   public static fromStorageSpec(spec: ConfigSpecStorage): RegistryStorage {
     if (spec.pvc) {
@@ -186,6 +213,23 @@ export class RegistryStorage {
   /** True when the registry's volume can be mounted by one node only. */
   public get isReadWriteOnce(): boolean {
     return this.accessMode === AccessMode.READ_WRITE_ONCE;
+  }
+
+  /** The back end that is set (the first one, should `fromStorageSpec` have been given several). */
+  public get backend(): StorageBackend | undefined {
+    return STORAGE_BACKENDS.find((key) => this.spec[key] !== undefined);
+  }
+
+  /**
+   * `spec.storage` as the Config holds it: the CRD's field names (`keyID`, `authURL`, ...) in
+   * place of the typed import's, keys in the order they were set.
+   */
+  public toJson(): Record<string, unknown> {
+    // toJson_ConfigSpecStorage renames but also reorders; renaming one field at a time keeps the
+    // order, and with it the output written so far.
+    const json = (key: string, value: unknown) => toJson_ConfigSpecStorage({ [key]: value } as ConfigSpecStorage)![key];
+    return Object.fromEntries(Object.entries(this.spec).filter(([, value]) => value !== undefined).map(([key, value]) => [key,
+      typeof value === 'object' ? Object.assign({}, ...Object.entries(value).map(([field, v]) => json(key, { [field]: v }))) : value]));
   }
 }
 

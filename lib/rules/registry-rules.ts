@@ -7,8 +7,13 @@ import {
   DEFAULT_ROUTE_NAME, OPERATOR_CLAIM_ANNOTATION, OPERATOR_CLAIM_NAME, REGISTRY_CREDENTIALS_SECRET_NAME,
   REGISTRY_NAMESPACE, STORAGE_BACKENDS,
 } from '../registry/constants';
+import { checkAzureAccountName, checkAzureContainerName, checkAzureNetworkAccess } from './azure';
+import { checkGcsBucketName, checkGcsLocation, checkKmsKeyName } from './gcs';
+import { checkIbmCosCrns } from './ibmcos';
 import { labelKeyProblem, labelValueProblem, quantityValue } from './kubernetes';
 import { asList, asMap, asString, isMap, Obj, show } from './shapes';
+import { checkSwiftAuthUrl, checkSwiftContainer } from './swift';
+import { ValidationError } from './validation-error';
 
 /** What a rule found, at a path in the Config's spec (`replicas`, `storage.s3.region`). */
 export interface RuleFinding {
@@ -87,7 +92,7 @@ export function checkRegistryConfig(spec: unknown, objects: readonly unknown[] |
 
 const RULES: ((ctx: Context) => void)[] = [
   managementState, replicas, oneBackend, claim, emptyDirReplicas, routes, requests, nodeSelector,
-  tolerations, resources, proxy, s3, storageRemoval,
+  tolerations, resources, proxy, s3, cloudBackends, storageRemoval,
 ];
 
 function managementState({ spec, add }: Context): void {
@@ -307,15 +312,63 @@ function credentials({ add, unverified, find }: Context, backend: string): void 
   }
 }
 
+/**
+ * The gcs, azure, swift and ibmcos rules (rules/<back end>.ts, which the storage factories run
+ * on their props), here on the Config's JSON: the same functions, so the same messages.
+ */
+function cloudBackends({ spec, add }: Context): void {
+  const storage = asMap(spec.storage);
+  const run = (backend: string, check: () => void) => {
+    try {
+      check();
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      add(`storage.${backend}.${e.field}`, e.problem);
+    }
+  };
+  const text = (map: Obj, key: string) => asString(map[key]);
+  if (storage.gcs !== undefined) {
+    const gcs = asMap(storage.gcs);
+    if (text(gcs, 'bucket') !== undefined) run('gcs', () => checkGcsBucketName('bucket', text(gcs, 'bucket')!));
+    if (text(gcs, 'keyID') !== undefined) run('gcs', () => checkKmsKeyName('keyID', text(gcs, 'keyID')!));
+    run('gcs', () => checkGcsLocation({ region: text(gcs, 'region'), projectId: text(gcs, 'projectID') }));
+  }
+  if (storage.azure !== undefined) {
+    const azure = asMap(storage.azure);
+    if (text(azure, 'accountName') !== undefined) run('azure', () => checkAzureAccountName('accountName', text(azure, 'accountName')!));
+    if (text(azure, 'container') !== undefined) run('azure', () => checkAzureContainerName('container', text(azure, 'container')!));
+    if (isMap(azure.networkAccess)) {
+      const access = azure.networkAccess;
+      run('azure', () => checkAzureNetworkAccess({ type: asString(access.type), internal: isMap(access.internal) ? asStrings(access.internal) : undefined }));
+    }
+  }
+  if (storage.swift !== undefined) {
+    const swift = asMap(storage.swift);
+    if (text(swift, 'container') !== undefined) run('swift', () => checkSwiftContainer('container', text(swift, 'container')!));
+    if (text(swift, 'authURL') !== undefined) run('swift', () => checkSwiftAuthUrl('authURL', text(swift, 'authURL')!, text(swift, 'authVersion')));
+  }
+  if (storage.ibmcos !== undefined) {
+    const cos = asMap(storage.ibmcos);
+    run('ibmcos', () => checkIbmCosCrns({ serviceInstanceCrn: text(cos, 'serviceInstanceCRN'), resourceKeyCrn: text(cos, 'resourceKeyCRN') }));
+  }
+}
+
+/** The string values of a map (others left out): what the string-typed rules may read. */
+function asStrings(map: Obj): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
 /** What `managementState: Removed` (or deleting the Config) would delete: said, never refused. */
 function storageRemoval({ spec, add }: Context): void {
   const storage = asMap(spec.storage);
   if (storage.managementState !== 'Managed') return;
   const claimName = asString(asMap(storage.pvc).claim);
-  const s3 = asMap(storage.s3);
+  const bucket = ['s3', 'gcs', 'ibmcos'].find((key) => storage[key] !== undefined);
+  const container = ['azure', 'swift'].find((key) => storage[key] !== undefined);
   const what = claimName ? `deletes the claim ${REGISTRY_NAMESPACE}/${show(claimName)} and every image in it`
-    : storage.s3 !== undefined ? `empties and deletes the bucket ${quote(s3.bucket ?? '(named by the operator)')} with every image in it`
-      : 'deletes the storage and every image in it';
+    : bucket ? `empties and deletes the bucket ${quote(asMap(storage[bucket]).bucket ?? '(named by the operator)')} with every image in it`
+      : container ? `empties and deletes the container ${quote(asMap(storage[container]).container ?? '(named by the operator)')} with every image in it`
+        : 'deletes the storage and every image in it';
   add('storage.managementState', `is Managed: setting managementState: Removed, or deleting the Config, ${what}; use Unmanaged to keep it`, 'warning');
 }
 

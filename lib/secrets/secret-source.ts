@@ -109,8 +109,27 @@ export class SecretSource {
     const unknown = given.filter((k) => !keys.includes(k));
     if (missing.length || unknown.length) {
       const parts = [missing.length && `missing ${missing.join(', ')}`, unknown.length && `unknown ${unknown.join(', ')}`].filter(Boolean);
-      throw new ValidationError(this.keysField, `credentials are incomplete: ${parts.join('; ')}; this secret needs exactly ${keys.join(' and ')}`);
+      throw new ValidationError(this.keysField, `credentials are incomplete: ${parts.join('; ')}; this secret needs exactly ${andList(keys)}`);
     }
+  }
+
+  /**
+   * Which of `alternatives` (the key sets a consumer accepts, of which a secret holds one) this
+   * source lists exactly; for an existing secret, the only alternative, or undefined when there
+   * are several. Throws naming them otherwise.
+   */
+  public chooseKeys(alternatives: readonly (readonly string[])[]): readonly string[] | undefined {
+    if (alternatives.length === 1) {
+      this.checkKeys(alternatives[0]);
+      return alternatives[0];
+    }
+    if (this.kind === 'existingSecret') return undefined;
+    const given = Object.keys(this.entries);
+    const chosen = alternatives.find((keys) => keys.length === given.length && keys.every((k) => given.includes(k)));
+    if (!chosen) {
+      throw new ValidationError(this.keysField, `credentials match none of the key sets this secret can hold (got ${given.join(', ') || 'none'}); list exactly ${alternatives.map(andList).join('; or ')}`);
+    }
+    return chosen;
   }
 
   /** Values for a plain Secret, read from the environment now; throws naming any unset variable. */
@@ -125,4 +144,9 @@ export class SecretSource {
     }
     return values;
   }
+}
+
+/** `A`, `A and B`, `A, B and C`. */
+function andList(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }

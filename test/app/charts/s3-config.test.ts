@@ -123,6 +123,8 @@ describe('S3 rules in a config file', () => {
     const config = objects(files.get('registry/registry.yaml')!).find((o) => o.kind === 'Config');
     expect(config.spec.storage).toEqual({ s3: { bucket: 'registry', region: 'us-east-1', regionEndpoint: 'https://rgw.example.com', trustedCA: { name: 'rgw-ca' } }, managementState: 'Unmanaged' });
     expect(config.spec.disableRedirect).toBeUndefined();
+    // The storage switch patches with the CRD's field names, as the Config has them.
+    expect(files.get('storage-switch/storage-switch.yaml')).toContain('\\"trustedCA\\":{\\"name\\":\\"rgw-ca\\"}');
     expect(Object.fromEntries(files)).toMatchSnapshot();
   });
 
@@ -170,7 +172,7 @@ describe('S3 rules in a config file', () => {
 
   test('two storage back ends at once', () => {
     expect(() => synthText(external('bucket: registry').replace('  storage:\n', '  storage:\n    pvc: {}\n'))).toThrow(
-      'registry.storage: exactly one storage back end must be set (one of pvc, existingClaim, emptyDir, s3), got pvc and s3');
+      'registry.storage: exactly one storage back end must be set (one of pvc, existingClaim, emptyDir, s3, gcs, azure, swift, ibmcos), got pvc and s3');
   });
 
   test('MinIO without S3 storage is a standalone object store with no bucket user', () => {

@@ -83,10 +83,10 @@ describe('config loader', () => {
 
   test('exactly one storage back end', () => {
     expect(problems('name: prod\nregistry:\n  storage:\n    pvc: {}\n    emptyDir: {}\n')).toEqual([
-      'clusters/prod.yaml:4:5: registry.storage: exactly one storage back end must be set (one of pvc, existingClaim, emptyDir, s3), got pvc and emptyDir',
+      'clusters/prod.yaml:4:5: registry.storage: exactly one storage back end must be set (one of pvc, existingClaim, emptyDir, s3, gcs, azure, swift, ibmcos), got pvc and emptyDir',
     ]);
     expect(problems('name: prod\nregistry:\n  storage: {}\n')).toEqual([
-      'clusters/prod.yaml:3:12: registry.storage: exactly one storage back end must be set (one of pvc, existingClaim, emptyDir, s3), got none',
+      'clusters/prod.yaml:3:12: registry.storage: exactly one storage back end must be set (one of pvc, existingClaim, emptyDir, s3, gcs, azure, swift, ibmcos), got none',
     ]);
   });
 

@@ -74,7 +74,7 @@ describe('ImageRegistry', () => {
     expect(() => synth({ storage: two })).toThrow('storage: has s3 and emptyDir: exactly one back end may be set; with two the operator reports Progressing with an error, keeps the old registry running');
     expect(() => synth({ storage: RegistryStorage.fromStorageSpec({}) })).toThrow('storage: names no back end');
     expect(() => synth({ storage: RegistryStorage.fromStorageSpec({ oss: { bucket: 'b' } }) })).toThrow('storage.oss: the operator has no OSS driver since OpenShift 4.17');
-    expect(synth({ storage: RegistryStorage.fromStorageSpec({ gcs: { bucket: 'b' } }) }).spec.storage).toEqual({ gcs: { bucket: 'b' } });
+    expect(synth({ storage: RegistryStorage.fromStorageSpec({ gcs: { bucket: 'registry-b' } }) }).spec.storage).toEqual({ gcs: { bucket: 'registry-b' } });
   });
 
   describe('routes', () => {

@@ -74,6 +74,11 @@ describe('S3 storage', () => {
     });
   });
 
+  test('toJson has the CRD\'s field names (keyID, trustedCA) in the order the fields were set', () => {
+    const json = RegistryStorage.s3({ bucket: 'registry', region: 'eu-west-1', encrypt: true, keyId: 'kms-1', trustedCa: 'rgw-ca' }).toJson();
+    expect(JSON.stringify(json)).toBe('{"s3":{"region":"eu-west-1","trustedCA":{"name":"rgw-ca"},"bucket":"registry","encrypt":true,"keyID":"kms-1"},"managementState":"Unmanaged"}');
+  });
+
   test('bucket names follow S3 rules', () => {
     expect(() => RegistryStorage.s3({ bucket: 'Registry' })).toThrow('bucket: "Registry" is not a valid S3 bucket name');
   });

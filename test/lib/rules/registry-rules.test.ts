@@ -174,6 +174,17 @@ describe('the operator\'s rules', () => {
     });
   });
 
+  test('gcs, azure, swift and ibmcos: the factories\' rules, on the Config\'s JSON field names', () => {
+    expect(check({ storage: { gcs: { bucket: 'b', region: 'us-central1' } } })).toEqual([
+      'storage.gcs.bucket: "b" is not a valid Cloud Storage bucket name: use lower-case letters, digits, -, _ and ., at least 3, starting and ending with a letter or digit',
+      'storage.gcs.projectID: is required with region: the operator takes the project from the cluster only when region is empty, and creating a missing bucket without a project fails; set projectID, or remove region to use the cluster\'s region and project',
+    ]);
+    expect(check({ storage: { azure: { accountName: 'Bad_Account', container: 'registry' } } })[0]).toMatch(/^storage\.azure\.accountName: "Bad_Account" is not a valid storage account name/);
+    expect(check({ storage: { azure: { accountName: 'acct', container: 'registry', networkAccess: { type: 'External', internal: { vnetName: 'v' } } } } })[0]).toMatch(/^storage\.azure\.networkAccess\.internal: is only used with networkAccess\.type Internal/);
+    expect(check({ storage: { swift: { container: 'registry', authURL: 'keystone.example.com:5000' } } })[0]).toMatch(/^storage\.swift\.authURL: /);
+    expect(check({ storage: { ibmcos: { bucket: 'registry', resourceKeyCRN: 'crn:v1:bluemix:public:cloud-object-storage:global:a/1:2:resource-key:3' } } })[0]).toMatch(/^storage\.ibmcos\./);
+  });
+
   test('proxy: noProxy must cover an in-cluster store (proxy fields replace the cluster\'s)', () => {
     const spec = (noProxy?: string) => ({ ...s3({ region: 'us-east-1', regionEndpoint: 'http://minio.minio.svc:9000' }), proxy: { https: 'http://proxy:3128', noProxy } });
     expect(check(spec(), [service(false), credentials()])).toEqual(['proxy.noProxy: does not cover the in-cluster store minio.minio.svc: the registry would reach it through the proxy (proxy fields replace the cluster\'s, they are not merged); add .svc (or minio.minio.svc) to noProxy']);

@@ -1,0 +1,67 @@
+import { Construct } from 'constructs';
+import { REGISTRY_CREDENTIALS_SECRET_NAME, REGISTRY_NAMESPACE } from './constants';
+import type { RegistryStorage, StorageBackend } from './registry-storage';
+import { checkAzureCredentials } from '../rules/azure';
+import { checkSwiftCredentials, SWIFT_APPLICATION_CREDENTIAL_KEYS, SWIFT_PASSWORD_KEYS, SWIFT_TOKEN_KEYS } from '../rules/swift';
+import { ValidationError, withinField } from '../rules/validation-error';
+import { CredentialsSecret } from '../secrets/credentials-secret';
+import { SecretSource } from '../secrets/secret-source';
+
+/**
+ * The keys each back end reads from that Secret (`pkg/storage/<back end>/` in the operator): key
+ * sets, of which the Secret holds one.
+ */
+export const REGISTRY_CREDENTIAL_KEYS = {
+  s3: [['REGISTRY_STORAGE_S3_ACCESSKEY', 'REGISTRY_STORAGE_S3_SECRETKEY']],
+  gcs: [['REGISTRY_STORAGE_GCS_KEYFILE']],
+  azure: [['REGISTRY_STORAGE_AZURE_ACCOUNTKEY']],
+  swift: [SWIFT_PASSWORD_KEYS, SWIFT_APPLICATION_CREDENTIAL_KEYS, SWIFT_TOKEN_KEYS],
+  ibmcos: [['REGISTRY_STORAGE_IBMCOS_IAMAPIKEY']],
+} as const satisfies Partial<Record<StorageBackend, readonly (readonly string[])[]>>;
+
+/** A back end that reads credentials from that Secret. */
+export type CredentialedBackend = keyof typeof REGISTRY_CREDENTIAL_KEYS;
+
+/** Rules relating a back end's settings to the credentials (`keys`: the set the Secret holds, when known). */
+const CREDENTIAL_RULES: Partial<Record<CredentialedBackend, (storage: RegistryStorage, keys?: readonly string[]) => void>> = {
+  azure: (storage) => checkAzureCredentials(storage.spec.azure!),
+  swift: (storage, keys) => checkSwiftCredentials(storage.spec.swift!, keys),
+};
+
+export interface RegistryCredentialsProps {
+  /** The registry's storage: its back end decides the keys, and its settings are checked against them. */
+  readonly storage: RegistryStorage;
+  /**
+   * Where the values come from: exactly the back end's keys (for Swift, one of its key sets).
+   * An existing secret is trusted to hold them.
+   */
+  readonly source: SecretSource;
+}
+
+/**
+ * The registry's storage credentials: Secret `image-registry-private-configuration-user` in
+ * `openshift-image-registry` with the keys of the storage's back end. Without this Secret the
+ * operator uses the cluster's cloud credentials (Secret `installer-cloud-credentials`, from the
+ * Cloud Credential Operator); with it, this Secret only.
+ */
+export class RegistryCredentials extends Construct {
+  public readonly secret: CredentialsSecret;
+  /** The keys the Secret holds; undefined for an existing Swift secret, which may hold any of its key sets. */
+  public readonly keys?: readonly string[];
+
+  constructor(scope: Construct, id: string, props: RegistryCredentialsProps) {
+    super(scope, id);
+    const backend = props.storage.backend;
+    if (backend === undefined || !(backend in REGISTRY_CREDENTIAL_KEYS)) {
+      throw new ValidationError('storage', `${backend ?? 'no'} storage reads no credentials; credentials go with ${Object.keys(REGISTRY_CREDENTIAL_KEYS).join(', ')}`);
+    }
+    this.keys = props.source.chooseKeys(REGISTRY_CREDENTIAL_KEYS[backend as CredentialedBackend]);
+    withinField('storage', () => CREDENTIAL_RULES[backend as CredentialedBackend]?.(props.storage, this.keys));
+    this.secret = new CredentialsSecret(this, 'Secret', {
+      name: REGISTRY_CREDENTIALS_SECRET_NAME,
+      namespace: REGISTRY_NAMESPACE,
+      keys: this.keys ?? [],
+      source: props.source,
+    });
+  }
+}
