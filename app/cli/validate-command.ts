@@ -48,7 +48,8 @@ export const validateCommand = command({
     const report = validateTree(files, { schemas, allowPlainSecrets: values['allow-plain-secrets'] });
     const errors = report.problems.filter((p) => p.severity === 'error').length;
     process.stdout.write(formatProblems(report.problems.map((p) => ({ ...p, manifest: { ...p.manifest, file: `${dir}/${p.manifest.file}` } }))));
-    console.error(`${report.objects} objects checked in ${dir}: ${errors} errors, ${report.problems.length - errors} warnings`);
+    const warnings = report.problems.length - errors;
+    console.error(`${report.objects} objects checked in ${dir}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
     return errors ? 1 : 0;
   },
 });

@@ -133,7 +133,7 @@ export class SecretSource {
   }
 
   /** Values for a plain Secret, read from the environment now; throws naming any unset variable. */
-  public readEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  public readEnvironment(env: Readonly<Record<string, string | undefined>> = process.env): Record<string, string> {
     const values: Record<string, string> = {};
     for (const [key, variable] of Object.entries(this.entries as Record<string, string>)) {
       const value = env[variable];
