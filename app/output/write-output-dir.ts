@@ -272,23 +272,44 @@ function recover(target: string, shown: string): void {
     const pid = Number(WORK.exec(name)?.[1]);
     if (!pid || (pid !== process.pid && isAlive(pid))) continue;
     const work = join(target, name);
+    // A work folder can come from anywhere (a commit, say): only one synth could have made is used.
+    // Its new/ and old/ are real folders, not links that would move files outside `target`, and
+    // only entries the marker says synth wrote are moved.
+    const parts = [work, join(work, 'new'), join(work, 'old')];
+    if (!isRealDirectory(work) || parts.slice(1).some((p) => exists(p) && !isRealDirectory(p))) {
+      throw new OutputError(`refusing to recover ${shown}/${name}: it is not a work folder synth made (a link, or links inside); remove it by hand; ${shown}/ was left unchanged`);
+    }
+    // Removed: only what the marker says synth wrote. Moved in: only real folders from new/ or old/.
+    const owned = new Set(readMarker(target) ?? []);
+    const ours = (entry: string) => isEntryName(entry) && owned.has(entry);
+    const staged = (folder: string) => (entry: string) => isEntryName(entry) && (!exists(join(work, folder, entry)) || isRealDirectory(join(work, folder, entry)));
     try {
-      const journal = statSync(work).isDirectory() ? readIfThere(join(work, JOURNAL)) : undefined;
+      const journal = readIfThere(join(work, JOURNAL));
       if (journal !== undefined) {
         // Like the marker's, the journal's names are checked: neither can point outside `target`.
         const { swap, remove, entries } = JSON.parse(journal) as Plan;
-        const plan = { swap: swap.filter(isEntryName), remove: remove.filter(isEntryName), entries: entries.filter(isEntryName) };
+        const list = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+        const plan = { swap: list(swap).filter(staged('new')), remove: list(remove).filter(ours), entries: list(entries).filter(isEntryName) };
         rollForward(target, work, plan);
         finish(target, work, plan);
       } else if (exists(join(work, 'old'))) {
-        for (const entry of readdirSync(join(work, 'old'))) {
+        for (const entry of readdirSync(join(work, 'old')).filter(staged('old'))) {
           if (!exists(join(target, entry))) renameSync(join(work, 'old', entry), join(target, entry));
         }
       }
       rmSync(work, { recursive: true, force: true });
     } catch (e) {
+      if (e instanceof OutputError) throw e;
       throw fsError(e, shown, name, 'recovery');
     }
+  }
+}
+
+function isRealDirectory(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

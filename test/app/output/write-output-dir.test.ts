@@ -1,4 +1,4 @@
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { kustomizationYaml } from '../../../app/output/kustomization';
@@ -330,5 +330,26 @@ describe('file system errors: one line, and the folder unchanged', () => {
     writeFileSync(join(parent, 'file'), '');
     expect(() => writeOutputDir(join(parent, 'file', 'dist'), files(cluster('prod', '1')))).toThrow(new OutputError(`cannot write ${join(parent, 'file', 'dist')}: not a directory (ENOTDIR); ${join(parent, 'file', 'dist')}/ was left unchanged`));
     expect(lstatSync(join(parent, 'file')).isFile()).toBe(true);
+  });
+});
+
+describe('a work folder found in the output folder is not trusted', () => {
+  test('links in it never move files outside, and a journal cannot remove what synth did not write', () => {
+    const outdir = fresh();
+    writeOutputDir(outdir, files(cluster('prod', '1')));
+    const outside = fresh();
+    writeFileSync(join(outside, 'secret.txt'), 'secret');
+    const work = join(outdir, `.synth-${DEAD}`);
+    mkdirSync(work);
+    writeFileSync(join(work, 'journal.json'), JSON.stringify({ swap: ['secret.txt'], remove: ['notes.txt'], entries: ['prod'] }));
+    symlinkSync(outside, join(work, 'new'));
+    writeFileSync(join(outdir, 'notes.txt'), 'mine');
+    expect(() => OutputTransaction.begin(outdir)).toThrow(`refusing to recover ${outdir}/.synth-${DEAD}: it is not a work folder synth made`);
+    expect(readFileSync(join(outside, 'secret.txt'), 'utf8')).toBe('secret');
+    rmSync(join(work, 'new'));
+    OutputTransaction.begin(outdir).abort();
+    // The journal named notes.txt, which the marker does not list: kept.
+    expect(readFileSync(join(outdir, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(readFileSync(join(outside, 'secret.txt'), 'utf8')).toBe('secret');
   });
 });
