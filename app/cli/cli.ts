@@ -47,7 +47,9 @@ export async function runCli(argv: string[], options: { workerScript?: string } 
       console.error(`discover: ${e.message}`);
       return 1;
     }
-    console.error(`${TOOL} ${cmd.name}: internal error, please report it: ${e instanceof Error && e.stack ? mapStack(e.stack) : String(e)}`);
+    // The message may quote a file: escaped, one stack frame a line.
+    const stack = e instanceof Error && e.stack ? mapStack(e.stack) : String(e);
+    console.error(`${TOOL} ${cmd.name}: internal error, please report it: ${stack.split('\n').map(escapeControl).join('\n')}`);
     return 1;
   }
 }

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { command, oneOf, UsageError } from './command';
 import { discover, formatTable } from '../discover/discover';
+import { escapeControl } from '../output/terminal-text';
 import { registryUrl } from '../discover/origin';
 import { RegistryAuth, RegistryClient } from '../discover/registry-client';
 
@@ -52,7 +53,7 @@ export const discoverCommand = command({
       }
     }
     if (values.insecure) console.error(`warning: --insecure: the TLS certificate of ${baseUrl.host} is not checked; anyone in the path can read the token`);
-    const client = new RegistryClient({ baseUrl, auth: credentials(values), ca, insecure: values.insecure, timeoutMs: timeout * 1000, maxSockets: concurrency });
+    const client = new RegistryClient({ baseUrl, auth: credentials(values, baseUrl), ca, insecure: values.insecure, timeoutMs: timeout * 1000, maxSockets: concurrency });
     const progress = process.stderr.isTTY
       ? (done: number, total: number, tags: number) => { if (total > 20) process.stderr.write(`\r${done}/${total} repositories, ${tags} tags`); }
       : undefined;
@@ -67,8 +68,11 @@ export const discoverCommand = command({
   },
 });
 
-/** --token, $REGISTRY_TOKEN, --username with $REGISTRY_PASSWORD (or --password), or `oc whoami -t`. */
-function credentials(values: { token?: string; username?: string; password?: string }): RegistryAuth {
+/**
+ * --token, $REGISTRY_TOKEN, --username with $REGISTRY_PASSWORD (or --password), or the token of
+ * the cluster `oc` is logged in to, for that cluster's own routes only.
+ */
+function credentials(values: { token?: string; username?: string; password?: string }, registry: URL): RegistryAuth {
   const token = values.token ?? process.env.REGISTRY_TOKEN;
   if (token && values.username) throw new UsageError('give a token or a user name, not both');
   if (token) return { kind: 'bearer', token };
@@ -77,11 +81,23 @@ function credentials(values: { token?: string; username?: string; password?: str
     if (!password) throw new UsageError('--username needs a password: set $REGISTRY_PASSWORD (or --password)');
     return { kind: 'basic', username: values.username, password };
   }
+  const oc = (...args: string[]) => execFileSync('oc', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
+  let server: string;
   try {
-    const fromOc = execFileSync('oc', ['whoami', '-t'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
-    if (fromOc) return { kind: 'bearer', token: fromOc };
+    server = oc('whoami', '--show-server');
   } catch {
-    // No oc, or not logged in: go on without credentials.
+    return { kind: 'anonymous' }; // no oc, or not logged in
   }
-  return { kind: 'anonymous' };
+  // The user's cluster token goes only to that cluster's routes (*.apps.<cluster domain>), over https.
+  const domain = /^https:\/\/api\.([^/:]+)/.exec(server)?.[1];
+  if (!domain || registry.protocol !== 'https:' || !registry.hostname.endsWith(`.apps.${domain}`)) {
+    console.error(`discover: not sending the token of \`oc\` (logged in to ${escapeControl(server)}) to ${escapeControl(registry.host)}, which is not one of that cluster's https routes; pass --token or set REGISTRY_TOKEN to send a token there`);
+    return { kind: 'anonymous' };
+  }
+  try {
+    const token = oc('whoami', '-t');
+    return token ? { kind: 'bearer', token } : { kind: 'anonymous' };
+  } catch {
+    return { kind: 'anonymous' };
+  }
 }

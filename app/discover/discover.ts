@@ -104,6 +104,7 @@ export function formatTable(listings: readonly RepositoryListing[]): string {
     .flatMap((l) => (l.tags.length ? l.tags.map((t) => [l.repository, t.tag, t.digest]) : [[l.repository, '(no tags)', '']]))
     .map((row) => row.map(escapeControl));
   const all = [['REPOSITORY', 'TAG', 'DIGEST'], ...rows];
-  const widths = [0, 1].map((i) => Math.max(...all.map((r) => r[i].length)));
+  // A loop, not Math.max(...rows): a spread of 100k+ arguments overflows the stack.
+  const widths = [0, 1].map((i) => all.reduce((max, r) => Math.max(max, r[i].length), 0));
   return all.map((r) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}`.trimEnd()).join('\n') + '\n';
 }

@@ -8,7 +8,10 @@ const secrets = new Set<string>();
 /** Remembers credentials, in the forms a quoted value could show them (very short ones are not worth it). */
 export function addSecret(...values: string[]): void {
   for (const value of values) {
-    if (value.length >= 4) for (const form of [value, encodeURIComponent(value), escapeControl(value)]) secrets.add(form);
+    if (value.length < 4) continue;
+    // As sent, as a URL's path or query re-encodes it (a redirect or Link that echoes it), escaped.
+    const inUrl = (prefix: string) => { try { return new URL(prefix + value, 'http://x').href.slice(`http://x${prefix}`.length); } catch { return value; } };
+    for (const form of [value, encodeURIComponent(value), encodeURI(value), inUrl('/'), inUrl('/?'), escapeControl(value), JSON.stringify(value).slice(1, -1)]) secrets.add(form);
   }
 }
 

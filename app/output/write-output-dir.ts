@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import { kustomizationYaml } from './kustomization';
@@ -386,10 +386,24 @@ function ownership(target: string, shown: string): { owned: string[]; foreign: s
 }
 
 /** A folder (not a link) whose kustomization.yaml is exactly what synth writes for its resources. */
+/** Largest file synth compares with what it would write (its own files are far smaller). */
+const OWN_FILE_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * A file synth may have written, or undefined: a link (to /dev/zero, say), a FIFO or a file over
+ * the limit in the output folder is never read (it would hang synth or fill its memory).
+ */
+function readOwnFile(path: string): string | undefined {
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (!stat?.isFile() || stat.size > OWN_FILE_LIMIT) return undefined;
+  return readFileSync(path, 'utf8');
+}
+
 function isSynthCluster(path: string): boolean {
   try {
     if (!lstatSync(path).isDirectory()) return false;
-    const text = readFileSync(join(path, 'kustomization.yaml'), 'utf8');
+    const text = readOwnFile(join(path, 'kustomization.yaml'));
+    if (text === undefined) return false;
     const resources = (parse(text) as { resources?: unknown }).resources;
     return Array.isArray(resources) && resources.length > 0 && resources.every((r) => typeof r === 'string') && text === kustomizationYaml(resources);
   } catch {
@@ -399,13 +413,13 @@ function isSynthCluster(path: string): boolean {
 
 function sameContent(path: string, group: ReadonlyMap<string, string>): boolean {
   try {
-    if (group.has('')) return group.size === 1 && statSync(path).isFile() && readFileSync(path, 'utf8') === group.get('');
+    if (group.has('')) return group.size === 1 && readOwnFile(path) === group.get('');
     const found = new Map<string, string>();
     const walk = (dir: string, prefix: string) => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
         const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
         if (entry.isDirectory()) walk(join(dir, entry.name), rel);
-        else found.set(rel, readFileSync(join(dir, entry.name), 'utf8'));
+        else found.set(rel, readOwnFile(join(dir, entry.name)) ?? '\0 not a file of ours');
       }
     };
     walk(path, '');

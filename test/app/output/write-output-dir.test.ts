@@ -353,3 +353,12 @@ describe('a work folder found in the output folder is not trusted', () => {
     expect(readFileSync(join(outside, 'secret.txt'), 'utf8')).toBe('secret');
   });
 });
+
+test('a link to /dev/zero or a FIFO inside a cluster folder is never read (it would hang synth or fill its memory)', () => {
+  const outdir = fresh();
+  writeOutputDir(outdir, files(cluster('prod', '1')));
+  symlinkSync('/dev/zero', join(outdir, 'prod', 'zero.yaml'));
+  writeOutputDir(outdir, files(cluster('prod', '2')));
+  expect(readFileSync(join(outdir, 'prod', 'registry.yaml'), 'utf8')).toBe('2');
+  expect(existsSync(join(outdir, 'prod', 'zero.yaml'))).toBe(false);
+});
