@@ -58,9 +58,10 @@ function inline(value: unknown, indent: string): string {
 function literal(value: string, indent: string): string {
   const lines = value.split('\n');
   const trailing = value.length - value.replace(/\n+$/, '').length;
-  // Leading spaces on the first line would need an indentation indicator; control characters
-  // and line separators other than \n cannot stand in a block.
-  if (/^[ \t]/.test(value) || /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/.test(value) || trailing > 1 || lines.some((l) => /[ \t]$/.test(l))) {
+  // Leading spaces on the first line with content would need an indentation indicator; a block
+  // of empty lines reads back as ""; control characters and line separators other than \n
+  // cannot stand in a block.
+  if (/^\n*[ \t]/.test(value) || !value.trim() || /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/.test(value) || trailing > 1 || lines.some((l) => /[ \t]$/.test(l))) {
     return quoted(value);
   }
   const chomp = trailing === 1 ? '' : '-';
@@ -88,8 +89,9 @@ function scalar(value: string): string {
 }
 
 function quoted(value: string): string {
-  // JSON's escapes are YAML's; escape the line separators JSON leaves as they are.
-  return JSON.stringify(value).replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // JSON's escapes are YAML's; escape what JSON leaves as it is but YAML does not allow in a
+  // quoted scalar (DEL, C1 controls, U+FFFE/U+FFFF) or would read as a line break.
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { load, loadAll } from 'js-yaml';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { readTree } from '../../../app/output/read-tree';
 import { toYaml } from '../../../app/output/to-yaml';
 import { repoRoot } from '../../helpers';
@@ -74,5 +74,17 @@ describe('toYaml', () => {
       expect(toYaml(...docs)).toBe(text);
     }
     expect(load('a: 1')).toEqual({ a: 1 });
+  });
+});
+
+describe('strings a config can carry into dist/', () => {
+  test.each([
+    ['only a newline', '\n'], ['a newline, then an indented line', '\n a'], ['DEL', 'a\u007fb'], ['a C1 control', 'x\u0085y'],
+    ['U+0080', '\u0080'], ['U+FFFE', '\ufffe'], ['empty lines only', '\n\n'],
+  ])('%s reads back exactly (yaml 1.2 and js-yaml), with no raw DEL, C1 or U+FFFE in the file', (_, value) => {
+    const text = toYaml({ value });
+    expect(parse(text).value).toBe(value);
+    expect((load(text) as { value: string }).value).toBe(value);
+    expect(text).not.toMatch(/[\u007f-\u009f\ufffe\uffff]/);
   });
 });
