@@ -110,6 +110,11 @@ export class MinioObjectStore extends Construct {
     this.tls = props.tls ?? false;
     const size = props.size ?? '100Gi';
     checkDnsLabel('namespace', this.namespace);
+    // The store owns its namespace (it writes the Namespace object, and a GitOps tool may prune
+    // it): never one that OpenShift or Kubernetes own.
+    if (/^(openshift|kube)(-|$)|^default$/.test(this.namespace)) {
+      throw new ValidationError('namespace', `"${this.namespace}" belongs to the cluster (this store writes and owns its namespace, with restricted Pod Security enforced); use a namespace of its own, e.g. minio`);
+    }
     checkDnsLabel('name', this.name);
     checkQuantity('size', size, { positive: true });
     if (props.storageClassName !== undefined) checkDnsSubdomain('storageClassName', props.storageClassName);

@@ -106,7 +106,7 @@ function replicas({ spec, add }: Context): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_INT32) {
     add('replicas', `${quote(value)} must be a whole number from 1 to ${MAX_INT32}`);
-  } else if (value === 0) {
+  } else if (value === 0 && spec.managementState !== 'Removed') {
     add('replicas', '0 does not stop the registry: the operator reports NoReplicasAvailable and degrades (or the Deployment is refused); set managementState: Removed to remove the registry');
   }
 }
@@ -171,6 +171,9 @@ function routes({ spec, add, unverified, find }: Context): void {
     const first = firstByName.get(route.name);
     if (first === undefined) firstByName.set(route.name, i);
     else add(`routes[${i}].name`, `route name ${quote(route.name)} is also routes[${first}]'s; route names must be unique`);
+    if (typeof route.hostname === 'string' && route.hostname.split('.').some((label) => label.length > 63)) {
+      add(`routes[${i}].hostname`, `${quote(route.hostname)} has a label longer than 63 characters, which DNS and the router refuse`);
+    }
     if (route.hostname !== undefined) {
       const sameHost = firstByHost.get(route.hostname);
       if (sameHost === undefined) firstByHost.set(route.hostname, i);
@@ -211,6 +214,7 @@ function tolerations({ spec, add }: Context): void {
     const operator = t.operator ?? 'Equal';
     if (operator !== 'Equal' && operator !== 'Exists') add(`${at}.operator`, `${quote(operator)} is not allowed; use Equal or Exists`);
     if (operator === 'Exists' && t.value !== undefined && t.value !== '') add(`${at}.value`, 'must be empty when operator is Exists');
+    if (operator === 'Equal' && typeof t.value === 'string' && labelValueProblem(t.value)) add(`${at}.value`, `${quote(t.value)} is not a valid taint value: it ${labelValueProblem(t.value)}`);
     if ((t.key === undefined || t.key === '') && operator !== 'Exists') add(`${at}.operator`, 'must be Exists when key is empty (a toleration of every taint)');
     if (typeof t.key === 'string' && t.key !== '' && labelKeyProblem(t.key)) add(`${at}.key`, `${quote(t.key)} is not a valid taint key: it ${labelKeyProblem(t.key)}`);
     if (t.effect !== undefined && t.effect !== '' && !TOLERATION_EFFECTS.includes(t.effect as string)) add(`${at}.effect`, `${quote(t.effect)} is not allowed; use ${TOLERATION_EFFECTS.join(', ')} or leave it out (every effect)`);
@@ -271,6 +275,11 @@ function s3(ctx: Context): void {
 
 /** An in-cluster endpoint must name a port of its Service, with https only when it serves TLS. */
 function checkEndpoint({ add, find }: Context, endpoint: string): void {
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(endpoint)) {
+    // Not quoted: what is before the @ is a secret.
+    add('storage.s3.regionEndpoint', 'carries credentials (user:password@); the registry reads them from the credentials Secret: remove them from the endpoint');
+    return;
+  }
   const url = /^([a-z][a-z0-9+.-]*):\/\/([^/:?#]+)(?::(\d+))?\/?$/i.exec(endpoint);
   if (!url || !['http', 'https'].includes(url[1].toLowerCase())) {
     const host = endpoint.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');

@@ -115,3 +115,10 @@ describe('MinioObjectStore', () => {
     });
   });
 });
+
+test('the store never takes a namespace the cluster owns (it writes and owns its Namespace)', () => {
+  for (const namespace of ['openshift-image-registry', 'openshift', 'kube-system', 'default']) {
+    expect(() => new MinioObjectStore(Testing.chart(), 'Minio', { rootCredentials: SecretSource.existing(), namespace })).toThrow(
+      `namespace: "${namespace}" belongs to the cluster`);
+  }
+});

@@ -37,6 +37,10 @@ describe('the operator\'s rules', () => {
     expect(check({ ...rwo, replicas: 0 })).toEqual(['replicas: 0 does not stop the registry: the operator reports NoReplicasAvailable and degrades (or the Deployment is refused); set managementState: Removed to remove the registry']);
   });
 
+  test('replicas: 0 is fine with managementState Removed (the registry is removed anyway)', () => {
+    expect(check({ ...rwo, replicas: 0, managementState: 'Removed' })).toEqual([]);
+  });
+
   test('replicas: negative, fractions and values beyond int32 are refused', () => {
     for (const replicas of [-1, 1.5, 2 ** 31]) expect(check({ ...rwo, replicas }, [claim(['ReadWriteMany'])])).toEqual([`replicas: ${replicas} must be a whole number from 1 to 2147483647`]);
   });
@@ -131,6 +135,16 @@ describe('the operator\'s rules', () => {
       'tolerations[2].effect: "Sometimes" is not allowed; use NoSchedule, PreferNoSchedule, NoExecute or leave it out (every effect)',
       'tolerations[3].operator: must be Exists when key is empty (a toleration of every taint)',
     ]);
+  });
+
+  test('tolerations: an Equal value is a label value; route hostnames have DNS labels of at most 63', () => {
+    expect(check({ ...rwo, tolerations: [{ key: 'a', operator: 'Equal', value: 'not a label value!' }] })[0]).toMatch(/^tolerations\[0\]\.value: "not a label value!" is not a valid taint value/);
+    expect(check({ ...rwo, routes: [{ name: 'a', hostname: `${'x'.repeat(64)}.example.com` }] })[0]).toMatch(/^routes\[0\]\.hostname: ".*" has a label longer than 63 characters/);
+  });
+
+  test('an endpoint with credentials in it is refused without quoting them', () => {
+    const [finding] = check(s3({ region: 'us-east-1', regionEndpoint: 'https://AKIAEXAMPLE:verysecret@s3.example.com' }));
+    expect(finding).toBe('storage.s3.regionEndpoint: carries credentials (user:password@); the registry reads them from the credentials Secret: remove them from the endpoint');
   });
 
   test('resources: requests above limits are refused', () => {
