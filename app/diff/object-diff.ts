@@ -1,5 +1,6 @@
 import { escapeControl } from '../output/terminal-text';
-import { parseAllDocuments } from 'yaml';
+import { Document, parseAllDocuments } from 'yaml';
+import { ConfigError, SynthError } from '../config/config-error';
 
 /** One object of an output tree, keyed so that the same object matches across two trees. */
 interface Keyed {
@@ -61,7 +62,7 @@ function index(tree: ReadonlyMap<string, string>): Map<string, Keyed> {
   for (const [path, text] of tree) {
     const cluster = path.split('/')[0];
     parseAllDocuments(text).forEach((doc, i) => {
-      const value = doc.toJS() as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } } | null;
+      const value = readDocument(doc, path, i) as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } } | null;
       if (value === null || value === undefined) return;
       const name = value.metadata?.name;
       const label = value.kind && name
@@ -71,6 +72,20 @@ function index(tree: ReadonlyMap<string, string>): Map<string, Keyed> {
     });
   }
   return items;
+}
+
+/**
+ * A document of a file in the output folder, which anyone may have edited: a syntax error or an
+ * alias bomb is one error naming the file, never a stack trace.
+ */
+function readDocument(doc: Document, path: string, i: number): unknown {
+  try {
+    if (doc.errors.length) throw doc.errors[0];
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    const what = `${path}${i ? ` (document ${i + 1})` : ''}`;
+    throw new SynthError([new ConfigError(what, [{ field: '', message: `cannot be read as YAML: ${(e as Error).message.split('\n')[0]}` }])]);
+  }
 }
 
 function diffValues(before: unknown, after: unknown, path: string): FieldChange[] {

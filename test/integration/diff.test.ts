@@ -137,3 +137,16 @@ describe('the diff command', () => {
     expect(usage.stderr).toBe('openshift-image-registry-cdk8s diff: --format must be text or markdown, got "html"\nusage: openshift-image-registry-cdk8s diff [--config DIR] [--dist DIR] [--format text|markdown]\n');
   });
 });
+
+describe('the diff command on a hostile dist/', () => {
+  test('an alias bomb or a broken alias in a dist file: one line naming it, exit 2, no stack trace', () => {
+    for (const text of [`a: &x [1, 2]\nb: [${Array(200).fill('*x').join(', ')}]\n`, 'a: *nope\n']) {
+      const dist = mkdtempSync(join(tmpdir(), 'diff-dist-'));
+      cpSync(join(repoRoot, 'dist'), dist, { recursive: true });
+      writeFileSync(join(dist, 'default', 'extra.yaml'), text);
+      const result = spawnSync(process.execPath, [join(repoRoot, 'bin', 'cli.mjs'), 'diff', '--dist', dist], { encoding: 'utf8', cwd: repoRoot });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/^default\/extra\.yaml: cannot be read as YAML: (Excessive alias count|Unresolved alias)[^\n]*\n$/);
+    }
+  });
+});
