@@ -1,6 +1,7 @@
 import { command, oneOf } from './command';
 import { diffOutputs, formatMarkdown, formatText } from '../diff/object-diff';
 import { readTree } from '../output/read-tree';
+import { unfinishedSwaps } from '../output/write-output-dir';
 import { readConfigFolder, synthesizeFleet, SynthError } from '../synth';
 
 /** `diff`: what a synth would change in dist/, object by object. */
@@ -29,6 +30,7 @@ export const diffCommand = command({
       console.error(e.message);
       return 2;
     }
+    for (const work of unfinishedSwaps(values.dist!)) console.error(`warning: ${values.dist!}/${work} holds a killed synth's unfinished change: this output may mix old and new clusters; run synth to finish it`);
     process.stdout.write(format === 'markdown' ? formatMarkdown(changes) : formatText(changes));
     return changes.length ? 1 : 0;
   },

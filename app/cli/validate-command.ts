@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { command, UsageError } from './command';
 import { SynthError } from '../config/config-error';
 import { readTree } from '../output/read-tree';
+import { unfinishedSwaps } from '../output/write-output-dir';
 import { builtInSchemas } from '../validate/built-in-schemas';
 import { CrdFolderError, CrdSchemas, SchemaSource } from '../validate/crd-schemas';
 import { formatProblems, validateTree } from '../validate/validate-manifests';
@@ -45,6 +46,7 @@ export const validateCommand = command({
       return 2;
     }
     if (!files.size) throw new UsageError(`no files in ${dir}`);
+    for (const work of unfinishedSwaps(dir)) console.error(`warning: ${dir}/${work} holds a killed synth's unfinished change: this output may mix old and new clusters; run synth to finish it`);
     const report = validateTree(files, { schemas, allowPlainSecrets: values['allow-plain-secrets'] });
     const errors = report.problems.filter((p) => p.severity === 'error').length;
     process.stdout.write(formatProblems(report.problems.map((p) => ({ ...p, manifest: { ...p.manifest, file: `${dir}/${p.manifest.file}` } }))));

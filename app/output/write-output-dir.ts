@@ -17,6 +17,18 @@ export const RESERVED_PREFIX = '.synth-';
 export const MARKER = `${RESERVED_PREFIX}output`;
 /** A run's work folder `.synth-<pid>/` (new/: staged entries, old/: replaced ones, journal.json), or a lock it moved aside. */
 const WORK = /^\.synth-(?:lock\.)?(\d+)$/;
+
+/**
+ * Work folders in `target` that hold a journal: a killed synth's change, half made, which the
+ * next synth finishes. diff and validate read the output as it is and say so.
+ */
+export function unfinishedSwaps(target: string): string[] {
+  try {
+    return readdirSync(target).filter((name) => WORK.test(name) && exists(join(target, name, JOURNAL))).sort();
+  } catch {
+    return [];
+  }
+}
 const JOURNAL = 'journal.json';
 /** How long synth waits for another synth's lock before it gives up. */
 export const LOCK_WAIT_MS = 30_000;

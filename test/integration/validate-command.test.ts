@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toYaml } from '../../app/output/to-yaml';
@@ -68,4 +68,14 @@ describe('the validate command', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(`openshift-image-registry-cdk8s validate: CRD folder ${join(tmpdir(), 'no-such-crds')} does not exist\nusage: openshift-image-registry-cdk8s validate [DIR] [--crds DIR] [--allow-plain-secrets]\n`);
   });
+});
+
+test('validate and diff say when the output holds a killed synth\'s unfinished change', () => {
+  const dist = mkdtempSync(join(tmpdir(), 'validate-dist-'));
+  cpSync(join(repoRoot, 'dist'), dist, { recursive: true });
+  mkdirSync(join(dist, '.synth-999999'));
+  writeFileSync(join(dist, '.synth-999999', 'journal.json'), '{"swap":[],"remove":[],"entries":[]}');
+  const warning = `warning: ${dist}/.synth-999999 holds a killed synth's unfinished change`;
+  expect(run([dist]).stderr).toContain(warning);
+  expect(runCli(['diff', '--dist', dist], { env }).stderr).toContain(warning);
 });
