@@ -1,26 +1,14 @@
 import { Construct } from 'constructs';
 import { REGISTRY_CREDENTIALS_SECRET_NAME, REGISTRY_NAMESPACE } from './constants';
-import type { RegistryStorage, StorageBackend } from './registry-storage';
+import type { RegistryStorage } from './registry-storage';
 import { checkAzureCredentials } from '../rules/azure';
-import { checkSwiftCredentials, SWIFT_APPLICATION_CREDENTIAL_KEYS, SWIFT_PASSWORD_KEYS, SWIFT_TOKEN_KEYS } from '../rules/swift';
+import { CredentialedBackend, REGISTRY_CREDENTIAL_KEYS } from '../rules/credential-keys';
+import { checkSwiftCredentials } from '../rules/swift';
 import { ValidationError, withinField } from '../rules/validation-error';
 import { CredentialsSecret } from '../secrets/credentials-secret';
 import { SecretSource } from '../secrets/secret-source';
 
-/**
- * The keys each back end reads from that Secret (`pkg/storage/<back end>/` in the operator): key
- * sets, of which the Secret holds one.
- */
-export const REGISTRY_CREDENTIAL_KEYS = {
-  s3: [['REGISTRY_STORAGE_S3_ACCESSKEY', 'REGISTRY_STORAGE_S3_SECRETKEY']],
-  gcs: [['REGISTRY_STORAGE_GCS_KEYFILE']],
-  azure: [['REGISTRY_STORAGE_AZURE_ACCOUNTKEY']],
-  swift: [SWIFT_PASSWORD_KEYS, SWIFT_APPLICATION_CREDENTIAL_KEYS, SWIFT_TOKEN_KEYS],
-  ibmcos: [['REGISTRY_STORAGE_IBMCOS_IAMAPIKEY']],
-} as const satisfies Partial<Record<StorageBackend, readonly (readonly string[])[]>>;
-
-/** A back end that reads credentials from that Secret. */
-export type CredentialedBackend = keyof typeof REGISTRY_CREDENTIAL_KEYS;
+export { CredentialedBackend, REGISTRY_CREDENTIAL_KEYS } from '../rules/credential-keys';
 
 /** Rules relating a back end's settings to the credentials (`keys`: the set the Secret holds, when known). */
 const CREDENTIAL_RULES: Partial<Record<CredentialedBackend, (storage: RegistryStorage, keys?: readonly string[]) => void>> = {

@@ -7,6 +7,7 @@ import {
   DEFAULT_ROUTE_NAME, OPERATOR_CLAIM_ANNOTATION, OPERATOR_CLAIM_NAME, REGISTRY_CREDENTIALS_SECRET_NAME,
   REGISTRY_NAMESPACE, STORAGE_BACKENDS,
 } from '../registry/constants';
+import { CredentialedBackend, REGISTRY_CREDENTIAL_KEYS } from './credential-keys';
 import { checkAzureAccountName, checkAzureContainerName, checkAzureNetworkAccess } from './azure';
 import { checkGcsBucketName, checkGcsLocation, checkKmsKeyName } from './gcs';
 import { checkIbmCosCrns } from './ibmcos';
@@ -24,11 +25,6 @@ export interface RuleFinding {
   /** True when it is about an object that is not among the objects checked (it must exist in the cluster). */
   readonly unverified?: boolean;
 }
-
-/** Keys the operator reads from the credentials Secret, by back end. */
-export const CREDENTIAL_KEYS: Readonly<Partial<Record<string, readonly string[]>>> = {
-  s3: ['REGISTRY_STORAGE_S3_ACCESSKEY', 'REGISTRY_STORAGE_S3_SECRETKEY'],
-};
 
 const MAX_INT32 = 2 ** 31 - 1;
 const MANAGEMENT_STATES = ['Managed', 'Unmanaged', 'Removed'];
@@ -92,7 +88,7 @@ export function checkRegistryConfig(spec: unknown, objects: readonly unknown[] |
 
 const RULES: ((ctx: Context) => void)[] = [
   managementState, replicas, oneBackend, claim, emptyDirReplicas, routes, requests, nodeSelector,
-  tolerations, resources, proxy, s3, cloudBackends, storageRemoval,
+  tolerations, resources, proxy, s3, credentials, cloudBackends, storageRemoval,
 ];
 
 function managementState({ spec, add }: Context): void {
@@ -270,7 +266,6 @@ function s3(ctx: Context): void {
   if (storage.managementState === 'Managed' && s3.encrypt === false) {
     add('storage.s3.encrypt', 'is false, but with managementState Managed the operator turns encryption on and writes encrypt: true back into the Config, and every sync would turn it off again; remove encrypt, or set managementState: Unmanaged');
   }
-  credentials(ctx, 's3');
 }
 
 /** An in-cluster endpoint must name a port of its Service, with https only when it serves TLS. */
@@ -302,22 +297,32 @@ function checkEndpoint({ add, find }: Context, endpoint: string): void {
   if (!tls && scheme !== 'http') add('storage.s3.regionEndpoint', `${quote(endpoint)} uses https, but ${where} serves plain HTTP; use http://`);
 }
 
-/** The credentials Secret (or what makes it) with every key the back end reads. */
-function credentials({ add, unverified, find }: Context, backend: string): void {
-  const keys = CREDENTIAL_KEYS[backend] ?? [];
+/**
+ * The credentials Secret (or what makes it) with one whole key set of the back end. Only S3 must
+ * have it (a warning when it is not among the objects); the cloud back ends fall back to the
+ * cluster's own credentials.
+ */
+function credentials({ spec, add, unverified, find }: Context): void {
+  const storage = asMap(spec.storage);
+  const backend = (Object.keys(REGISTRY_CREDENTIAL_KEYS) as CredentialedBackend[]).find((key) => storage[key] !== undefined);
+  if (!backend) return;
+  const sets: readonly (readonly string[])[] = REGISTRY_CREDENTIAL_KEYS[backend];
   const field = `storage.${backend}`;
   const makers = ['Secret', 'ExternalSecret', 'SealedSecret'].map((kind) => find(kind, REGISTRY_CREDENTIALS_SECRET_NAME, REGISTRY_NAMESPACE)).filter(isMap);
   if (!makers.length) {
-    unverified(field, `no Secret, ExternalSecret or SealedSecret ${REGISTRY_NAMESPACE}/${REGISTRY_CREDENTIALS_SECRET_NAME} among these objects; it must exist in the cluster with ${keys.join(' and ')}`);
+    if (backend === 's3') unverified(field, `no Secret, ExternalSecret or SealedSecret ${REGISTRY_NAMESPACE}/${REGISTRY_CREDENTIALS_SECRET_NAME} among these objects; it must exist in the cluster with ${sets[0].join(' and ')}`);
     return;
   }
   for (const object of makers) {
-    const spec = asMap(object.spec);
+    const objectSpec = asMap(object.spec);
     const present: unknown[] = object.kind === 'Secret' ? [...Object.keys(asMap(object.data)), ...Object.keys(asMap(object.stringData))]
-      : object.kind === 'ExternalSecret' ? asList(spec.data).map((d) => asMap(d).secretKey)
-        : Object.keys(asMap(spec.encryptedData));
-    const missing = keys.filter((k) => !present.includes(k));
-    if (missing.length) add(field, `${object.kind} ${REGISTRY_NAMESPACE}/${REGISTRY_CREDENTIALS_SECRET_NAME} lacks ${missing.join(' and ')}; the operator needs ${keys.length > 1 ? 'every key' : 'the key'}`);
+      : object.kind === 'ExternalSecret' ? asList(objectSpec.data).map((d) => asMap(d).secretKey)
+        : Object.keys(asMap(objectSpec.encryptedData));
+    if (sets.some((set) => set.every((k) => present.includes(k)))) continue;
+    const what = `${object.kind} ${REGISTRY_NAMESPACE}/${REGISTRY_CREDENTIALS_SECRET_NAME}`;
+    add(field, sets.length === 1
+      ? `${what} lacks ${sets[0].filter((k) => !present.includes(k)).join(' and ')}; the operator needs every key`
+      : `${what} holds none of the key sets the operator reads: ${sets.map((set) => set.join(' and ')).join('; or ')}`);
   }
 }
 

@@ -189,14 +189,23 @@ describe('the operator\'s rules', () => {
   });
 
   test('gcs, azure, swift and ibmcos: the factories\' rules, on the Config\'s JSON field names', () => {
-    expect(check({ storage: { gcs: { bucket: 'b', region: 'us-central1' } } })).toEqual([
+    expect(check({ storage: { gcs: { bucket: 'b', region: 'us-central1' } } }, [])).toEqual([
       'storage.gcs.bucket: "b" is not a valid Cloud Storage bucket name: use lower-case letters, digits, -, _ and ., at least 3, starting and ending with a letter or digit',
       'storage.gcs.projectID: is required with region: the operator takes the project from the cluster only when region is empty, and creating a missing bucket without a project fails; set projectID, or remove region to use the cluster\'s region and project',
     ]);
-    expect(check({ storage: { azure: { accountName: 'Bad_Account', container: 'registry' } } })[0]).toMatch(/^storage\.azure\.accountName: "Bad_Account" is not a valid storage account name/);
-    expect(check({ storage: { azure: { accountName: 'acct', container: 'registry', networkAccess: { type: 'External', internal: { vnetName: 'v' } } } } })[0]).toMatch(/^storage\.azure\.networkAccess\.internal: is only used with networkAccess\.type Internal/);
-    expect(check({ storage: { swift: { container: 'registry', authURL: 'keystone.example.com:5000' } } })[0]).toMatch(/^storage\.swift\.authURL: /);
-    expect(check({ storage: { ibmcos: { bucket: 'registry', resourceKeyCRN: 'crn:v1:bluemix:public:cloud-object-storage:global:a/1:2:resource-key:3' } } })[0]).toMatch(/^storage\.ibmcos\./);
+    expect(check({ storage: { azure: { accountName: 'Bad_Account', container: 'registry' } } }, [])[0]).toMatch(/^storage\.azure\.accountName: "Bad_Account" is not a valid storage account name/);
+    expect(check({ storage: { azure: { accountName: 'acct', container: 'registry', networkAccess: { type: 'External', internal: { vnetName: 'v' } } } } }, [])[0]).toMatch(/^storage\.azure\.networkAccess\.internal: is only used with networkAccess\.type Internal/);
+    expect(check({ storage: { swift: { container: 'registry', authURL: 'keystone.example.com:5000' } } }, [])[0]).toMatch(/^storage\.swift\.authURL: /);
+    expect(check({ storage: { ibmcos: { bucket: 'registry', resourceKeyCRN: 'crn:v1:bluemix:public:cloud-object-storage:global:a/1:2:resource-key:3' } } }, [])[0]).toMatch(/^storage\.ibmcos\./);
+  });
+
+  test('cloud back ends: credentials are optional (the cluster\'s own are used), but a Secret holds one whole key set', () => {
+    const swift = { storage: { swift: { container: 'registry' } } };
+    expect(check(swift, [])).toEqual([]);
+    expect(check(swift, [credentials(['REGISTRY_STORAGE_SWIFT_USERNAME'])])).toEqual([
+      'storage.swift: Secret openshift-image-registry/image-registry-private-configuration-user holds none of the key sets the operator reads: REGISTRY_STORAGE_SWIFT_USERNAME and REGISTRY_STORAGE_SWIFT_PASSWORD; or REGISTRY_STORAGE_SWIFT_APPLICATIONCREDENTIALID and REGISTRY_STORAGE_SWIFT_APPLICATIONCREDENTIALNAME and REGISTRY_STORAGE_SWIFT_APPLICATIONCREDENTIALSECRET; or REGISTRY_STORAGE_SWIFT_TOKENID',
+    ]);
+    expect(check(swift, [credentials(['REGISTRY_STORAGE_SWIFT_TOKENID'])])).toEqual([]);
   });
 
   test('proxy: noProxy must cover an in-cluster store (proxy fields replace the cluster\'s)', () => {
