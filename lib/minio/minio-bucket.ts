@@ -4,6 +4,7 @@ import { MinioObjectStore } from './minio-object-store';
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from '../openshift/restricted';
 import { CredentialsSecret } from '../secrets/credentials-secret';
 import { SecretSource } from '../secrets/secret-source';
+import { REGISTRY_CREDENTIAL_KEYS } from '../rules/credential-keys';
 import { checkBucketName } from '../rules/s3';
 import { withinField } from '../rules/validation-error';
 
@@ -11,7 +12,7 @@ import { withinField } from '../rules/validation-error';
 export const MC_IMAGE = 'quay.io/minio/mc:RELEASE.2025-04-16T18-13-26Z';
 
 /** Keys of a bucket user's credentials Secret (the names the registry operator reads). */
-export const BUCKET_USER_KEYS = ['REGISTRY_STORAGE_S3_ACCESSKEY', 'REGISTRY_STORAGE_S3_SECRETKEY'] as const;
+export const BUCKET_USER_KEYS = REGISTRY_CREDENTIAL_KEYS.s3[0];
 
 export interface MinioBucketProps {
   /** The MinIO that holds the bucket. */
