@@ -79,7 +79,7 @@ const find = (file: string, kind: string, name: string) => objects[file].find((o
 describe('the package', () => {
   test('holds the library (CommonJS and .d.ts), the CLI bundle and no sources or tests', () => {
     const files = sh('tar', ['tzf', tarball], work).trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    expect(files).toEqual(expect.arrayContaining(['build/lib/index.js', 'build/lib/index.d.ts', 'build/imports/imageregistry-imageregistry.operator.openshift.io.js', 'build/cli.cjs', 'bin/cli.mjs', 'package.json', 'README.md']));
+    expect(files).toEqual(expect.arrayContaining(['build/lib/index.js', 'build/lib/index.d.ts', 'build/imports/imageregistry-imageregistry.operator.openshift.io.js', 'build/cli.cjs', 'bin/cli.mjs', 'health/argocd/imageregistry.operator.openshift.io_Config.lua', 'health/argocd/imageregistry.operator.openshift.io_ImagePruner.lua', 'package.json', 'README.md']));
     expect(files.filter((f) => /^(app|test|lib|scripts|config|dist)\/|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
