@@ -57,9 +57,9 @@ if available == nil then
 end
 
 -- Degraded: a permanent error (VerificationFailed, StorageNotConfigured), a route not admitted,
--- a rollout past its deadline, or unavailable for 5 minutes. Progressing with reason Error is
--- a failed apply the operator retries without marking Degraded (two storage back ends, a bucket
--- or claim it cannot create): it does not end by itself, so it is a failure too.
+-- a rollout past its deadline, or unavailable for 1 minute (5 from 4.23). Progressing with
+-- reason Error is a failed apply the operator retries without marking Degraded (two storage
+-- back ends, a bucket or claim it cannot create): it does not end by itself, so it fails too.
 local problems = {}
 if isTrue(degraded) then
   add(problems, text(degraded))

@@ -76,7 +76,7 @@ export const configStates: OperatorState[] = [
     flux: 'Failed',
   },
   {
-    name: 'storage error: bucket owned by another account, within the 5 minutes before Degraded',
+    name: 'storage error: bucket owned by another account, before the operator marks it Degraded',
     object: config([
       c('Progressing', 'True', 'Error', NOT_OWNED),
       c('Available', 'False', 'DeploymentNotFound', 'The deployment does not exist'),
@@ -87,7 +87,7 @@ export const configStates: OperatorState[] = [
     flux: 'Failed',
   },
   {
-    name: 'storage error: unavailable for 5 minutes, Degraded and the apply error both said',
+    name: 'storage error: unavailable long enough (1 minute; 5 from 4.23), Degraded and the apply error both said',
     object: config([
       c('Progressing', 'True', 'Error', NOT_OWNED),
       c('Available', 'False', 'DeploymentNotFound', 'The deployment does not exist'),
