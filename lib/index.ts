@@ -21,6 +21,8 @@ export * from './minio/minio-bucket';
 export * from './secrets/secret-source';
 export * from './secrets/credentials-secret';
 export { OpenShiftRoute, OpenShiftRouteProps, RouteTermination } from './openshift/openshift-route';
+// The cluster-wide image policy (images.config.openshift.io/cluster): external hostnames, registry policy.
+export { IMAGE_CONFIG_NAME, ImageConfig, ImageConfigProps, RegistryLocation, RegistrySources } from './openshift/image-config';
 // The rules the constructs check, for callers that check values of their own.
 export * from './rules/kubernetes';
 export * from './rules/s3';
@@ -29,6 +31,7 @@ export * from './rules/azure';
 export * from './rules/swift';
 export * from './rules/ibmcos';
 export { checkRegistryConfig, KnownFacts, ObjectIndex, RuleFinding } from './rules/registry-rules';
+export { checkImageConfig, REQUIRED_PLATFORM_REGISTRIES } from './rules/image-config-rules';
 export * from './rules/validation-error';
 // Argo CD and Flux annotations that make a GitOps sync of the output safe.
 export { addGitOpsAnnotations, gitOpsAnnotations, SYNC_WAVES } from './gitops/gitops-annotations';

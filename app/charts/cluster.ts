@@ -1,4 +1,5 @@
 import { ApiObject, App, Chart } from 'cdk8s';
+import { ImageConfigChart } from './image-config-chart';
 import { ObjectStoreChart } from './object-store-chart';
 import { RegistryChart } from './registry-chart';
 import { RegistryStorageChart } from './registry-storage-chart';
@@ -27,6 +28,7 @@ export const STAGES: Readonly<Record<string, string>> = {
   'storage-switch': 'storage-switch',
   'registry-storage': 'registry',
   'registry': 'registry',
+  'image-config': 'registry',
 };
 
 /**
@@ -37,7 +39,7 @@ export const STAGES: Readonly<Record<string, string>> = {
  */
 export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   const app = new App();
-  const { minio, registry } = loaded.config;
+  const { minio, registry, imageConfig } = loaded.config;
   try {
     const s3 = registry.storage.s3;
     let objectStore: ObjectStoreChart | undefined;
@@ -62,6 +64,11 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
     new StorageSwitch(switchChart, 'StorageSwitch', { storage: storage.storage.toJson() });
     const registryChart = new RegistryChart(app, 'registry', { registry, storage: storage.storage });
     for (const [field, message] of registryChart.warnings) loaded.warn(field, message);
+    // Only when the section sets something: the object is shared, and an empty one says nothing.
+    if (imageConfig && setsAnything(imageConfig)) {
+      const imageConfigChart = new ImageConfigChart(app, 'image-config', { imageConfig, routes: registry.routes });
+      for (const [field, message] of imageConfigChart.warnings) loaded.warn(field, message);
+    }
   } catch (e) {
     throw e instanceof ValidationError ? loaded.error(e.field, e.problem) : e;
   }
@@ -96,6 +103,13 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   for (const stage of ordered) files.set(`${stage}/kustomization.yaml`, kustomizationYaml(stages.get(stage)!));
   files.set('kustomization.yaml', kustomizationYaml(ordered.flatMap((stage) => stages.get(stage)!.map((file) => `${stage}/${file}`))));
   return files;
+}
+
+/** Whether a config section holds any value (not only empty maps). */
+function setsAnything(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'object' || value === null) return true;
+  return Object.values(value).some(setsAnything);
 }
 
 /**

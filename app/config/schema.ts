@@ -3,6 +3,7 @@ import { AzureCloudName, AzureNetworkAccessType } from '../../lib/registry/azure
 import { StorageManagementState } from '../../lib/registry/registry-storage';
 import { SwiftAuthVersion } from '../../lib/registry/swift-storage';
 import { DNS_LABEL_MAX, DNS_LABEL_PATTERN, DNS_SUBDOMAIN_MAX, DNS_SUBDOMAIN_PATTERN, QUANTITY_PATTERN } from '../../lib/rules/kubernetes';
+import { REGISTRY_SCOPE_MAX_ITEMS, REGISTRY_SCOPE_MAX_LENGTH } from '../../lib/rules/image-config-rules';
 
 // The schema of a cluster config file. It checks shapes, types, names and sizes, and rejects
 // unknown keys; rules that relate fields (ReadWriteOnce needs one replica, ...) live in the
@@ -224,11 +225,34 @@ const registry = z.strictObject({
   proxy: proxy.optional(),
 });
 
+// Entries are checked by the image config rules (lib/rules/image-config-rules.ts), which name
+// the entry and what is allowed; the schema only checks shapes and sizes.
+const scopes = z.array(z.string().min(1).max(REGISTRY_SCOPE_MAX_LENGTH)).min(1).max(REGISTRY_SCOPE_MAX_ITEMS);
+const imageConfig = z.strictObject({
+  publicRoute: dnsSubdomain.optional()
+    .describe('Name of a registry.routes entry with a hostname: that hostname is listed first in externalRegistryHostnames, so image streams show it as their public repository. Default: none (image streams show the default route, which the registry operator publishes itself).'),
+  externalRegistryHostnames: z.array(z.string().min(1)).min(1).optional()
+    .describe('Other host[:port] names of the registry (a load balancer, say), listed after publicRoute. Default: none (only the hostnames of the registry\'s routes, which the operator publishes in status).'),
+  allowedRegistriesForImport: z.array(z.strictObject({
+    domainName: z.string().min(1).describe('domain[:port]; wildcards * and ? allowed.'),
+    insecure: z.boolean().optional().describe('Plain HTTP or an untrusted certificate (default false).'),
+  })).min(1).optional().describe('Registries users may import image streams from. Default: any registry.'),
+  registrySources: z.strictObject({
+    allowedRegistries: scopes.optional().describe('The only registries nodes may pull from (host[:port][/path] or *.domain); not with blockedRegistries. List quay.io and registry.redhat.io (or their mirrors). Default: all allowed.'),
+    blockedRegistries: scopes.optional().describe('Registries nodes may not pull from; not with allowedRegistries. Default: none blocked.'),
+    insecureRegistries: scopes.optional().describe('Registries reached over plain HTTP or an untrusted certificate. Default: none.'),
+    containerRuntimeSearchRegistries: z.array(z.string().min(1)).min(1).optional().describe('host[:port] names CRI-O searches for short image names, in order. Default: none.'),
+  }).optional().describe('How nodes treat registries. Default: any registry, over TLS.'),
+  additionalTrustedCA: z.string().optional()
+    .describe('ConfigMap in openshift-config: keys are registry hostnames (host..port with a port), values PEM CA bundles. Default: none.'),
+}).describe('images.config.openshift.io/cluster, the cluster-wide image policy shared with other teams: only the fields set here are written, applied server-side, never pruned or deleted.');
+
 export const clusterConfigSchema = z.strictObject({
   $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
   name: dnsLabel.describe('Cluster name: the output folder dist/<name>/.'),
   minio: minio.optional(),
   registry,
+  imageConfig: imageConfig.optional(),
 }).describe('One OpenShift cluster: its internal image registry.');
 
 /** A validated cluster config. */
@@ -237,6 +261,8 @@ export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
 export type RegistryConfig = ClusterConfig['registry'];
 /** The MinIO part of a cluster config. */
 export type MinioConfig = NonNullable<ClusterConfig['minio']>;
+/** The imageConfig part of a cluster config. */
+export type ImageConfigConfig = NonNullable<ClusterConfig['imageConfig']>;
 /** A credentials section. */
 export type CredentialsConfig = z.infer<typeof credentials>;
 

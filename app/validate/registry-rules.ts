@@ -1,5 +1,7 @@
 import { SchemaProblem } from './crd-schemas';
 import { REGISTRY_CONFIG_NAME } from '../../lib/registry/constants';
+import { IMAGE_CONFIG_NAME } from '../../lib/openshift/image-config';
+import { checkImageConfig } from '../../lib/rules/image-config-rules';
 import { checkRegistryConfig, ObjectIndex } from '../../lib/rules/registry-rules';
 import { asMap, asString } from '../../lib/rules/shapes';
 
@@ -28,5 +30,15 @@ export function checkRegistryRules(manifests: readonly Manifest[]): RuleProblem[
     const findings = checkRegistryConfig(manifest.object.spec, objects)
       .map(({ field, message, severity }) => ({ manifest, field: `spec.${field}`, message, severity }));
     return [...named, ...findings];
+  }).concat(checkImageConfigRules(manifests));
+}
+
+/** The image config rules (lib/rules/image-config-rules.ts, as the ImageConfig construct runs them) on each images.config.openshift.io Image. */
+function checkImageConfigRules(manifests: readonly Manifest[]): RuleProblem[] {
+  const images = manifests.filter((m) => m.object.kind === 'Image' && asString(m.object.apiVersion)?.startsWith('config.openshift.io/'));
+  return images.flatMap((manifest): RuleProblem[] => {
+    const named = asMap(manifest.object.metadata).name === IMAGE_CONFIG_NAME ? []
+      : [{ manifest, field: 'metadata.name', message: `the cluster only reads the Image config named ${IMAGE_CONFIG_NAME}`, severity: 'error' as const }];
+    return [...named, ...checkImageConfig(manifest.object.spec).map(({ field, message, severity }) => ({ manifest, field: `spec.${field}`, message, severity }))];
   });
 }

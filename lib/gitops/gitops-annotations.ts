@@ -46,6 +46,13 @@ export function gitOpsAnnotations(object: TypedObject): Record<string, string> {
     annotations['kustomize.toolkit.fluxcd.io/ssa'] = 'merge';
     annotations['kustomize.toolkit.fluxcd.io/prune'] = 'disabled';
   }
+  if (object.kind === 'Image' && object.apiVersion.startsWith('config.openshift.io/')) {
+    // The cluster's image policy is shared with other teams, and the registry operator writes its
+    // status: apply only the fields this output sets, server-side, and never prune or delete it.
+    annotations[ARGO_SYNC_OPTIONS] = 'ServerSideApply=true,Prune=false,Delete=false';
+    annotations['kustomize.toolkit.fluxcd.io/ssa'] = 'merge';
+    annotations['kustomize.toolkit.fluxcd.io/prune'] = 'disabled';
+  }
   if (object.kind === 'Job') {
     // A Job's pod template is immutable: recreate the Job when it changes instead of failing the sync.
     annotations[ARGO_SYNC_OPTIONS] = 'Force=true,Replace=true';

@@ -38,6 +38,12 @@ describe('GitOps annotations', () => {
     expect(annotation('Config', 'kustomize.toolkit.fluxcd.io/prune')).toEqual(['disabled']);
   });
 
+  test('the shared image config: server-side apply as a partial object, never pruned or deleted', () => {
+    expect(annotation('Image', 'argocd.argoproj.io/sync-options')).toEqual(['ServerSideApply=true,Prune=false,Delete=false']);
+    expect(annotation('Image', 'kustomize.toolkit.fluxcd.io/ssa')).toEqual(['merge']);
+    expect(annotation('Image', 'kustomize.toolkit.fluxcd.io/prune')).toEqual(['disabled']);
+  });
+
   test('the Jobs (bucket, storage switch) are recreated when their spec changes instead of wedging the sync', () => {
     expect(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name)).toEqual(['minio-bucket-image-registry', 'image-registry-storage-switch']);
     expect(annotation('Job', 'argocd.argoproj.io/sync-options')).toEqual(['Force=true,Replace=true', 'Force=true,Replace=true']);
@@ -50,7 +56,7 @@ describe('GitOps annotations', () => {
 
   test('the storage switch Job runs before the Config (Argo CD wave, Flux stage)', () => {
     expect(wave(objects.find((o) => o.metadata.name === 'image-registry-storage-switch' && o.kind === 'Job')!)).toBeLessThan(wave(objects.find((o) => o.kind === 'Config')!));
-    expect([...files.keys()].filter((path) => path.endsWith('.yaml') && !path.endsWith('kustomization.yaml'))).toEqual(['object-store/object-store.yaml', 'storage-switch/storage-switch.yaml', 'registry/registry.yaml']);
+    expect([...files.keys()].filter((path) => path.endsWith('.yaml') && !path.endsWith('kustomization.yaml'))).toEqual(['object-store/object-store.yaml', 'storage-switch/storage-switch.yaml', 'registry/registry.yaml', 'registry/image-config.yaml']);
   });
 
   test('a claim (MinIO\'s data) is never pruned or deleted', () => {
@@ -59,7 +65,7 @@ describe('GitOps annotations', () => {
   });
 
   test('no other object is pruning-protected or force-replaced', () => {
-    const others = objects.filter((o) => o.kind !== 'Config' && o.kind !== 'Job' && o.kind !== 'PersistentVolumeClaim');
+    const others = objects.filter((o) => !['Config', 'Image', 'Job', 'PersistentVolumeClaim'].includes(o.kind));
     expect(others.some((o) => o.metadata.annotations?.['argocd.argoproj.io/sync-options'] !== undefined)).toBe(false);
     expect(others.some((o) => Object.keys(o.metadata.annotations ?? {}).some((k) => k.startsWith('kustomize.toolkit.fluxcd.io/')))).toBe(false);
   });

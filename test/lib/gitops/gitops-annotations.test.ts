@@ -1,5 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { addGitOpsAnnotations, ImageRegistry, MinioObjectStore, RegistryPvc, RegistryStorage, SecretSource } from '../../../lib';
+import { addGitOpsAnnotations, gitOpsAnnotations, ImageRegistry, MinioObjectStore, RegistryPvc, RegistryStorage, SecretSource } from '../../../lib';
 
 describe('addGitOpsAnnotations', () => {
   const synth = () => {
@@ -41,5 +41,14 @@ describe('addGitOpsAnnotations', () => {
     addGitOpsAnnotations(app);
     const waves = Object.fromEntries(Testing.synth(chart).map((o) => [o.kind, o.metadata.annotations['argocd.argoproj.io/sync-wave']]));
     expect(waves.PersistentVolumeClaim).toBe(waves.Deployment);
+  });
+
+  test('the shared image config is applied server-side and never pruned or deleted; another kind named Image is not', () => {
+    expect(gitOpsAnnotations({ apiVersion: 'config.openshift.io/v1', kind: 'Image' })).toMatchObject({
+      'argocd.argoproj.io/sync-options': 'ServerSideApply=true,Prune=false,Delete=false',
+      'kustomize.toolkit.fluxcd.io/ssa': 'merge',
+      'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+    });
+    expect(gitOpsAnnotations({ apiVersion: 'image.openshift.io/v1', kind: 'Image' })).toEqual({ 'argocd.argoproj.io/sync-wave': '0' });
   });
 });

@@ -1,0 +1,75 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ImageConfigConfig, RegistryConfig } from '../config/schema';
+import { ImageConfig } from '../../lib/openshift/image-config';
+import { ValidationError } from '../../lib/rules/validation-error';
+
+export interface ImageConfigChartProps {
+  /** The `imageConfig` section of a cluster config. */
+  readonly imageConfig: ImageConfigConfig;
+  /** The registry's routes, which `publicRoute` names. */
+  readonly routes: RegistryConfig['routes'];
+}
+
+/**
+ * images.config.openshift.io/cluster from the `imageConfig` section: only the fields it sets.
+ * Route hostnames are not copied into it by default: the registry operator publishes them in the
+ * object's status itself (default route first), and the cluster puts spec's hostnames before
+ * status's, so a copy would only change which hostname image streams show.
+ */
+export class ImageConfigChart extends Chart {
+  public readonly imageConfig: ImageConfig;
+  /** What the rules say without refusing: [config field, message]. */
+  public readonly warnings: readonly [string, string][];
+
+  constructor(scope: Construct, id: string, props: ImageConfigChartProps) {
+    super(scope, id);
+    const config = props.imageConfig;
+    const route = config.publicRoute === undefined ? undefined : findRoute(config.publicRoute, props.routes);
+    const fromRoute = route ? 1 : 0;
+    const inConfig = (field: string) => `imageConfig.${configField(field, fromRoute)}`;
+    this.imageConfig = asConfigField(inConfig, () => {
+      const made = new ImageConfig(this, 'ImageConfig', {
+        allowedRegistriesForImport: config.allowedRegistriesForImport,
+        registrySources: config.registrySources,
+        additionalTrustedCA: config.additionalTrustedCA,
+      });
+      if (route) made.addRoute(route);
+      for (const hostname of config.externalRegistryHostnames ?? []) made.addExternalRegistryHostname(hostname);
+      return made;
+    });
+    this.warnings = this.imageConfig.warnings.map((text) => {
+      const [field, ...message] = text.split(': ');
+      return [inConfig(field), message.join(': ')];
+    });
+  }
+}
+
+function findRoute(name: string, routes: RegistryConfig['routes']) {
+  const route = routes?.find((r) => r.name === name);
+  const named = (routes ?? []).map((r) => r.name);
+  if (!route) {
+    throw new ValidationError('imageConfig.publicRoute', `${JSON.stringify(name)} is not among registry.routes (${named.length ? named.join(', ') : 'none'}); name a route there that has a hostname`);
+  }
+  if (route.hostname === undefined) {
+    throw new ValidationError('imageConfig.publicRoute', `route ${JSON.stringify(name)} has no hostname: the router makes one up, which the registry operator already publishes by itself; give the route a hostname in registry.routes`);
+  }
+  return route;
+}
+
+/** A spec field as the config file names it: the CA is a plain name there, hostnames follow publicRoute. */
+function configField(specField: string, fromRoute: number): string {
+  if (specField === 'additionalTrustedCA.name') return 'additionalTrustedCA';
+  const hostname = /^externalRegistryHostnames\[(\d+)\]$/.exec(specField);
+  if (hostname) return Number(hostname[1]) < fromRoute ? 'publicRoute' : `externalRegistryHostnames[${Number(hostname[1]) - fromRoute}]`;
+  return specField;
+}
+
+function asConfigField<T>(inConfig: (field: string) => string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (!(e instanceof ValidationError) || e.field.startsWith('imageConfig.')) throw e;
+    throw new ValidationError(inConfig(e.field), e.problem);
+  }
+}

@@ -1,0 +1,177 @@
+// Rules for images.config.openshift.io `cluster` (the cluster-wide image policy), each written
+// once: the ImageConfig construct runs them on the spec it is about to write, `validate` on
+// manifests from disk. Sources: the Image CRD of openshift/api (its CEL rules and patterns),
+// openshift/cluster-openshift-apiserver-operator (configobservation/images: how the hostnames are
+// used), openshift/machine-config-operator (container-runtime-config: how registrySources reach
+// the nodes).
+import { DNS_SUBDOMAIN_MAX } from './kubernetes';
+import type { RuleFinding } from './registry-rules';
+import { asMap, asString, isMap, Obj, show } from './shapes';
+
+/**
+ * A registry scope as the Image CRD accepts it in allowedRegistries, blockedRegistries and
+ * insecureRegistries: `*.domain`, or `host[:port][/path]` without tag or digest (the CRD's CEL rule).
+ */
+export const REGISTRY_SCOPE_PATTERN =
+  '^\\*(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))+$|^((?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))+)?(?::[0-9]+)?)(?:(?:/[a-z0-9]+(?:(?:(?:[._]|__|[-]*)[a-z0-9]+)+)?)+)?$';
+/** The CRD's bounds on each registry scope list. */
+export const REGISTRY_SCOPE_MAX_LENGTH = 256;
+export const REGISTRY_SCOPE_MAX_ITEMS = 1024;
+/**
+ * `host[:port]`: what externalRegistryHostnames and containerRuntimeSearchRegistries hold (a
+ * DNS name, lower-case as the router and image references write it, and an optional port).
+ */
+export const REGISTRY_HOST_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?$';
+/**
+ * An allowedRegistriesForImport domain: `domain[:port]`, where the domain may hold the `*` and
+ * `?` wildcards the API server matches with.
+ */
+export const IMPORT_DOMAIN_PATTERN = '^[a-zA-Z0-9*?]([-a-zA-Z0-9.*?]*[a-zA-Z0-9*?])?(:[0-9]{1,5})?$';
+
+/**
+ * Registries an allow-list must cover: the release payload and most operator images come from
+ * quay.io, Red Hat's operator, sample and add-on images from registry.redhat.io.
+ */
+export const REQUIRED_PLATFORM_REGISTRIES = ['quay.io', 'registry.redhat.io'] as const;
+
+const scope = new RegExp(REGISTRY_SCOPE_PATTERN);
+const host = new RegExp(REGISTRY_HOST_PATTERN);
+const importDomain = new RegExp(IMPORT_DOMAIN_PATTERN);
+const configMapName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+type Add = (field: string, message: string, severity?: RuleFinding['severity']) => void;
+
+/** Checks the `spec` of images.config.openshift.io `cluster` (any shape: nothing here throws). */
+export function checkImageConfig(spec: unknown): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  const add: Add = (field, message, severity = 'error') => findings.push({ field, message, severity });
+  const s = asMap(spec);
+  for (const rule of RULES) rule(s, add);
+  return findings;
+}
+
+const RULES: ((spec: Obj, add: Add) => void)[] = [
+  allowedOrBlocked, allowListCoversPlatform, registryScopes, externalHostnames, searchRegistries,
+  importDomains, trustedCA,
+];
+
+/** The CRD's CEL rule on registrySources, with its message. */
+function allowedOrBlocked(spec: Obj, add: Add): void {
+  const sources = asMap(spec.registrySources);
+  if (sources.allowedRegistries !== undefined && sources.blockedRegistries !== undefined) {
+    add('registrySources', 'Only one of blockedRegistries or allowedRegistries may be set (the API server refuses both): an allow-list already blocks every registry not on it');
+  }
+}
+
+/** Whether the scope `entry` lets images from registry `name` through. */
+function covers(entry: string, name: string): boolean {
+  if (entry.startsWith('*.')) return name.endsWith(entry.slice(1));
+  return entry === name || entry.startsWith(`${name}/`);
+}
+
+/**
+ * machine-config-operator writes allowedRegistries into every node's policy.json as the only
+ * registries allowed; it adds the release payload's repository only when it is in blockedRegistries.
+ */
+function allowListCoversPlatform(spec: Obj, add: Add): void {
+  const allowed = asMap(spec.registrySources).allowedRegistries;
+  if (!Array.isArray(allowed)) return;
+  const entries = allowed.filter((e): e is string => typeof e === 'string');
+  const missing = REQUIRED_PLATFORM_REGISTRIES.filter((name) => !entries.some((entry) => covers(entry, name)));
+  if (missing.length) {
+    add('registrySources.allowedRegistries', `does not include ${missing.join(' or ')}: an allow-list blocks every other registry on every node, including the release images (quay.io/openshift-release-dev) and Red Hat's operator images (registry.redhat.io), so upgrades and operators fail to pull; add ${missing.join(' and ')} (or the mirrors that serve them)`, 'warning');
+  }
+}
+
+/** The CRD's CEL rule, lengths and item count on each scope list; duplicates say nothing new. */
+function registryScopes(spec: Obj, add: Add): void {
+  const sources = asMap(spec.registrySources);
+  for (const key of ['allowedRegistries', 'blockedRegistries', 'insecureRegistries']) {
+    const list = sources[key];
+    if (list === undefined) continue;
+    const field = `registrySources.${key}`;
+    if (!Array.isArray(list)) {
+      add(field, `must be a list of registry scopes, got ${show(list)}`);
+      continue;
+    }
+    if (list.length > REGISTRY_SCOPE_MAX_ITEMS) add(field, `has ${list.length} entries; the CRD allows at most ${REGISTRY_SCOPE_MAX_ITEMS}`);
+    list.forEach((entry, i) => {
+      if (typeof entry !== 'string' || entry.length < 1 || entry.length > REGISTRY_SCOPE_MAX_LENGTH || !scope.test(entry)) {
+        add(`${field}[${i}]`, `${quote(entry)} is not a registry scope: use host[:port][/path] (letters, digits and '-' in each DNS label, a lower-case path) or *.domain, at most ${REGISTRY_SCOPE_MAX_LENGTH} characters, no scheme, tag or digest`);
+      }
+    });
+    duplicates(list, field, add, 'warning');
+  }
+}
+
+/**
+ * The first hostname of spec (then status) becomes every image stream's public repository
+ * (cluster-openshift-apiserver-operator, ObserveExternalRegistryHostnames): a scheme or path
+ * there gives pull specs that no client can use.
+ */
+function externalHostnames(spec: Obj, add: Add): void {
+  hostList(spec.externalRegistryHostnames, 'externalRegistryHostnames', add, 'warning');
+}
+
+/** CRI-O prefixes each to short image names; the CRD makes the list a set (no duplicates). */
+function searchRegistries(spec: Obj, add: Add): void {
+  const list = asMap(spec.registrySources).containerRuntimeSearchRegistries;
+  if (Array.isArray(list) && !list.length) add('registrySources.containerRuntimeSearchRegistries', 'must not be empty (the CRD needs at least one entry); leave it out instead');
+  hostList(list, 'registrySources.containerRuntimeSearchRegistries', add, 'error');
+}
+
+function hostList(list: unknown, field: string, add: Add, duplicateSeverity: RuleFinding['severity']): void {
+  if (list === undefined) return;
+  if (!Array.isArray(list)) {
+    add(field, `must be a list of host[:port] names, got ${show(list)}`);
+    return;
+  }
+  list.forEach((entry, i) => {
+    const name = typeof entry === 'string' ? entry.replace(/:[0-9]+$/, '') : '';
+    const port = typeof entry === 'string' ? /:([0-9]+)$/.exec(entry)?.[1] : undefined;
+    if (typeof entry !== 'string' || !host.test(entry) || name.length > DNS_SUBDOMAIN_MAX || name.split('.').some((l) => l.length > 63) || (port !== undefined && (Number(port) < 1 || Number(port) > 65535))) {
+      add(`${field}[${i}]`, `${quote(entry)} is not host[:port]: use a lower-case DNS name (labels of at most 63 letters, digits and '-') and an optional port from 1 to 65535, without a scheme or path`);
+    }
+  });
+  duplicates(list, field, add, duplicateSeverity);
+}
+
+/** domain[:port] with wildcards; an empty domain or two colons never match a registry. */
+function importDomains(spec: Obj, add: Add): void {
+  const list = spec.allowedRegistriesForImport;
+  if (list === undefined) return;
+  if (!Array.isArray(list)) {
+    add('allowedRegistriesForImport', `must be a list of {domainName, insecure}, got ${show(list)}`);
+    return;
+  }
+  list.forEach((entry, i) => {
+    const domain = isMap(entry) ? entry.domainName : undefined;
+    if (typeof domain !== 'string' || !importDomain.test(domain)) {
+      add(`allowedRegistriesForImport[${i}].domainName`, `${quote(domain)} is not a registry domain: use domain[:port] (wildcards * and ? allowed, e.g. *.example.com or registry.example.com:5000), without a scheme or path`);
+    }
+  });
+  duplicates(list.map((entry) => (isMap(entry) ? entry.domainName : undefined)).filter((d) => d !== undefined), 'allowedRegistriesForImport', add, 'warning', (d) => `domainName ${quote(d)}`);
+}
+
+/** A ConfigMap in openshift-config: its name is a DNS subdomain. */
+function trustedCA(spec: Obj, add: Add): void {
+  if (spec.additionalTrustedCA === undefined) return;
+  const name = asString(asMap(spec.additionalTrustedCA).name);
+  if (name === undefined || name.length > DNS_SUBDOMAIN_MAX || !configMapName.test(name)) {
+    add('additionalTrustedCA.name', `${quote(asMap(spec.additionalTrustedCA).name)} is not a ConfigMap name: use at most ${DNS_SUBDOMAIN_MAX} lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (the ConfigMap is read from openshift-config)`);
+  }
+}
+
+function duplicates(list: readonly unknown[], field: string, add: Add, severity: RuleFinding['severity'], what = quote): void {
+  const seen = new Map<unknown, number>();
+  list.forEach((entry, i) => {
+    const first = seen.get(entry);
+    if (first === undefined) seen.set(entry, i);
+    else add(`${field}[${i}]`, `${what(entry)} is also entry ${first}${severity === 'error' ? ': the CRD makes this list a set, and the API server refuses duplicates' : ': list it once'}`, severity);
+  });
+}
+
+function quote(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(show(value)) : show(value);
+}
+

@@ -1,0 +1,104 @@
+import { checkImageConfig } from '../../../lib/rules/image-config-rules';
+
+// One plain assertion per rule on images.config.openshift.io `cluster`; the ImageConfig construct
+// and `validate` both run these (their tests show that they do).
+
+const errors = (spec: unknown) => checkImageConfig(spec).filter((f) => f.severity === 'error');
+const warnings = (spec: unknown) => checkImageConfig(spec).filter((f) => f.severity === 'warning');
+const platform = ['quay.io', 'registry.redhat.io'];
+
+test('a spec with nothing set, or every field valid, has no finding', () => {
+  expect(checkImageConfig({})).toEqual([]);
+  expect(checkImageConfig({
+    externalRegistryHostnames: ['registry.apps.example.com', 'registry.example.com:5000'],
+    allowedRegistriesForImport: [{ domainName: '*.example.com' }, { domainName: 'registry.example.com:5000', insecure: true }],
+    registrySources: {
+      allowedRegistries: [...platform, 'registry.example.com:5000/team', '*.mirror.example.com'],
+      insecureRegistries: ['registry.example.com:5000'],
+      containerRuntimeSearchRegistries: ['registry.example.com'],
+    },
+    additionalTrustedCA: { name: 'registry-cas' },
+  })).toEqual([]);
+});
+
+test('allowed and blocked registries together are refused with the CRD\'s message', () => {
+  expect(errors({ registrySources: { allowedRegistries: platform, blockedRegistries: ['bad.example.com'] } })).toEqual([{
+    field: 'registrySources',
+    message: expect.stringMatching(/^Only one of blockedRegistries or allowedRegistries may be set/),
+    severity: 'error',
+  }]);
+  expect(errors({ registrySources: { blockedRegistries: ['bad.example.com'] } })).toEqual([]);
+});
+
+test('an allow-list without quay.io and registry.redhat.io is a warning that names what it blocks', () => {
+  const [finding] = warnings({ registrySources: { allowedRegistries: ['registry.example.com'] } });
+  expect(finding.field).toBe('registrySources.allowedRegistries');
+  expect(finding.message).toMatch(/^does not include quay.io or registry.redhat.io: .*release images/);
+  expect(errors({ registrySources: { allowedRegistries: ['registry.example.com'] } })).toEqual([]);
+  expect(warnings({ registrySources: { allowedRegistries: ['quay.io'] } })[0].message).toMatch(/^does not include registry.redhat.io:/);
+  // A wildcard or a path under the registry covers it.
+  expect(warnings({ registrySources: { allowedRegistries: ['quay.io/openshift-release-dev', '*.redhat.io'] } })).toEqual([]);
+});
+
+test.each([
+  'https://registry.example.com', 'registry.example.com:latest-tag', 'registry.example.com/app:1.0',
+  'registry.example.com/app@sha256:abc', '-bad.example.com', 'registry.example.com/Upper', '', '*example.com',
+])('a registry scope %p is refused at its index', (entry) => {
+  expect(errors({ registrySources: { blockedRegistries: ['ok.example.com', entry] } })).toEqual([{
+    field: 'registrySources.blockedRegistries[1]',
+    message: expect.stringContaining('is not a registry scope: use host[:port][/path]'),
+    severity: 'error',
+  }]);
+});
+
+test('a registry scope longer than the CRD allows, and more entries than it allows, are refused', () => {
+  expect(errors({ registrySources: { insecureRegistries: [`${'a'.repeat(250)}.example.com`] } })[0].field).toBe('registrySources.insecureRegistries[0]');
+  const many = Array.from({ length: 1025 }, (_, i) => `r${i}.example.com`);
+  expect(errors({ registrySources: { blockedRegistries: many } }).map((f) => f.message)).toEqual(['has 1025 entries; the CRD allows at most 1024']);
+});
+
+test.each(['https://registry.example.com', 'registry.example.com/path', 'Registry.Example.com', 'registry.example.com:99999', 'registry..example.com'])(
+  'an external hostname %p that is not host[:port] is refused', (hostname) => {
+    expect(errors({ externalRegistryHostnames: [hostname] })).toEqual([{
+      field: 'externalRegistryHostnames[0]', message: expect.stringContaining('is not host[:port]'), severity: 'error',
+    }]);
+  });
+
+test('a search registry must be host[:port], and the list is a set without duplicates', () => {
+  expect(errors({ registrySources: { containerRuntimeSearchRegistries: ['*.example.com'] } })[0].field).toBe('registrySources.containerRuntimeSearchRegistries[0]');
+  expect(errors({ registrySources: { containerRuntimeSearchRegistries: ['a.example.com', 'a.example.com'] } })).toEqual([{
+    field: 'registrySources.containerRuntimeSearchRegistries[1]',
+    message: '"a.example.com" is also entry 0: the CRD makes this list a set, and the API server refuses duplicates',
+    severity: 'error',
+  }]);
+  expect(errors({ registrySources: { containerRuntimeSearchRegistries: [] } })[0].message).toMatch(/^must not be empty/);
+});
+
+test('duplicates in the other lists are warnings', () => {
+  expect(checkImageConfig({ externalRegistryHostnames: ['a.example.com', 'a.example.com'] })).toEqual([{
+    field: 'externalRegistryHostnames[1]', message: '"a.example.com" is also entry 0: list it once', severity: 'warning',
+  }]);
+  expect(warnings({ allowedRegistriesForImport: [{ domainName: 'a.example.com' }, { domainName: 'a.example.com', insecure: true }] })[0].message)
+    .toBe('domainName "a.example.com" is also entry 0: list it once');
+  expect(warnings({ registrySources: { blockedRegistries: ['a.example.com', 'a.example.com'] } })[0].field).toBe('registrySources.blockedRegistries[1]');
+});
+
+test.each(['', 'https://registry.example.com', 'registry.example.com/path', 'a:b:1', 'registry.example.com:port'])(
+  'an import domain %p that is not domain[:port] is refused', (domainName) => {
+    expect(errors({ allowedRegistriesForImport: [{ domainName }] })).toEqual([{
+      field: 'allowedRegistriesForImport[0].domainName', message: expect.stringContaining('is not a registry domain'), severity: 'error',
+    }]);
+  });
+
+test.each(['Registry-CAs', 'cas_1', '-cas', 'a'.repeat(254)])('an additionalTrustedCA name %p that no ConfigMap can have is refused', (name) => {
+  expect(errors({ additionalTrustedCA: { name } })).toEqual([{
+    field: 'additionalTrustedCA.name', message: expect.stringContaining('is not a ConfigMap name'), severity: 'error',
+  }]);
+});
+
+test('hostile shapes from disk give findings, never a TypeError', () => {
+  for (const spec of [null, 'x', { registrySources: 'x' }, { externalRegistryHostnames: 'x' }, { allowedRegistriesForImport: [null, 1] }, { additionalTrustedCA: null }]) {
+    expect(() => checkImageConfig(spec)).not.toThrow();
+  }
+  expect(errors({ externalRegistryHostnames: 'registry.example.com' })[0].message).toMatch(/^must be a list/);
+});
