@@ -3,7 +3,7 @@
 // anywhere in the text (a TZ= or CRON_TZ= prefix; the timeZone field is the way, and the
 // registry operator does not set it). Written out here because no npm cron parser has robfig's
 // rules: exactly five fields, day of week 0-6 only (7 is refused), `?` as `*`, `*-5` read as `*`,
-// `+5` as 5, names in any case, descriptors @yearly ... @hourly and `@every <Go duration>`.
+// `+5` as 5, `1,,2` as `1,2`, names in any case, descriptors @yearly ... @hourly and `@every <Go duration>`.
 import { parseGoDuration } from './go-duration';
 
 interface FieldBounds {
@@ -45,7 +45,8 @@ export function cronScheduleProblem(schedule: string): string | undefined {
     return `has ${fields.length} field${fields.length === 1 ? '' : 's'}; a schedule has exactly 5: minute hour day-of-month month day-of-week`;
   }
   for (const [i, field] of fields.entries()) {
-    for (const part of field.split(',')) {
+    // strings.FieldsFunc: empty list items are dropped, not refused.
+    for (const part of field.split(',').filter((p) => p !== '')) {
       const problem = rangeProblem(part, CRON_FIELDS[i]);
       if (problem) return `${CRON_FIELDS[i].name} ${JSON.stringify(field)}: ${problem}`;
     }
