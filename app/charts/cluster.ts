@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { ObjectStoreChart } from './object-store-chart';
+import { PrunerChart } from './pruner-chart';
 import { RegistryChart } from './registry-chart';
 import { RegistryStorageChart } from './registry-storage-chart';
 import { secretSourceFromConfig, storageCredentials } from './secret-source-from-config';
@@ -27,6 +28,8 @@ export const STAGES: Readonly<Record<string, string>> = {
   'storage-switch': 'storage-switch',
   'registry-storage': 'registry',
   'registry': 'registry',
+  // Only when the config has a pruner section.
+  'pruner': 'registry',
 };
 
 /**
@@ -37,7 +40,7 @@ export const STAGES: Readonly<Record<string, string>> = {
  */
 export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   const app = new App();
-  const { minio, registry } = loaded.config;
+  const { minio, registry, pruner } = loaded.config;
   try {
     const s3 = registry.storage.s3;
     let objectStore: ObjectStoreChart | undefined;
@@ -62,6 +65,9 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
     new StorageSwitch(switchChart, 'StorageSwitch', { storage: storage.storage.toJson() });
     const registryChart = new RegistryChart(app, 'registry', { registry, storage: storage.storage });
     for (const [field, message] of registryChart.warnings) loaded.warn(field, message);
+    if (pruner) {
+      for (const [field, message] of new PrunerChart(app, 'pruner', { pruner }).warnings) loaded.warn(field, message);
+    }
   } catch (e) {
     throw e instanceof ValidationError ? loaded.error(e.field, e.problem) : e;
   }
