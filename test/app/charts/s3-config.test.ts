@@ -25,9 +25,9 @@ describe('S3 on MinIO: the example config', () => {
     expect(Object.fromEntries(files)).toMatchSnapshot();
   });
 
-  test('one chart per concern: the object store, the storage switch and the registry, in that order', () => {
-    expect([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml'))).toEqual(['object-store/object-store.yaml', 'storage-switch/storage-switch.yaml', 'registry/registry.yaml']);
-    expect(parse(files.get('kustomization.yaml')!).resources).toEqual(['object-store/object-store.yaml', 'storage-switch/storage-switch.yaml', 'registry/registry.yaml']);
+  test('one chart per concern: the object store, the storage switch, the registry and its pruner, in that order', () => {
+    expect([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml'))).toEqual(['object-store/object-store.yaml', 'storage-switch/storage-switch.yaml', 'registry/registry.yaml', 'registry/pruner.yaml']);
+    expect(parse(files.get('kustomization.yaml')!).resources).toEqual(['object-store/object-store.yaml', 'storage-switch/storage-switch.yaml', 'registry/registry.yaml', 'registry/pruner.yaml']);
   });
 
   test('the registry Config points at the MinIO service with a derived http endpoint, serves blobs itself, bucket Unmanaged', () => {
