@@ -12,6 +12,8 @@ export { SwiftAuthVersion, SwiftStorageProps } from './registry/swift-storage';
 export { IbmCosStorageProps } from './registry/ibmcos-storage';
 export * from './registry/registry-credentials';
 export * from './registry/registry-s3-credentials';
+// The operator's ImagePruner `cluster`.
+export { ImagePruner, ImagePrunerProps } from './registry/image-pruner';
 // Other back ends out of the Config before it is applied (first adoption, switching back ends).
 export { OC_IMAGE, STORAGE_SWITCH_NAME, StorageSwitch, StorageSwitchProps } from './registry/storage-switch';
 // An S3 object store in the cluster.
@@ -32,6 +34,9 @@ export * from './rules/swift';
 export * from './rules/ibmcos';
 export { checkRegistryConfig, KnownFacts, ObjectIndex, RuleFinding } from './rules/registry-rules';
 export { checkImageConfig, REQUIRED_PLATFORM_REGISTRIES } from './rules/image-config-rules';
+export { checkImagePruner } from './rules/image-pruner';
+export { cronScheduleProblem } from './rules/cron';
+export { GoDuration, parseGoDuration } from './rules/go-duration';
 export * from './rules/validation-error';
 // Argo CD and Flux annotations that make a GitOps sync of the output safe.
 export { addGitOpsAnnotations, gitOpsAnnotations, SYNC_WAVES } from './gitops/gitops-annotations';

@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { ImageConfigChart } from './image-config-chart';
 import { ObjectStoreChart } from './object-store-chart';
+import { PrunerChart } from './pruner-chart';
 import { RegistryChart } from './registry-chart';
 import { RegistryStorageChart } from './registry-storage-chart';
 import { secretSourceFromConfig, storageCredentials } from './secret-source-from-config';
@@ -28,7 +29,10 @@ export const STAGES: Readonly<Record<string, string>> = {
   'storage-switch': 'storage-switch',
   'registry-storage': 'registry',
   'registry': 'registry',
+  // Only when the config has an imageConfig section that sets something.
   'image-config': 'registry',
+  // Only when the config has a pruner section.
+  'pruner': 'registry',
 };
 
 /**
@@ -39,7 +43,7 @@ export const STAGES: Readonly<Record<string, string>> = {
  */
 export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   const app = new App();
-  const { minio, registry, imageConfig } = loaded.config;
+  const { minio, registry, imageConfig, pruner } = loaded.config;
   try {
     const s3 = registry.storage.s3;
     let objectStore: ObjectStoreChart | undefined;
@@ -68,6 +72,9 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
     if (imageConfig && setsAnything(imageConfig)) {
       const imageConfigChart = new ImageConfigChart(app, 'image-config', { imageConfig, routes: registry.routes });
       for (const [field, message] of imageConfigChart.warnings) loaded.warn(field, message);
+    }
+    if (pruner) {
+      for (const [field, message] of new PrunerChart(app, 'pruner', { pruner }).warnings) loaded.warn(field, message);
     }
   } catch (e) {
     throw e instanceof ValidationError ? loaded.error(e.field, e.problem) : e;

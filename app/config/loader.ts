@@ -149,6 +149,7 @@ function allowedKeys(path: (string | number)[]): string[] {
     const def = unwrap(schema)._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType; valueType?: z.core.$ZodType };
     schema = (def.type === 'object' ? def.shape![key as string] : def.type === 'array' ? def.element : def.valueType)!;
   }
-  const def = unwrap(schema)._zod.def as { shape?: Record<string, unknown> };
-  return Object.keys(def.shape ?? {}).filter((k) => k !== '$schema');
+  const def = unwrap(schema)._zod.def as { shape?: Record<string, z.core.$ZodType> };
+  // Deprecated keys are in the schema only to be refused with a reason: never offered.
+  return Object.entries(def.shape ?? {}).filter(([k, s]) => k !== '$schema' && !z.globalRegistry.get(s)?.deprecated).map(([k]) => k);
 }

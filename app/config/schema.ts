@@ -246,6 +246,37 @@ const imageConfig = z.strictObject({
   additionalTrustedCA: z.string().optional()
     .describe('ConfigMap in openshift-config: keys are registry hostnames (host..port with a port), values PEM CA bundles. Default: none.'),
 }).describe('images.config.openshift.io/cluster, the cluster-wide image policy shared with other teams: only the fields set here are written, applied server-side, never pruned or deleted.');
+// Go's time.ParseDuration grammar, without a sign (oc refuses negatives): what the operator reads.
+const GO_DURATION_PATTERN = '^\\+?(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$';
+
+// The ImagePruner: a top-level section, as it is an object of its own, applied beside the Config
+// (registry: maps one to one onto the Config's spec). Field names as in the ImagePruner's spec.
+const pruner = z.strictObject({
+  // Checked by the ImagePruner construct (rules/cron.ts), whose message names this field.
+  schedule: z.string().min(1).optional()
+    .describe('When the pruner runs: a CronJob schedule (5 fields, or @daily, @every 6h, ...), in UTC; no TZ=. Default: the operator\'s "0 0 * * *".'),
+  suspend: z.boolean().optional().describe('Stop pruning (default: the cluster\'s value; the operator\'s pruner has false).'),
+  keepTagRevisions: z.int().min(0).optional().describe('Image revisions kept per tag (default 3).'),
+  keepYoungerThanDuration: z.string()
+    .regex(new RegExp(GO_DURATION_PATTERN), 'a Go duration such as 60m, 1h30m or 168h (units ns, us, ms, s, m, h; no days, no sign)')
+    .optional().describe('Images younger than this are kept: a Go duration such as 60m or 168h, no days (default 60m).'),
+  // Named only to say why it is refused (below); editors show it struck through.
+  keepYoungerThan: z.unknown().optional()
+    .meta({ deprecated: true, description: 'Deprecated by the operator (nanoseconds) and refused here: use keepYoungerThanDuration.' }),
+  ignoreInvalidImageReferences: z.boolean().optional()
+    .describe('Go on past image references that cannot be parsed (default: the cluster\'s value; the operator\'s pruner has true).'),
+  resources: resources.optional().describe('Pruner pod resources; replace the operator\'s (requests cpu 100m, memory 256Mi) as a whole.'),
+  nodeSelector: z.record(z.string(), z.string()).optional(),
+  tolerations: z.array(toleration).optional(),
+  affinity: affinity.optional(),
+  logLevel: z.enum(['Normal', 'Debug', 'Trace', 'TraceAll']).optional().describe('Default Normal.'),
+  successfulJobsHistoryLimit: z.int().min(0).max(2 ** 31 - 1).optional().describe('Successful pruner Jobs kept (default 3).'),
+  failedJobsHistoryLimit: z.int().min(0).max(2 ** 31 - 1).optional().describe('Failed pruner Jobs kept (default 3).'),
+}).superRefine((value, ctx) => {
+  if (value.keepYoungerThan !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['keepYoungerThan'], message: 'is deprecated (nanoseconds, and ignored by the operator beside keepYoungerThanDuration); write keepYoungerThanDuration as a Go duration instead, such as 60m or 168h' });
+  }
+}).describe('The image pruner (ImagePruner cluster): written only when this section is present; the operator keeps its own values for fields not set here.');
 
 export const clusterConfigSchema = z.strictObject({
   $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
@@ -253,12 +284,15 @@ export const clusterConfigSchema = z.strictObject({
   minio: minio.optional(),
   registry,
   imageConfig: imageConfig.optional(),
+  pruner: pruner.optional(),
 }).describe('One OpenShift cluster: its internal image registry.');
 
 /** A validated cluster config. */
 export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
 /** The registry part of a cluster config. */
 export type RegistryConfig = ClusterConfig['registry'];
+/** The pruner part of a cluster config. */
+export type PrunerConfig = NonNullable<ClusterConfig['pruner']>;
 /** The MinIO part of a cluster config. */
 export type MinioConfig = NonNullable<ClusterConfig['minio']>;
 /** The imageConfig part of a cluster config. */

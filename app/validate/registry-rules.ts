@@ -1,7 +1,8 @@
 import { SchemaProblem } from './crd-schemas';
-import { REGISTRY_CONFIG_NAME } from '../../lib/registry/constants';
+import { IMAGE_PRUNER_NAME, REGISTRY_CONFIG_NAME } from '../../lib/registry/constants';
 import { IMAGE_CONFIG_NAME } from '../../lib/openshift/image-config';
 import { checkImageConfig } from '../../lib/rules/image-config-rules';
+import { checkImagePruner } from '../../lib/rules/image-pruner';
 import { checkRegistryConfig, ObjectIndex } from '../../lib/rules/registry-rules';
 import { asMap, asString } from '../../lib/rules/shapes';
 
@@ -19,10 +20,12 @@ export interface RuleProblem extends SchemaProblem {
 
 /**
  * The registry operator's rules (lib/rules/registry-rules.ts, the same the constructs run) on
- * each registry Config among the objects of one cluster, with those objects as its siblings.
+ * each registry Config among the objects of one cluster, with those objects as its siblings, and
+ * the pruner's on each ImagePruner.
  */
 export function checkRegistryRules(manifests: readonly Manifest[]): RuleProblem[] {
-  const configs = manifests.filter((m) => m.object.kind === 'Config' && asString(m.object.apiVersion)?.startsWith('imageregistry.operator.openshift.io/'));
+  const ofKind = (kind: string) => manifests.filter((m) => m.object.kind === kind && asString(m.object.apiVersion)?.startsWith('imageregistry.operator.openshift.io/'));
+  const configs = ofKind('Config');
   const objects = new ObjectIndex(manifests.map((m) => m.object));
   return configs.flatMap((manifest): RuleProblem[] => {
     const named = asMap(manifest.object.metadata).name === REGISTRY_CONFIG_NAME ? []
@@ -30,7 +33,7 @@ export function checkRegistryRules(manifests: readonly Manifest[]): RuleProblem[
     const findings = checkRegistryConfig(manifest.object.spec, objects)
       .map(({ field, message, severity }) => ({ manifest, field: `spec.${field}`, message, severity }));
     return [...named, ...findings];
-  }).concat(checkImageConfigRules(manifests));
+  }).concat(checkImageConfigRules(manifests), ofKind('ImagePruner').flatMap(checkPrunerManifest));
 }
 
 /** The image config rules (lib/rules/image-config-rules.ts, as the ImageConfig construct runs them) on each images.config.openshift.io Image. */
@@ -41,4 +44,13 @@ function checkImageConfigRules(manifests: readonly Manifest[]): RuleProblem[] {
       : [{ manifest, field: 'metadata.name', message: `the cluster only reads the Image config named ${IMAGE_CONFIG_NAME}`, severity: 'error' as const }];
     return [...named, ...checkImageConfig(manifest.object.spec).map(({ field, message, severity }) => ({ manifest, field: `spec.${field}`, message, severity }))];
   });
+}
+
+/** The pruner's rules (lib/rules/image-pruner.ts, the same the ImagePruner construct runs) on one ImagePruner. */
+function checkPrunerManifest(manifest: Manifest): RuleProblem[] {
+  const named = asMap(manifest.object.metadata).name === IMAGE_PRUNER_NAME ? []
+    : [{ manifest, field: 'metadata.name', message: `the operator only reads the ImagePruner named ${IMAGE_PRUNER_NAME} (it ignores others and creates its own)`, severity: 'error' as const }];
+  const findings = checkImagePruner(manifest.object.spec)
+    .map(({ field, message, severity }) => ({ manifest, field: `spec.${field}`, message, severity }));
+  return [...named, ...findings];
 }

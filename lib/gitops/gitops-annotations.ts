@@ -28,6 +28,8 @@ export const SYNC_WAVES: Readonly<Record<string, string>> = {
   SealedSecret: '-1',
   Job: '1',
   Config: '2',
+  // With the Config: the pruner prunes the registry the Config describes.
+  ImagePruner: '2',
 };
 const DEFAULT_WAVE = '0';
 
@@ -39,9 +41,12 @@ export function gitOpsAnnotations(object: TypedObject): Record<string, string> {
     annotations[ARGO_SYNC_OPTIONS] = 'Prune=false,Delete=false';
     annotations['kustomize.toolkit.fluxcd.io/prune'] = 'disabled';
   }
-  if (object.kind === 'Config' && object.apiVersion.startsWith('imageregistry.operator.openshift.io/')) {
-    // The operator writes into this object's spec: apply it as a partial object with server-side
+  if ((object.kind === 'Config' || object.kind === 'ImagePruner') && object.apiVersion.startsWith('imageregistry.operator.openshift.io/')) {
+    // The operator writes into the Config's spec: apply it as a partial object with server-side
     // apply, and never prune or delete it (deleting `cluster` is not how to remove the registry).
+    // The ImagePruner likewise: the operator creates it at install, so the output only ever adopts
+    // an existing object; applied as a partial object, it leaves the fields the config does not
+    // set to their owners, and a deleted one is recreated by the operator with its defaults at once.
     annotations[ARGO_SYNC_OPTIONS] = 'ServerSideApply=true,Prune=false,Delete=false';
     annotations['kustomize.toolkit.fluxcd.io/ssa'] = 'merge';
     annotations['kustomize.toolkit.fluxcd.io/prune'] = 'disabled';

@@ -21,3 +21,9 @@ export const REGISTRY_CREDENTIALS_SECRET_NAME = 'image-registry-private-configur
 
 /** Annotation on the claim the operator created itself (pkg/storage/pvc: PVCOwnerAnnotation). */
 export const OPERATOR_CLAIM_ANNOTATION = 'imageregistry.openshift.io';
+
+/** The operator only reads the ImagePruner with this name (pkg/defaults ImageRegistryImagePrunerResourceName). */
+export const IMAGE_PRUNER_NAME = 'cluster';
+
+/** The CronJob the operator makes from the ImagePruner, in openshift-image-registry. */
+export const PRUNER_CRONJOB_NAME = 'image-pruner';

@@ -11,8 +11,8 @@ import { CredentialedBackend, REGISTRY_CREDENTIAL_KEYS } from './credential-keys
 import { checkAzureAccountName, checkAzureContainerName, checkAzureNetworkAccess } from './azure';
 import { checkGcsBucketName, checkGcsLocation, checkKmsKeyName } from './gcs';
 import { checkIbmCosCrns } from './ibmcos';
-import { labelKeyProblem, labelValueProblem, quantityValue } from './kubernetes';
-import { asList, asMap, asString, isMap, Obj, show } from './shapes';
+import { checkPodPlacement } from './pod-placement';
+import { asList, asMap, asString, isMap, Obj, quote, show } from './shapes';
 import { checkSwiftAuthUrl, checkSwiftContainer } from './swift';
 import { ValidationError } from './validation-error';
 
@@ -28,7 +28,6 @@ export interface RuleFinding {
 
 const MAX_INT32 = 2 ** 31 - 1;
 const MANAGEMENT_STATES = ['Managed', 'Unmanaged', 'Removed'];
-const TOLERATION_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
 /** The objects of a cluster by kind, namespace and name: built once, looked up by every rule. */
 export class ObjectIndex {
@@ -87,8 +86,8 @@ export function checkRegistryConfig(spec: unknown, objects: readonly unknown[] |
 }
 
 const RULES: ((ctx: Context) => void)[] = [
-  managementState, replicas, oneBackend, claim, emptyDirReplicas, routes, requests, nodeSelector,
-  tolerations, resources, proxy, s3, credentials, cloudBackends, storageRemoval,
+  managementState, replicas, oneBackend, claim, emptyDirReplicas, routes, requests, podPlacement,
+  proxy, s3, credentials, cloudBackends, storageRemoval,
 ];
 
 function managementState({ spec, add }: Context): void {
@@ -182,6 +181,11 @@ function routes({ spec, add, unverified, find }: Context): void {
   });
 }
 
+/** nodeSelector, tolerations and resources: the same rules as the pruner's (rules/pod-placement.ts). */
+function podPlacement({ spec, add }: Context): void {
+  checkPodPlacement(spec, add);
+}
+
 function requests({ spec, add }: Context): void {
   for (const kind of ['read', 'write']) {
     const limits = asMap(asMap(spec.requests)[kind]);
@@ -191,41 +195,6 @@ function requests({ spec, add }: Context): void {
     }
     const wait = limits.maxWaitInQueue;
     if (typeof wait === 'string' && wait.startsWith('-')) add(`requests.${kind}.maxWaitInQueue`, `${quote(wait)} must not be negative`);
-  }
-}
-
-function nodeSelector({ spec, add }: Context): void {
-  for (const [key, value] of Object.entries(asMap(spec.nodeSelector))) {
-    const keyProblem = labelKeyProblem(key);
-    if (keyProblem) add(`nodeSelector.${key}`, `the key ${quote(key)} is not a label key: it ${keyProblem}`);
-    const valueProblem = typeof value === 'string' ? labelValueProblem(value) : 'must be a string';
-    if (valueProblem) add(`nodeSelector.${key}`, `the value ${quote(value)} is not a label value: it ${valueProblem}`);
-  }
-}
-
-/** The API server's toleration checks (k8s.io/kubernetes pkg/apis/core/validation). */
-function tolerations({ spec, add }: Context): void {
-  asList(spec.tolerations).map(asMap).forEach((t, i) => {
-    const at = `tolerations[${i}]`;
-    const operator = t.operator ?? 'Equal';
-    if (operator !== 'Equal' && operator !== 'Exists') add(`${at}.operator`, `${quote(operator)} is not allowed; use Equal or Exists`);
-    if (operator === 'Exists' && t.value !== undefined && t.value !== '') add(`${at}.value`, 'must be empty when operator is Exists');
-    if (operator === 'Equal' && typeof t.value === 'string' && labelValueProblem(t.value)) add(`${at}.value`, `${quote(t.value)} is not a valid taint value: it ${labelValueProblem(t.value)}`);
-    if ((t.key === undefined || t.key === '') && operator !== 'Exists') add(`${at}.operator`, 'must be Exists when key is empty (a toleration of every taint)');
-    if (typeof t.key === 'string' && t.key !== '' && labelKeyProblem(t.key)) add(`${at}.key`, `${quote(t.key)} is not a valid taint key: it ${labelKeyProblem(t.key)}`);
-    if (t.effect !== undefined && t.effect !== '' && !TOLERATION_EFFECTS.includes(t.effect as string)) add(`${at}.effect`, `${quote(t.effect)} is not allowed; use ${TOLERATION_EFFECTS.join(', ')} or leave it out (every effect)`);
-    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') add(`${at}.tolerationSeconds`, 'is only allowed with effect NoExecute');
-  });
-}
-
-function resources({ spec, add }: Context): void {
-  const { requests: asked, limits } = asMap(spec.resources);
-  for (const [resource, limit] of Object.entries(asMap(limits))) {
-    const request = quantityValue(asMap(asked)[resource]);
-    const max = quantityValue(limit);
-    if (request !== undefined && max !== undefined && request > max) {
-      add(`resources.requests.${resource}`, `${quote(asMap(asked)[resource])} is more than the limit ${quote(limit)}; the API server refuses requests above limits`);
-    }
   }
 }
 
@@ -384,9 +353,4 @@ function storageRemoval({ spec, add }: Context): void {
       : container ? `empties and deletes the container ${quote(asMap(storage[container]).container ?? '(named by the operator)')} with every image in it`
         : 'deletes the storage and every image in it';
   add('storage.managementState', `is Managed: setting managementState: Removed, or deleting the Config, ${what}; use Unmanaged to keep it`, 'warning');
-}
-
-/** A value for a message: strings quoted, other values shown by kind. */
-function quote(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(show(value)) : show(value);
 }

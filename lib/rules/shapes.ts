@@ -30,3 +30,8 @@ export function show(value: unknown, max = 100): string {
   if (value !== null && typeof value === 'object') return 'a map';
   return JSON.stringify(value) ?? String(value);
 }
+
+/** A value for a message: strings quoted, other values shown by kind. */
+export function quote(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(show(value)) : show(value);
+}

@@ -25,8 +25,8 @@ describe('S3 on MinIO: the example config', () => {
     expect(Object.fromEntries(files)).toMatchSnapshot();
   });
 
-  test('one chart per concern: the object store, the storage switch, the registry and the image config, in that order', () => {
-    const charts = ['object-store/object-store.yaml', 'storage-switch/storage-switch.yaml', 'registry/registry.yaml', 'registry/image-config.yaml'];
+  test('one chart per concern: the object store, the storage switch, the registry, the image config and the pruner, in that order', () => {
+    const charts = ['object-store/object-store.yaml', 'storage-switch/storage-switch.yaml', 'registry/registry.yaml', 'registry/image-config.yaml', 'registry/pruner.yaml'];
     expect([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml'))).toEqual(charts);
     expect(parse(files.get('kustomization.yaml')!).resources).toEqual(charts);
   });

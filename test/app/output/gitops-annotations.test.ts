@@ -22,20 +22,21 @@ describe('GitOps annotations', () => {
     expect(objects.every((o) => /^-?\d+$/.test(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? ''))).toBe(true);
   });
 
-  test('waves order namespaces, credentials, object store, Jobs, registry Config', () => {
+  test('waves order namespaces, credentials, object store, Jobs, registry Config (with the ImagePruner)', () => {
     const waveOf = (kind: string) => [...new Set(objects.filter((o) => o.kind === kind).map(wave))];
     expect(waveOf('Namespace')).toEqual([-2]);
     expect(waveOf('ExternalSecret')).toEqual([-1]);
     for (const kind of ['Deployment', 'Service', 'PersistentVolumeClaim', 'Route']) expect(waveOf(kind)).toEqual([0]);
     expect(waveOf('Job')).toEqual([1]);
     expect(waveOf('Config')).toEqual([2]);
-    expect(Math.max(...objects.filter((o) => o.kind !== 'Config').map(wave))).toBeLessThan(wave(objects.find((o) => o.kind === 'Config')!));
+    expect(waveOf('ImagePruner')).toEqual([2]);
+    expect(Math.max(...objects.filter((o) => o.kind !== 'Config' && o.kind !== 'ImagePruner').map(wave))).toBeLessThan(wave(objects.find((o) => o.kind === 'Config')!));
   });
 
-  test('the registry Config: server-side apply as a partial object, never pruned or deleted', () => {
-    expect(annotation('Config', 'argocd.argoproj.io/sync-options')).toEqual(['ServerSideApply=true,Prune=false,Delete=false']);
-    expect(annotation('Config', 'kustomize.toolkit.fluxcd.io/ssa')).toEqual(['merge']);
-    expect(annotation('Config', 'kustomize.toolkit.fluxcd.io/prune')).toEqual(['disabled']);
+  test.each(['Config', 'ImagePruner'])('the registry %s: server-side apply as a partial object, never pruned or deleted', (kind) => {
+    expect(annotation(kind, 'argocd.argoproj.io/sync-options')).toEqual(['ServerSideApply=true,Prune=false,Delete=false']);
+    expect(annotation(kind, 'kustomize.toolkit.fluxcd.io/ssa')).toEqual(['merge']);
+    expect(annotation(kind, 'kustomize.toolkit.fluxcd.io/prune')).toEqual(['disabled']);
   });
 
   test('the shared image config: server-side apply as a partial object, never pruned or deleted', () => {
@@ -56,7 +57,7 @@ describe('GitOps annotations', () => {
 
   test('the storage switch Job runs before the Config (Argo CD wave, Flux stage)', () => {
     expect(wave(objects.find((o) => o.metadata.name === 'image-registry-storage-switch' && o.kind === 'Job')!)).toBeLessThan(wave(objects.find((o) => o.kind === 'Config')!));
-    expect([...files.keys()].filter((path) => path.endsWith('.yaml') && !path.endsWith('kustomization.yaml'))).toEqual(['object-store/object-store.yaml', 'storage-switch/storage-switch.yaml', 'registry/registry.yaml', 'registry/image-config.yaml']);
+    expect([...files.keys()].filter((path) => path.endsWith('.yaml') && !path.endsWith('kustomization.yaml'))).toEqual(['object-store/object-store.yaml', 'storage-switch/storage-switch.yaml', 'registry/registry.yaml', 'registry/image-config.yaml', 'registry/pruner.yaml']);
   });
 
   test('a claim (MinIO\'s data) is never pruned or deleted', () => {
@@ -65,7 +66,7 @@ describe('GitOps annotations', () => {
   });
 
   test('no other object is pruning-protected or force-replaced', () => {
-    const others = objects.filter((o) => !['Config', 'Image', 'Job', 'PersistentVolumeClaim'].includes(o.kind));
+    const others = objects.filter((o) => !['Config', 'Image', 'ImagePruner', 'Job', 'PersistentVolumeClaim'].includes(o.kind));
     expect(others.some((o) => o.metadata.annotations?.['argocd.argoproj.io/sync-options'] !== undefined)).toBe(false);
     expect(others.some((o) => Object.keys(o.metadata.annotations ?? {}).some((k) => k.startsWith('kustomize.toolkit.fluxcd.io/')))).toBe(false);
   });

@@ -4,6 +4,8 @@ import { toYaml } from '../../../app/output/to-yaml';
 import { builtInSchemas } from '../../../app/validate/built-in-schemas';
 import { validateTree } from '../../../app/validate/validate-manifests';
 import { repoRoot } from '../../helpers';
+import { Testing } from 'cdk8s';
+import { ImagePruner } from '../../../lib/registry/image-pruner';
 
 const schemas = builtInSchemas();
 
@@ -172,6 +174,45 @@ describe('validate', () => {
         expect(problems([credentials(['REGISTRY_STORAGE_S3_ACCESSKEY']), s3({})])).toEqual(['Config/cluster spec.storage.s3: ExternalSecret openshift-image-registry/image-registry-private-configuration-user lacks REGISTRY_STORAGE_S3_SECRETKEY; the operator needs every key']);
         expect(problems([s3({})])).toEqual(['warning Config/cluster spec.storage.s3: no Secret, ExternalSecret or SealedSecret openshift-image-registry/image-registry-private-configuration-user among these objects; it must exist in the cluster with REGISTRY_STORAGE_S3_ACCESSKEY and REGISTRY_STORAGE_S3_SECRETKEY']);
       });
+    });
+  });
+
+  describe('the pruner\'s rules (lib/rules/image-pruner.ts, as the ImagePruner construct runs them)', () => {
+    const pruner = (spec: object, name = 'cluster') => ({ apiVersion: 'imageregistry.operator.openshift.io/v1', kind: 'ImagePruner', metadata: { name }, spec });
+
+    test('a valid pruner gives no problem', () => {
+      expect(problems([pruner({ schedule: '0 3 * * 0', keepYoungerThanDuration: '168h', keepTagRevisions: 5 })])).toEqual([]);
+    });
+
+    test('the same message as the construct, at spec.<field>', () => {
+      let constructError = '';
+      try {
+        new ImagePruner(Testing.chart(), 'Pruner', { schedule: '0 0 * * 7' });
+      } catch (e) {
+        constructError = (e as Error).message;
+      }
+      expect(problems([pruner({ schedule: '0 0 * * 7' })])).toEqual([`ImagePruner/cluster spec.${constructError}`]);
+    });
+
+    test('only the pruner named cluster is read by the operator', () => {
+      expect(problems([pruner({}, 'nightly')])).toEqual(['ImagePruner/nightly metadata.name: the operator only reads the ImagePruner named cluster (it ignores others and creates its own)']);
+    });
+
+    test.each([
+      ['a bad cron schedule', { schedule: '61 * * * *' }, 'spec.schedule'],
+      ['a time zone in the schedule', { schedule: 'CRON_TZ=UTC 0 0 * * *' }, 'spec.schedule'],
+      ['a duration in days', { keepYoungerThanDuration: '7d' }, 'spec.keepYoungerThanDuration'],
+      ['a negative duration', { keepYoungerThanDuration: '-60m' }, 'spec.keepYoungerThanDuration'],
+      ['negative revisions', { keepTagRevisions: -1 }, 'spec.keepTagRevisions'],
+      ['a negative history limit', { failedJobsHistoryLimit: -1 }, 'spec.failedJobsHistoryLimit'],
+      ['requests above limits', { resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }, 'spec.resources.requests.cpu'],
+    ])('%s', (_, spec, field) => {
+      const found = problems([pruner(spec)]).filter((p) => !p.startsWith('warning'));
+      expect([...new Set(found.map((p) => p.replace(/^ImagePruner\/cluster (\S+): .*$/s, '$1')))]).toEqual([field]);
+    });
+
+    test('the deprecated keepYoungerThan is a warning, not an error', () => {
+      expect(problems([pruner({ keepYoungerThan: 3_600_000_000_000 })])).toEqual(['warning ImagePruner/cluster spec.keepYoungerThan: is deprecated (nanoseconds); write keepYoungerThanDuration instead (3600000000000 nanoseconds is keepYoungerThanDuration: 1h)']);
     });
   });
 });

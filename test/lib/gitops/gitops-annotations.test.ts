@@ -1,5 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { addGitOpsAnnotations, gitOpsAnnotations, ImageRegistry, MinioObjectStore, RegistryPvc, RegistryStorage, SecretSource } from '../../../lib';
+import { addGitOpsAnnotations, gitOpsAnnotations, ImagePruner, ImageRegistry, MinioObjectStore, RegistryPvc, RegistryStorage, SecretSource } from '../../../lib';
 
 describe('addGitOpsAnnotations', () => {
   const synth = () => {
@@ -50,5 +50,23 @@ describe('addGitOpsAnnotations', () => {
       'kustomize.toolkit.fluxcd.io/prune': 'disabled',
     });
     expect(gitOpsAnnotations({ apiVersion: 'image.openshift.io/v1', kind: 'Image' })).toEqual({ 'argocd.argoproj.io/sync-wave': '0' });
+  });
+
+  test('the ImagePruner is applied like the Config: server-side, never pruned or deleted, in the Config\'s wave', () => {
+    const app = new App();
+    const chart = new Chart(app, 'pruner');
+    new ImagePruner(chart, 'Pruner', { schedule: '@daily' });
+    addGitOpsAnnotations(app);
+    const [pruner] = Testing.synth(chart);
+    expect(pruner.metadata.annotations).toEqual({
+      'argocd.argoproj.io/sync-wave': '2',
+      'argocd.argoproj.io/sync-options': 'ServerSideApply=true,Prune=false,Delete=false',
+      'kustomize.toolkit.fluxcd.io/ssa': 'merge',
+      'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+    });
+  });
+
+  test('only the registry operator\'s ImagePruner gets those options, not a kind of that name in another group', () => {
+    expect(gitOpsAnnotations({ apiVersion: 'example.com/v1', kind: 'ImagePruner' })['argocd.argoproj.io/sync-options']).toBeUndefined();
   });
 });
