@@ -29,6 +29,9 @@ export * from './rules/azure';
 export * from './rules/swift';
 export * from './rules/ibmcos';
 export { checkRegistryConfig, KnownFacts, ObjectIndex, RuleFinding } from './rules/registry-rules';
+export {
+  checkOpenShiftVersion, checkVersionFields, DEFAULT_OPENSHIFT_VERSION, isOpenShiftVersion, OPENSHIFT_VERSIONS, OpenShiftVersion,
+} from './rules/openshift-version';
 export * from './rules/validation-error';
 // Argo CD and Flux annotations that make a GitOps sync of the output safe.
 export { addGitOpsAnnotations, gitOpsAnnotations, SYNC_WAVES } from './gitops/gitops-annotations';

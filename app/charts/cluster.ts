@@ -13,6 +13,7 @@ import { byKind } from '../validate/generated/crd-validators';
 import { formatProblems, validateManifests } from '../validate/validate-manifests';
 import { REGISTRY_S3_SECRET_KEYS } from '../../lib/registry/registry-s3-credentials';
 import { StorageSwitch } from '../../lib/registry/storage-switch';
+import { DEFAULT_OPENSHIFT_VERSION } from '../../lib/rules/openshift-version';
 import { ValidationError, withinField } from '../../lib/rules/validation-error';
 
 /** Schemas of everything this project writes: its custom resources, compiled ahead of time, and core kinds. */
@@ -38,6 +39,7 @@ export const STAGES: Readonly<Record<string, string>> = {
 export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   const app = new App();
   const { minio, registry } = loaded.config;
+  const openshiftVersion = loaded.config.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION;
   try {
     const s3 = registry.storage.s3;
     let objectStore: ObjectStoreChart | undefined;
@@ -60,10 +62,12 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
     const storage = new RegistryStorageChart(app, 'registry-storage', { storage: registry.storage, minioBucket: objectStore?.bucket });
     // Before the Config: any other back end already in spec.storage goes (see StorageSwitch).
     new StorageSwitch(switchChart, 'StorageSwitch', { storage: storage.storage.toJson() });
-    const registryChart = new RegistryChart(app, 'registry', { registry, storage: storage.storage });
+    const registryChart = new RegistryChart(app, 'registry', { registry, storage: storage.storage, openshiftVersion });
     for (const [field, message] of registryChart.warnings) loaded.warn(field, message);
   } catch (e) {
-    throw e instanceof ValidationError ? loaded.error(e.field, e.problem) : e;
+    if (!(e instanceof ValidationError)) throw e;
+    // A field the cluster's version lacks: say where that version comes from.
+    throw loaded.error(e.field, e.versionBound ? `${e.problem} (${versionSource(loaded)})` : e.problem);
   }
   // Validate the app once, then render each chart's objects in construct order (what
   // Chart.toJson gives for objects without dependencies, minus re-validating the app per chart).
@@ -79,6 +83,7 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   // Nothing invalid reaches dist/: the same checks as `validate`, on the objects themselves.
   const problems = validateManifests(rendered.flatMap(({ file, objects }) => objects.map((object) => ({ file, object }))), {
     schemas: OUTPUT_SCHEMAS,
+    openshiftVersion,
     allowPlainSecrets: Boolean(minio?.rootCredentials.plainSecret || storageCredentials(registry.storage)?.credentials.plainSecret),
   }).filter((p) => p.severity === 'error');
   if (problems.length) {
@@ -104,4 +109,12 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
  */
 function withGitOpsAnnotations(object: { apiVersion: string; kind: string; metadata: { namespace?: string; annotations?: Record<string, string> } }) {
   return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, ...gitOpsAnnotations(object) } } };
+}
+
+/** Where the cluster's OpenShift version comes from, for a message about a field it lacks. */
+function versionSource(loaded: LoadedConfig): string {
+  const version = loaded.config.openshiftVersion;
+  return version === undefined
+    ? `openshiftVersion is not set, and the default is ${DEFAULT_OPENSHIFT_VERSION}`
+    : `openshiftVersion: "${version}" at ${loaded.locate('openshiftVersion')}; remove the field, or raise openshiftVersion once the cluster runs a version that has it`;
 }
