@@ -100,7 +100,7 @@ function oss(spec: Obj, version: OpenShiftVersion, findings: RuleFinding[]): voi
   if (asMap(spec.storage).oss === undefined) return;
   findings.push({
     field: 'storage.oss',
-    message: `is ignored by the operator of OpenShift ${version}: its Alibaba Cloud OSS driver was removed in ${OSS_REMOVED_IN}, so an oss storage counts as none (StorageNotConfigured, the operator degrades); use s3 (OSS is S3-compatible) or another back end`,
+    message: `is ignored by the operator of OpenShift ${version} (its Alibaba Cloud OSS driver was removed in ${OSS_REMOVED_IN}): alone it counts as no storage (StorageNotConfigured, the operator degrades); use s3 (OSS is S3-compatible) or another back end`,
     severity: 'error',
     versionBound: true,
   });
