@@ -37,6 +37,9 @@ export { checkImageConfig, REQUIRED_PLATFORM_REGISTRIES } from './rules/image-co
 export { checkImagePruner } from './rules/image-pruner';
 export { cronScheduleProblem } from './rules/cron';
 export { GoDuration, parseGoDuration } from './rules/go-duration';
+export {
+  checkOpenShiftVersion, checkVersionFields, DEFAULT_OPENSHIFT_VERSION, isOpenShiftVersion, OPENSHIFT_VERSIONS, OpenShiftVersion,
+} from './rules/openshift-version';
 export * from './rules/validation-error';
 // Argo CD and Flux annotations that make a GitOps sync of the output safe.
 export { addGitOpsAnnotations, gitOpsAnnotations, SYNC_WAVES } from './gitops/gitops-annotations';

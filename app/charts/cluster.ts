@@ -15,6 +15,7 @@ import { byKind } from '../validate/generated/crd-validators';
 import { formatProblems, validateManifests } from '../validate/validate-manifests';
 import { REGISTRY_S3_SECRET_KEYS } from '../../lib/registry/registry-s3-credentials';
 import { StorageSwitch } from '../../lib/registry/storage-switch';
+import { DEFAULT_OPENSHIFT_VERSION } from '../../lib/rules/openshift-version';
 import { ValidationError, withinField } from '../../lib/rules/validation-error';
 
 /** Schemas of everything this project writes: its custom resources, compiled ahead of time, and core kinds. */
@@ -44,6 +45,7 @@ export const STAGES: Readonly<Record<string, string>> = {
 export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   const app = new App();
   const { minio, registry, imageConfig, pruner } = loaded.config;
+  const openshiftVersion = loaded.config.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION;
   try {
     const s3 = registry.storage.s3;
     let objectStore: ObjectStoreChart | undefined;
@@ -66,7 +68,7 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
     const storage = new RegistryStorageChart(app, 'registry-storage', { storage: registry.storage, minioBucket: objectStore?.bucket });
     // Before the Config: any other back end already in spec.storage goes (see StorageSwitch).
     new StorageSwitch(switchChart, 'StorageSwitch', { storage: storage.storage.toJson() });
-    const registryChart = new RegistryChart(app, 'registry', { registry, storage: storage.storage });
+    const registryChart = new RegistryChart(app, 'registry', { registry, storage: storage.storage, openshiftVersion });
     for (const [field, message] of registryChart.warnings) loaded.warn(field, message);
     // Only when the section sets something: the object is shared, and an empty one says nothing.
     if (imageConfig && setsAnything(imageConfig)) {
@@ -74,10 +76,12 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
       for (const [field, message] of imageConfigChart.warnings) loaded.warn(field, message);
     }
     if (pruner) {
-      for (const [field, message] of new PrunerChart(app, 'pruner', { pruner }).warnings) loaded.warn(field, message);
+      for (const [field, message] of new PrunerChart(app, 'pruner', { pruner, openshiftVersion }).warnings) loaded.warn(field, message);
     }
   } catch (e) {
-    throw e instanceof ValidationError ? loaded.error(e.field, e.problem) : e;
+    if (!(e instanceof ValidationError)) throw e;
+    // A field the cluster's version lacks: say where that version comes from.
+    throw loaded.error(e.field, e.versionBound ? `${e.problem} (${versionSource(loaded)})` : e.problem);
   }
   // Validate the app once, then render each chart's objects in construct order (what
   // Chart.toJson gives for objects without dependencies, minus re-validating the app per chart).
@@ -93,6 +97,7 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   // Nothing invalid reaches dist/: the same checks as `validate`, on the objects themselves.
   const problems = validateManifests(rendered.flatMap(({ file, objects }) => objects.map((object) => ({ file, object }))), {
     schemas: OUTPUT_SCHEMAS,
+    openshiftVersion,
     allowPlainSecrets: Boolean(minio?.rootCredentials.plainSecret || storageCredentials(registry.storage)?.credentials.plainSecret),
   }).filter((p) => p.severity === 'error');
   if (problems.length) {
@@ -125,4 +130,12 @@ function setsAnything(value: unknown): boolean {
  */
 function withGitOpsAnnotations(object: { apiVersion: string; kind: string; metadata: { namespace?: string; annotations?: Record<string, string> } }) {
   return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, ...gitOpsAnnotations(object) } } };
+}
+
+/** Where the cluster's OpenShift version comes from, for a message about a field it lacks. */
+function versionSource(loaded: LoadedConfig): string {
+  const version = loaded.config.openshiftVersion;
+  return version === undefined
+    ? `openshiftVersion is not set, and the default is ${DEFAULT_OPENSHIFT_VERSION}`
+    : `openshiftVersion: "${version}" at ${loaded.locate('openshiftVersion')}; remove the field, or raise openshiftVersion once the cluster runs a version that has it`;
 }

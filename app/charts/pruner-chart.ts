@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ConfigSpecAffinity, ConfigSpecResourcesLimits, ConfigSpecResourcesRequests } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
 import { PrunerConfig } from '../config/schema';
 import { ImagePruner } from '../../lib/registry/image-pruner';
+import { OpenShiftVersion } from '../../lib/rules/openshift-version';
 import { LogLevel } from '../../lib/registry/image-registry';
 import { CompiledSchemas } from '../validate/crd-schemas';
 import { byKind } from '../validate/generated/crd-validators';
@@ -11,6 +12,8 @@ import { ValidationError, withinField } from '../../lib/rules/validation-error';
 export interface PrunerChartProps {
   /** The `pruner` section of a cluster config. */
   readonly pruner: PrunerConfig;
+  /** The cluster's OpenShift version (the config's `openshiftVersion`). */
+  readonly openshiftVersion?: OpenShiftVersion;
 }
 
 /** The operator's ImagePruner `cluster`, from the config's `pruner` section (only when there is one). */
@@ -29,6 +32,7 @@ export class PrunerChart extends Chart {
     // The construct's fields are the spec's, and the config's the same names under `pruner.`.
     this.pruner = withinField('pruner', () => new ImagePruner(this, 'ImagePruner', {
       ...config,
+      openshiftVersion: props.openshiftVersion,
       logLevel: logLevel as LogLevel | undefined,
       affinity: affinity as ConfigSpecAffinity | undefined,
       resources: resources && {

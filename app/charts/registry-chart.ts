@@ -8,6 +8,7 @@ import { RegistryCredentials } from '../../lib/registry/registry-credentials';
 import { RegistryStorage } from '../../lib/registry/registry-storage';
 import { CompiledSchemas } from '../validate/crd-schemas';
 import { byKind } from '../validate/generated/crd-validators';
+import { OpenShiftVersion } from '../../lib/rules/openshift-version';
 import { ValidationError } from '../../lib/rules/validation-error';
 
 export interface RegistryChartProps {
@@ -15,6 +16,8 @@ export interface RegistryChartProps {
   readonly registry: RegistryConfig;
   /** Storage chosen by the storage chart. */
   readonly storage: RegistryStorage;
+  /** The cluster's OpenShift version (the config's `openshiftVersion`). */
+  readonly openshiftVersion?: OpenShiftVersion;
 }
 
 /** The registry operator's Config `cluster`, and the storage credentials it reads. */
@@ -44,6 +47,7 @@ export class RegistryChart extends Chart {
     this.registry = asConfigField(inConfig, () => new ImageRegistry(this, 'Registry', {
       ...config,
       storage: props.storage,
+      openshiftVersion: props.openshiftVersion,
       managementState: config.managementState as ManagementState | undefined,
       rolloutStrategy: config.rolloutStrategy as RolloutStrategy | undefined,
       logLevel: config.logLevel as LogLevel | undefined,
@@ -65,7 +69,7 @@ function asConfigField<T>(inConfig: (field: string) => string, build: () => T): 
   try {
     return build();
   } catch (e) {
-    throw e instanceof ValidationError ? new ValidationError(inConfig(e.field), e.problem) : e;
+    throw e instanceof ValidationError ? new ValidationError(inConfig(e.field), e.problem, e.versionBound) : e;
   }
 }
 

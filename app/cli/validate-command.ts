@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { command, UsageError } from './command';
+import { command, TOOL, UsageError } from './command';
+import { DEFAULT_OPENSHIFT_VERSION, isOpenShiftVersion, OPENSHIFT_VERSIONS } from '../../lib/rules/openshift-version';
+import { escapeControl } from '../output/terminal-text';
 import { SynthError } from '../config/config-error';
 import { readTree } from '../output/read-tree';
 import { unfinishedSwaps } from '../output/write-output-dir';
@@ -11,22 +13,32 @@ import { formatProblems, validateTree } from '../validate/validate-manifests';
 export const validateCommand = command({
   name: 'validate',
   summary: 'Checks every manifest in a folder offline: schemas, Pod Security, plain Secrets, the operator\'s rules.',
-  synopsis: '[DIR] [--crds DIR] [--allow-plain-secrets]',
+  synopsis: '[DIR] [--crds DIR] [--openshift-version 4.x] [--allow-plain-secrets]',
   details: [
     '  DIR                    folder of manifests (default: dist)',
     '  --crds DIR             more CRDs (*.yaml) to check custom resources against, on top of the ones',
     '                         built in (registry Config, Route, ExternalSecret, SealedSecret); also $CRD_DIR',
+    '  --openshift-version V  the clusters\' OpenShift minor version, one of',
+    `                         ${OPENSHIFT_VERSIONS.join(', ')} (default ${DEFAULT_OPENSHIFT_VERSION}):`,
+    '                         registry Config and ImagePruner fields its CRDs lack are errors',
     '  --allow-plain-secrets  accept Secret objects (refused by default: no secret values in git)',
     'Exit 0 when there is no error (warnings are printed), 1 on any error, 2 on bad usage.',
   ],
   options: {
     'crds': { type: 'string' },
+    'openshift-version': { type: 'string' },
     'allow-plain-secrets': { type: 'boolean', default: false },
   },
   allowPositionals: true,
   run({ values, positionals }) {
     if (positionals.length > 1) throw new UsageError('validate takes one folder');
     const dir = positionals[0] ?? 'dist';
+    const openshiftVersion = values['openshift-version'] ?? DEFAULT_OPENSHIFT_VERSION;
+    if (!isOpenShiftVersion(openshiftVersion)) {
+      // One line, as for a bad CRD folder: the allowed versions are the help.
+      console.error(`${TOOL} validate: --openshift-version ${escapeControl(JSON.stringify(openshiftVersion))} is not a known OpenShift version; use one of ${OPENSHIFT_VERSIONS.join(', ')}`);
+      return 2;
+    }
     let schemas: SchemaSource[];
     try {
       schemas = validationSchemas(values.crds ?? process.env.CRD_DIR);
@@ -47,7 +59,7 @@ export const validateCommand = command({
     }
     if (!files.size) throw new UsageError(`no files in ${dir}`);
     for (const work of unfinishedSwaps(dir)) console.error(`warning: ${dir}/${work} holds a killed synth's unfinished change: this output may mix old and new clusters; run synth to finish it`);
-    const report = validateTree(files, { schemas, allowPlainSecrets: values['allow-plain-secrets'] });
+    const report = validateTree(files, { schemas, openshiftVersion, allowPlainSecrets: values['allow-plain-secrets'] });
     const errors = report.problems.filter((p) => p.severity === 'error').length;
     process.stdout.write(formatProblems(report.problems.map((p) => ({ ...p, manifest: { ...p.manifest, file: `${dir}/${p.manifest.file}` } }))));
     const warnings = report.problems.length - errors;

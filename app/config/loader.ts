@@ -21,6 +21,12 @@ export class LoadedConfig {
     return new ConfigError(this.file, [{ field, message, ...locateIn(this.sources, parseFieldPath(field)) }]);
   }
 
+  /** Where `field` is set: `file:line:col`, in the cluster's file or the defaults. */
+  public locate(field: string): string {
+    const at = locateIn(this.sources, parseFieldPath(field));
+    return at.from ?? `${this.file}${at.line === undefined ? '' : `:${at.line}:${at.column}`}`;
+  }
+
   /** Records a warning about `field`, located like an error. */
   public warn(field: string, message: string): void {
     this.warnings.push(`warning: ${this.error(field, message).message}`);
@@ -110,9 +116,13 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown, sources: readonly
         ? `is required (${TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`})`
         : `expected ${TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`}, got ${describe(found)}`;
       break;
-    case 'invalid_value':
+    case 'invalid_value': {
       message = `${describe(found)} is not allowed; use one of ${issue.values.map(String).join(', ')}`;
+      // YAML reads an unquoted 4.20 as the number 4.2: name the string that was probably meant.
+      const meant = typeof found === 'number' ? issue.values.find((v) => typeof v === 'string' && Number(v) === found) : undefined;
+      if (meant !== undefined) message += `; write it in quotes, "${String(meant)}"${String(meant) === String(found) ? '' : ` (YAML reads an unquoted ${String(meant)} as the number ${found})`}`;
       break;
+    }
     case 'invalid_format':
     case 'too_big':
     case 'too_small':

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AzureCloudName, AzureNetworkAccessType } from '../../lib/registry/azure-storage';
 import { StorageManagementState } from '../../lib/registry/registry-storage';
 import { SwiftAuthVersion } from '../../lib/registry/swift-storage';
+import { DEFAULT_OPENSHIFT_VERSION, OPENSHIFT_VERSIONS } from '../../lib/rules/openshift-version';
 import { DNS_LABEL_MAX, DNS_LABEL_PATTERN, DNS_SUBDOMAIN_MAX, DNS_SUBDOMAIN_PATTERN, QUANTITY_PATTERN } from '../../lib/rules/kubernetes';
 import { REGISTRY_SCOPE_MAX_ITEMS, REGISTRY_SCOPE_MAX_LENGTH } from '../../lib/rules/image-config-rules';
 
@@ -281,6 +282,8 @@ const pruner = z.strictObject({
 export const clusterConfigSchema = z.strictObject({
   $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
   name: dnsLabel.describe('Cluster name: the output folder dist/<name>/.'),
+  openshiftVersion: z.enum(OPENSHIFT_VERSIONS).optional()
+    .describe(`OpenShift minor version of the cluster, as a string ("4.16"; unquoted, YAML reads 4.20 as the number 4.2). A field its registry CRDs lack is an error. Default ${DEFAULT_OPENSHIFT_VERSION}, the newest known: the version whose CRDs the typed imports and validators come from, so a config without it is checked as before.`),
   minio: minio.optional(),
   registry,
   imageConfig: imageConfig.optional(),

@@ -3,7 +3,8 @@ import { IMAGE_PRUNER_NAME, REGISTRY_CONFIG_NAME } from '../../lib/registry/cons
 import { IMAGE_CONFIG_NAME } from '../../lib/openshift/image-config';
 import { checkImageConfig } from '../../lib/rules/image-config-rules';
 import { checkImagePruner } from '../../lib/rules/image-pruner';
-import { checkRegistryConfig, ObjectIndex } from '../../lib/rules/registry-rules';
+import { DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../../lib/rules/openshift-version';
+import { checkRegistryConfig, ObjectIndex, RuleFinding } from '../../lib/rules/registry-rules';
 import { asMap, asString } from '../../lib/rules/shapes';
 
 /** A manifest object with the file it came from. */
@@ -18,39 +19,47 @@ export interface RuleProblem extends SchemaProblem {
   readonly severity: 'error' | 'warning';
 }
 
+/** A kind whose rules live in lib/rules: the one object of it the cluster reads, and its rules. */
+interface RuledKind {
+  readonly apiGroup: string;
+  readonly kind: string;
+  readonly name: string;
+  /** The error for an object of another name. */
+  readonly misnamed: string;
+  readonly check: (spec: unknown, cluster: Cluster) => RuleFinding[];
+}
+
+/** What rules about one object may look at: the cluster's other objects and its version. */
+interface Cluster {
+  readonly objects: () => ObjectIndex;
+  readonly openshiftVersion: OpenShiftVersion;
+}
+
+/** The kinds this project writes rules for, each checked as its construct checks it. */
+const RULED_KINDS: readonly RuledKind[] = [
+  { apiGroup: 'imageregistry.operator.openshift.io/', kind: 'Config', name: REGISTRY_CONFIG_NAME, misnamed: `the operator only reads the Config named ${REGISTRY_CONFIG_NAME}`,
+    check: (spec, cluster) => checkRegistryConfig(spec, cluster.objects(), { openshiftVersion: cluster.openshiftVersion }) },
+  { apiGroup: 'imageregistry.operator.openshift.io/', kind: 'ImagePruner', name: IMAGE_PRUNER_NAME, misnamed: `the operator only reads the ImagePruner named ${IMAGE_PRUNER_NAME} (it ignores others and creates its own)`,
+    check: (spec, cluster) => checkImagePruner(spec, { openshiftVersion: cluster.openshiftVersion }) },
+  { apiGroup: 'config.openshift.io/', kind: 'Image', name: IMAGE_CONFIG_NAME, misnamed: `the cluster only reads the Image config named ${IMAGE_CONFIG_NAME}`,
+    check: (spec) => checkImageConfig(spec) },
+];
+
 /**
- * The registry operator's rules (lib/rules/registry-rules.ts, the same the constructs run) on
- * each registry Config among the objects of one cluster, with those objects as its siblings, and
- * the pruner's on each ImagePruner.
+ * The rules of lib/rules, the same the constructs run and in the same words, on the objects of one
+ * cluster: the registry Config (with the other objects as its siblings), the ImagePruner and the
+ * image config, each against OpenShift `openshiftVersion`'s fields where they differ by version.
  */
-export function checkRegistryRules(manifests: readonly Manifest[]): RuleProblem[] {
-  const ofKind = (kind: string) => manifests.filter((m) => m.object.kind === kind && asString(m.object.apiVersion)?.startsWith('imageregistry.operator.openshift.io/'));
-  const configs = ofKind('Config');
-  const objects = new ObjectIndex(manifests.map((m) => m.object));
-  return configs.flatMap((manifest): RuleProblem[] => {
-    const named = asMap(manifest.object.metadata).name === REGISTRY_CONFIG_NAME ? []
-      : [{ manifest, field: 'metadata.name', message: `the operator only reads the Config named ${REGISTRY_CONFIG_NAME}`, severity: 'error' as const }];
-    const findings = checkRegistryConfig(manifest.object.spec, objects)
-      .map(({ field, message, severity }) => ({ manifest, field: `spec.${field}`, message, severity }));
-    return [...named, ...findings];
-  }).concat(checkImageConfigRules(manifests), ofKind('ImagePruner').flatMap(checkPrunerManifest));
-}
-
-/** The image config rules (lib/rules/image-config-rules.ts, as the ImageConfig construct runs them) on each images.config.openshift.io Image. */
-function checkImageConfigRules(manifests: readonly Manifest[]): RuleProblem[] {
-  const images = manifests.filter((m) => m.object.kind === 'Image' && asString(m.object.apiVersion)?.startsWith('config.openshift.io/'));
-  return images.flatMap((manifest): RuleProblem[] => {
-    const named = asMap(manifest.object.metadata).name === IMAGE_CONFIG_NAME ? []
-      : [{ manifest, field: 'metadata.name', message: `the cluster only reads the Image config named ${IMAGE_CONFIG_NAME}`, severity: 'error' as const }];
-    return [...named, ...checkImageConfig(manifest.object.spec).map(({ field, message, severity }) => ({ manifest, field: `spec.${field}`, message, severity }))];
-  });
-}
-
-/** The pruner's rules (lib/rules/image-pruner.ts, the same the ImagePruner construct runs) on one ImagePruner. */
-function checkPrunerManifest(manifest: Manifest): RuleProblem[] {
-  const named = asMap(manifest.object.metadata).name === IMAGE_PRUNER_NAME ? []
-    : [{ manifest, field: 'metadata.name', message: `the operator only reads the ImagePruner named ${IMAGE_PRUNER_NAME} (it ignores others and creates its own)`, severity: 'error' as const }];
-  const findings = checkImagePruner(manifest.object.spec)
-    .map(({ field, message, severity }) => ({ manifest, field: `spec.${field}`, message, severity }));
-  return [...named, ...findings];
+export function checkRegistryRules(manifests: readonly Manifest[], openshiftVersion: OpenShiftVersion = DEFAULT_OPENSHIFT_VERSION): RuleProblem[] {
+  let index: ObjectIndex | undefined;
+  const cluster: Cluster = { objects: () => (index ??= new ObjectIndex(manifests.map((m) => m.object))), openshiftVersion };
+  return RULED_KINDS.flatMap((ruled) => manifests
+    .filter((m) => m.object.kind === ruled.kind && asString(m.object.apiVersion)?.startsWith(ruled.apiGroup))
+    .flatMap((manifest): RuleProblem[] => {
+      const named = asMap(manifest.object.metadata).name === ruled.name ? []
+        : [{ manifest, field: 'metadata.name', message: ruled.misnamed, severity: 'error' as const }];
+      const findings = ruled.check(manifest.object.spec, cluster)
+        .map(({ field, message, severity }) => ({ manifest, field: `spec.${field}`, message, severity }));
+      return [...named, ...findings];
+    }));
 }

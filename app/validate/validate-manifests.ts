@@ -5,6 +5,7 @@ import { escapeControl } from '../output/terminal-text';
 import { SchemaSource } from './crd-schemas';
 import { checkPodSecurity } from './pod-security';
 import { checkRegistryRules, Manifest, RuleProblem } from './registry-rules';
+import { OpenShiftVersion } from '../../lib/rules/openshift-version';
 import { asMap, asString, isMap, show } from '../../lib/rules/shapes';
 
 /** Most values (maps, lists and scalars) a manifest file may hold with its aliases expanded. */
@@ -18,6 +19,11 @@ export interface ValidateOptions {
    * @default false
    */
   readonly allowPlainSecrets?: boolean;
+  /**
+   * The clusters' OpenShift version: registry Config and ImagePruner fields its CRDs lack are errors.
+   * @default DEFAULT_OPENSHIFT_VERSION (the newest known)
+   */
+  readonly openshiftVersion?: OpenShiftVersion;
 }
 
 export interface ValidationReport {
@@ -103,7 +109,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
       add(object.stringData ? 'stringData' : 'data', 'a plain Secret puts credentials in git; use an existing secret, an ExternalSecret or a SealedSecret (plainSecret in the config is for labs)');
     }
   }
-  return [...problems, ...checkRegistryRules(named)];
+  return [...problems, ...checkRegistryRules(named, options.openshiftVersion)];
 }
 
 // A fleet repeats the same objects (the MinIO workload of every cluster, say): each distinct

@@ -7,6 +7,7 @@ import {
 import { IMAGE_PRUNER_NAME } from './constants';
 import { ImageRegistryProps, LogLevel } from './image-registry';
 import { checkImagePruner } from '../rules/image-pruner';
+import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../rules/openshift-version';
 import { checkOneOf, checkQuantity } from '../rules/kubernetes';
 import { ValidationError } from '../rules/validation-error';
 
@@ -89,6 +90,13 @@ export interface ImagePrunerProps {
    * @default - not set: the operator's pruner has 3, and the CronJob keeps 3 when unset
    */
   readonly failedJobsHistoryLimit?: number;
+
+  /**
+   * The OpenShift minor version of the cluster (`"4.15"`): a spec field its ImagePruner CRD lacks
+   * (such as `resources.claims` before 4.13) is an error.
+   * @default DEFAULT_OPENSHIFT_VERSION - the newest known ("4.23"), the version the typed imports come from
+   */
+  readonly openshiftVersion?: OpenShiftVersion;
 }
 
 /**
@@ -102,9 +110,12 @@ export class ImagePruner extends Construct {
   public readonly apiObject: ImagePrunerObject;
   /** What the pruner's rules say without refusing: `field: message`. */
   public readonly warnings: readonly string[];
+  /** The cluster's OpenShift version the ImagePruner was checked against. */
+  public readonly openshiftVersion: OpenShiftVersion;
 
   constructor(scope: Construct, id: string, props: ImagePrunerProps = {}) {
     super(scope, id);
+    this.openshiftVersion = checkOpenShiftVersion('openshiftVersion', props.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION);
     if (props.logLevel !== undefined) checkOneOf('logLevel', props.logLevel, Object.values(LogLevel));
     for (const [kind, quantities] of Object.entries({ requests: props.resources?.requests, limits: props.resources?.limits })) {
       for (const [resource, quantity] of Object.entries(quantities ?? {})) {
@@ -128,9 +139,9 @@ export class ImagePruner extends Construct {
       failedJobsHistoryLimit: props.failedJobsHistoryLimit,
     };
     const json = ImagePrunerObject.manifest({ metadata: { name: IMAGE_PRUNER_NAME }, spec }).spec;
-    const findings = checkImagePruner(json);
+    const findings = checkImagePruner(json, { openshiftVersion: this.openshiftVersion });
     const error = findings.find((f) => f.severity === 'error');
-    if (error) throw new ValidationError(error.field, error.message);
+    if (error) throw new ValidationError(error.field, error.message, error.versionBound);
     this.warnings = findings.map((f) => `${f.field}: ${f.message}`);
 
     this.apiObject = new ImagePrunerObject(this, 'Resource', { metadata: { name: IMAGE_PRUNER_NAME }, spec });

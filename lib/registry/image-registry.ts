@@ -13,6 +13,7 @@ import {
 import { REGISTRY_CONFIG_NAME } from './constants';
 import { RegistryStorage } from './registry-storage';
 import { checkDnsSubdomain, checkOneOf, checkQuantity } from '../rules/kubernetes';
+import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../rules/openshift-version';
 import { checkRegistryConfig } from '../rules/registry-rules';
 import { ValidationError } from '../rules/validation-error';
 
@@ -127,6 +128,13 @@ export interface ImageRegistryProps {
    * @default - none
    */
   readonly additionalSpec?: Omit<ConfigSpec, ManagedSpecField>;
+
+  /**
+   * The OpenShift minor version of the cluster (`"4.16"`): a spec field its Config CRD lacks (such
+   * as `storage.s3.chunkSizeMiB` before 4.17) is an error, and so is `oss` storage from 4.17 on.
+   * @default DEFAULT_OPENSHIFT_VERSION - the newest known ("4.23"), the version the typed imports come from
+   */
+  readonly openshiftVersion?: OpenShiftVersion;
 }
 
 /**
@@ -140,6 +148,8 @@ export class ImageRegistry extends Construct {
   public readonly apiObject: Config;
   /** Replicas written to the Config. */
   public readonly replicas: number;
+  /** The cluster's OpenShift version the Config was checked against. */
+  public readonly openshiftVersion: OpenShiftVersion;
   /** Rollout strategy written to the Config, if any. */
   public readonly rolloutStrategy?: RolloutStrategy;
   /**
@@ -152,6 +162,7 @@ export class ImageRegistry extends Construct {
   constructor(scope: Construct, id: string, props: ImageRegistryProps) {
     super(scope, id);
     const storage = props.storage;
+    this.openshiftVersion = checkOpenShiftVersion('openshiftVersion', props.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION);
     const managementState = props.managementState ?? ManagementState.MANAGED;
     checkOneOf('managementState', managementState, Object.values(ManagementState));
     this.replicas = props.replicas ?? 1;
@@ -185,9 +196,9 @@ export class ImageRegistry extends Construct {
     // The operator's rules, as `validate` runs them on manifests, over the objects made so far.
     const json = Config.manifest({ metadata: { name: REGISTRY_CONFIG_NAME }, spec }).spec;
     const others = Node.of(this).root.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson());
-    const findings = checkRegistryConfig(json, others, { claimAccessModes: storage.accessMode && [storage.accessMode] });
+    const findings = checkRegistryConfig(json, others, { claimAccessModes: storage.accessMode && [storage.accessMode], openshiftVersion: this.openshiftVersion });
     const error = findings.find((f) => f.severity === 'error');
-    if (error) throw new ValidationError(error.field, error.message);
+    if (error) throw new ValidationError(error.field, error.message, error.versionBound);
     this.warnings = findings.filter((f) => !f.unverified).map((f) => `${f.field}: ${f.message}`);
 
     this.apiObject = new Config(this, 'Resource', { metadata: { name: REGISTRY_CONFIG_NAME }, spec });

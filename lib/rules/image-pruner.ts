@@ -7,15 +7,26 @@ import { PRUNER_CRONJOB_NAME, REGISTRY_NAMESPACE } from '../registry/constants';
 import { cronScheduleProblem } from './cron';
 import { formatGoDuration, parseGoDuration } from './go-duration';
 import { checkPodPlacement } from './pod-placement';
+import { checkVersionFields, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from './openshift-version';
 import type { RuleFinding } from './registry-rules';
 import { asMap, Obj, quote } from './shapes';
 
 const MAX_INT32 = 2 ** 31 - 1;
 const CRONJOB = `CronJob ${REGISTRY_NAMESPACE}/${PRUNER_CRONJOB_NAME}`;
 
+/** What the pruner's rules know of the cluster. */
+export interface PrunerFacts {
+  /**
+   * The cluster's OpenShift version: fields its ImagePruner CRD lacks are errors.
+   * @default DEFAULT_OPENSHIFT_VERSION (the newest known)
+   */
+  readonly openshiftVersion?: OpenShiftVersion;
+}
+
 /** Checks an ImagePruner's `spec` (any shape: nothing here throws on a malformed one). */
-export function checkImagePruner(spec: unknown): RuleFinding[] {
-  const findings: RuleFinding[] = [];
+export function checkImagePruner(spec: unknown, facts: PrunerFacts = {}): RuleFinding[] {
+  // Fields the cluster's CRD lacks first: the other rules assume the field exists.
+  const findings: RuleFinding[] = checkVersionFields('ImagePruner', spec, facts.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION);
   const add = (field: string, message: string, severity: RuleFinding['severity'] = 'error') => findings.push({ field, message, severity });
   const s = asMap(spec);
   schedule(s, add);

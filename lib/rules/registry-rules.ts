@@ -13,6 +13,7 @@ import { checkGcsBucketName, checkGcsLocation, checkKmsKeyName } from './gcs';
 import { checkIbmCosCrns } from './ibmcos';
 import { checkPodPlacement } from './pod-placement';
 import { asList, asMap, asString, isMap, Obj, quote, show } from './shapes';
+import { checkVersionFields, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from './openshift-version';
 import { checkSwiftAuthUrl, checkSwiftContainer } from './swift';
 import { ValidationError } from './validation-error';
 
@@ -24,6 +25,8 @@ export interface RuleFinding {
   readonly severity: 'error' | 'warning';
   /** True when it is about an object that is not among the objects checked (it must exist in the cluster). */
   readonly unverified?: boolean;
+  /** True when it holds because of the cluster's OpenShift version (a field its CRD lacks). */
+  readonly versionBound?: boolean;
 }
 
 const MAX_INT32 = 2 ** 31 - 1;
@@ -65,6 +68,11 @@ interface Context {
 export interface KnownFacts {
   /** Access modes of the claim `storage.pvc.claim` names, as its owner describes an existing claim. */
   readonly claimAccessModes?: readonly string[];
+  /**
+   * The cluster's OpenShift version: fields its Config CRD lacks are errors.
+   * @default DEFAULT_OPENSHIFT_VERSION (the newest known)
+   */
+  readonly openshiftVersion?: OpenShiftVersion;
 }
 
 /**
@@ -81,6 +89,8 @@ export function checkRegistryConfig(spec: unknown, objects: readonly unknown[] |
     unverified: (field, message) => findings.push({ field, message, severity: 'warning', unverified: true }),
     find: (kind, name, namespace) => index.find(kind, name, namespace),
   };
+  // Fields the cluster's CRD lacks first: the other rules assume the field exists.
+  findings.push(...checkVersionFields('Config', spec, facts.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION));
   for (const rule of RULES) rule(ctx);
   return findings;
 }
@@ -113,10 +123,8 @@ function backends(spec: Obj): string[] {
 }
 
 function oneBackend({ spec, add }: Context): void {
+  // oss counts here as the operators up to 4.16 count it; from 4.17 on it is a version rule.
   const set = backends(spec);
-  if (set.includes('oss')) {
-    add('storage.oss', 'the operator has no OSS driver since OpenShift 4.17: a storage with oss counts as not configured; use s3 (Alibaba OSS is S3-compatible) or another back end');
-  }
   if (set.length > 1) {
     add('storage', `has ${set.join(' and ')}: exactly one back end may be set; with two the operator reports Progressing with an error, keeps the old registry running and does not use the new storage`);
   } else if (!set.length) {

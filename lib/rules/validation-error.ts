@@ -9,6 +9,8 @@ export class ValidationError extends Error {
     public readonly field: string,
     /** What is wrong and how to fix it. */
     public readonly problem: string,
+    /** True when it holds because of the cluster's OpenShift version (a field its CRD lacks). */
+    public readonly versionBound = false,
   ) {
     super(`${field}: ${problem}`);
     this.name = 'ValidationError';
@@ -16,7 +18,7 @@ export class ValidationError extends Error {
 
   /** The same error with its field placed under `prefix` (e.g. `registry`). */
   public within(prefix: string): ValidationError {
-    return new ValidationError(`${prefix}.${this.field}`, this.problem);
+    return new ValidationError(`${prefix}.${this.field}`, this.problem, this.versionBound);
   }
 }
 

@@ -5,11 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { configJsonSchema } from '../../app/config/schema';
+import { OPENSHIFT_VERSIONS } from '../../lib/rules/openshift-version';
 import { rawCrdDir, repoRoot, snapshotDir } from '../helpers';
 
 const root = repoRoot;
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
-const crdSources: { crds: { name: string; file: string; url: string; sha256: string; import: boolean }[] } = JSON.parse(read('crd-sources.json'));
+const crdSources: {
+  crds: { name: string; file: string; url: string; sha256: string; import: boolean }[];
+  versions: { version: string; file: string; url: string; sha256: string }[];
+} = JSON.parse(read('crd-sources.json'));
 const crdDir = rawCrdDir('the checks that regenerate imports/ and the compiled validators');
 const withCrds = crdDir ? describe : describe.skip;
 
@@ -18,6 +22,19 @@ describe('project', () => {
     const imports: string[] = parse(read('cdk8s.yaml')).imports;
     expect(imports).toEqual(crdSources.crds.filter((crd) => crd.import).map((crd) => `${crd.name}:=${crd.url}`));
     for (const crd of crdSources.crds) expect(crd.url).toMatch(/^https:\/\/raw\.githubusercontent\.com\/[^/]+\/[^/]+\/[0-9a-f]{40}\//);
+  });
+
+  test('each OpenShift version\'s registry CRDs are pinned by commit and sha256, one Config and one ImagePruner per version', () => {
+    for (const crd of crdSources.versions) {
+      expect(crd.url).toMatch(/^https:\/\/raw\.githubusercontent\.com\/openshift\/api\/[0-9a-f]{40}\/imageregistry\/v1\//);
+      expect(crd.sha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+    const versions = [...new Set(crdSources.versions.map((crd) => crd.version))];
+    expect(versions).toEqual([...OPENSHIFT_VERSIONS]);
+    for (const version of versions) {
+      expect(crdSources.versions.filter((crd) => crd.version === version).map((crd) => crd.file).sort())
+        .toEqual(['imageregistry.operator.openshift.io_configs.yaml', 'imageregistry.operator.openshift.io_imagepruners.yaml']);
+    }
   });
 
   withCrds('generated files, against the raw CRDs', () => {
@@ -38,6 +55,15 @@ describe('project', () => {
       expect(readdirSync(join(root, 'imports')).sort()).toEqual(generated);
       for (const file of generated) expect(read(join('imports', file))).toBe(readFileSync(join(out, file), 'utf8'));
     }, 60_000);
+
+    test('the per-version field table is what the pinned per-version CRDs give (npm run versions)', () => {
+      for (const crd of crdSources.versions) {
+        expect(createHash('sha256').update(readFileSync(join(crdDir!, 'versions', crd.version, crd.file))).digest('hex')).toBe(crd.sha256);
+      }
+      const out = join(mkdtempSync(join(tmpdir(), 'versions-')), 'openshift-versions.ts');
+      execFileSync(process.execPath, ['scripts/openshift-versions.mjs', '--crds', crdDir!, '--out', out], { cwd: root, stdio: 'pipe' });
+      expect(readFileSync(out, 'utf8')).toBe(read('lib/rules/generated/openshift-versions.ts'));
+    });
 
     test('the precompiled CRD validators are what the pinned CRDs give (npm run validators)', () => {
       const out = join(mkdtempSync(join(tmpdir(), 'validators-')), 'crd-validators.js');

@@ -66,7 +66,41 @@ describe('the validate command', () => {
   test('a missing CRD folder is a usage error: one line and the usage, exit 2', () => {
     const result = run([join(repoRoot, 'dist'), '--crds', join(tmpdir(), 'no-such-crds')]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe(`openshift-image-registry-cdk8s validate: CRD folder ${join(tmpdir(), 'no-such-crds')} does not exist\nusage: openshift-image-registry-cdk8s validate [DIR] [--crds DIR] [--allow-plain-secrets]\n`);
+    expect(result.stderr).toBe(`openshift-image-registry-cdk8s validate: CRD folder ${join(tmpdir(), 'no-such-crds')} does not exist\nusage: openshift-image-registry-cdk8s validate [DIR] [--crds DIR] [--openshift-version 4.x] [--allow-plain-secrets]\n`);
+  });
+
+  describe('--openshift-version', () => {
+    const chunked = { ...config({}), spec: { managementState: 'Managed', replicas: 1, storage: { s3: { bucket: 'registry', region: 'us-east-1', chunkSizeMiB: 16 } } } };
+    const pruner = { apiVersion: 'imageregistry.operator.openshift.io/v1', kind: 'ImagePruner', metadata: { name: 'cluster' }, spec: { schedule: '0 0 * * *', resources: { claims: [{ name: 'gpu' }] } } };
+
+    test('fields the version\'s Config and ImagePruner CRDs lack are errors, in the same words as synth', () => {
+      const dir = folder({ 'kustomization.yaml': '', 'registry.yaml': toYaml(chunked, pruner) });
+      const result = run([dir, '--openshift-version', '4.12']);
+      expect(result.status).toBe(1);
+      expect(result.stdout.split('\n').filter((line) => !line.startsWith('warning')).join('\n')).toBe([
+        `${dir}/registry.yaml: Config cluster: spec.storage.s3.chunkSizeMiB: is not in OpenShift 4.12's Config CRD; it first appears in 4.17`,
+        `${dir}/registry.yaml: ImagePruner cluster: spec.resources.claims: is not in OpenShift 4.12's ImagePruner CRD; it first appears in 4.13`,
+        '',
+      ].join('\n'));
+      // What synth says of the same field in a config for that version.
+      const config = folder({ 'prod.yaml': 'name: prod\nopenshiftVersion: "4.12"\nregistry:\n  storage:\n    s3: {bucket: registry, chunkSizeMiB: 16, credentials: {existingSecret: {}}}\n' });
+      const synth = runCli(['synth', '--config', config, '--outdir', join(config, 'out')], { env });
+      expect(synth.status).toBe(1);
+      expect(synth.stderr).toContain("registry.storage.s3.chunkSizeMiB: is not in OpenShift 4.12's Config CRD; it first appears in 4.17 (openshiftVersion: \"4.12\" at ");
+      expect(run([dir, '--openshift-version', '4.17']).status).toBe(0);
+      expect(run([dir]).status).toBe(0);
+    });
+
+    test('an unknown version: one line naming the known ones, exit 2', () => {
+      const result = run([join(repoRoot, 'dist'), '--openshift-version', '4.11']);
+      expect(result.status).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe('openshift-image-registry-cdk8s validate: --openshift-version "4.11" is not a known OpenShift version; use one of 4.12, 4.13, 4.14, 4.15, 4.16, 4.17, 4.18, 4.19, 4.20, 4.21, 4.22, 4.23\n');
+    });
+
+    test('--help lists the versions and the default', () => {
+      expect(run(['--help']).stdout).toContain('--openshift-version V  the clusters\' OpenShift minor version, one of\n                         4.12, 4.13, 4.14, 4.15, 4.16, 4.17, 4.18, 4.19, 4.20, 4.21, 4.22, 4.23 (default 4.23)');
+    });
   });
 });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { synthesizeCluster } from '../../../app/charts/cluster';
-import { loadConfigFile, parseConfigText } from '../../../app/config/loader';
+import { loadConfigFile, parseConfigText, parseDefaultsText } from '../../../app/config/loader';
 import { repoRoot } from '../../helpers';
 
 const root = repoRoot;
@@ -88,6 +88,18 @@ describe('config to charts', () => {
     expect(() => synthText('name: a\nregistry:\n  storage:\n    existingClaim: {name: image-registry-storage, accessMode: ReadWriteMany}\n')).not.toThrow();
     const zero = 'name: a\nregistry:\n  storage:\n    pvc: {size: 0Gi}\n';
     expect(() => synthText(zero)).toThrow('cluster.yaml:4:17: registry.storage.pvc.size: "0Gi" must be greater than zero');
+  });
+
+  test('a field the cluster\'s OpenShift version lacks: at the config field, naming where openshiftVersion is set (the file or the defaults)', () => {
+    const s3 = 'registry:\n  storage:\n    s3: {bucket: registry, chunkSizeMiB: 16, credentials: {existingSecret: {}}}\n';
+    expect(() => synthText(`name: a\nopenshiftVersion: "4.16"\n${s3}`)).toThrow(
+      'cluster.yaml:5:42: registry.storage.s3.chunkSizeMiB: is not in OpenShift 4.16\'s Config CRD; it first appears in 4.17 (openshiftVersion: "4.16" at cluster.yaml:2:19; remove the field');
+    const defaults = parseDefaultsText('openshiftVersion: "4.14"\n', 'config/_defaults.yaml');
+    expect(() => synthesizeCluster(parseConfigText(`name: a\n${s3}`, 'cluster.yaml', defaults))).toThrow(
+      '(openshiftVersion: "4.14" at config/_defaults.yaml:1:19;');
+    expect(() => synthText(`name: a\nopenshiftVersion: "4.17"\n${s3}`)).not.toThrow();
+    // The same config without the key is checked against the newest version, as before.
+    expect(() => synthText(`name: a\n${s3}`)).not.toThrow();
   });
 
   test('output is plain YAML documents, one object each', () => {

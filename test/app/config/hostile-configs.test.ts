@@ -158,7 +158,7 @@ describe('class 10: files that are not config files', () => {
   test('a map that is not a config shows at most five keys, each cut short', () => {
     const kubeconfig = Array.from({ length: 8 }, (_, i) => `token-${i}-${'s'.repeat(60)}: x`).join('\n');
     const message = configError(`${kubeconfig}\n`);
-    expect(message).toContain(`config/prod.yaml:1:1: unknown keys "token-0-${'s'.repeat(32)}…" (68 characters), "token-1-${'s'.repeat(32)}…" (68 characters), "token-2-${'s'.repeat(32)}…" (68 characters), "token-3-${'s'.repeat(32)}…" (68 characters), "token-4-${'s'.repeat(32)}…" (68 characters) and 3 more; allowed: name, minio, registry`);
+    expect(message).toContain(`config/prod.yaml:1:1: unknown keys "token-0-${'s'.repeat(32)}…" (68 characters), "token-1-${'s'.repeat(32)}…" (68 characters), "token-2-${'s'.repeat(32)}…" (68 characters), "token-3-${'s'.repeat(32)}…" (68 characters), "token-4-${'s'.repeat(32)}…" (68 characters) and 3 more; allowed: name, openshiftVersion, minio, registry`);
     expect(message).not.toContain('s'.repeat(41));
   });
 
@@ -305,7 +305,7 @@ describe('class 14: error reporting stays linear', () => {
     const start = Date.now();
     const message = configError(`${valid}${keys(40_000, '', () => '1')}\n`);
     expect(Date.now() - start).toBeLessThan(15_000);
-    expect(message).toBe('config/prod.yaml:4:1: unknown keys "k0", "k1", "k2", "k3", "k4" and 39995 more; allowed: name, minio, registry, imageConfig, pruner');
+    expect(message).toBe('config/prod.yaml:4:1: unknown keys "k0", "k1", "k2", "k3", "k4" and 39995 more; allowed: name, openshiftVersion, minio, registry, imageConfig, pruner');
   }, 60_000);
 
   test('a file full of syntax errors: the first, and how many more', () => {

@@ -27,6 +27,16 @@ describe('config loader', () => {
     expect(loaded.config).toEqual({ name: 'prod', registry: { storage: { pvc: {} } } });
   });
 
+  test('openshiftVersion: a quoted known minor; an unquoted one is a number, named with the string meant', () => {
+    expect(parseConfigText(`openshiftVersion: "4.20"\n${valid}`, 'prod.yaml').config.openshiftVersion).toBe('4.20');
+    expect(parseConfigText(valid, 'prod.yaml').config.openshiftVersion).toBeUndefined();
+    const allowed = 'use one of 4.12, 4.13, 4.14, 4.15, 4.16, 4.17, 4.18, 4.19, 4.20, 4.21, 4.22, 4.23';
+    expect(problems(`openshiftVersion: 4.20\n${valid}`)).toEqual([`clusters/prod.yaml:1:19: openshiftVersion: number 4.2 is not allowed; ${allowed}; write it in quotes, "4.20" (YAML reads an unquoted 4.20 as the number 4.2)`]);
+    expect(problems(`openshiftVersion: 4.16\n${valid}`)).toEqual([`clusters/prod.yaml:1:19: openshiftVersion: number 4.16 is not allowed; ${allowed}; write it in quotes, "4.16"`]);
+    // 4.1 is no known minor: no string to suggest.
+    expect(problems(`openshiftVersion: 4.1\n${valid}`)).toEqual([`clusters/prod.yaml:1:19: openshiftVersion: number 4.1 is not allowed; ${allowed}`]);
+  });
+
   test('malformed YAML names the file, line and column', () => {
     expect(problems('name: prod\nregistry: [a\n')).toEqual([expect.stringMatching(/^clusters\/prod\.yaml:\d+:\d+: invalid YAML: /)]);
   });

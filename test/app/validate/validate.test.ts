@@ -3,6 +3,7 @@ import { readTree } from '../../../app/output/read-tree';
 import { toYaml } from '../../../app/output/to-yaml';
 import { builtInSchemas } from '../../../app/validate/built-in-schemas';
 import { validateTree } from '../../../app/validate/validate-manifests';
+import { OpenShiftVersion } from '../../../lib/rules/openshift-version';
 import { repoRoot } from '../../helpers';
 import { Testing } from 'cdk8s';
 import { ImagePruner } from '../../../lib/registry/image-pruner';
@@ -10,7 +11,7 @@ import { ImagePruner } from '../../../lib/registry/image-pruner';
 const schemas = builtInSchemas();
 
 /** The problems of one cluster's objects, as `Kind/name field: message`. */
-function problems(objects: object[], options: { allowPlainSecrets?: boolean } = {}): string[] {
+function problems(objects: object[], options: { allowPlainSecrets?: boolean; openshiftVersion?: OpenShiftVersion } = {}): string[] {
   const report = validateTree(new Map([['kustomization.yaml', ''], ['all.yaml', toYaml(...objects)]]), { schemas, ...options });
   return report.problems.map((p) => `${p.severity === 'warning' ? 'warning ' : ''}${p.manifest.object.kind}/${p.manifest.object.metadata?.name} ${p.field}: ${p.message}`);
 }
@@ -144,6 +145,46 @@ describe('validate', () => {
       const found = problems([rwop, config(spec)]).filter((p) => !p.startsWith('warning'));
       // (replicas beyond int32 is also the schema's: one field, two findings)
       expect([...new Set(found.map((p) => p.replace(/^Config\/cluster (\S+(?: key!)?): .*$/, '$1')))]).toEqual([field]);
+    });
+
+    describe('the cluster\'s OpenShift version (openshiftVersion), for the Config and the ImagePruner', () => {
+      const pruner = (spec: object) => ({ apiVersion: 'imageregistry.operator.openshift.io/v1', kind: 'ImagePruner', metadata: { name: 'cluster' }, spec: { schedule: '0 0 * * *', ...spec } });
+      const term = { topologyKey: 'kubernetes.io/hostname', matchLabelKeys: ['pod-template-hash'] };
+
+      test('a Config field the version lacks: chunkSizeMiB on 4.16, azure.networkAccess on 4.14', () => {
+        const chunked = config({ storage: { emptyDir: {} }, replicas: 1 });
+        const s3 = { ...chunked, spec: { ...chunked.spec, storage: { s3: { bucket: 'b', chunkSizeMiB: 10 } } } };
+        expect(problems([s3], { openshiftVersion: '4.16' }).filter((p) => !p.startsWith('warning')))
+          .toEqual(["Config/cluster spec.storage.s3.chunkSizeMiB: is not in OpenShift 4.16's Config CRD; it first appears in 4.17"]);
+        expect(problems([s3], { openshiftVersion: '4.17' }).filter((p) => !p.startsWith('warning'))).toEqual([]);
+        expect(problems([config({ storage: { azure: { accountName: 'acct', container: 'images', networkAccess: { type: 'External' } } } })], { openshiftVersion: '4.14' }))
+          .toEqual(["Config/cluster spec.storage.azure.networkAccess: is not in OpenShift 4.14's Config CRD; it first appears in 4.15"]);
+      });
+
+      test('oss: valid on 4.16, refused on 4.17', () => {
+        expect(problems([config({ storage: { oss: { bucket: 'images' } } })], { openshiftVersion: '4.16' })).toEqual([]);
+        expect(problems([config({ storage: { oss: { bucket: 'images' } } })], { openshiftVersion: '4.17' })).toEqual([
+          'Config/cluster spec.storage.oss: is ignored by the operator of OpenShift 4.17 (its Alibaba Cloud OSS driver was removed in 4.17): alone it counts as no storage (StorageNotConfigured, the operator degrades); use s3 (OSS is S3-compatible) or another back end',
+        ]);
+      });
+
+      test('an ImagePruner (any object of the group and kind, by kind): resources.claims before 4.13, matchLabelKeys before 4.16', () => {
+        const objects = [pruner({ resources: { claims: [{ name: 'gpu' }] }, affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } } })];
+        expect(problems(objects, { openshiftVersion: '4.12' })).toEqual([
+          "ImagePruner/cluster spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].matchLabelKeys: is not in OpenShift 4.12's ImagePruner CRD; it first appears in 4.16",
+          "ImagePruner/cluster spec.resources.claims: is not in OpenShift 4.12's ImagePruner CRD; it first appears in 4.13",
+        ]);
+        expect(problems(objects, { openshiftVersion: '4.15' })).toEqual([
+          "ImagePruner/cluster spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].matchLabelKeys: is not in OpenShift 4.15's ImagePruner CRD; it first appears in 4.16",
+        ]);
+        expect(problems(objects, { openshiftVersion: '4.16' })).toEqual([]);
+        // Another group's kind of the same name is not the operator's.
+        expect(problems([{ ...objects[0], apiVersion: 'example.com/v1' }], { openshiftVersion: '4.12' }).some((p) => p.includes('OpenShift 4.12'))).toBe(false);
+      });
+
+      test('without a version, the newest: what the built-in schemas accept passes', () => {
+        expect(problems([pruner({ resources: { claims: [{ name: 'gpu', request: 'r' }] } })])).toEqual([]);
+      });
     });
 
     describe('S3', () => {

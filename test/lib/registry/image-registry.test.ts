@@ -6,6 +6,8 @@ import { MinioObjectStore } from '../../../lib/minio/minio-object-store';
 import { AccessMode } from '../../../lib/registry/registry-pvc';
 import { SecretSource } from '../../../lib/secrets/secret-source';
 import { RegistryStorage, StorageManagementState } from '../../../lib/registry/registry-storage';
+import { DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../../../lib/rules/openshift-version';
+import { ValidationError } from '../../../lib/rules/validation-error';
 
 const rwo = RegistryStorage.fromExistingClaim({ name: 'image-registry-pvc' });
 const rwx = RegistryStorage.fromExistingClaim({ name: 'shared', accessMode: AccessMode.READ_WRITE_MANY });
@@ -73,8 +75,44 @@ describe('ImageRegistry', () => {
     const two = RegistryStorage.fromStorageSpec({ emptyDir: {}, s3: { bucket: 'b' } });
     expect(() => synth({ storage: two })).toThrow('storage: has s3 and emptyDir: exactly one back end may be set; with two the operator reports Progressing with an error, keeps the old registry running');
     expect(() => synth({ storage: RegistryStorage.fromStorageSpec({}) })).toThrow('storage: names no back end');
-    expect(() => synth({ storage: RegistryStorage.fromStorageSpec({ oss: { bucket: 'b' } }) })).toThrow('storage.oss: the operator has no OSS driver since OpenShift 4.17');
+    expect(() => synth({ storage: RegistryStorage.fromStorageSpec({ oss: { bucket: 'b' } }) })).toThrow('storage.oss: is ignored by the operator of OpenShift 4.23');
     expect(synth({ storage: RegistryStorage.fromStorageSpec({ gcs: { bucket: 'registry-b' } }) }).spec.storage).toEqual({ gcs: { bucket: 'registry-b' } });
+  });
+
+  describe('openshiftVersion', () => {
+    const chunked = RegistryStorage.s3({ bucket: 'registry', chunkSizeMiB: 10 });
+
+    test('a field the version\'s Config CRD lacks is a ValidationError naming the field, the version and the first version with it', () => {
+      let error: unknown;
+      try {
+        synth({ storage: chunked, openshiftVersion: '4.16' });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({ field: 'storage.s3.chunkSizeMiB', problem: "is not in OpenShift 4.16's Config CRD; it first appears in 4.17", versionBound: true });
+      expect(synth({ storage: chunked, openshiftVersion: '4.17' }).spec.storage.s3.chunkSizeMiB).toBe(10);
+    });
+
+    test('defaults to the newest known version, and is kept on the construct', () => {
+      const chart = Testing.chart();
+      expect(new ImageRegistry(chart, 'Registry', { storage: chunked }).openshiftVersion).toBe(DEFAULT_OPENSHIFT_VERSION);
+    });
+
+    test('oss storage is written for 4.16 and refused for 4.17', () => {
+      const oss = RegistryStorage.fromStorageSpec({ oss: { bucket: 'b' } });
+      expect(synth({ storage: oss, openshiftVersion: '4.16' }).spec.storage).toEqual({ oss: { bucket: 'b' } });
+      expect(() => synth({ storage: oss, openshiftVersion: '4.17' })).toThrow('storage.oss: is ignored by the operator of OpenShift 4.17 (its Alibaba Cloud OSS driver was removed in 4.17)');
+    });
+
+    test('additionalSpec fields are checked too (resources.claims before 4.13)', () => {
+      expect(() => synth({ storage: rwx, openshiftVersion: '4.12', resources: { claims: [{ name: 'gpu' }] } }))
+        .toThrow("resources.claims: is not in OpenShift 4.12's Config CRD; it first appears in 4.13");
+    });
+
+    test('an unknown version is refused, naming the known ones', () => {
+      expect(() => synth({ storage: rwx, openshiftVersion: '4.11' as OpenShiftVersion })).toThrow('openshiftVersion: "4.11" is not a known OpenShift version; use one of 4.12, 4.13');
+    });
   });
 
   describe('routes', () => {

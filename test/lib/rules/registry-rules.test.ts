@@ -51,8 +51,8 @@ describe('the operator\'s rules', () => {
     expect(check({ storage: {} })[0]).toMatch(/^storage: names no back end/);
   });
 
-  test('oss is refused: no OSS driver since OpenShift 4.17', () => {
-    expect(check({ storage: { oss: { bucket: 'b' } } })).toEqual(['storage.oss: the operator has no OSS driver since OpenShift 4.17: a storage with oss counts as not configured; use s3 (Alibaba OSS is S3-compatible) or another back end']);
+  test('oss is refused by default (the newest version): no OSS driver since OpenShift 4.17', () => {
+    expect(check({ storage: { oss: { bucket: 'b' } } })).toEqual(['storage.oss: is ignored by the operator of OpenShift 4.23 (its Alibaba Cloud OSS driver was removed in 4.17): alone it counts as no storage (StorageNotConfigured, the operator degrades); use s3 (OSS is S3-compatible) or another back end']);
   });
 
   describe('claims (pvc.go checkPVC)', () => {
