@@ -66,4 +66,12 @@ describe('the pruner section', () => {
     const files = synthesizeCluster(parseConfigText(`${base}pruner:\n  keepTagRevisions: 2\n`, 'cluster.yaml', defaults));
     expect(parse(files.get('registry/pruner.yaml')!).spec).toEqual({ schedule: '0 2 * * *', keepTagRevisions: 2 });
   });
+
+  test('a pruner field the cluster\'s OpenShift version lacks is refused at its config field, naming where the version is set', () => {
+    const affinity = '{podAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: zone, matchLabelKeys: [app]}]}}';
+    expect(() => synthText(`name: a\nopenshiftVersion: "4.15"\nregistry:\n  storage: {emptyDir: {}}\npruner:\n  affinity: ${affinity}\n`)).toThrow(
+      'pruner.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].matchLabelKeys: is not in OpenShift 4.15\'s ImagePruner CRD; it first appears in 4.16 (openshiftVersion: "4.15" at cluster.yaml:2:19;');
+    expect(parse(synthText(`name: a\nopenshiftVersion: "4.16"\nregistry:\n  storage: {emptyDir: {}}\npruner:\n  affinity: ${affinity}\n`).get('registry/pruner.yaml')!)
+      .spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].matchLabelKeys).toEqual(['app']);
+  });
 });

@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import { ConfigSpecResourcesLimits, ConfigSpecResourcesRequests } from '../../../imports/imageregistry-imageregistry.operator.openshift.io';
 import { ImagePruner, ImagePrunerProps } from '../../../lib/registry/image-pruner';
 import { LogLevel } from '../../../lib/registry/image-registry';
@@ -80,5 +80,13 @@ describe('ImagePruner', () => {
   test('has no warnings for props it accepts', () => {
     const chart = Testing.chart();
     expect(new ImagePruner(chart, 'Pruner', { schedule: '@daily' }).warnings).toEqual([]);
+  });
+
+  test('refuses a field the cluster\'s OpenShift version lacks, and takes it from the version that has it', () => {
+    const resources = { claims: [{ name: 'gpu' }] } as unknown as ImagePrunerProps['resources'];
+    expect(() => new ImagePruner(new Chart(new App(), 'c'), 'P', { resources, openshiftVersion: '4.12' }))
+      .toThrow('resources.claims: is not in OpenShift 4.12\'s ImagePruner CRD; it first appears in 4.13');
+    expect(new ImagePruner(new Chart(new App(), 'c'), 'P', { resources, openshiftVersion: '4.13' }).openshiftVersion).toBe('4.13');
+    expect(() => new ImagePruner(new Chart(new App(), 'c'), 'P', { openshiftVersion: '4.11' as never })).toThrow('openshiftVersion: "4.11" is not a known OpenShift version');
   });
 });
