@@ -29,14 +29,14 @@ export class ImageConfigChart extends Chart {
     const fromRoute = route ? 1 : 0;
     const inConfig = (field: string) => `imageConfig.${configField(field, fromRoute)}`;
     this.imageConfig = asConfigField(inConfig, () => {
-      const made = new ImageConfig(this, 'ImageConfig', {
+      // All hostnames at once: the construct checks the whole spec on each add.
+      const hostnames = [...(route?.hostname ? [route.hostname] : []), ...config.externalRegistryHostnames ?? []];
+      return new ImageConfig(this, 'ImageConfig', {
+        externalRegistryHostnames: hostnames.length ? hostnames : undefined,
         allowedRegistriesForImport: config.allowedRegistriesForImport,
         registrySources: config.registrySources,
         additionalTrustedCA: config.additionalTrustedCA,
       });
-      if (route) made.addRoute(route);
-      for (const hostname of config.externalRegistryHostnames ?? []) made.addExternalRegistryHostname(hostname);
-      return made;
     });
     this.warnings = this.imageConfig.warnings.map((text) => {
       const [field, ...message] = text.split(': ');

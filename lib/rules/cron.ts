@@ -5,6 +5,7 @@
 // rules: exactly five fields, day of week 0-6 only (7 is refused), `?` as `*`, `*-5` read as `*`,
 // `+5` as 5, `1,,2` as `1,2`, names in any case, descriptors @yearly ... @hourly and `@every <Go duration>`.
 import { parseGoDuration } from './go-duration';
+import { quote, show } from './shapes';
 
 interface FieldBounds {
   readonly name: string;
@@ -48,7 +49,7 @@ export function cronScheduleProblem(schedule: string): string | undefined {
     // strings.FieldsFunc: empty list items are dropped, not refused.
     for (const part of field.split(',').filter((p) => p !== '')) {
       const problem = rangeProblem(part, CRON_FIELDS[i]);
-      if (problem) return `${CRON_FIELDS[i].name} ${JSON.stringify(field)}: ${problem}`;
+      if (problem) return `${CRON_FIELDS[i].name} ${quote(field)}: ${problem}`;
     }
   }
   return undefined;
@@ -59,7 +60,7 @@ function descriptorProblem(schedule: string): string | undefined {
   const every = '@every ';
   if (schedule.startsWith(every)) {
     const parsed = parseGoDuration(schedule.slice(every.length));
-    return parsed.problem === undefined ? undefined : `@every needs a Go duration such as 6h or 90m: ${JSON.stringify(schedule.slice(every.length))} ${parsed.problem}`;
+    return parsed.problem === undefined ? undefined : `@every needs a Go duration such as 6h or 90m: ${quote(schedule.slice(every.length))} ${parsed.problem}`;
   }
   return `is not a descriptor; use one of ${CRON_DESCRIPTORS.join(', ')} or @every <duration>`;
 }
@@ -83,7 +84,7 @@ function rangeProblem(expr: string, bounds: FieldBounds): string | undefined {
       const high = intOrName(lowAndHigh[1], bounds);
       if (typeof high === 'string') return high;
       end = high;
-    } else return `too many hyphens in ${JSON.stringify(expr)}`;
+    } else return `too many hyphens in ${quote(expr)}`;
   }
   let step = 1;
   if (rangeAndStep.length === 2) {
@@ -92,11 +93,11 @@ function rangeProblem(expr: string, bounds: FieldBounds): string | undefined {
     step = parsed;
     // `N/step` means N to the maximum.
     if (lowAndHigh.length === 1) end = bounds.max;
-  } else if (rangeAndStep.length > 2) return `too many slashes in ${JSON.stringify(expr)}`;
+  } else if (rangeAndStep.length > 2) return `too many slashes in ${quote(expr)}`;
   if (start < bounds.min) return `${start} is below the minimum ${bounds.min}`;
   if (end > bounds.max) return `${end} is above the maximum ${bounds.max}`;
   if (start > end) return `the range starts at ${start}, after its end ${end}`;
-  if (step === 0) return `the step must be a positive number in ${JSON.stringify(expr)}`;
+  if (step === 0) return `the step must be a positive number in ${quote(expr)}`;
   return undefined;
 }
 
@@ -108,10 +109,10 @@ function intOrName(text: string, bounds: FieldBounds): number | string {
 
 /** Go's strconv.Atoi (an optional sign, decimal digits, int64), then robfig's "negative number not allowed". */
 function nonNegativeInt(text: string): number | string {
-  if (!/^[+-]?[0-9]+$/.test(text)) return `${JSON.stringify(text)} is not a number${text === '' ? ' (an empty value)' : ''}`;
+  if (!/^[+-]?[0-9]+$/.test(text)) return `${quote(text)} is not a number${text === '' ? ' (an empty value)' : ''}`;
   const value = BigInt(text);
-  if (value > 2n ** 63n - 1n || value < -(2n ** 63n)) return `${JSON.stringify(text)} is out of range`;
-  if (value < 0n) return `negative number ${text} not allowed`;
+  if (value > 2n ** 63n - 1n || value < -(2n ** 63n)) return `${quote(text)} is out of range`;
+  if (value < 0n) return `negative number ${show(text)} not allowed`;
   // Any value this large is above every field's maximum: keep it as a number for the bounds check.
   return Number(value);
 }

@@ -10,10 +10,13 @@ import { asMap, asString, isMap, Obj, show } from './shapes';
 
 /**
  * A registry scope as the Image CRD accepts it in allowedRegistries, blockedRegistries and
- * insecureRegistries: `*.domain`, or `host[:port][/path]` without tag or digest (the CRD's CEL rule).
+ * insecureRegistries: `*.domain`, or `host[:port][/path]` without tag or digest. The same strings
+ * as the CRD's CEL rule, written so that a backtracking engine stays linear: the CRD's path part
+ * `[a-z0-9]+((([._]|__|[-]*)[a-z0-9]+)+)?` can separate two runs of letters by nothing, which
+ * JavaScript's engine tries in exponentially many ways (RE2, the API server's, does not).
  */
 export const REGISTRY_SCOPE_PATTERN =
-  '^\\*(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))+$|^((?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))+)?(?::[0-9]+)?)(?:(?:/[a-z0-9]+(?:(?:(?:[._]|__|[-]*)[a-z0-9]+)+)?)+)?$';
+  '^\\*(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)+$|^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$';
 /** The CRD's bounds on each registry scope list. */
 export const REGISTRY_SCOPE_MAX_LENGTH = 256;
 export const REGISTRY_SCOPE_MAX_ITEMS = 1024;

@@ -12,6 +12,8 @@ import type { RuleFinding } from './registry-rules';
 import { asMap, Obj, quote } from './shapes';
 
 const MAX_INT32 = 2 ** 31 - 1;
+/** An @every schedule shorter than this is a warning. */
+const EVERY_WARNING_BELOW = 3_600_000_000_000n;
 const CRONJOB = `CronJob ${REGISTRY_NAMESPACE}/${PRUNER_CRONJOB_NAME}`;
 
 /** What the pruner's rules know of the cluster. */
@@ -47,6 +49,14 @@ function schedule(spec: Obj, add: Add): void {
   const problem = cronScheduleProblem(value);
   if (problem) {
     add('schedule', `${quote(value)} ${problem}. The operator copies the schedule into ${CRONJOB}, the API server refuses it, and the pruner stops running (Degraded, SyncError); write five fields (minute hour day-of-month month day-of-week) such as "0 0 * * *", or @daily, @hourly, @every 6h`);
+    return;
+  }
+  const every = /^@every (.*)$/s.exec(value);
+  const interval = every ? parseGoDuration(every[1]).nanoseconds : undefined;
+  if (interval !== undefined && interval < EVERY_WARNING_BELOW) {
+    // robfig/cron's Every() rounds anything under a second (zero and negatives too) up to one second.
+    const runs = interval < 1_000_000_000n ? 'every second (the CronJob rounds shorter intervals up to 1s)' : `every ${formatGoDuration(interval)}`;
+    add('schedule', `${quote(value)} starts the pruner ${runs}; each run reads every image and image stream of the cluster, so runs that close together load the API server and may overlap. Prune at most hourly: @hourly, @every 6h or @daily`, 'warning');
   }
 }
 

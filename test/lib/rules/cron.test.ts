@@ -108,3 +108,8 @@ describe('cron schedule properties', () => {
     }));
   });
 });
+
+test('a huge field is shown shortened in the message, not whole', () => {
+  const problem = cronScheduleProblem(`${'9'.repeat(1_000_000)} * * * *`)!;
+  expect(problem).toMatch(/^minute "9{100}…": "9{100}…" is out of range$/);
+});

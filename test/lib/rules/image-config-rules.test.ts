@@ -1,4 +1,8 @@
-import { checkImageConfig } from '../../../lib/rules/image-config-rules';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { checkImageConfig, REGISTRY_SCOPE_PATTERN } from '../../../lib/rules/image-config-rules';
+import { rawCrdDir } from '../../helpers';
 
 // One plain assertion per rule on images.config.openshift.io `cluster`; the ImageConfig construct
 // and `validate` both run these (their tests show that they do).
@@ -101,4 +105,33 @@ test('hostile shapes from disk give findings, never a TypeError', () => {
     expect(() => checkImageConfig(spec)).not.toThrow();
   }
   expect(errors({ externalRegistryHostnames: 'registry.example.com' })[0].message).toMatch(/^must be a list/);
+});
+
+describe('the registry scope pattern', () => {
+  // The CRD's CEL rule, as written in images.config.openshift.io (openshift/api, 2026-04). The API
+  // server runs it with RE2; in JavaScript its path part backtracks exponentially.
+  const CRD_RULE = '^\\*(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))+$|^((?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))+)?(?::[0-9]+)?)(?:(?:/[a-z0-9]+(?:(?:(?:[._]|__|[-]*)[a-z0-9]+)+)?)+)?$';
+
+  test('accepts exactly the strings the CRD\'s rule accepts (short strings, where the CRD\'s form is still fast)', () => {
+    const crd = new RegExp(CRD_RULE);
+    const ours = new RegExp(REGISTRY_SCOPE_PATTERN);
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', 'Z', '0', '.', '_', '-', '/', ':', '*'), maxLength: 14 }), (s) => {
+      expect(ours.test(s)).toBe(crd.test(s));
+    }), { numRuns: 20000 });
+  });
+
+  test('a path that would make the CRD\'s form backtrack for minutes is refused at once', () => {
+    // 45 characters: the CRD's form takes minutes on this in JavaScript.
+    const hostile = `a/${'a'.repeat(42)}A`;
+    expect(errors({ registrySources: { blockedRegistries: [hostile] } })).toEqual([
+      expect.objectContaining({ field: 'registrySources.blockedRegistries[0]' }),
+    ]);
+  });
+
+  test('the CRD\'s rule here is the one in the CRD', () => {
+    const dir = rawCrdDir('the registry scope rule against the Image CRD');
+    if (!dir) return;
+    const crd = readFileSync(join(dir, 'config.openshift.io_images.yaml'), 'utf8');
+    expect(crd).toContain(`self.matches('${CRD_RULE.replace(/\\/g, '\\\\')}')`);
+  });
 });

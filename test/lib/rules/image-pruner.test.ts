@@ -59,3 +59,13 @@ describe('the image pruner\'s rules', () => {
     }
   });
 });
+
+test('an @every schedule under an hour is a warning; under a second it says the CronJob runs every second', () => {
+  const warnings = (schedule: string) => checkImagePruner({ schedule }).filter((f) => f.severity === 'warning');
+  expect(warnings('@every 30m')).toEqual([{ field: 'schedule', severity: 'warning', message: expect.stringMatching(/^"@every 30m" starts the pruner every 30m; each run reads every image/) }]);
+  expect(warnings('@every 1ns')[0].message).toMatch(/^"@every 1ns" starts the pruner every second \(the CronJob rounds shorter intervals up to 1s\)/);
+  expect(warnings('@every -1h')[0].message).toMatch(/every second/);
+  expect(warnings('@every 1h')).toEqual([]);
+  expect(warnings('@hourly')).toEqual([]);
+  expect(checkImagePruner({ schedule: '@every 1ns' }).filter((f) => f.severity === 'error')).toEqual([]);
+});
