@@ -247,9 +247,6 @@ const imageConfig = z.strictObject({
   additionalTrustedCA: z.string().optional()
     .describe('ConfigMap in openshift-config: keys are registry hostnames (host..port with a port), values PEM CA bundles. Default: none.'),
 }).describe('images.config.openshift.io/cluster, the cluster-wide image policy shared with other teams: only the fields set here are written, applied server-side, never pruned or deleted.');
-// Go's time.ParseDuration grammar, without a sign (oc refuses negatives): what the operator reads.
-const GO_DURATION_PATTERN = '^\\+?(0|(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$';
-
 // The ImagePruner: a top-level section, as it is an object of its own, applied beside the Config
 // (registry: maps one to one onto the Config's spec). Field names as in the ImagePruner's spec.
 const pruner = z.strictObject({
@@ -258,9 +255,8 @@ const pruner = z.strictObject({
     .describe('When the pruner runs: a CronJob schedule (5 fields, or @daily, @every 6h, ...), in UTC; no TZ=. Default: the operator\'s "0 0 * * *".'),
   suspend: z.boolean().optional().describe('Stop pruning (default: the cluster\'s value; the operator\'s pruner has false).'),
   keepTagRevisions: z.int().min(0).optional().describe('Image revisions kept per tag (default 3).'),
-  keepYoungerThanDuration: z.string()
-    .regex(new RegExp(GO_DURATION_PATTERN), 'a Go duration such as 60m, 1h30m or 168h (units ns, us, ms, s, m, h; no days, no sign)')
-    .optional().describe('Images younger than this are kept: a Go duration such as 60m or 168h, no days (default 60m).'),
+  // Checked by the ImagePruner construct (rules/go-duration.ts), whose message names this field.
+  keepYoungerThanDuration: z.string().min(1).optional().describe('Images younger than this are kept: a Go duration such as 60m or 168h, no days (default 60m).'),
   // Named only to say why it is refused (below); editors show it struck through.
   keepYoungerThan: z.unknown().optional()
     .meta({ deprecated: true, description: 'Deprecated by the operator (nanoseconds) and refused here: use keepYoungerThanDuration.' }),

@@ -81,7 +81,9 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
     }
   }
   // One at a time: push(...list) fails past about 150000 arguments.
-  for (const group of groupByCluster(manifests, files)) for (const p of validateManifests(group, options)) problems.push(p);
+  for (const { manifests: group, kustomized } of groupByCluster(manifests, files)) {
+    for (const p of validateManifests(group, options, kustomized)) problems.push(p);
+  }
   return { objects: manifests.length, problems };
 }
 
@@ -90,9 +92,10 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
  * custom resources strictly against their CRD), the restricted Pod Security profile and
  * restricted-v2, no plaintext Secret unless allowed, and the registry operator's rules across them.
  */
-export function validateManifests(manifests: readonly Manifest[], options: ValidateOptions): RuleProblem[] {
+export function validateManifests(manifests: readonly Manifest[], options: ValidateOptions, kustomized = true): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const named: Manifest[] = [];
+  const seen = new Map<string, Manifest>();
   for (const manifest of manifests) {
     const add = (field: string, message: string, severity: RuleProblem['severity'] = 'error') => problems.push({ manifest, field, message, severity });
     const { object } = manifest;
@@ -100,6 +103,13 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
       add('', 'every object needs apiVersion, kind and metadata.name');
       continue;
     }
+    // kustomize refuses two objects with one id, and an apply would let the later one win. A
+    // folder without a kustomization.yaml may hold several clusters (a cdk8s app writes a file
+    // per chart): there, only within a file.
+    const id = kustomized ? objectId(object) : `${manifest.file}\0${objectId(object)}`;
+    const first = seen.get(id);
+    if (first) add('metadata.name', `the same object as in ${first.file} (${object.kind} ${show(asMap(object.metadata).name)}${asMap(object.metadata).namespace === undefined ? '' : ` in ${show(asMap(object.metadata).namespace)}`}): a cluster has each object once; kustomize refuses two of one name`);
+    else seen.set(id, manifest);
     named.push(manifest);
     const schema = schemaProblems(object, options.schemas);
     if (!schema) add('', `no schema for ${object.apiVersion} ${object.kind}: neither a core kind this validator knows nor a built-in custom resource; pass its CRD with --crds DIR`);
@@ -128,8 +138,8 @@ function schemaProblems(object: Manifest['object'], schemas: readonly SchemaSour
   return problems;
 }
 
-function groupByCluster(manifests: readonly Manifest[], files: ReadonlyMap<string, string>): Manifest[][] {
-  if (files.has('kustomization.yaml')) return [[...manifests]];
+function groupByCluster(manifests: readonly Manifest[], files: ReadonlyMap<string, string>): { manifests: Manifest[]; kustomized: boolean }[] {
+  if (files.has('kustomization.yaml')) return [{ manifests: [...manifests], kustomized: true }];
   const groups = new Map<string, Manifest[]>();
   for (const m of manifests) {
     const key = m.file.includes('/') ? m.file.split('/')[0] : '';
@@ -137,7 +147,7 @@ function groupByCluster(manifests: readonly Manifest[], files: ReadonlyMap<strin
     if (group) group.push(m);
     else groups.set(key, [m]);
   }
-  return [...groups.values()];
+  return [...groups].map(([key, group]) => ({ manifests: group, kustomized: key !== '' && files.has(`${key}/kustomization.yaml`) }));
 }
 
 /**
@@ -153,4 +163,11 @@ export function formatProblems(problems: readonly RuleProblem[]): string {
     const what = kind ? `${show(kind)} ${namespace ? `${show(namespace)}/` : ''}${name ? show(name, 253) : '(no name)'}: ` : '';
     return escapeControl(`${severity === 'warning' ? 'warning: ' : ''}${manifest.file}: ${what}${field ? `${show(field, 120)}: ` : ''}${message}`);
   }).join('\n') + (problems.length ? '\n' : '');
+}
+
+/** An object's identity in a cluster: API group, kind, namespace and name (the version does not count). */
+function objectId(object: Manifest['object']): string {
+  const group = asString(object.apiVersion)!.includes('/') ? asString(object.apiVersion)!.split('/')[0] : '';
+  const metadata = asMap(object.metadata);
+  return JSON.stringify([group, object.kind, asString(metadata.namespace) ?? '', metadata.name]);
 }

@@ -5,6 +5,7 @@ import type { RegistryRoute } from '../registry/image-registry';
 import { checkImageConfig } from '../rules/image-config-rules';
 import type { RuleFinding } from '../rules/registry-rules';
 import { ValidationError } from '../rules/validation-error';
+import { checkFirstInChart } from '../registry/one-per-chart';
 
 /** The cluster only reads the Image config with this name. */
 export const IMAGE_CONFIG_NAME = 'cluster';
@@ -102,6 +103,7 @@ export class ImageConfig extends Construct {
       }),
     };
     this.check();
+    checkFirstInChart(this, Image.GVK.apiVersion, Image.GVK.kind, IMAGE_CONFIG_NAME);
     this.apiObject = new Image(this, 'Resource', {
       metadata: { name: IMAGE_CONFIG_NAME },
       spec: {

@@ -16,6 +16,7 @@ import { checkDnsSubdomain, checkOneOf, checkQuantity } from '../rules/kubernete
 import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../rules/openshift-version';
 import { checkRegistryConfig } from '../rules/registry-rules';
 import { ValidationError } from '../rules/validation-error';
+import { checkFirstInChart } from './one-per-chart';
 
 /** The management states the operator acts on (it only logs others, such as `Force`). */
 export enum ManagementState {
@@ -201,6 +202,7 @@ export class ImageRegistry extends Construct {
     if (error) throw new ValidationError(error.field, error.message, error.versionBound);
     this.warnings = findings.filter((f) => !f.unverified).map((f) => `${f.field}: ${f.message}`);
 
+    checkFirstInChart(this, Config.GVK.apiVersion, Config.GVK.kind, REGISTRY_CONFIG_NAME);
     this.apiObject = new Config(this, 'Resource', { metadata: { name: REGISTRY_CONFIG_NAME }, spec });
   }
 }

@@ -108,6 +108,16 @@ describe('the package', () => {
     expect(s3).toMatchObject({ bucket: 'image-registry', regionEndpoint: 'http://minio.minio.svc:9000', region: 'us-east-1' });
   });
 
+  test('the pruner and the image config: only the fields set, applied like the Config', () => {
+    const pruner = find('prod.k8s.yaml', 'ImagePruner', 'cluster')!;
+    expect(pruner.spec).toEqual({ schedule: '30 2 * * 0', keepYoungerThanDuration: '168h' });
+    expect(pruner.metadata.annotations!['argocd.argoproj.io/sync-options']).toBe('ServerSideApply=true,Prune=false,Delete=false');
+    expect(find('prod.k8s.yaml', 'Image', 'cluster')!.spec).toEqual({
+      additionalTrustedCA: { name: 'registry-cas' },
+      externalRegistryHostnames: ['registry.apps.prod.example.com'],
+    });
+  });
+
   test('its CLI runs from the installed package: validate accepts what the library made', () => {
     const result = runCliFrom(['validate', 'dist']);
     expect(result.stderr).toMatch(/^\d+ objects checked in dist: 0 errors, 0 warnings\n$/);

@@ -257,3 +257,33 @@ describe('validate', () => {
     });
   });
 });
+
+describe('one object per identity in a cluster', () => {
+  const pruner = { apiVersion: 'imageregistry.operator.openshift.io/v1', kind: 'ImagePruner', metadata: { name: 'cluster' }, spec: {} };
+
+  test('a second object of the same group, kind, namespace and name is an error naming the first one\'s file', () => {
+    expect(problems([pruner, { ...pruner, spec: { suspend: true } }])).toEqual([
+      'ImagePruner/cluster metadata.name: the same object as in all.yaml (ImagePruner cluster): a cluster has each object once; kustomize refuses two of one name',
+    ]);
+    // The version is not part of an object's identity.
+    expect(problems([pruner, { ...pruner, apiVersion: 'imageregistry.operator.openshift.io/v2' }])).toContain(
+      'ImagePruner/cluster metadata.name: the same object as in all.yaml (ImagePruner cluster): a cluster has each object once; kustomize refuses two of one name');
+  });
+
+  test('the same name in another namespace, another kind or another cluster folder is not', () => {
+    const secret = (namespace: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace }, data: {} });
+    expect(problems([secret('a'), secret('b'), pruner, { ...pruner, kind: 'Config', spec: { managementState: 'Removed' } }]).filter((p) => p.includes('the same object'))).toEqual([]);
+    const report = validateTree(new Map([
+      ['a/kustomization.yaml', ''], ['a/pruner.yaml', toYaml(pruner)],
+      ['b/kustomization.yaml', ''], ['b/pruner.yaml', toYaml(pruner)],
+    ]), { schemas });
+    expect(report.problems).toEqual([]);
+  });
+
+  test('without a kustomization.yaml (a cdk8s app\'s dist/, a file per chart), only within a file', () => {
+    const flat = validateTree(new Map([['lab.k8s.yaml', toYaml(pruner)], ['prod.k8s.yaml', toYaml(pruner)]]), { schemas });
+    expect(flat.problems).toEqual([]);
+    const twice = validateTree(new Map([['lab.k8s.yaml', toYaml(pruner, pruner)]]), { schemas });
+    expect(twice.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^the same object as in lab.k8s.yaml/)]);
+  });
+});

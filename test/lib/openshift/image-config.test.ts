@@ -105,3 +105,11 @@ describe('ImageConfig', () => {
     });
   });
 });
+
+test('a chart holds one image config: a second is refused, one in another chart is not', () => {
+  const app = new App();
+  const chart = new Chart(app, 'prod');
+  new ImageConfig(chart, 'A');
+  expect(() => new ImageConfig(chart, 'B')).toThrow('B: chart prod already has the Image cluster: a cluster has one');
+  expect(() => new ImageConfig(new Chart(app, 'lab'), 'A')).not.toThrow();
+});

@@ -90,3 +90,11 @@ describe('ImagePruner', () => {
     expect(() => new ImagePruner(new Chart(new App(), 'c'), 'P', { openshiftVersion: '4.11' as never })).toThrow('openshiftVersion: "4.11" is not a known OpenShift version');
   });
 });
+
+test('a chart holds one ImagePruner: a second is refused, one in another chart is not', () => {
+  const app = new App();
+  const chart = new Chart(app, 'prod');
+  new ImagePruner(chart, 'P');
+  expect(() => new ImagePruner(chart, 'Q')).toThrow('Q: chart prod already has the ImagePruner cluster: a cluster has one');
+  expect(() => new ImagePruner(new Chart(app, 'lab'), 'P')).not.toThrow();
+});

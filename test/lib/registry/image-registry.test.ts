@@ -201,3 +201,10 @@ describe('ImageRegistry', () => {
     expect(spec.topologySpreadConstraints).toEqual([{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule' }]);
   });
 });
+
+test('a chart holds one registry Config: a second is refused', () => {
+  const chart = Testing.chart();
+  new ImageRegistry(chart, 'Registry', { storage: rwo });
+  expect(() => new ImageRegistry(chart, 'Again', { storage: rwo })).toThrow('Again: chart');
+  expect(() => new ImageRegistry(chart, 'Again2', { storage: rwo })).toThrow('already has the Config cluster: a cluster has one');
+});

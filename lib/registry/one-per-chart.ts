@@ -1,0 +1,16 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { ValidationError } from '../rules/validation-error';
+
+/**
+ * Throws when the chart of `scope` already has a `kind` object named `name`. The cluster-wide
+ * objects (the registry Config, the ImagePruner, the image config) exist once per cluster: a
+ * second one in the same output would be refused by kustomize, or would silently win an apply.
+ */
+export function checkFirstInChart(scope: IConstruct, apiVersion: string, kind: string, name: string): void {
+  const taken = Chart.of(scope).node.findAll()
+    .some((c) => ApiObject.isApiObject(c) && c.apiVersion === apiVersion && c.kind === kind && c.name === name);
+  if (taken) {
+    throw new ValidationError(scope.node.id, `chart ${Chart.of(scope).node.id} already has the ${kind} ${name}: a cluster has one, and kustomize refuses two objects of one name; make one per cluster, each cluster in a chart of its own`);
+  }
+}
