@@ -43,13 +43,16 @@ export function cronScheduleProblem(schedule: string): string | undefined {
   if (schedule.startsWith('@')) return descriptorProblem(schedule);
   const fields = schedule.split(GO_SPACE).filter((f) => f !== '');
   if (fields.length !== CRON_FIELDS.length) {
-    return `has ${fields.length} field${fields.length === 1 ? '' : 's'}; a schedule has exactly 5: minute hour day-of-month month day-of-week`;
+    const descriptor = fields.length === 1 && (CRON_DESCRIPTORS as readonly string[]).includes(`@${fields[0]}`) ? ` (or the descriptor @${fields[0]})` : '';
+    return `has ${fields.length} field${fields.length === 1 ? '' : 's'}; a schedule has exactly 5: minute hour day-of-month month day-of-week${descriptor}`;
   }
   for (const [i, field] of fields.entries()) {
     // strings.FieldsFunc: empty list items are dropped, not refused.
     for (const part of field.split(',').filter((p) => p !== '')) {
       const problem = rangeProblem(part, CRON_FIELDS[i]);
-      if (problem) return `${CRON_FIELDS[i].name} ${quote(field)}: ${problem}`;
+      // Other cron dialects take 7 for Sunday; robfig/cron does not.
+      const sunday = i === 4 && problem?.endsWith('above the maximum 6') ? '; Sunday is 0' : '';
+      if (problem) return `${CRON_FIELDS[i].name} ${quote(field)}: ${problem}${sunday}`;
     }
   }
   return undefined;

@@ -67,7 +67,10 @@ function allowedOrBlocked(spec: Obj, add: Add): void {
 }
 
 /** Whether the scope `entry` lets images from registry `name` through. */
-function covers(entry: string, name: string): boolean {
+function covers(listed: string, name: string): boolean {
+  // Host names match in any case; a path after the host does not.
+  const slash = listed.indexOf('/');
+  const entry = slash < 0 ? listed.toLowerCase() : listed.slice(0, slash).toLowerCase() + listed.slice(slash);
   if (entry.startsWith('*.')) return name.endsWith(entry.slice(1));
   return entry === name || entry.startsWith(`${name}/`);
 }
@@ -149,7 +152,8 @@ function importDomains(spec: Obj, add: Add): void {
   }
   list.forEach((entry, i) => {
     const domain = isMap(entry) ? entry.domainName : undefined;
-    if (typeof domain !== 'string' || !importDomain.test(domain)) {
+    const port = typeof domain === 'string' ? /:(\d+)$/.exec(domain)?.[1] : undefined;
+    if (typeof domain !== 'string' || !importDomain.test(domain) || (port !== undefined && (Number(port) < 1 || Number(port) > 65535))) {
       add(`allowedRegistriesForImport[${i}].domainName`, `${quote(domain)} is not a registry domain: use domain[:port] (wildcards * and ? allowed, e.g. *.example.com or registry.example.com:5000), without a scheme or path`);
     }
   });

@@ -135,3 +135,12 @@ describe('the registry scope pattern', () => {
     expect(crd).toContain(`self.matches('${CRD_RULE.replace(/\\/g, '\\\\')}')`);
   });
 });
+
+test('an allow-list covers the platform registries whatever the case of their host names', () => {
+  expect(warnings({ registrySources: { allowedRegistries: ['QUAY.IO', 'Registry.RedHat.io/rhel'] } })).toEqual([]);
+});
+
+test('an import domain with a port outside 1 to 65535 is refused', () => {
+  expect(errors({ allowedRegistriesForImport: [{ domainName: 'a.example.com:99999' }] })[0].field).toBe('allowedRegistriesForImport[0].domainName');
+  expect(errors({ allowedRegistriesForImport: [{ domainName: 'a.example.com:5000' }] })).toEqual([]);
+});

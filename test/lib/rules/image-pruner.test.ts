@@ -11,7 +11,7 @@ describe('the image pruner\'s rules', () => {
 
   test('schedule: one the CronJob API refuses is an error that says what happens and what to write', () => {
     expect(errors({ schedule: '0 0 * * 7' })).toEqual([
-      'schedule: "0 0 * * 7" day of week "7": 7 is above the maximum 6. The operator copies the schedule into CronJob openshift-image-registry/image-pruner, the API server refuses it, and the pruner stops running (Degraded, SyncError); write five fields (minute hour day-of-month month day-of-week) such as "0 0 * * *", or @daily, @hourly, @every 6h',
+      'schedule: "0 0 * * 7" day of week "7": 7 is above the maximum 6; Sunday is 0. The operator copies the schedule into CronJob openshift-image-registry/image-pruner, the API server refuses it, and the pruner stops running (Degraded, SyncError); write five fields (minute hour day-of-month month day-of-week) such as "0 0 * * *", or @daily, @hourly, @every 6h',
     ]);
     expect(errors({ schedule: 'CRON_TZ=UTC 0 0 * * *' })[0]).toContain('names a time zone');
     expect(errors({ schedule: '@weekly' })).toEqual([]);
