@@ -4,8 +4,10 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import { repoRoot } from '../helpers';
+import { CONFIG_MESSAGE_MAX, malformedConfigStates, malformedPrunerStates, PART_MAX } from './health/malformed-states';
 import { ArgoHealth, configStates, OperatorState, prunerStates } from './health/operator-states';
 
 const GROUP = 'imageregistry.operator.openshift.io';
@@ -25,12 +27,19 @@ function luaLiteral(value: unknown): string {
 
 /** Runs one health check script on `object` with lua5.1, as Argo CD would. */
 function argoHealth(kind: string, object: unknown): ArgoHealth {
-  const run = spawnSync('lua5.1', [harness, scriptPath(kind)], { input: luaLiteral(object), encoding: 'utf8' });
+  const run = spawnSync('lua5.1', [harness, scriptPath(kind)], { input: luaLiteral(object), maxBuffer: 64 * 1024 * 1024 });
   if ((run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
     throw new Error('lua5.1 is not installed: the Argo CD health checks are tested with a real Lua 5.1. Install it with `apt-get install -y lua5.1` (Debian/Ubuntu; .ci/run does).');
   }
-  if (run.status !== 0) throw new Error(`lua5.1 exited ${run.status}: ${run.stderr}`);
-  const [status, ...message] = run.stdout.split('\n');
+  if (run.status !== 0) throw new Error(`lua5.1 exited ${run.status}: ${run.stderr.toString()}`);
+  // Fatal decoding: a message cut inside a UTF-8 character fails here instead of turning into U+FFFD.
+  let out: string;
+  try {
+    out = new TextDecoder('utf-8', { fatal: true }).decode(run.stdout);
+  } catch {
+    throw new Error(`the ${kind} health check wrote output that is not valid UTF-8 (a message cut inside a character?)`);
+  }
+  const [status, ...message] = out.split('\n');
   return { status, message: message.join('\n') } as ArgoHealth;
 }
 
@@ -52,6 +61,53 @@ const byKind: Array<[string, OperatorState[]]> = [['Config', configStates], ['Im
 describe.each(byKind)('Argo CD health check for %s (lua5.1)', (kind, states) => {
   test.each(states.map((s) => [s.name, s] as const))('%s', (_, state) => {
     expect(argoHealth(kind, state.object)).toEqual(state.argocd);
+  });
+});
+
+const malformedByKind: Array<[string, typeof malformedConfigStates]> = [['Config', malformedConfigStates], ['ImagePruner', malformedPrunerStates]];
+
+describe.each(malformedByKind)('Argo CD health check for %s on malformed objects: an answer, never a Lua error', (kind, states) => {
+  test.each(states.map((s) => [s.name, s] as const))('%s', (_, state) => {
+    expect(argoHealth(kind, state.object)).toEqual(state.argocd);
+  });
+
+  test('a 50 MB message is cut to 1000 bytes with an ellipsis', () => {
+    const object = { metadata: { generation: 1 }, status: { observedGeneration: 1, conditions: [{ type: 'Available', status: 'True' }, { type: 'Degraded', status: 'True', message: 'x'.repeat(50 * 1024 * 1024) }] } };
+    expect(argoHealth(kind, object)).toEqual({ status: 'Degraded', message: `${'x'.repeat(PART_MAX - 3)}...` });
+  });
+
+  test('the cut falls between UTF-8 characters', () => {
+    // 600 two-byte characters: byte 998 is the second half of the 499th, so 498 are kept.
+    const object = { status: { conditions: [{ type: 'Available', status: 'True' }, { type: 'Degraded', status: 'True', message: 'é'.repeat(600) }] } };
+    expect(argoHealth(kind, object)).toEqual({ status: 'Degraded', message: `${'é'.repeat(498)}...` });
+  });
+});
+
+describe('Argo CD health checks on random status shapes (property)', () => {
+  const anything = fc.jsonValue({ maxDepth: 2 });
+  const text = fc.oneof(fc.string(), fc.string({ unit: 'binary', minLength: 300, maxLength: 1200 }), anything);
+  const generation = fc.oneof(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 }).map(String), anything);
+  const types = ['Available', 'Progressing', 'Degraded', 'Scheduled', 'StorageEncrypted', 'StorageTagged'];
+  const condition = fc.oneof(
+    anything,
+    fc.record({
+      type: fc.oneof(fc.constantFrom(...types), anything),
+      status: fc.oneof(fc.constantFrom('True', 'False', 'Unknown'), anything),
+      reason: fc.oneof(fc.constantFrom('Error', 'Removed', 'Unmanaged', 'Suspended'), text),
+      message: text,
+    }, { requiredKeys: [] }),
+  );
+  const status = fc.oneof(anything, fc.record({ observedGeneration: generation, conditions: fc.oneof(anything, fc.array(condition, { maxLength: 8 })) }, { requiredKeys: [] }));
+  const object = fc.record({ metadata: fc.oneof(anything, fc.record({ generation }, { requiredKeys: [] })), status }, { requiredKeys: [] });
+  const cases: Array<[string, number]> = [['Config', CONFIG_MESSAGE_MAX], ['ImagePruner', PART_MAX]];
+
+  test.each(cases)('%s: Healthy, Progressing or Degraded with a UTF-8 message of at most %d bytes', (kind, max) => {
+    fc.assert(fc.property(object, (obj) => {
+      // argoHealth throws on a Lua error, a missing {status, message} or a message that is not UTF-8.
+      const health = argoHealth(kind, obj);
+      expect(['Healthy', 'Progressing', 'Degraded']).toContain(health.status);
+      expect(Buffer.byteLength(health.message, 'utf8')).toBeLessThanOrEqual(max);
+    }), { numRuns: 150 });
   });
 });
 
