@@ -65,7 +65,7 @@ describe('ImagePruner', () => {
     const error = thrown({ schedule: '0 0 * * 7' });
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.field).toBe('schedule');
-    expect(error.problem).toMatch(/^"0 0 \* \* 7" day of week "7": 7 is above the maximum 6\. The operator copies/);
+    expect(error.problem).toMatch(/^"0 0 \* \* 7" day of week "7": 7 is above the maximum 6; Sunday is 0\. The operator copies/);
     expect(thrown({ keepYoungerThanDuration: '7d' }).field).toBe('keepYoungerThanDuration');
     expect(thrown({ keepTagRevisions: -1 }).field).toBe('keepTagRevisions');
     expect(thrown({ failedJobsHistoryLimit: -1 }).field).toBe('failedJobsHistoryLimit');
