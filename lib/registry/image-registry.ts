@@ -142,7 +142,8 @@ export interface ImageRegistryProps {
  * The image registry operator's Config `cluster` (`imageregistry.operator.openshift.io/v1`),
  * with the operator's rules (rules/registry-rules.ts) checked when it is made, against the other
  * objects of its App made so far: its claim, the S3 store's Service, the credentials. Make the
- * registry after them, and keep one cluster per App.
+ * registry after them. One Config per chart: with several clusters in one App, give each its own
+ * chart (the rules then also see the other clusters' objects; an App per cluster keeps them apart).
  */
 export class ImageRegistry extends Construct {
   /** The typed Config object, for escape hatches. */
