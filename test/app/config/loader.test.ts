@@ -121,3 +121,10 @@ describe('config loader', () => {
     expect(loadConfigFile(file).config.name).toBe('prod');
   });
 });
+
+test('YAML\'s .nan and .inf where a number is expected are named as written, not as null', () => {
+  expect(problems('name: a\nregistry:\n  storage: {emptyDir: {}}\npruner:\n  keepTagRevisions: .nan\n'))
+    .toEqual(['clusters/prod.yaml:5:21: pruner.keepTagRevisions: expected a number, got NaN (YAML\'s .nan)']);
+  expect(problems('name: a\nregistry:\n  storage: {emptyDir: {}}\npruner:\n  failedJobsHistoryLimit: -.inf\n'))
+    .toEqual(['clusters/prod.yaml:5:27: pruner.failedJobsHistoryLimit: expected a number, got -Infinity (YAML\'s -.inf)']);
+});
