@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import { kustomizationYaml } from './kustomization';
@@ -87,8 +87,10 @@ export class OutputTransaction {
     let unlock: (() => void) | undefined;
     try {
       refuseUnsafeTarget(target, shown, options.inputs ?? []);
-      mkdirSync(target, { recursive: true });
-      unlock = lock(target, shown);
+      // An aborted synth into a new folder leaves no empty folder behind (the lock is released first).
+      const created = mkdirSync(target, { recursive: true });
+      const release = lock(target, shown);
+      unlock = created ? () => { release(); rmEmptyDirs(target, created); } : release;
       recover(target, shown);
       const { owned, foreign } = ownership(target, shown);
       return new OutputTransaction(target, join(target, `${RESERVED_PREFIX}${process.pid}`), shown, { owned, foreign, unlock, warn });
@@ -465,4 +467,17 @@ function fsError(e: unknown, shown: string, entry: string, outcome: keyof typeof
   if (e instanceof OutputError || typeof error?.syscall !== 'string') return error; // not a file system error: a defect
   const reason = (error.code && REASONS[error.code]) ?? error.message.replace(/^E[A-Z]+: /, '').replace(/, \w+ '.*$/, '');
   return new OutputError(`cannot write ${entry ? `${shown}/${entry}` : shown}: ${reason} (${error.code}); ${OUTCOME[outcome](shown)}`);
+}
+
+/** Removes `dir`, then its parents up to `top`, while each is an empty folder; anything else stays. */
+function rmEmptyDirs(dir: string, top: string): void {
+  for (let current = dir; ; current = dirname(current)) {
+    try {
+      if (readdirSync(current).length) return;
+      rmdirSync(current);
+    } catch {
+      return; // gone already, or not ours to remove: leave it
+    }
+    if (current === top || dirname(current) === current) return;
+  }
 }

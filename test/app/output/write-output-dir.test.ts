@@ -362,3 +362,23 @@ test('a link to /dev/zero or a FIFO inside a cluster folder is never read (it wo
   expect(readFileSync(join(outdir, 'prod', 'registry.yaml'), 'utf8')).toBe('2');
   expect(existsSync(join(outdir, 'prod', 'zero.yaml'))).toBe(false);
 });
+
+describe('an aborted synth into a new folder', () => {
+  test('leaves no folder behind: not the output folder, nor the parents it had to make', () => {
+    const parent = fresh();
+    const outdir = join(parent, 'a', 'b', 'dist');
+    OutputTransaction.begin(outdir).abort();
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
+  test('an existing output folder stays, even empty, and so does a folder that is not empty', () => {
+    const outdir = fresh();
+    OutputTransaction.begin(outdir).abort();
+    expect(existsSync(outdir)).toBe(true);
+    const parent = fresh();
+    const tx = OutputTransaction.begin(join(parent, 'new', 'dist'));
+    writeFileSync(join(parent, 'new', 'keep.txt'), 'someone else wrote this meanwhile');
+    tx.abort();
+    expect(readdirSync(join(parent, 'new'))).toEqual(['keep.txt']);
+  });
+});
