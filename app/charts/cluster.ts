@@ -113,7 +113,8 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   }
   const ordered = Object.values(STAGES).filter((stage, i, all) => stages.has(stage) && all.indexOf(stage) === i);
   for (const stage of ordered) files.set(`${stage}/kustomization.yaml`, kustomizationYaml(stages.get(stage)!));
-  files.set('kustomization.yaml', kustomizationYaml(ordered.flatMap((stage) => stages.get(stage)!.map((file) => `${stage}/${file}`))));
+  // The version, when the config sets one, for `validate` to check this cluster against.
+  files.set('kustomization.yaml', kustomizationYaml(ordered.flatMap((stage) => stages.get(stage)!.map((file) => `${stage}/${file}`)), loaded.config.openshiftVersion));
   return files;
 }
 

@@ -20,9 +20,9 @@ export const validateCommand = command({
     '                         built in (registry Config and ImagePruner, image config Image, Route,',
     '                         ExternalSecret, SealedSecret); also $CRD_DIR',
     '  --openshift-version V  the clusters\' OpenShift minor version, one of',
-    `                         ${OPENSHIFT_VERSIONS.join(', ')} (default ${DEFAULT_OPENSHIFT_VERSION}):`,
-    '                         registry Config and ImagePruner fields its CRDs lack are errors (one',
-    '                         version for the whole folder: validate each cluster folder with its own)',
+    `                         ${OPENSHIFT_VERSIONS.join(', ')}: registry Config and ImagePruner fields`,
+    '                         its CRDs lack are errors. Default: each cluster\'s openshiftVersion as synth',
+    `                         recorded it in its kustomization.yaml, else ${DEFAULT_OPENSHIFT_VERSION}`,
     '  --allow-plain-secrets  accept Secret objects (refused by default: no secret values in git)',
     'Exit 0 when there is no error (warnings are printed), 1 on any error, 2 on bad usage.',
   ],
@@ -35,8 +35,9 @@ export const validateCommand = command({
   run({ values, positionals }) {
     if (positionals.length > 1) throw new UsageError('validate takes one folder');
     const dir = positionals[0] ?? 'dist';
-    const openshiftVersion = values['openshift-version'] ?? DEFAULT_OPENSHIFT_VERSION;
-    if (!isOpenShiftVersion(openshiftVersion)) {
+    // Not given: each cluster's recorded version (synth writes it), else the default.
+    const openshiftVersion = values['openshift-version'];
+    if (openshiftVersion !== undefined && !isOpenShiftVersion(openshiftVersion)) {
       // One line, as for a bad CRD folder: the allowed versions are the help.
       console.error(`${TOOL} validate: --openshift-version ${escapeControl(JSON.stringify(openshiftVersion))} is not a known OpenShift version; use one of ${OPENSHIFT_VERSIONS.join(', ')}`);
       return 2;

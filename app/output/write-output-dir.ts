@@ -1,7 +1,7 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
-import { kustomizationYaml } from './kustomization';
+import { kustomizationYaml, OPENSHIFT_VERSION_ANNOTATION } from './kustomization';
 import { OutputError, OutputLockedError } from './output-error';
 import { isAlive, lock, readIfThere } from './output-lock';
 
@@ -418,8 +418,10 @@ function isSynthCluster(path: string): boolean {
     if (!lstatSync(path).isDirectory()) return false;
     const text = readOwnFile(join(path, 'kustomization.yaml'));
     if (text === undefined) return false;
-    const resources = (parse(text) as { resources?: unknown }).resources;
-    return Array.isArray(resources) && resources.length > 0 && resources.every((r) => typeof r === 'string') && text === kustomizationYaml(resources);
+    const { resources, metadata } = parse(text) as { resources?: unknown; metadata?: { annotations?: Record<string, unknown> } };
+    const version = metadata?.annotations?.[OPENSHIFT_VERSION_ANNOTATION];
+    return Array.isArray(resources) && resources.length > 0 && resources.every((r) => typeof r === 'string')
+      && (version === undefined || typeof version === 'string') && text === kustomizationYaml(resources, version);
   } catch {
     return false;
   }

@@ -5,8 +5,9 @@ import { escapeControl } from '../output/terminal-text';
 import { SchemaSource } from './crd-schemas';
 import { checkPodSecurity } from './pod-security';
 import { checkRegistryRules, Manifest, RuleProblem } from './registry-rules';
-import { OpenShiftVersion } from '../../lib/rules/openshift-version';
-import { asMap, asString, isMap, show } from '../../lib/rules/shapes';
+import { isOpenShiftVersion, OPENSHIFT_VERSIONS, OpenShiftVersion } from '../../lib/rules/openshift-version';
+import { OPENSHIFT_VERSION_ANNOTATION } from '../output/kustomization';
+import { asMap, asString, isMap, quote, show } from '../../lib/rules/shapes';
 
 /** Most values (maps, lists and scalars) a manifest file may hold with its aliases expanded. */
 export const MANIFEST_NODE_LIMIT = 1_000_000;
@@ -21,7 +22,8 @@ export interface ValidateOptions {
   readonly allowPlainSecrets?: boolean;
   /**
    * The clusters' OpenShift version: registry Config and ImagePruner fields its CRDs lack are errors.
-   * @default DEFAULT_OPENSHIFT_VERSION (the newest known)
+   * @default - in validateTree, each cluster's version as synth recorded it in its
+   * kustomization.yaml (OPENSHIFT_VERSION_ANNOTATION); else DEFAULT_OPENSHIFT_VERSION
    */
   readonly openshiftVersion?: OpenShiftVersion;
 }
@@ -43,6 +45,7 @@ export interface ValidationReport {
 export function validateTree(files: ReadonlyMap<string, string>, options: ValidateOptions): ValidationReport {
   const manifests: Manifest[] = [];
   const problems: RuleProblem[] = [];
+  const versions = new Map<string, OpenShiftVersion>(); // kustomization.yaml -> its cluster's version
   for (const [file, text] of files) {
     if (!/\.ya?ml$/.test(file)) continue;
     const fail = (message: string, object: Manifest['object'] = {}) => problems.push({ manifest: { file, object }, field: '', message, severity: 'error' });
@@ -76,13 +79,20 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
         continue;
       }
       const object = doc as Manifest['object'];
-      if (object.kind === 'Kustomization' && asString(object.apiVersion)?.startsWith('kustomize.config.k8s.io/')) continue;
+      if (object.kind === 'Kustomization' && asString(object.apiVersion)?.startsWith('kustomize.config.k8s.io/')) {
+        const recorded = asMap(asMap(object.metadata).annotations)[OPENSHIFT_VERSION_ANNOTATION];
+        if (recorded === undefined) continue;
+        if (isOpenShiftVersion(recorded)) versions.set(file, recorded);
+        else fail(`metadata.annotations.${OPENSHIFT_VERSION_ANNOTATION}: ${quote(recorded)} is not a known OpenShift version; use one of ${OPENSHIFT_VERSIONS.join(', ')}`, object);
+        continue;
+      }
       manifests.push({ file, object });
     }
   }
   // One at a time: push(...list) fails past about 150000 arguments.
-  for (const { manifests: group, kustomized } of groupByCluster(manifests, files)) {
-    for (const p of validateManifests(group, options, kustomized)) problems.push(p);
+  for (const { manifests: group, kustomization } of groupByCluster(manifests, files)) {
+    const openshiftVersion = options.openshiftVersion ?? (kustomization === undefined ? undefined : versions.get(kustomization));
+    for (const p of validateManifests(group, { ...options, openshiftVersion }, kustomization !== undefined)) problems.push(p);
   }
   return { objects: manifests.length, problems };
 }
@@ -138,8 +148,8 @@ function schemaProblems(object: Manifest['object'], schemas: readonly SchemaSour
   return problems;
 }
 
-function groupByCluster(manifests: readonly Manifest[], files: ReadonlyMap<string, string>): { manifests: Manifest[]; kustomized: boolean }[] {
-  if (files.has('kustomization.yaml')) return [{ manifests: [...manifests], kustomized: true }];
+function groupByCluster(manifests: readonly Manifest[], files: ReadonlyMap<string, string>): { manifests: Manifest[]; kustomization?: string }[] {
+  if (files.has('kustomization.yaml')) return [{ manifests: [...manifests], kustomization: 'kustomization.yaml' }];
   const groups = new Map<string, Manifest[]>();
   for (const m of manifests) {
     const key = m.file.includes('/') ? m.file.split('/')[0] : '';
@@ -147,7 +157,7 @@ function groupByCluster(manifests: readonly Manifest[], files: ReadonlyMap<strin
     if (group) group.push(m);
     else groups.set(key, [m]);
   }
-  return [...groups].map(([key, group]) => ({ manifests: group, kustomized: key !== '' && files.has(`${key}/kustomization.yaml`) }));
+  return [...groups].map(([key, group]) => ({ manifests: group, kustomization: key !== '' && files.has(`${key}/kustomization.yaml`) ? `${key}/kustomization.yaml` : undefined }));
 }
 
 /**

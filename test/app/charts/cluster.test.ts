@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { synthesizeCluster } from '../../../app/charts/cluster';
 import { loadConfigFile, parseConfigText, parseDefaultsText } from '../../../app/config/loader';
+import { OPENSHIFT_VERSION_ANNOTATION } from '../../../app/output/kustomization';
 import { repoRoot } from '../../helpers';
 
 const root = repoRoot;
@@ -24,6 +25,13 @@ describe('default config', () => {
       apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['storage-switch/storage-switch.yaml', 'registry/registry-storage.yaml', 'registry/registry.yaml'],
     });
     expect(parse(files.get('registry/kustomization.yaml')!).resources).toEqual(['registry-storage.yaml', 'registry.yaml']);
+  });
+
+  test('the cluster\'s kustomization.yaml records openshiftVersion when the config sets it (for validate), and only then', () => {
+    const withVersion = synthesizeCluster(parseConfigText('name: a\nopenshiftVersion: "4.16"\nregistry:\n  storage: {emptyDir: {}}\n', 'a.yaml'));
+    expect(parse(withVersion.get('kustomization.yaml')!).metadata).toEqual({ annotations: { [OPENSHIFT_VERSION_ANNOTATION]: '4.16' } });
+    expect(parse(withVersion.get('registry/kustomization.yaml')!).metadata).toBeUndefined();
+    expect(parse(files.get('kustomization.yaml')!).metadata).toBeUndefined();
   });
 
   test("reproduces the seed's ReadWriteOnce setup with fixed names and the cluster's default class", () => {

@@ -97,6 +97,11 @@ describe('only what synth wrote is ever replaced or removed', () => {
     }
     writeOutputDir(outdir, files(cluster('prod', 'new')));
     expect(Object.keys(listing(outdir)).sort()).toEqual([MARKER, 'prod/kustomization.yaml', 'prod/registry.yaml']);
+    // One that records the cluster's OpenShift version is synth's too.
+    fs.rmSync(join(outdir, MARKER));
+    writeFileSync(join(outdir, 'prod', 'kustomization.yaml'), kustomizationYaml(['registry.yaml'], '4.16'));
+    writeOutputDir(outdir, files(cluster('prod', 'newer')));
+    expect(readFileSync(join(outdir, 'prod', 'registry.yaml'), 'utf8')).toBe('newer');
     // A folder with a hand-written kustomization is not synth's.
     writeFileSync(join(outdir, MARKER + '.bak'), '');
     fs.rmSync(join(outdir, MARKER));

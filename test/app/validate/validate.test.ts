@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { readTree } from '../../../app/output/read-tree';
+import { kustomizationYaml, OPENSHIFT_VERSION_ANNOTATION } from '../../../app/output/kustomization';
 import { toYaml } from '../../../app/output/to-yaml';
 import { builtInSchemas } from '../../../app/validate/built-in-schemas';
 import { validateTree } from '../../../app/validate/validate-manifests';
@@ -285,5 +286,33 @@ describe('one object per identity in a cluster', () => {
     expect(flat.problems).toEqual([]);
     const twice = validateTree(new Map([['lab.k8s.yaml', toYaml(pruner, pruner)]]), { schemas });
     expect(twice.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^the same object as in lab.k8s.yaml/)]);
+  });
+});
+
+describe('each cluster against its own OpenShift version', () => {
+  const chunked = { ...config({ storage: { s3: { bucket: 'b', region: 'us-east-1', chunkSizeMiB: 10 } } }) };
+  const fleet = (version416: string) => new Map([
+    ['old/kustomization.yaml', kustomizationYaml(['registry.yaml'], version416)], ['old/registry.yaml', toYaml(chunked)],
+    ['new/kustomization.yaml', kustomizationYaml(['registry.yaml'])], ['new/registry.yaml', toYaml(chunked)],
+  ]);
+  const versionErrors = (report: ReturnType<typeof validateTree>) => report.problems
+    .filter((p) => p.field === 'spec.storage.s3.chunkSizeMiB' || p.manifest.file.endsWith('kustomization.yaml'))
+    .map((p) => `${p.manifest.file}: ${p.field ? `${p.field}: ` : ''}${p.message}`);
+
+  test('without --openshift-version, each cluster folder is checked against the version synth recorded in its kustomization.yaml', () => {
+    expect(versionErrors(validateTree(fleet('4.16'), { schemas }))).toEqual([
+      'old/registry.yaml: spec.storage.s3.chunkSizeMiB: is not in OpenShift 4.16\'s Config CRD; it first appears in 4.17',
+    ]);
+  });
+
+  test('--openshift-version wins over the recorded versions', () => {
+    expect(versionErrors(validateTree(fleet('4.16'), { schemas, openshiftVersion: '4.23' }))).toEqual([]);
+    expect(versionErrors(validateTree(fleet('4.23'), { schemas, openshiftVersion: '4.16' }))).toHaveLength(2);
+  });
+
+  test('a recorded version that is not one is an error on the kustomization.yaml, and the cluster gets the default', () => {
+    expect(versionErrors(validateTree(fleet('4.99'), { schemas }))).toEqual([
+      `old/kustomization.yaml: metadata.annotations.${OPENSHIFT_VERSION_ANNOTATION}: "4.99" is not a known OpenShift version; use one of 4.12, 4.13, 4.14, 4.15, 4.16, 4.17, 4.18, 4.19, 4.20, 4.21, 4.22, 4.23`,
+    ]);
   });
 });
