@@ -2,6 +2,7 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpath
 import { dirname, join, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import { kustomizationYaml, OPENSHIFT_VERSION_ANNOTATION } from './kustomization';
+import { isOpenShiftVersion } from '../../lib/rules/openshift-version';
 import { OutputError, OutputLockedError } from './output-error';
 import { isAlive, lock, readIfThere } from './output-lock';
 
@@ -421,7 +422,7 @@ function isSynthCluster(path: string): boolean {
     const { resources, metadata } = parse(text) as { resources?: unknown; metadata?: { annotations?: Record<string, unknown> } };
     const version = metadata?.annotations?.[OPENSHIFT_VERSION_ANNOTATION];
     return Array.isArray(resources) && resources.length > 0 && resources.every((r) => typeof r === 'string')
-      && (version === undefined || typeof version === 'string') && text === kustomizationYaml(resources, version);
+      && (version === undefined || isOpenShiftVersion(version)) && text === kustomizationYaml(resources, version);
   } catch {
     return false;
   }

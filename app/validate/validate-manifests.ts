@@ -46,6 +46,7 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
   const manifests: Manifest[] = [];
   const problems: RuleProblem[] = [];
   const versions = new Map<string, OpenShiftVersion>(); // kustomization.yaml -> its cluster's version
+  const kustomizations = new Set<string>(); // files that hold a Kustomization
   for (const [file, text] of files) {
     if (!/\.ya?ml$/.test(file)) continue;
     const fail = (message: string, object: Manifest['object'] = {}) => problems.push({ manifest: { file, object }, field: '', message, severity: 'error' });
@@ -80,10 +81,13 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
       }
       const object = doc as Manifest['object'];
       if (object.kind === 'Kustomization' && asString(object.apiVersion)?.startsWith('kustomize.config.k8s.io/')) {
-        const recorded = asMap(asMap(object.metadata).annotations)[OPENSHIFT_VERSION_ANNOTATION];
-        if (recorded === undefined) continue;
-        if (isOpenShiftVersion(recorded)) versions.set(file, recorded);
-        else fail(`metadata.annotations.${OPENSHIFT_VERSION_ANNOTATION}: ${quote(recorded)} is not a known OpenShift version; use one of ${OPENSHIFT_VERSIONS.join(', ')}`, object);
+        const problem = kustomizationProblem(object, kustomizations.has(file));
+        kustomizations.add(file);
+        if (problem) fail(problem, object);
+        else {
+          const recorded = asMap(asMap(object.metadata).annotations)[OPENSHIFT_VERSION_ANNOTATION];
+          if (isOpenShiftVersion(recorded)) versions.set(file, recorded);
+        }
         continue;
       }
       manifests.push({ file, object });
@@ -179,5 +183,34 @@ export function formatProblems(problems: readonly RuleProblem[]): string {
 function objectId(object: Manifest['object']): string {
   const group = asString(object.apiVersion)!.includes('/') ? asString(object.apiVersion)!.split('/')[0] : '';
   const metadata = asMap(object.metadata);
-  return JSON.stringify([group, object.kind, asString(metadata.namespace) ?? '', metadata.name]);
+  // As kustomize counts them: a cluster-scoped kind has no namespace, a namespaced one without
+  // a namespace is in "default".
+  const namespace = CLUSTER_SCOPED.has(`${group}/${object.kind}`) ? '' : asString(metadata.namespace) || 'default';
+  return JSON.stringify([group, object.kind, namespace, metadata.name]);
+}
+
+/** Cluster-scoped kinds among those this project writes or that sit beside them (group/kind). */
+const CLUSTER_SCOPED = new Set([
+  '/Namespace', '/PersistentVolume', '/Node', 'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding',
+  'storage.k8s.io/StorageClass', 'apiextensions.k8s.io/CustomResourceDefinition', 'imageregistry.operator.openshift.io/Config',
+  'imageregistry.operator.openshift.io/ImagePruner', 'config.openshift.io/Image', 'external-secrets.io/ClusterSecretStore',
+]);
+
+/**
+ * Why kustomize would refuse or misread a Kustomization, for the parts validate reads: one per file
+ * (kustomize reads the first), metadata and annotations maps, the recorded version a known one.
+ */
+function kustomizationProblem(object: Manifest['object'], second: boolean): string | undefined {
+  if (second) return 'a second Kustomization in this file: kustomize reads only the first; keep one';
+  const metadata = object.metadata as unknown;
+  if (metadata === undefined) return undefined;
+  if (!isMap(metadata)) return `metadata: must be a map, got ${show(metadata)}`;
+  const annotations = metadata.annotations;
+  if (annotations === undefined) return undefined;
+  if (!isMap(annotations)) return `metadata.annotations: must be a map, got ${show(annotations)}`;
+  const recorded = annotations[OPENSHIFT_VERSION_ANNOTATION];
+  if (recorded !== undefined && !isOpenShiftVersion(recorded)) {
+    return `metadata.annotations.${OPENSHIFT_VERSION_ANNOTATION}: ${quote(recorded)} is not a known OpenShift version; use one of ${OPENSHIFT_VERSIONS.join(', ')}`;
+  }
+  return undefined;
 }

@@ -316,3 +316,23 @@ describe('each cluster against its own OpenShift version', () => {
     ]);
   });
 });
+
+describe('kustomization files and identities as kustomize reads them', () => {
+  const cm = (namespace?: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', ...(namespace === undefined ? {} : { namespace }) }, data: {} });
+  const duplicates = (objects: object[]) => problems(objects).filter((p) => p.includes('the same object'));
+
+  test('a namespaced object without a namespace is in default; a cluster-scoped one has no namespace', () => {
+    expect(duplicates([cm(), cm('default')])).toHaveLength(1);
+    expect(duplicates([cm('a'), cm('default')])).toEqual([]);
+    const role = (namespace?: string) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r', ...(namespace === undefined ? {} : { namespace }) }, rules: [] });
+    expect(duplicates([role(), role('foo')])).toHaveLength(1);
+  });
+
+  test('a second Kustomization in one kustomization.yaml, or metadata that is not a map, is an error on that file', () => {
+    const messages = (kustomization: string) => validateTree(new Map([['kustomization.yaml', kustomization]]), { schemas }).problems.map((p) => p.message);
+    const first = kustomizationYaml(['a.yaml'], '4.16');
+    expect(messages(`${first}---\n${kustomizationYaml(['a.yaml'], '4.23')}`)).toEqual(['a second Kustomization in this file: kustomize reads only the first; keep one']);
+    expect(messages('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nmetadata: 5\n')).toEqual(['metadata: must be a map, got 5']);
+    expect(messages('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nmetadata: {annotations: [1]}\n')).toEqual(['metadata.annotations: must be a map, got a list']);
+  });
+});
