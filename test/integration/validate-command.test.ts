@@ -99,7 +99,9 @@ describe('the validate command', () => {
     });
 
     test('--help lists the versions and the default', () => {
-      expect(run(['--help']).stdout).toContain('--openshift-version V  the clusters\' OpenShift minor version, one of\n                         4.12, 4.13, 4.14, 4.15, 4.16, 4.17, 4.18, 4.19, 4.20, 4.21, 4.22, 4.23 (default 4.23)');
+      const help = run(['--help']).stdout;
+      expect(help).toContain('--openshift-version V  the clusters\' OpenShift minor version, one of\n                         4.12, 4.13, 4.14, 4.15, 4.16, 4.17, 4.18, 4.19, 4.20, 4.21, 4.22, 4.23: registry Config and');
+      expect(help).toContain('Default: each cluster\'s\n                         openshiftVersion as synth recorded it in its kustomization.yaml, else 4.23');
     });
   });
 });
