@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ImageConfigConfig, RegistryConfig } from '../config/schema';
 import { ImageConfig } from '../../lib/openshift/image-config';
+import { asConfigField, configWarnings } from './config-fields';
 import { ValidationError } from '../../lib/rules/validation-error';
 
 export interface ImageConfigChartProps {
@@ -38,10 +39,7 @@ export class ImageConfigChart extends Chart {
         additionalTrustedCA: config.additionalTrustedCA,
       });
     });
-    this.warnings = this.imageConfig.warnings.map((text) => {
-      const [field, ...message] = text.split(': ');
-      return [inConfig(field), message.join(': ')];
-    });
+    this.warnings = configWarnings(this.imageConfig.warnings, inConfig);
   }
 }
 
@@ -63,13 +61,4 @@ function configField(specField: string, fromRoute: number): string {
   const hostname = /^externalRegistryHostnames\[(\d+)\]$/.exec(specField);
   if (hostname) return Number(hostname[1]) < fromRoute ? 'publicRoute' : `externalRegistryHostnames[${Number(hostname[1]) - fromRoute}]`;
   return specField;
-}
-
-function asConfigField<T>(inConfig: (field: string) => string, build: () => T): T {
-  try {
-    return build();
-  } catch (e) {
-    if (!(e instanceof ValidationError) || e.field.startsWith('imageConfig.')) throw e;
-    throw new ValidationError(inConfig(e.field), e.problem);
-  }
 }

@@ -1,13 +1,12 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ConfigSpecAffinity, ConfigSpecResourcesLimits, ConfigSpecResourcesRequests } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
+import { ConfigSpecAffinity } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
+import { asConfigField, checkAffinity, configResources, configWarnings } from './config-fields';
 import { secretSourceFromConfig, storageCredentials } from './secret-source-from-config';
 import { RegistryConfig } from '../config/schema';
 import { ImageRegistry, LogLevel, ManagementState, RolloutStrategy } from '../../lib/registry/image-registry';
 import { RegistryCredentials } from '../../lib/registry/registry-credentials';
 import { RegistryStorage } from '../../lib/registry/registry-storage';
-import { CompiledSchemas } from '../validate/crd-schemas';
-import { byKind } from '../validate/generated/crd-validators';
 import { OpenShiftVersion } from '../../lib/rules/openshift-version';
 import { ValidationError } from '../../lib/rules/validation-error';
 
@@ -40,9 +39,7 @@ export class RegistryChart extends Chart {
         throw e.field.startsWith('storage.') ? new ValidationError(`${backend}.${e.field.slice('storage.'.length)}`, e.problem) : e.within(`${backend}.credentials`);
       }
     }
-    if (config.affinity) checkAffinity(config.affinity);
-    const quantities = <T>(from: (v: string) => T, values?: Record<string, string>) =>
-      values && Object.fromEntries(Object.entries(values).map(([k, v]) => [k, from(v)]));
+    if (config.affinity) checkAffinity('Config', 'registry', config.affinity);
     const inConfig = (field: string) => `registry.${configField(field, storage)}`;
     this.registry = asConfigField(inConfig, () => new ImageRegistry(this, 'Registry', {
       ...config,
@@ -52,24 +49,9 @@ export class RegistryChart extends Chart {
       rolloutStrategy: config.rolloutStrategy as RolloutStrategy | undefined,
       logLevel: config.logLevel as LogLevel | undefined,
       affinity: config.affinity as ConfigSpecAffinity | undefined,
-      resources: resources && {
-        requests: quantities(ConfigSpecResourcesRequests.fromString, resources.requests),
-        limits: quantities(ConfigSpecResourcesLimits.fromString, resources.limits),
-      },
+      resources: configResources(resources),
     }));
-    this.warnings = this.registry.warnings.map((text) => {
-      const [field, ...message] = text.split(': ');
-      return [inConfig(field), message.join(': ')];
-    });
-  }
-}
-
-/** Runs `build`, placing a ValidationError's spec field where the config file has it. */
-function asConfigField<T>(inConfig: (field: string) => string, build: () => T): T {
-  try {
-    return build();
-  } catch (e) {
-    throw e instanceof ValidationError ? new ValidationError(inConfig(e.field), e.problem, e.versionBound) : e;
+    this.warnings = configWarnings(this.registry.warnings, inConfig);
   }
 }
 
@@ -79,14 +61,4 @@ function configField(specField: string, storage: RegistryConfig['storage']): str
   if (specField === 'storage.pvc.claim') return `storage.${chosen}.name`;
   if (specField === 'storage.managementState') return `storage.${chosen}.managementState`;
   return specField;
-}
-
-/**
- * The config passes affinity through as written, and the typed import would silently drop a
- * misspelt field: check it against the Config CRD's schema first, at its config path.
- */
-function checkAffinity(affinity: object): void {
-  const config = { apiVersion: 'imageregistry.operator.openshift.io/v1', kind: 'Config', metadata: { name: 'cluster' }, spec: { replicas: 1, affinity } };
-  const [problem] = new CompiledSchemas(byKind).validate(config) ?? [];
-  if (problem) throw new ValidationError(`registry.${problem.field.replace(/^spec\./, '')}`, problem.message);
 }
