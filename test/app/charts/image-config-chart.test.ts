@@ -38,6 +38,12 @@ describe('imageConfig section', () => {
     expect(parse(files.get('registry/kustomization.yaml')!).resources).toEqual(['registry.yaml', 'image-config.yaml']);
   });
 
+  test('a bad hostname is reported at its index in the config\'s list, after publicRoute\'s hostname', () => {
+    const bad = 'externalRegistryHostnames: [lb.example.com, "https://x.example.com"]';
+    expect(failure(`${base}imageConfig:\n  publicRoute: public\n  ${bad}\n`)).toMatch(/: imageConfig\.externalRegistryHostnames\[1\]: "https:\/\/x\.example\.com" is not host\[:port\]/);
+    expect(failure(`${base}imageConfig:\n  ${bad}\n`)).toMatch(/: imageConfig\.externalRegistryHostnames\[1\]: "https:\/\/x\.example\.com" is not host\[:port\]/);
+  });
+
   test('publicRoute must name a route of registry.routes that has a hostname', () => {
     expect(failure(`${base}imageConfig:\n  publicRoute: other\n`)).toBe('cluster.yaml:8:16: imageConfig.publicRoute: "other" is not among registry.routes (public, internal); name a route there that has a hostname');
     expect(failure(`${base}imageConfig:\n  publicRoute: internal\n`)).toMatch(/^cluster\.yaml:8:16: imageConfig\.publicRoute: route "internal" has no hostname/);
