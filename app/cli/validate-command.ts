@@ -7,15 +7,17 @@ import { readTree } from '../output/read-tree';
 import { unfinishedSwaps } from '../output/write-output-dir';
 import { builtInSchemas } from '../validate/built-in-schemas';
 import { CrdFolderError, CrdSchemas, SchemaSource } from '../validate/crd-schemas';
-import { formatProblems, validateTree } from '../validate/validate-manifests';
+import { formatProblems, STREAM_BYTE_LIMIT, STREAM_NAME, validateStream, validateTree, ValidationReport } from '../validate/validate-manifests';
+import { formatBytes } from '../output/read-tree';
 
 /** `validate`: checks a folder of manifests offline, as the API server and the operator would. */
 export const validateCommand = command({
   name: 'validate',
   summary: 'Checks every manifest in a folder offline: schemas, Pod Security, plain Secrets, the operator\'s rules.',
-  synopsis: '[DIR] [--crds DIR] [--openshift-version 4.x] [--allow-plain-secrets]',
+  synopsis: '[DIR | -] [--crds DIR] [--openshift-version 4.x] [--allow-plain-secrets]',
   details: [
-    '  DIR                    folder of manifests (default: dist)',
+    '  DIR                    folder of manifests (default: dist); - reads one cluster\'s manifests from',
+    '                         standard input (kubectl kustomize overlays/prod | ... validate -)',
     '  --crds DIR             more CRDs (*.yaml) to check custom resources against, on top of the ones',
     '                         built in (registry Config and ImagePruner, image config Image, Route,',
     '                         ExternalSecret, SealedSecret); also $CRD_DIR',
@@ -24,7 +26,7 @@ export const validateCommand = command({
     '                         ImagePruner fields its CRDs lack are errors. Default: each cluster\'s',
     `                         openshiftVersion as synth recorded it in its kustomization.yaml, else ${DEFAULT_OPENSHIFT_VERSION}`,
     '  --allow-plain-secrets  accept Secret objects (refused by default: no secret values in git)',
-    'Exit 0 when there is no error (warnings are printed), 1 on any error, 2 on bad usage.',
+    'Exit 0 when there is no error (warnings and notes are printed), 1 on any error, 2 on bad usage.',
   ],
   options: {
     'crds': { type: 'string' },
@@ -32,7 +34,7 @@ export const validateCommand = command({
     'allow-plain-secrets': { type: 'boolean', default: false },
   },
   allowPositionals: true,
-  run({ values, positionals }) {
+  async run({ values, positionals }) {
     if (positionals.length > 1) throw new UsageError('validate takes one folder');
     const dir = positionals[0] ?? 'dist';
     // Not given: each cluster's recorded version (synth writes it), else the default.
@@ -51,25 +53,55 @@ export const validateCommand = command({
       console.error(e.message);
       return 2;
     }
-    let files: Map<string, string>;
-    try {
-      files = readTree(dir);
-    } catch (e) {
-      // Files that are not files of ours (a FIFO, a link out of the folder, too large): named, one line each.
-      if (!(e instanceof SynthError)) throw e;
-      console.error(e.message);
-      return 2;
-    }
-    if (!files.size) throw new UsageError(`no files in ${dir}`);
-    for (const work of unfinishedSwaps(dir)) console.error(`warning: ${dir}/${work} holds a killed synth's unfinished change: this output may mix old and new clusters; run synth to finish it`);
-    const report = validateTree(files, { schemas, openshiftVersion, allowPlainSecrets: values['allow-plain-secrets'] });
+    const options = { schemas, openshiftVersion, allowPlainSecrets: values['allow-plain-secrets'] };
+    const report = dir === '-' ? await validateStandardInput(options) : validateFolder(dir, options);
+    if (typeof report === 'number') return report;
     const errors = report.problems.filter((p) => p.severity === 'error').length;
-    process.stdout.write(formatProblems(report.problems.map((p) => ({ ...p, manifest: { ...p.manifest, file: `${dir}/${p.manifest.file}` } }))));
-    const warnings = report.problems.length - errors;
-    console.error(`${report.objects} objects checked in ${dir}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
+    const notes = report.problems.filter((p) => p.severity === 'note').length;
+    const where = dir === '-' ? 'standard input' : dir;
+    process.stdout.write(formatProblems(dir === '-' ? report.problems : report.problems.map((p) => ({ ...p, manifest: { ...p.manifest, file: `${dir}/${p.manifest.file}` } }))));
+    const warnings = report.problems.length - errors - notes;
+    console.error(`${count(report.objects, 'object')} checked in ${where}: ${count(errors, 'error')}, ${count(warnings, 'warning')}${notes ? `, ${count(notes, 'note')} (not checked)` : ''}`);
     return errors ? 1 : 0;
   },
 });
+
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** The manifests of a folder: a report, or the exit code after saying why the folder cannot be read. */
+function validateFolder(dir: string, options: Parameters<typeof validateTree>[1]): ValidationReport | number {
+  let files: Map<string, string>;
+  try {
+    files = readTree(dir);
+  } catch (e) {
+    // Files that are not files of ours (a FIFO, a link out of the folder, too large): named, one line each.
+    if (!(e instanceof SynthError)) throw e;
+    console.error(e.message);
+    return 2;
+  }
+  if (!files.size) throw new UsageError(`no files in ${dir}`);
+  for (const work of unfinishedSwaps(dir)) console.error(`warning: ${dir}/${work} holds a killed synth's unfinished change: this output may mix old and new clusters; run synth to finish it`);
+  return validateTree(files, options);
+}
+
+/** A stream of manifests on standard input, read up to STREAM_BYTE_LIMIT. */
+async function validateStandardInput(options: Parameters<typeof validateTree>[1]): Promise<ValidationReport | number> {
+  if (process.stdin.isTTY) throw new UsageError('validate - reads manifests from standard input: pipe them in (kubectl kustomize overlays/prod | ... validate -)');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > STREAM_BYTE_LIMIT) {
+      console.error(`${TOOL} validate: standard input holds more than ${formatBytes(STREAM_BYTE_LIMIT)}, the most validate reads from a stream; validate the overlay's parts one at a time`);
+      process.stdin.destroy();
+      return 2;
+    }
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) throw new UsageError(`no manifests on standard input (${STREAM_NAME})`);
+  return validateStream(text, options);
+}
 
 /** A user's CRD folder first (it may define newer versions), then the built-in schemas. */
 function validationSchemas(crdDir: string | undefined): SchemaSource[] {

@@ -27,7 +27,7 @@ export const EMITTED_CORE_MODELS: CoreModels = {
 
 /** Core kinds as a SchemaSource. */
 export class CoreSchemas implements SchemaSource {
-  constructor(private readonly models: CoreModels = EMITTED_CORE_MODELS) {}
+  constructor(public readonly models: CoreModels = EMITTED_CORE_MODELS) {}
 
   public validate(object: { apiVersion?: string; kind?: string }): SchemaProblem[] | undefined {
     return validateCoreObject(object, this.models);
@@ -52,6 +52,8 @@ export function validateCoreObject(object: { apiVersion?: string; kind?: string 
       const match = /^data(\S*) (.*)$/.exec(part.trim());
       if (!match) return { field: '', message: part.trim() };
       const field = match[1].slice(1).replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.');
+      const missing = /^must have required property '?([^']*)'?$/.exec(match[2]);
+      if (missing) return { field: field ? `${field}.${missing[1]}` : missing[1], message: 'is required', missing: true };
       return { field, message: match[2] };
     });
     // int-or-string and quantity fields report each branch: keep the format, drop the rest.

@@ -49,7 +49,9 @@ function mapValues<T, U>(record: Record<string, T>, fn: (v: T) => U): Record<str
 export interface SchemaProblem {
   readonly field: string;
   readonly message: string;
-  readonly severity?: 'error' | 'warning';
+  readonly severity?: 'error' | 'warning' | 'note';
+  /** A required field that is missing (`field` names it). */
+  readonly missing?: boolean;
 }
 
 /** Most values (maps, lists and scalars) a CRD file may hold with its aliases expanded. */
@@ -234,7 +236,7 @@ function describeErrors(errors: ErrorObject[]): SchemaProblem[] {
     }
     if (e.keyword === 'required') {
       const missing = (e.params as { missingProperty: string }).missingProperty;
-      return { field: field ? `${field}.${missing}` : missing, message: 'is required' };
+      return { field: field ? `${field}.${missing}` : missing, message: 'is required', missing: true };
     }
     if (e.keyword === 'enum') return { field, message: `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => (v === '' ? '""' : typeof v === 'string' ? v : JSON.stringify(v))).join(', ')}` };
     return { field, message: e.message ?? e.keyword };

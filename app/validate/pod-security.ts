@@ -1,11 +1,21 @@
 import { SchemaProblem } from './crd-schemas';
-import { asList, asMap, isMap, Obj, show } from '../../lib/rules/shapes';
+import { asList, asMap, asString, isMap, Obj, show } from '../../lib/rules/shapes';
 
-// The Kubernetes "restricted" Pod Security profile (v1.28 and later) and what OpenShift's
-// restricted-v2 SCC adds: no fixed runAsUser, runAsGroup or fsGroup, which it assigns from the
-// namespace's range (a fixed value outside the range is refused).
+// Pod Security admission, as OpenShift runs it: a pod is refused only in a namespace whose
+// `pod-security.kubernetes.io/enforce` label says baseline or restricted; `openshift-*` namespaces
+// and namespaces without the label enforce privileged (the cluster's PodSecurity defaults). Before
+// Pod Security sees a pod, the SCC admission fills in what the pod left unset
+// (openshift/apiserver-library-go, pkg/securitycontextconstraints/sccmatching/provider.go): under
+// restricted-v2 a UID from the namespace's range with runAsNonRoot true, seccomp RuntimeDefault,
+// capabilities drop ALL, allowPrivilegeEscalation false. So what is refused is what a pod sets
+// itself: the checks below look only at values written (kubernetes/pod-security-admission,
+// policy/check_*.go, for the values each level allows).
 
-const ALLOWED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+/** The levels of Pod Security admission that refuse pods. */
+export type PodSecurityLevel = 'baseline' | 'restricted';
+
+/** The label that sets a namespace's enforced level. */
+export const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 
 /** Where a kind keeps its pod template. */
 const POD_SPEC_PATHS: Readonly<Record<string, string[]>> = {
@@ -18,53 +28,112 @@ const POD_SPEC_PATHS: Readonly<Record<string, string[]>> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
 
+/** True for a kind with a pod template. */
+export function hasPodTemplate(kind: unknown): boolean {
+  return typeof kind === 'string' && Object.hasOwn(POD_SPEC_PATHS, kind);
+}
+
 /**
- * Problems of the pod template of `object`, if its kind has one. Any shape is read safely (a
- * wrong shape is the schema's to report): never a TypeError.
+ * The level a namespace enforces, when it is known: from its Namespace object's label, if one is
+ * among the manifests; else undefined (privileged, or not known offline: nothing is refused).
  */
-export function checkPodSecurity(object: { kind?: string } & Obj): SchemaProblem[] {
-  const kind = object.kind;
-  const path = typeof kind === 'string' && Object.hasOwn(POD_SPEC_PATHS, kind) ? POD_SPEC_PATHS[kind] : undefined;
+export function enforcedLevel(namespace: Obj | undefined): PodSecurityLevel | undefined {
+  const level = asString(asMap(asMap(namespace?.metadata).labels)[ENFORCE_LABEL]);
+  return level === 'baseline' || level === 'restricted' ? level : undefined;
+}
+
+/** Volume types restricted allows (check_restrictedVolumes.go). */
+const RESTRICTED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+/** Capabilities baseline lets a container add (check_capabilities_baseline.go). */
+const BASELINE_CAPABILITIES = ['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT'];
+/** Sysctls baseline allows (check_sysctls.go, newest policy version). */
+const SAFE_SYSCTLS = [
+  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range',
+  'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes', 'net.ipv4.tcp_rmem',
+  'net.ipv4.tcp_wmem', 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat',
+];
+/** SELinux types baseline allows (check_seLinuxOptions.go). */
+const SELINUX_TYPES = ['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'];
+
+/**
+ * Problems of the pod template of `object` under `level`, for what the pod sets itself (see
+ * above). Any shape is read safely (a wrong shape is the schema's to report): never a TypeError.
+ */
+export function checkPodSecurity(object: { kind?: string } & Obj, level: PodSecurityLevel): SchemaProblem[] {
+  const path = hasPodTemplate(object.kind) ? POD_SPEC_PATHS[object.kind as string] : undefined;
   if (!path) return [];
   const pod = path.reduce<unknown>((o, k) => asMap(o)[k], object);
   if (!isMap(pod)) return [];
   const at = path.join('.');
   const problems: SchemaProblem[] = [];
-  const add = (field: string, message: string) => problems.push({ field: `${at}.${field}`, message });
+  const add = (field: string, message: string) => problems.push({ field: `${at}.${field}`, message: `${message} (${level})` });
+  const restricted = level === 'restricted';
   const podContext = asMap(pod.securityContext);
 
-  for (const key of ['hostNetwork', 'hostPID', 'hostIPC'] as const) if (pod[key]) add(key, 'must not be set (restricted)');
+  for (const key of ['hostNetwork', 'hostPID', 'hostIPC'] as const) if (pod[key] === true) add(key, 'must not be true');
   asList(pod.volumes).forEach((volume, i) => {
     const type = Object.keys(asMap(volume)).find((k) => k !== 'name');
-    if (type && !ALLOWED_VOLUMES.includes(type)) add(`volumes[${i}].${type}`, `volume type ${type} is not allowed (restricted allows ${ALLOWED_VOLUMES.join(', ')})`);
+    if (type === 'hostPath') add(`volumes[${i}].hostPath`, 'volume type hostPath is not allowed');
+    else if (restricted && type && !RESTRICTED_VOLUMES.includes(type)) add(`volumes[${i}].${type}`, `volume type ${type} is not allowed (restricted allows ${RESTRICTED_VOLUMES.join(', ')})`);
   });
-  for (const key of ['runAsUser', 'runAsGroup', 'fsGroup'] as const) {
-    if (podContext[key] !== undefined) add(`securityContext.${key}`, 'must not be set: OpenShift restricted-v2 assigns it from the namespace range');
+  checkSeccomp(podContext, 'securityContext', add);
+  checkSeLinux(podContext, 'securityContext', add);
+  if (asMap(podContext.appArmorProfile).type === 'Unconfined') add('securityContext.appArmorProfile.type', 'must not be Unconfined');
+  asList(podContext.sysctls).forEach((sysctl, i) => {
+    const name = asMap(sysctl).name;
+    if (typeof name === 'string' && !SAFE_SYSCTLS.includes(name)) add(`securityContext.sysctls[${i}].name`, `${show(name)} is not a safe sysctl`);
+  });
+  if (restricted) {
+    if (podContext.runAsNonRoot === false) add('securityContext.runAsNonRoot', 'must not be false');
+    if (podContext.runAsUser === 0) add('securityContext.runAsUser', 'must not be 0');
+    // restricted-v2 refuses a value outside the namespace's range, which is known only on the cluster.
+    for (const key of ['runAsUser', 'runAsGroup', 'fsGroup'] as const) {
+      if (typeof podContext[key] === 'number' && podContext[key] !== 0) add(`securityContext.${key}`, 'must not be set: OpenShift\'s restricted-v2 SCC assigns it from the namespace\'s range and refuses other values');
+    }
   }
-  if (podContext.runAsUser === 0) add('securityContext.runAsUser', 'must not be 0 (restricted)');
-  const podSeccomp = asMap(podContext.seccompProfile).type;
 
   const containers = [
     ...asList(pod.initContainers).map((c, i) => [`initContainers[${i}]`, asMap(c)] as const),
     ...asList(pod.containers).map((c, i) => [`containers[${i}]`, asMap(c)] as const),
+    ...asList(pod.ephemeralContainers).map((c, i) => [`ephemeralContainers[${i}]`, asMap(c)] as const),
   ];
   for (const [where, container] of containers) {
     const context = asMap(container.securityContext);
+    const sc = `${where}.securityContext`;
     const capabilities = asMap(context.capabilities);
-    if (context.privileged) add(`${where}.securityContext.privileged`, 'must not be true (restricted)');
-    if (context.allowPrivilegeEscalation !== false) add(`${where}.securityContext.allowPrivilegeEscalation`, 'must be false (restricted)');
-    if (!asList(capabilities.drop).includes('ALL')) add(`${where}.securityContext.capabilities.drop`, 'must include ALL (restricted)');
-    for (const cap of asList(capabilities.add)) if (cap !== 'NET_BIND_SERVICE') add(`${where}.securityContext.capabilities.add`, `${show(cap)} may not be added (restricted allows only NET_BIND_SERVICE)`);
-    if (context.runAsNonRoot !== true && podContext.runAsNonRoot !== true) add(`${where}.securityContext.runAsNonRoot`, 'must be true, on the pod or the container (restricted)');
-    if (context.runAsNonRoot === false) add(`${where}.securityContext.runAsNonRoot`, 'must not be false (restricted)');
-    for (const key of ['runAsUser', 'runAsGroup'] as const) {
-      if (context[key] !== undefined) add(`${where}.securityContext.${key}`, 'must not be set: OpenShift restricted-v2 assigns it from the namespace range');
+    if (context.privileged === true) add(`${sc}.privileged`, 'must not be true');
+    for (const cap of asList(capabilities.add)) {
+      const allowed = restricted ? cap === 'NET_BIND_SERVICE' : BASELINE_CAPABILITIES.includes(cap as string);
+      if (!allowed) add(`${sc}.capabilities.add`, `${show(cap)} may not be added (${restricted ? 'restricted allows only NET_BIND_SERVICE' : `baseline allows ${BASELINE_CAPABILITIES.join(', ')}`})`);
     }
-    const seccomp = asMap(context.seccompProfile).type ?? podSeccomp;
-    if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') add(`${where}.securityContext.seccompProfile.type`, 'must be RuntimeDefault or Localhost, on the pod or the container (restricted)');
+    if (context.procMount !== undefined && context.procMount !== 'Default') add(`${sc}.procMount`, 'must be Default');
+    checkSeccomp(context, sc, add);
+    checkSeLinux(context, sc, add);
+    if (asMap(context.appArmorProfile).type === 'Unconfined') add(`${sc}.appArmorProfile.type`, 'must not be Unconfined');
     asList(container.ports).forEach((port, i) => {
-      if (asMap(port).hostPort) add(`${where}.ports[${i}].hostPort`, 'must not be set (restricted)');
+      const hostPort = asMap(port).hostPort;
+      if (hostPort !== undefined && hostPort !== 0) add(`${where}.ports[${i}].hostPort`, 'must not be set');
     });
+    if (!restricted) continue;
+    if (context.allowPrivilegeEscalation === true) add(`${sc}.allowPrivilegeEscalation`, 'must not be true');
+    if (context.runAsNonRoot === false) add(`${sc}.runAsNonRoot`, 'must not be false');
+    if (context.runAsUser === 0) add(`${sc}.runAsUser`, 'must not be 0');
+    for (const key of ['runAsUser', 'runAsGroup'] as const) {
+      if (typeof context[key] === 'number' && context[key] !== 0) add(`${sc}.${key}`, 'must not be set: OpenShift\'s restricted-v2 SCC assigns it from the namespace\'s range and refuses other values');
+    }
   }
   return problems;
+}
+
+/** Both levels refuse an explicit Unconfined seccomp profile; restricted only allows RuntimeDefault or Localhost. */
+function checkSeccomp(context: Obj, where: string, add: (field: string, message: string) => void): void {
+  const type = asMap(context.seccompProfile).type;
+  if (type === 'Unconfined') add(`${where}.seccompProfile.type`, 'must not be Unconfined; use RuntimeDefault or Localhost');
+}
+
+function checkSeLinux(context: Obj, where: string, add: (field: string, message: string) => void): void {
+  const options = asMap(context.seLinuxOptions);
+  if (typeof options.type === 'string' && !SELINUX_TYPES.includes(options.type)) add(`${where}.seLinuxOptions.type`, `${show(options.type)} is not allowed (${SELINUX_TYPES.filter(Boolean).join(', ')})`);
+  for (const key of ['user', 'role'] as const) if (typeof options[key] === 'string' && options[key] !== '') add(`${where}.seLinuxOptions.${key}`, 'must not be set');
 }

@@ -1,3 +1,4 @@
+import type { Application } from './as-applied';
 import { SchemaProblem } from './crd-schemas';
 import { IMAGE_PRUNER_NAME, REGISTRY_CONFIG_NAME } from '../../lib/registry/constants';
 import { IMAGE_CONFIG_NAME } from '../../lib/openshift/image-config';
@@ -11,12 +12,17 @@ import { asMap, asString } from '../../lib/rules/shapes';
 export interface Manifest {
   readonly file: string;
   readonly object: { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> }; [key: string]: unknown };
+  /**
+   * How the cluster takes it (as-applied.ts).
+   * @default 'whole'
+   */
+  readonly application?: Application;
 }
 
-/** A rule's finding about one object. Warnings do not fail validation. */
+/** A rule's finding about one object. Only errors fail validation; a note says what was not checked. */
 export interface RuleProblem extends SchemaProblem {
   readonly manifest: Manifest;
-  readonly severity: 'error' | 'warning';
+  readonly severity: 'error' | 'warning' | 'note';
 }
 
 /** A kind whose rules live in lib/rules: the one object of it the cluster reads, and its rules. */
@@ -26,7 +32,8 @@ interface RuledKind {
   readonly name: string;
   /** The error for an object of another name. */
   readonly misnamed: string;
-  readonly check: (spec: unknown, cluster: Cluster) => RuleFinding[];
+  /** `merged`: the object is merged into the live one (as-applied.ts), so a field left out keeps its live value. */
+  readonly check: (spec: unknown, cluster: Cluster, merged: boolean) => RuleFinding[];
 }
 
 /** What rules about one object may look at: the cluster's other objects and its version. */
@@ -38,7 +45,7 @@ interface Cluster {
 /** The kinds this project writes rules for, each checked as its construct checks it. */
 const RULED_KINDS: readonly RuledKind[] = [
   { apiGroup: 'imageregistry.operator.openshift.io/', kind: 'Config', name: REGISTRY_CONFIG_NAME, misnamed: `the operator only reads the Config named ${REGISTRY_CONFIG_NAME}`,
-    check: (spec, cluster) => checkRegistryConfig(spec, cluster.objects(), { openshiftVersion: cluster.openshiftVersion }) },
+    check: (spec, cluster, merged) => checkRegistryConfig(spec, cluster.objects(), { openshiftVersion: cluster.openshiftVersion, merged }) },
   { apiGroup: 'imageregistry.operator.openshift.io/', kind: 'ImagePruner', name: IMAGE_PRUNER_NAME, misnamed: `the operator only reads the ImagePruner named ${IMAGE_PRUNER_NAME} (it ignores others and creates its own)`,
     check: (spec, cluster) => checkImagePruner(spec, { openshiftVersion: cluster.openshiftVersion }) },
   { apiGroup: 'config.openshift.io/', kind: 'Image', name: IMAGE_CONFIG_NAME, misnamed: `the cluster only reads the Image config named ${IMAGE_CONFIG_NAME}`,
@@ -58,7 +65,7 @@ export function checkRegistryRules(manifests: readonly Manifest[], openshiftVers
     .flatMap((manifest): RuleProblem[] => {
       const named = asMap(manifest.object.metadata).name === ruled.name ? []
         : [{ manifest, field: 'metadata.name', message: ruled.misnamed, severity: 'error' as const }];
-      const findings = ruled.check(manifest.object.spec, cluster)
+      const findings = ruled.check(manifest.object.spec, cluster, manifest.application === 'merged')
         .map(({ field, message, severity }) => ({ manifest, field: `spec.${field}`, message, severity }));
       return [...named, ...findings];
     }));

@@ -2,15 +2,32 @@ import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { countNodes, describeTreeError, TreeError } from '../config/yaml-bounds';
 import { formatBytes, MANIFEST_FILE_LIMIT } from '../output/read-tree';
 import { escapeControl } from '../output/terminal-text';
+import { unknownKind } from './api-kinds';
+import { applicationOf, mayComeFromLiveObject, withoutNulls } from './as-applied';
+import { CoreSchemas, EMITTED_CORE_MODELS } from './core-schemas';
 import { SchemaSource } from './crd-schemas';
-import { checkPodSecurity } from './pod-security';
+import { checkPodSecurity, enforcedLevel, hasPodTemplate } from './pod-security';
 import { checkRegistryRules, Manifest, RuleProblem } from './registry-rules';
-import { isOpenShiftVersion, OPENSHIFT_VERSIONS, OpenShiftVersion } from '../../lib/rules/openshift-version';
+import { DEFAULT_OPENSHIFT_VERSION, isOpenShiftVersion, OPENSHIFT_VERSIONS, OpenShiftVersion } from '../../lib/rules/openshift-version';
 import { OPENSHIFT_VERSION_ANNOTATION } from '../output/kustomization';
 import { asMap, asString, isMap, quote, show } from '../../lib/rules/shapes';
 
 /** Most values (maps, lists and scalars) a manifest file may hold with its aliases expanded. */
 export const MANIFEST_NODE_LIMIT = 1_000_000;
+
+/** Largest stream of manifests on standard input (`validate -`): a whole cluster built by kustomize. */
+export const STREAM_BYTE_LIMIT = 32 * 1024 * 1024;
+/** Most values a stream on standard input may hold with its aliases expanded. */
+export const STREAM_NODE_LIMIT = 8_000_000;
+
+/** How a stream on standard input is named in what validate prints. */
+export const STREAM_NAME = '<stdin>';
+
+interface FileLimits {
+  readonly bytes: number;
+  readonly nodes: number;
+}
+const FILE_LIMITS: FileLimits = { bytes: MANIFEST_FILE_LIMIT, nodes: MANIFEST_NODE_LIMIT };
 
 export interface ValidateOptions {
   /** Where schemas come from, tried in order (CRDs, core kinds). */
@@ -42,16 +59,16 @@ export interface ValidationReport {
  * MANIFEST_NODE_LIMIT values, with no recursive alias and no `__proto__` key; each document must
  * be a map. A file or document that is not is one error naming it, and is not checked further.
  */
-export function validateTree(files: ReadonlyMap<string, string>, options: ValidateOptions): ValidationReport {
+export function validateTree(files: ReadonlyMap<string, string>, options: ValidateOptions, limits = FILE_LIMITS): ValidationReport {
   const manifests: Manifest[] = [];
   const problems: RuleProblem[] = [];
   const versions = new Map<string, OpenShiftVersion>(); // kustomization.yaml -> its cluster's version
   const kustomizations = new Set<string>(); // files that hold a Kustomization
   for (const [file, text] of files) {
-    if (!/\.ya?ml$/.test(file)) continue;
+    if (!/\.ya?ml$/.test(file) && file !== STREAM_NAME) continue;
     const fail = (message: string, object: Manifest['object'] = {}) => problems.push({ manifest: { file, object }, field: '', message, severity: 'error' });
-    if (Buffer.byteLength(text) > MANIFEST_FILE_LIMIT) {
-      fail(`the file is ${Buffer.byteLength(text)} bytes; a manifest file may be at most ${formatBytes(MANIFEST_FILE_LIMIT)}`);
+    if (Buffer.byteLength(text) > limits.bytes) {
+      fail(`the file is ${Buffer.byteLength(text)} bytes; a manifest file may be at most ${formatBytes(limits.bytes)}`);
       continue;
     }
     let docs: unknown[];
@@ -61,7 +78,7 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
       fail(`invalid YAML: ${String((e as Error).message).split('\n')[0]}`);
       continue;
     }
-    let budget = MANIFEST_NODE_LIMIT;
+    let budget = limits.nodes;
     for (const [i, doc] of docs.entries()) {
       if (doc === null || doc === undefined) continue;
       try {
@@ -69,7 +86,7 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
       } catch (e) {
         if (!(e instanceof TreeError)) throw e;
         if (e.reason === 'size') {
-          fail(`the file expands to more than ${MANIFEST_NODE_LIMIT} values by document ${i + 1} (maps, lists and scalars, each alias counted as a copy of its anchor); the limit is ${MANIFEST_NODE_LIMIT}: use fewer aliases`);
+          fail(`the file expands to more than ${limits.nodes} values by document ${i + 1} (maps, lists and scalars, each alias counted as a copy of its anchor); the limit is ${limits.nodes}: use fewer aliases`);
           break;
         }
         fail(`document ${i + 1}: ${describeTreeError(e, 'the document')}`, isMap(doc) ? doc : {});
@@ -90,7 +107,7 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
         }
         continue;
       }
-      manifests.push({ file, object });
+      manifests.push(asApplied(file, object));
     }
   }
   // One at a time: push(...list) fails past about 150000 arguments.
@@ -102,34 +119,70 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
 }
 
 /**
- * Checks the objects of one cluster: each object's schema (core kinds with kubernetes-models,
- * custom resources strictly against their CRD), the restricted Pod Security profile and
- * restricted-v2, no plaintext Secret unless allowed, and the registry operator's rules across them.
+ * Checks a stream of manifests (`kubectl kustomize DIR | validate -`) as the objects of one
+ * cluster, named STREAM_NAME, with the limits of a whole cluster's stream.
+ */
+export function validateStream(text: string, options: ValidateOptions): ValidationReport {
+  return validateTree(new Map([[STREAM_NAME, text]]), options, { bytes: STREAM_BYTE_LIMIT, nodes: STREAM_NODE_LIMIT });
+}
+
+/** A manifest as the cluster takes it: nulls left out, and merged into the live object or whole. */
+function asApplied(file: string, object: Manifest['object']): Manifest {
+  const applied = withoutNulls(object);
+  return { file, object: applied, application: applicationOf(applied) };
+}
+
+/**
+ * Checks the objects of one cluster as the cluster takes them (see as-applied.ts): each object's
+ * schema (core kinds with kubernetes-models, custom resources strictly against their CRD; a
+ * required field an object merged into its live object leaves out is not missing), Pod Security
+ * where a namespace among them enforces it, no plaintext Secret unless allowed, and the registry
+ * operator's rules across them. Every problem of an object is reported, not only the first.
  */
 export function validateManifests(manifests: readonly Manifest[], options: ValidateOptions, kustomized = true): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const named: Manifest[] = [];
   const seen = new Map<string, Manifest>();
+  const namespaces = new Map<unknown, Manifest['object']>();
+  for (const { object } of manifests) if (object.kind === 'Namespace' && object.apiVersion === 'v1') namespaces.set(asMap(object.metadata).name, object);
+  const core = options.schemas.find((s): s is CoreSchemas => s instanceof CoreSchemas)?.models ?? EMITTED_CORE_MODELS;
   for (const manifest of manifests) {
     const add = (field: string, message: string, severity: RuleProblem['severity'] = 'error') => problems.push({ manifest, field, message, severity });
     const { object } = manifest;
-    if (!asString(object.apiVersion) || !asString(object.kind) || !asString(asMap(object.metadata).name)) {
-      add('', 'every object needs apiVersion, kind and metadata.name');
+    const apiVersion = asString(object.apiVersion);
+    const kind = asString(object.kind);
+    if (!apiVersion || !kind) {
+      add('', 'every object needs apiVersion and kind (strings): without them neither the API server nor validate knows what it is');
       continue;
     }
-    // kustomize refuses two objects with one id, and an apply would let the later one win. A
-    // folder without a kustomization.yaml may hold several clusters (a cdk8s app writes a file
-    // per chart): there, only within a file.
-    const id = kustomized ? objectId(object) : `${manifest.file}\0${objectId(object)}`;
-    const first = seen.get(id);
-    if (first) add('metadata.name', `the same object as in ${first.file} (${object.kind} ${show(asMap(object.metadata).name)}${asMap(object.metadata).namespace === undefined ? '' : ` in ${show(asMap(object.metadata).namespace)}`}): a cluster has each object once; kustomize refuses two of one name`);
-    else seen.set(id, manifest);
-    named.push(manifest);
+    const metadata = asMap(object.metadata);
+    const name = asString(metadata.name);
+    if (!name && !asString(metadata.generateName)) add('metadata.name', 'is required: every object needs a name (or, for objects only ever created, metadata.generateName)');
+    if (name) {
+      // kustomize refuses two objects with one id, and an apply would let the later one win. A
+      // folder without a kustomization.yaml may hold several clusters (a cdk8s app writes a file
+      // per chart): there, only within a file.
+      const id = kustomized ? objectId(object) : `${manifest.file}\0${objectId(object)}`;
+      const first = seen.get(id);
+      if (first) add('metadata.name', `the same object as in ${first.file} (${kind} ${show(name)}${metadata.namespace === undefined ? '' : ` in ${show(metadata.namespace)}`}): a cluster has each object once; kustomize refuses two of one name`);
+      else seen.set(id, manifest);
+      named.push(manifest);
+    }
     const schema = schemaProblems(object, options.schemas);
-    if (!schema) add('', `no schema for ${object.apiVersion} ${object.kind}: neither a core kind this validator knows nor a built-in custom resource; pass its CRD with --crds DIR`);
-    for (const p of schema ?? []) add(p.field, p.message, p.severity);
-    for (const p of checkPodSecurity(object)) add(p.field, p.message);
-    if (object.kind === 'Secret' && object.apiVersion === 'v1' && (object.data || object.stringData) && !options.allowPlainSecrets) {
+    if (!schema) {
+      const unknown = unknownKind(apiVersion, kind, options.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION, core);
+      add('', unknown.message, unknown.severity);
+    }
+    for (const p of schema ?? []) {
+      // Merged into the live object: a field left out keeps its live value.
+      if (manifest.application === 'merged' && p.missing && mayComeFromLiveObject(p.field)) continue;
+      add(p.field, p.message, p.severity);
+    }
+    if (hasPodTemplate(kind)) {
+      const level = enforcedLevel(namespaces.get(metadata.namespace));
+      for (const p of level ? checkPodSecurity(object, level) : []) add(p.field, p.message);
+    }
+    if (kind === 'Secret' && apiVersion === 'v1' && (object.data || object.stringData) && !options.allowPlainSecrets) {
       add(object.stringData ? 'stringData' : 'data', 'a plain Secret puts credentials in git; use an existing secret, an ExternalSecret or a SealedSecret (plainSecret in the config is for labs)');
     }
   }
@@ -175,7 +228,7 @@ export function formatProblems(problems: readonly RuleProblem[]): string {
     const namespace = asString(meta.namespace);
     const name = asString(meta.name);
     const what = kind ? `${show(kind)} ${namespace ? `${show(namespace)}/` : ''}${name ? show(name, 253) : '(no name)'}: ` : '';
-    return escapeControl(`${severity === 'warning' ? 'warning: ' : ''}${manifest.file}: ${what}${field ? `${show(field, 120)}: ` : ''}${message}`);
+    return escapeControl(`${severity === 'error' ? '' : `${severity}: `}${manifest.file}: ${what}${field ? `${show(field, 120)}: ` : ''}${message}`);
   }).join('\n') + (problems.length ? '\n' : '');
 }
 

@@ -60,6 +60,11 @@ interface Context {
   add(field: string, message: string, severity?: RuleFinding['severity']): void;
   /** A warning about an object that is not among these objects. */
   unverified(field: string, message: string): void;
+  /**
+   * A problem that holds because a field is left out: an error, or a warning when the spec is
+   * merged into the live Config, whose value for it is not known here.
+   */
+  leftOut(field: string, message: string): void;
   /** The object of `kind` named `name` in `namespace` among the cluster's objects. */
   find(kind: string, name: string, namespace: string): Obj | undefined;
 }
@@ -73,6 +78,12 @@ export interface KnownFacts {
    * @default DEFAULT_OPENSHIFT_VERSION (the newest known)
    */
   readonly openshiftVersion?: OpenShiftVersion;
+  /**
+   * The spec is merged into the live Config (an apply or merge patch of the Config every cluster
+   * has): a field it leaves out keeps its live value, unknown here.
+   * @default false (the spec is the whole Config's)
+   */
+  readonly merged?: boolean;
 }
 
 /**
@@ -87,6 +98,9 @@ export function checkRegistryConfig(spec: unknown, objects: readonly unknown[] |
     facts,
     add: (field, message, severity = 'error') => findings.push({ field, message, severity }),
     unverified: (field, message) => findings.push({ field, message, severity: 'warning', unverified: true }),
+    leftOut: (field, message) => findings.push(facts.merged
+      ? { field, message: `${message} (not set here: the live Config keeps its value, which must allow this)`, severity: 'warning' }
+      : { field, message, severity: 'error' }),
     find: (kind, name, namespace) => index.find(kind, name, namespace),
   };
   // Fields the cluster's CRD lacks first: the other rules assume the field exists.
@@ -122,18 +136,18 @@ function backends(spec: Obj): string[] {
   return STORAGE_BACKENDS.filter((key) => storage[key] !== undefined);
 }
 
-function oneBackend({ spec, add }: Context): void {
+function oneBackend({ spec, add, facts }: Context): void {
   // oss counts here as the operators up to 4.16 count it; from 4.17 on it is a version rule.
   const set = backends(spec);
   if (set.length > 1) {
     add('storage', `has ${set.join(' and ')}: exactly one back end may be set; with two the operator reports Progressing with an error, keeps the old registry running and does not use the new storage`);
-  } else if (!set.length) {
+  } else if (!set.length && !facts.merged) {
     add('storage', `names no back end (one of ${STORAGE_BACKENDS.filter((b) => b !== 'oss').join(', ')}); the operator would write the platform's default storage into the Config, or report StorageNotConfigured`);
   }
 }
 
 /** pkg/storage/pvc/pvc.go checkPVC, and the operator's own claim (PVCOwnerAnnotation). */
-function claim({ spec, add, unverified, find, facts }: Context): void {
+function claim({ spec, add, unverified, leftOut, find, facts }: Context): void {
   const name = asString(asMap(asMap(spec.storage).pvc).claim);
   if (name === undefined || name === '') return;
   const object = find('PersistentVolumeClaim', name, REGISTRY_NAMESPACE);
@@ -150,12 +164,18 @@ function claim({ spec, add, unverified, find, facts }: Context): void {
     return;
   }
   if (modes.includes('ReadWriteMany')) return;
-  const count = typeof spec.replicas === 'number' ? spec.replicas : 1;
-  if (count > 1) {
-    add('replicas', `${count} replicas cannot share the ReadWriteOnce claim ${show(name)}: the operator refuses it; use 1 replica, or a ReadWriteMany claim`);
+  if (typeof spec.replicas === 'number' && spec.replicas > 1) {
+    add('replicas', `${spec.replicas} replicas cannot share the ReadWriteOnce claim ${show(name)}: the operator refuses it; use 1 replica, or a ReadWriteMany claim`);
+  } else if (spec.replicas === undefined && facts.merged) {
+    // pkg/storage/storage.go GetPlatformStorage: 2 on AWS, Azure, GCP, IBM Cloud, OpenStack with Swift.
+    leftOut('replicas', `must be 1 with the ReadWriteOnce claim ${show(name)}; the operator starts the Config with 2 replicas on AWS, Azure, GCP, IBM Cloud and OpenStack with Swift`);
   }
   if (spec.rolloutStrategy !== 'Recreate') {
-    add('rolloutStrategy', `must be Recreate with the ReadWriteOnce claim ${show(name)} (a rolling update would start a second pod on the volume; no strategy means RollingUpdate), got ${spec.rolloutStrategy === undefined ? 'none' : quote(spec.rolloutStrategy)}`);
+    // pkg/operator/bootstrap.go: RollingUpdate unless the platform's own storage is a claim.
+    const got = spec.rolloutStrategy !== undefined ? `got ${quote(spec.rolloutStrategy)}`
+      : facts.merged ? 'got none here, so the live value stays: RollingUpdate as the operator starts the Config, on every platform but OpenStack without Swift and oVirt'
+        : 'got none';
+    add('rolloutStrategy', `must be Recreate with the ReadWriteOnce claim ${show(name)} (a rolling update would start a second pod on the volume; no strategy means RollingUpdate), ${got}`);
   }
 }
 
@@ -227,7 +247,7 @@ function proxy({ spec, add }: Context): void {
 
 /** pkg/storage/s3/s3.go: endpoint verbatim (the registry assumes https without a scheme), region. */
 function s3(ctx: Context): void {
-  const { spec, add } = ctx;
+  const { spec, add, leftOut } = ctx;
   const storage = asMap(spec.storage);
   if (storage.s3 === undefined) return;
   const s3 = asMap(storage.s3);
@@ -237,9 +257,10 @@ function s3(ctx: Context): void {
   const endpoint = asString(s3.regionEndpoint);
   if (endpoint !== undefined) {
     checkEndpoint(ctx, endpoint);
-    if (s3.region === undefined) add('storage.s3.region', 'is required with a custom regionEndpoint (the registry refuses to start with "no region parameter provided"); MinIO and most S3-compatible stores accept us-east-1');
+    if (s3.region === undefined) leftOut('storage.s3.region', 'is required with a custom regionEndpoint (the registry refuses to start with "no region parameter provided"); MinIO and most S3-compatible stores accept us-east-1');
   }
-  if (s3.keyID !== undefined && s3.encrypt !== true) add('storage.s3.keyID', 'is only used with encrypt: true (the registry ignores it otherwise); set encrypt: true or remove keyID');
+  if (s3.keyID !== undefined && s3.encrypt === undefined) leftOut('storage.s3.keyID', 'is only used with encrypt: true (the registry ignores it otherwise); set encrypt: true or remove keyID');
+  else if (s3.keyID !== undefined && s3.encrypt !== true) add('storage.s3.keyID', 'is only used with encrypt: true (the registry ignores it otherwise); set encrypt: true or remove keyID');
   if (storage.managementState === 'Managed' && s3.encrypt === false) {
     add('storage.s3.encrypt', 'is false, but with managementState Managed the operator turns encryption on and writes encrypt: true back into the Config, and every sync would turn it off again; remove encrypt, or set managementState: Unmanaged');
   }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,7 +67,7 @@ describe('the validate command', () => {
   test('a missing CRD folder is a usage error: one line and the usage, exit 2', () => {
     const result = run([join(repoRoot, 'dist'), '--crds', join(tmpdir(), 'no-such-crds')]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe(`openshift-image-registry-cdk8s validate: CRD folder ${join(tmpdir(), 'no-such-crds')} does not exist\nusage: openshift-image-registry-cdk8s validate [DIR] [--crds DIR] [--openshift-version 4.x] [--allow-plain-secrets]\n`);
+    expect(result.stderr).toBe(`openshift-image-registry-cdk8s validate: CRD folder ${join(tmpdir(), 'no-such-crds')} does not exist\nusage: openshift-image-registry-cdk8s validate [DIR | -] [--crds DIR] [--openshift-version 4.x] [--allow-plain-secrets]\n`);
   });
 
   describe('--openshift-version', () => {
@@ -114,4 +115,31 @@ test('validate and diff say when the output holds a killed synth\'s unfinished c
   const warning = `warning: ${dist}/.synth-999999 holds a killed synth's unfinished change`;
   expect(run([dist]).stderr).toContain(warning);
   expect(runCli(['diff', '--dist', dist], { env }).stderr).toContain(warning);
+});
+
+describe('validate - : a stream of manifests on standard input', () => {
+  const stdin = (input: string, args: string[] = []) => runCli(['validate', '-', ...args], { env, input });
+
+  test('what `kubectl kustomize` builds from a cluster folder validates as that cluster', () => {
+    const built = spawnSync('kubectl', ['kustomize', join(repoRoot, 'dist', 'minio-s3')], { encoding: 'utf8' });
+    expect(built.status).toBe(0);
+    const result = stdin(built.stdout);
+    expect(result.stderr).toMatch(/^\d+ objects checked in standard input: 0 errors, 0 warnings\n$/);
+    expect(result.status).toBe(0);
+  });
+
+  test('problems name <stdin> and fail the run; the options apply', () => {
+    const result = stdin(toYaml(pvc, config({ replicas: 2 }), config({ storage: { s3: { bucket: 'b', chunkSizeMiB: 10 } } })), ['--openshift-version', '4.16']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('<stdin>: Config cluster: spec.replicas: 2 replicas cannot share the ReadWriteOnce claim image-registry-pvc');
+    expect(result.stdout).toContain("<stdin>: Config cluster: spec.storage.s3.chunkSizeMiB: is not in OpenShift 4.16's Config CRD; it first appears in 4.17");
+  });
+
+  test('an empty stream is a usage error; a stream over the limit is refused in one line, exit 2', () => {
+    expect(stdin('')).toMatchObject({ status: 2, stderr: expect.stringContaining('no manifests on standard input') });
+    const huge = stdin('#'.repeat(33 * 1024 * 1024));
+    expect(huge.status).toBe(2);
+    expect(huge.stderr).toBe('openshift-image-registry-cdk8s validate: standard input holds more than 32 MiB (33554432 bytes), the most validate reads from a stream; validate the overlay\'s parts one at a time\n');
+    expect(huge.stdout).toBe('');
+  });
 });

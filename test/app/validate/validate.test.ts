@@ -14,7 +14,7 @@ const schemas = builtInSchemas();
 /** The problems of one cluster's objects, as `Kind/name field: message`. */
 function problems(objects: object[], options: { allowPlainSecrets?: boolean; openshiftVersion?: OpenShiftVersion } = {}): string[] {
   const report = validateTree(new Map([['kustomization.yaml', ''], ['all.yaml', toYaml(...objects)]]), { schemas, ...options });
-  return report.problems.map((p) => `${p.severity === 'warning' ? 'warning ' : ''}${p.manifest.object.kind}/${p.manifest.object.metadata?.name} ${p.field}: ${p.message}`);
+  return report.problems.map((p) => `${p.severity === 'error' ? '' : `${p.severity} `}${p.manifest.object.kind}/${p.manifest.object.metadata?.name} ${p.field}: ${p.message}`);
 }
 
 const pvc = (accessMode = 'ReadWriteOnce', name = 'image-registry-pvc') => ({
@@ -55,44 +55,105 @@ describe('validate', () => {
       bad.spec.resources.requests.storage = '100GB';
       expect(problems([bad, config(rwo)])).toEqual(['PersistentVolumeClaim/image-registry-pvc spec.resources.requests.storage: must match format "quantity"']);
       expect(problems([deployment({ ...restrictedPod, containers: [] }), deployment({ securityContext: restrictedPod.securityContext })]))
-        .toContain('Deployment/app spec.template.spec: must have required property containers');
+        .toContain('Deployment/app spec.template.spec.containers: is required');
     });
 
-    test('a kind with no schema, and an object without a name', () => {
+    test('a custom resource without a schema is a note naming --crds, not an error', () => {
       expect(problems([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }])).toEqual([
-        'Widget/w : no schema for example.com/v1 Widget: neither a core kind this validator knows nor a built-in custom resource; pass its CRD with --crds DIR',
+        'note Widget/w : not checked: no schema for example.com/v1 Widget, a custom resource; pass its CRD with --crds DIR to check it',
       ]);
-      expect(problems([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }])).toEqual(['ConfigMap/undefined : every object needs apiVersion, kind and metadata.name']);
+      expect(problems([{ apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'i', namespace: 'x' } }])).toEqual([
+        'note ImageStream/i : not checked: validate has no schema for image.openshift.io/v1 ImageStream (an OpenShift API)',
+      ]);
+    });
+
+    test('every built-in kind is checked against its schema; a version the cluster no longer serves is refused', () => {
+      const storageClass = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' }, provisioner: 'ebs.csi.aws.com', reclaimPolicy: 'Retain', volumeBindingMode: 'WaitForFirstConsumer' };
+      expect(problems([storageClass])).toEqual([]);
+      const { provisioner: _, ...noProvisioner } = storageClass;
+      expect(problems([{ ...noProvisioner, allowVolumeExpansion: 'yes' }])).toEqual([
+        'StorageClass/fast provisioner: is required',
+        'StorageClass/fast allowVolumeExpansion: must be boolean',
+      ]);
+      const cronJob = { apiVersion: 'batch/v1beta1', kind: 'CronJob', metadata: { name: 'c', namespace: 'x' }, spec: {} };
+      expect(problems([cronJob])).toEqual(['CronJob/c : batch/v1beta1 CronJob is not served by OpenShift 4.23 (Kubernetes 1.25 removed it): the API server refuses it; use batch/v1']);
+      expect(problems([{ apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta3', kind: 'FlowSchema', metadata: { name: 'f' } }], { openshiftVersion: '4.18' }))
+        .toEqual(['note FlowSchema/f : not checked: flowcontrol.apiserver.k8s.io/v1beta3 is not a generally available Kubernetes API version, and validate has no schema for it']);
+      expect(problems([{ apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta3', kind: 'FlowSchema', metadata: { name: 'f' } }], { openshiftVersion: '4.19' }))
+        .toEqual(['FlowSchema/f : flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema is not served by OpenShift 4.19 (Kubernetes 1.32 removed it): the API server refuses it; use flowcontrol.apiserver.k8s.io/v1']);
+      expect(problems([{ apiVersion: 'v1', kind: 'Widget', metadata: { name: 'w' } }])).toEqual(['Widget/w : the API server has no kind Widget in v1']);
+    });
+
+    test('an object without a name gets that error and every other one of the object', () => {
+      expect(problems([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: {}, data: { a: 1 } }])).toEqual([
+        'ConfigMap/undefined metadata.name: is required: every object needs a name (or, for objects only ever created, metadata.generateName)',
+        'ConfigMap/undefined data.a: must be string',
+      ]);
+      expect(problems([{ apiVersion: 'route.openshift.io/v1', kind: 'Route', metadata: { namespace: 'x' }, spec: { host: 5, tls: { termination: 'x' } } }])).toEqual([
+        'Route/undefined metadata.name: is required: every object needs a name (or, for objects only ever created, metadata.generateName)',
+        'Route/undefined spec.to: is required',
+        'Route/undefined spec.host: must be string',
+        'Route/undefined spec.tls.termination: must be one of edge, reencrypt, passthrough',
+      ]);
+      expect(problems([{ apiVersion: 'batch/v1', kind: 'Job', metadata: { generateName: 'run-', namespace: 'x' }, spec: { template: { spec: { containers: [{ name: 'a', image: 'a' }], restartPolicy: 'Never' } } } }])).toEqual([]);
     });
   });
 
-  describe('pod security: restricted and restricted-v2', () => {
-    test('each rule fails when it should', () => {
-      const c = restrictedPod.containers[0];
-      const bad = {
-        hostNetwork: true,
-        securityContext: { runAsUser: 1000, fsGroup: 2000 },
-        volumes: [{ name: 'host', hostPath: { path: '/' } }],
-        containers: [{ ...c, securityContext: { privileged: true, capabilities: { add: ['SYS_ADMIN'] } }, ports: [{ containerPort: 80, hostPort: 80 }] }],
-      };
-      expect(problems([deployment(bad)])).toEqual([
-        'Deployment/app spec.template.spec.hostNetwork: must not be set (restricted)',
-        'Deployment/app spec.template.spec.volumes[0].hostPath: volume type hostPath is not allowed (restricted allows configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret)',
-        'Deployment/app spec.template.spec.securityContext.runAsUser: must not be set: OpenShift restricted-v2 assigns it from the namespace range',
-        'Deployment/app spec.template.spec.securityContext.fsGroup: must not be set: OpenShift restricted-v2 assigns it from the namespace range',
+  describe('Pod Security, where a namespace among the manifests enforces it', () => {
+    const namespace = (name: string, level?: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...(level ? { labels: { 'pod-security.kubernetes.io/enforce': level } } : {}) } });
+    const c = restrictedPod.containers[0];
+    const bad = {
+      hostNetwork: true,
+      securityContext: { runAsUser: 1000, fsGroup: 2000, seccompProfile: { type: 'Unconfined' } },
+      volumes: [{ name: 'host', hostPath: { path: '/' } }, { name: 'nfs', nfs: { server: 's', path: '/' } }],
+      containers: [{ ...c, securityContext: { privileged: true, allowPrivilegeEscalation: true, runAsNonRoot: false, capabilities: { add: ['SYS_ADMIN', 'CHOWN'] } }, ports: [{ containerPort: 80, hostPort: 80 }] }],
+    };
+
+    test('restricted: what the pod sets that no SCC default can make pass', () => {
+      expect(problems([namespace('minio', 'restricted'), deployment(bad)])).toEqual([
+        'Deployment/app spec.template.spec.hostNetwork: must not be true (restricted)',
+        'Deployment/app spec.template.spec.volumes[0].hostPath: volume type hostPath is not allowed (restricted)',
+        'Deployment/app spec.template.spec.volumes[1].nfs: volume type nfs is not allowed (restricted allows configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret) (restricted)',
+        'Deployment/app spec.template.spec.securityContext.seccompProfile.type: must not be Unconfined; use RuntimeDefault or Localhost (restricted)',
+        "Deployment/app spec.template.spec.securityContext.runAsUser: must not be set: OpenShift's restricted-v2 SCC assigns it from the namespace's range and refuses other values (restricted)",
+        "Deployment/app spec.template.spec.securityContext.fsGroup: must not be set: OpenShift's restricted-v2 SCC assigns it from the namespace's range and refuses other values (restricted)",
         'Deployment/app spec.template.spec.containers[0].securityContext.privileged: must not be true (restricted)',
-        'Deployment/app spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation: must be false (restricted)',
-        'Deployment/app spec.template.spec.containers[0].securityContext.capabilities.drop: must include ALL (restricted)',
-        'Deployment/app spec.template.spec.containers[0].securityContext.capabilities.add: SYS_ADMIN may not be added (restricted allows only NET_BIND_SERVICE)',
-        'Deployment/app spec.template.spec.containers[0].securityContext.runAsNonRoot: must be true, on the pod or the container (restricted)',
-        'Deployment/app spec.template.spec.containers[0].securityContext.seccompProfile.type: must be RuntimeDefault or Localhost, on the pod or the container (restricted)',
+        'Deployment/app spec.template.spec.containers[0].securityContext.capabilities.add: SYS_ADMIN may not be added (restricted allows only NET_BIND_SERVICE) (restricted)',
+        'Deployment/app spec.template.spec.containers[0].securityContext.capabilities.add: CHOWN may not be added (restricted allows only NET_BIND_SERVICE) (restricted)',
         'Deployment/app spec.template.spec.containers[0].ports[0].hostPort: must not be set (restricted)',
+        'Deployment/app spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation: must not be true (restricted)',
+        'Deployment/app spec.template.spec.containers[0].securityContext.runAsNonRoot: must not be false (restricted)',
       ]);
     });
 
-    test('Jobs are checked too', () => {
-      const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'minio' }, spec: { template: { spec: { ...restrictedPod, restartPolicy: 'Never', securityContext: { runAsNonRoot: true } } } } };
-      expect(problems([job])).toEqual(['Job/j spec.template.spec.containers[0].securityContext.seccompProfile.type: must be RuntimeDefault or Localhost, on the pod or the container (restricted)']);
+    test('restricted: what a pod leaves unset is filled in by the restricted-v2 SCC before Pod Security sees it', () => {
+      const bare = { containers: [{ name: 'app', image: 'example/app:1' }] };
+      expect(problems([namespace('minio', 'restricted'), deployment(bare)])).toEqual([]);
+    });
+
+    test('baseline: host access, privilege and added capabilities beyond its list', () => {
+      expect(problems([namespace('minio', 'baseline'), deployment(bad)])).toEqual([
+        'Deployment/app spec.template.spec.hostNetwork: must not be true (baseline)',
+        'Deployment/app spec.template.spec.volumes[0].hostPath: volume type hostPath is not allowed (baseline)',
+        'Deployment/app spec.template.spec.securityContext.seccompProfile.type: must not be Unconfined; use RuntimeDefault or Localhost (baseline)',
+        'Deployment/app spec.template.spec.containers[0].securityContext.privileged: must not be true (baseline)',
+        'Deployment/app spec.template.spec.containers[0].securityContext.capabilities.add: SYS_ADMIN may not be added (baseline allows AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT) (baseline)',
+        'Deployment/app spec.template.spec.containers[0].ports[0].hostPort: must not be set (baseline)',
+      ]);
+    });
+
+    test('privileged, unlabelled or unknown namespaces (openshift-*, or not among the manifests) refuse nothing', () => {
+      expect(problems([namespace('minio', 'privileged'), deployment(bad)])).toEqual([]);
+      expect(problems([namespace('minio'), deployment(bad)])).toEqual([]);
+      expect(problems([deployment(bad)])).toEqual([]);
+      expect(problems([{ ...deployment(bad), metadata: { name: 'app', namespace: 'openshift-image-registry' } }])).toEqual([]);
+    });
+
+    test('Jobs and CronJobs are checked too', () => {
+      const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'minio' }, spec: { template: { spec: { ...restrictedPod, restartPolicy: 'Never', securityContext: { seccompProfile: { type: 'Unconfined' } } } } } };
+      expect(problems([namespace('minio', 'restricted'), job])).toEqual(['Job/j spec.template.spec.securityContext.seccompProfile.type: must not be Unconfined; use RuntimeDefault or Localhost (restricted)']);
+      const cronJob = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c', namespace: 'minio' }, spec: { schedule: '@daily', jobTemplate: job.spec ? { spec: job.spec } : {} } };
+      expect(problems([namespace('minio', 'restricted'), cronJob])).toEqual(['CronJob/c spec.jobTemplate.spec.template.spec.securityContext.seccompProfile.type: must not be Unconfined; use RuntimeDefault or Localhost (restricted)']);
     });
   });
 
@@ -139,13 +200,47 @@ describe('validate', () => {
       ['a toleration Exists with a value', { storage: { emptyDir: {} }, tolerations: [{ key: 'a', operator: 'Exists', value: 'v' }] }, 'spec.tolerations[0].value'],
       ['requests above limits', { storage: { emptyDir: {} }, resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }, 'spec.resources.requests.cpu'],
       ['a proxy that does not cover the store', { storage: { s3: { bucket: 'b', region: 'us-east-1', regionEndpoint: 'http://minio.minio.svc:9000' } }, proxy: { https: 'http://p:3128' } }, 'spec.proxy.noProxy'],
-      ['an endpoint without a region', { storage: { s3: { bucket: 'b', regionEndpoint: 'https://s3.example.com' } } }, 'spec.storage.s3.region'],
       ['encrypt false with Managed', { storage: { s3: { bucket: 'b', encrypt: false }, managementState: 'Managed' } }, 'spec.storage.s3.encrypt'],
     ])('%s', (_, spec, field) => {
       const rwop = { ...pvc('ReadWriteOncePod', 'rwop') };
       const found = problems([rwop, config(spec)]).filter((p) => !p.startsWith('warning'));
       // (replicas beyond int32 is also the schema's: one field, two findings)
       expect([...new Set(found.map((p) => p.replace(/^Config\/cluster (\S+(?: key!)?): .*$/, '$1')))]).toEqual([field]);
+    });
+
+    describe('a partial Config, merged into the live one (the Config every cluster has), as applied', () => {
+      const replaced = (object: ReturnType<typeof config>) => ({ ...object, metadata: { ...object.metadata, annotations: { 'argocd.argoproj.io/sync-options': 'Replace=true' } } });
+      const partial = { apiVersion: 'imageregistry.operator.openshift.io/v1', kind: 'Config', metadata: { name: 'cluster' }, spec: { managementState: 'Managed' } };
+
+      test('fields it leaves out keep their live values: no "required" and no "names no back end"', () => {
+        expect(problems([partial])).toEqual([]);
+        expect(problems([{ ...partial, spec: { storage: { emptyDir: {} } } }])).toEqual([]);
+        expect(problems([{ ...partial, spec: null }])).toEqual([]);
+      });
+
+      test('replaced whole (Argo CD Replace=true), the same manifest is the whole Config', () => {
+        expect(problems([replaced(partial as ReturnType<typeof config>)])).toEqual([
+          'Config/cluster spec.replicas: is required',
+          'Config/cluster spec.storage: names no back end (one of s3, gcs, swift, azure, pvc, emptyDir, ibmcos); the operator would write the platform\'s default storage into the Config, or report StorageNotConfigured',
+        ]);
+      });
+
+      test('what the fields given show is still checked: a required field inside a list item, two back ends, a wrong value', () => {
+        expect(problems([{ ...partial, spec: { routes: [{ hostname: 'r.example.com' }], storage: { emptyDir: {}, pvc: {} } } }])).toEqual([
+          'Config/cluster spec.routes[0].name: is required',
+          'Config/cluster spec.storage: has pvc and emptyDir: exactly one back end may be set; with two the operator reports Progressing with an error, keeps the old registry running and does not use the new storage',
+        ]);
+      });
+
+      test('a rule that needs a field left out: a warning where the live value may satisfy it, an error where the operator\'s own value would not', () => {
+        const endpoint = { storage: { s3: { bucket: 'b', regionEndpoint: 'https://s3.example.com' } } };
+        expect(problems([replaced(config(endpoint))])).toContain('Config/cluster spec.storage.s3.region: is required with a custom regionEndpoint (the registry refuses to start with "no region parameter provided"); MinIO and most S3-compatible stores accept us-east-1');
+        expect(problems([{ ...partial, spec: endpoint }])).toContain('warning Config/cluster spec.storage.s3.region: is required with a custom regionEndpoint (the registry refuses to start with "no region parameter provided"); MinIO and most S3-compatible stores accept us-east-1 (not set here: the live Config keeps its value, which must allow this)');
+        expect(problems([pvc(), { ...partial, spec: { storage: { pvc: { claim: 'image-registry-pvc' } } } }])).toEqual([
+          'warning Config/cluster spec.replicas: must be 1 with the ReadWriteOnce claim image-registry-pvc; the operator starts the Config with 2 replicas on AWS, Azure, GCP, IBM Cloud and OpenStack with Swift (not set here: the live Config keeps its value, which must allow this)',
+          'Config/cluster spec.rolloutStrategy: must be Recreate with the ReadWriteOnce claim image-registry-pvc (a rolling update would start a second pod on the volume; no strategy means RollingUpdate), got none here, so the live value stays: RollingUpdate as the operator starts the Config, on every platform but OpenStack without Swift and oVirt',
+        ]);
+      });
     });
 
     describe('the cluster\'s OpenShift version (openshiftVersion), for the Config and the ImagePruner', () => {

@@ -1,0 +1,81 @@
+// What the API server validates is not always the manifest as written: an apply or merge patch is
+// merged into the live object first, and nulls are read as "leave out" or "remove". These
+// helpers turn a manifest into what can be known of the object the cluster will check.
+import { asMap, asString, isMap, Obj } from '../../lib/rules/shapes';
+
+/**
+ * Groups whose objects named `cluster` the installer or an operator creates on every cluster
+ * (the registry Config and ImagePruner, the cluster-wide `config.openshift.io` objects such as the
+ * image config, and the `operator.openshift.io` operator configs). A manifest of one of them can
+ * only ever update the live object.
+ */
+const CLUSTER_SINGLETON_GROUPS = ['imageregistry.operator.openshift.io', 'config.openshift.io', 'operator.openshift.io'];
+
+/** True for an object the cluster always has: a manifest of it updates, it never creates. */
+export function isClusterSingleton(object: Obj): boolean {
+  const group = asString(object.apiVersion)?.split('/')[0];
+  return asMap(object.metadata).name === 'cluster' && group !== undefined && CLUSTER_SINGLETON_GROUPS.includes(group)
+    && (group !== 'imageregistry.operator.openshift.io' || object.kind === 'Config' || object.kind === 'ImagePruner');
+}
+
+/**
+ * How the cluster takes a manifest:
+ * - `merged`: into the live object, which keeps every field the manifest leaves out: an object
+ *   the cluster always has (isClusterSingleton), applied by `oc apply`, server-side apply, Argo
+ *   CD, Flux, a kustomize or ACM merge; a required field left out is not missing;
+ * - `whole`: as the complete object: created, or replaced (`Replace=true` in Argo CD's sync
+ *   options, ACM's `mustonlyhave`).
+ */
+export type Application = 'merged' | 'whole';
+
+/** Argo CD's per-object sync options annotation (`Replace=true` replaces instead of applying). */
+const ARGOCD_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+
+export function applicationOf(object: Obj, replaced = false): Application {
+  const options = asString(asMap(asMap(object.metadata).annotations)[ARGOCD_SYNC_OPTIONS]) ?? '';
+  if (replaced || options.split(',').some((o) => o.trim() === 'Replace=true')) return 'whole';
+  return isClusterSingleton(object) ? 'merged' : 'whole';
+}
+
+/**
+ * The object with every map entry whose value is null left out, as the cluster reads it: the API
+ * server prunes a null in a custom resource's field that is not nullable (and defaults it, if the
+ * schema has a default), a null in a built-in kind's field is its zero value, and an apply or
+ * merge patch reads a null as "remove this field". Nulls inside lists are kept: they are list
+ * items, and the schema judges them. Returns `object` itself when it holds no null entry.
+ */
+export function withoutNulls<T>(object: T): T {
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      value.forEach((item, i) => {
+        const stripped = strip(item);
+        if (stripped !== item) (copy ??= [...value])[i] = stripped;
+      });
+      return copy ?? value;
+    }
+    if (!isMap(value)) return value;
+    let copy: Obj | undefined;
+    for (const [key, child] of Object.entries(value)) {
+      if (child === null) {
+        copy ??= { ...value };
+        delete copy[key];
+        continue;
+      }
+      const stripped = strip(child);
+      if (stripped !== child) (copy ??= { ...value })[key] = stripped;
+    }
+    return copy ?? value;
+  };
+  return strip(object) as T;
+}
+
+/**
+ * True when a schema's "required" finding at `field` cannot hold for a merged object: the field
+ * may come from the live object. Maps merge key by key; a list is replaced whole (or, for a
+ * list-map, item by item from what the manifest gives), so inside a list item what the manifest
+ * gives is the whole item.
+ */
+export function mayComeFromLiveObject(field: string): boolean {
+  return !field.includes('[');
+}
