@@ -1,7 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { REGISTRY_NAMESPACE } from './constants';
+import { OPERATOR_CLAIM_NAME, REGISTRY_NAMESPACE } from './constants';
 import { checkDnsSubdomain, checkOneOf, checkQuantity } from '../rules/kubernetes';
+import { ValidationError } from '../rules/validation-error';
 
 /** Access modes the registry can use for its volume. */
 export enum AccessMode {
@@ -54,6 +55,11 @@ export class RegistryPvc extends Construct {
     const size = props.size ?? '100Gi';
 
     checkDnsSubdomain('name', this.name);
+    if (this.name === OPERATOR_CLAIM_NAME) {
+      // The operator accepts it when named (rules/registry-rules.ts warns why it is fragile); this
+      // construct creates claims, and one of that name would be applied onto the operator's own.
+      throw new ValidationError('name', `"${OPERATOR_CLAIM_NAME}" is the name of the claim the operator creates for itself: on a cluster that has it, this claim would be applied onto the operator's, and the operator refuses one it did not create whenever storage.pvc.claim is left empty; choose another name, or keep using the operator's claim with RegistryStorage.fromExistingClaim`);
+    }
     checkQuantity('size', size, { positive: true });
     if (props.storageClassName !== undefined) checkDnsSubdomain('storageClassName', props.storageClassName);
     checkOneOf('accessMode', this.accessMode, Object.values(AccessMode));

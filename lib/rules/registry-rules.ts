@@ -146,17 +146,27 @@ function oneBackend({ spec, add, facts }: Context): void {
   }
 }
 
-/** pkg/storage/pvc/pvc.go checkPVC, and the operator's own claim (PVCOwnerAnnotation). */
+/**
+ * pkg/storage/pvc/pvc.go: checkPVC, and the operator's own claim. CreateStorage checks the
+ * ownership annotation (PVCOwnerAnnotation) only of the claim it names itself, when `claim` is
+ * empty; a claim named explicitly is used as it is, whatever its name.
+ */
 function claim({ spec, add, unverified, leftOut, find, facts }: Context): void {
-  const name = asString(asMap(asMap(spec.storage).pvc).claim);
-  if (name === undefined || name === '') return;
+  const pvc = asMap(asMap(spec.storage).pvc);
+  const name = asString(pvc.claim);
+  // Left out of a merged Config, the claim keeps its live value; left out of a whole one, it is empty.
+  if (name === '' || (name === undefined && asMap(spec.storage).pvc !== undefined && !facts.merged)) {
+    operatorClaim(add, find);
+    return;
+  }
+  if (name === undefined) return;
   const object = find('PersistentVolumeClaim', name, REGISTRY_NAMESPACE);
   if (!object && !facts.claimAccessModes) {
     unverified('storage.pvc.claim', `claim ${REGISTRY_NAMESPACE}/${show(name)} is not among these objects, so its access modes are unknown; it must exist, with ReadWriteMany, or ReadWriteOnce with one replica and rolloutStrategy Recreate`);
     return;
   }
   if (object && name === OPERATOR_CLAIM_NAME && asMap(asMap(object.metadata).annotations)[OPERATOR_CLAIM_ANNOTATION] === undefined) {
-    add('storage.pvc.claim', `"${OPERATOR_CLAIM_NAME}" is the name of the claim the operator creates for itself (annotated ${OPERATOR_CLAIM_ANNOTATION}); a claim of that name made here, without the annotation, takes over the operator's claim on a cluster that has one, and makes the operator fail whenever storage.pvc.claim is empty; name this claim differently (an existing claim of that name may be used as it is)`);
+    add('storage.pvc.claim', `"${OPERATOR_CLAIM_NAME}" is the name of the claim the operator creates for itself (annotated ${OPERATOR_CLAIM_ANNOTATION}). Named here, this claim is used as it is; but if storage.pvc.claim is ever left empty, the operator finds this claim without its annotation and refuses it ("could not create default PVC, it already exists and is not owned by the operator"), and on a cluster that already has the operator's claim this manifest is applied onto it. A claim of another name avoids both`, 'warning');
   }
   const modes = object ? asList(asMap(object.spec).accessModes) : [...facts.claimAccessModes!];
   if (!modes.includes('ReadWriteOnce') && !modes.includes('ReadWriteMany')) {
@@ -176,6 +186,17 @@ function claim({ spec, add, unverified, leftOut, find, facts }: Context): void {
       : facts.merged ? 'got none here, so the live value stays: RollingUpdate as the operator starts the Config, on every platform but OpenStack without Swift and oVirt'
         : 'got none';
     add('rolloutStrategy', `must be Recreate with the ReadWriteOnce claim ${show(name)} (a rolling update would start a second pod on the volume; no strategy means RollingUpdate), ${got}`);
+  }
+}
+
+/**
+ * An empty claim: the operator uses its own `image-registry-storage`, creating it if missing, and
+ * refuses one it did not create (one without its annotation).
+ */
+function operatorClaim(add: Context['add'], find: Context['find']): void {
+  const object = find('PersistentVolumeClaim', OPERATOR_CLAIM_NAME, REGISTRY_NAMESPACE);
+  if (object && asMap(asMap(object.metadata).annotations)[OPERATOR_CLAIM_ANNOTATION] === undefined) {
+    add('storage.pvc.claim', `is empty, so the operator uses its own claim ${OPERATOR_CLAIM_NAME}; the one among these objects lacks the annotation ${OPERATOR_CLAIM_ANNOTATION} that marks the operator's claim, and the operator refuses it ("could not create default PVC, it already exists and is not owned by the operator"): name the claim in storage.pvc.claim, or leave its creation to the operator`);
   }
 }
 

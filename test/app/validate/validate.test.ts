@@ -172,10 +172,10 @@ describe('validate', () => {
       expect(problems([pvc('ReadWriteMany'), config({ storage: { pvc: { claim: 'image-registry-pvc' } }, replicas: 3 })])).toEqual([]);
     });
 
-    test('a claim that is not among the manifests is a warning; image-registry-storage made without the operator\'s annotation is an error', () => {
+    test('a claim that is not among the manifests is a warning; image-registry-storage made and named without the operator\'s annotation is a warning', () => {
       expect(problems([config({ ...rwo, replicas: 2 })])).toEqual(['warning Config/cluster spec.storage.pvc.claim: claim openshift-image-registry/image-registry-pvc is not among these objects, so its access modes are unknown; it must exist, with ReadWriteMany, or ReadWriteOnce with one replica and rolloutStrategy Recreate']);
       expect(problems([pvc('ReadWriteOnce', 'image-registry-storage'), config({ ...rwo, storage: { pvc: { claim: 'image-registry-storage' } } })])[0])
-        .toMatch(/^Config\/cluster spec\.storage\.pvc\.claim: "image-registry-storage" is the name of the claim the operator creates for itself/);
+        .toMatch(/^warning Config\/cluster spec\.storage\.pvc\.claim: "image-registry-storage" is the name of the claim the operator creates for itself/);
     });
 
     test('exactly one back end, route names, management state', () => {

@@ -77,11 +77,25 @@ describe('the operator\'s rules', () => {
       expect(checkRegistryConfig({ ...rwo, replicas: 2 }, [], { claimAccessModes: ['ReadWriteOnce'] }).map((f) => f.field)).toEqual(['replicas']);
     });
 
-    test('image-registry-storage: the operator\'s own (annotated) claim is fine; one made here without the annotation is refused', () => {
+    test('image-registry-storage named explicitly is used as it is (pvc.go CreateStorage): without the operator\'s annotation, a warning of what breaks later', () => {
       const own = { ...rwo, storage: { pvc: { claim: 'image-registry-storage' } } };
       expect(check(own, [claim(['ReadWriteMany'], 'image-registry-storage', { 'imageregistry.openshift.io': 'true' })])).toEqual([]);
-      expect(check(own, [claim(['ReadWriteMany'], 'image-registry-storage')])[0]).toMatch(/^storage\.pvc\.claim: "image-registry-storage" is the name of the claim the operator creates for itself \(annotated imageregistry\.openshift\.io\)/);
+      expect(check(own, [claim(['ReadWriteMany'], 'image-registry-storage')])).toEqual([
+        expect.stringMatching(/^warning storage\.pvc\.claim: "image-registry-storage" is the name of the claim the operator creates for itself \(annotated imageregistry\.openshift\.io\)\. Named here, this claim is used as it is; but if storage\.pvc\.claim is ever left empty, the operator finds this claim without its annotation and refuses it/),
+      ]);
       expect(checkRegistryConfig(own, [], { claimAccessModes: ['ReadWriteMany'] })).toEqual([]);
+    });
+
+    test('an empty claim is the operator\'s own, which it refuses when it did not create it (no annotation)', () => {
+      const empty = { ...rwo, storage: { pvc: { claim: '' } } };
+      const message = 'storage.pvc.claim: is empty, so the operator uses its own claim image-registry-storage; the one among these objects lacks the annotation imageregistry.openshift.io that marks the operator\'s claim, and the operator refuses it ("could not create default PVC, it already exists and is not owned by the operator"): name the claim in storage.pvc.claim, or leave its creation to the operator';
+      expect(check(empty, [claim(['ReadWriteOnce'], 'image-registry-storage')])).toEqual([message]);
+      expect(check({ ...rwo, storage: { pvc: {} } }, [claim(['ReadWriteOnce'], 'image-registry-storage')])).toEqual([message]);
+      expect(check(empty, [claim(['ReadWriteMany'], 'image-registry-storage', { 'imageregistry.openshift.io': 'true' })])).toEqual([]);
+      expect(check(empty, [])).toEqual([]);
+      // Merged into the live Config, a claim left out keeps its live name; an empty one is still empty.
+      expect(checkRegistryConfig({ storage: { pvc: {} } }, [claim(['ReadWriteOnce'], 'image-registry-storage')], { merged: true })).toEqual([]);
+      expect(checkRegistryConfig(empty, [claim(['ReadWriteOnce'], 'image-registry-storage')], { merged: true }).map((f) => f.severity)).toEqual(['error']);
     });
   });
 
