@@ -27,3 +27,10 @@ export const IMAGE_PRUNER_NAME = 'cluster';
 
 /** The CronJob the operator makes from the ImagePruner, in openshift-image-registry. */
 export const PRUNER_CRONJOB_NAME = 'image-pruner';
+
+/**
+ * The registry's host name inside the cluster, which image streams and builds pull through
+ * (the Service image-registry on port 5000; the operator writes it into the image config's
+ * status.internalRegistryHostname).
+ */
+export const INTERNAL_REGISTRY_HOSTNAME = `image-registry.${REGISTRY_NAMESPACE}.svc:5000`;

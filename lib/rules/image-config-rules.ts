@@ -4,6 +4,7 @@
 // openshift/cluster-openshift-apiserver-operator (configobservation/images: how the hostnames are
 // used), openshift/machine-config-operator (container-runtime-config: how registrySources reach
 // the nodes).
+import { INTERNAL_REGISTRY_HOSTNAME } from '../registry/constants';
 import { DNS_SUBDOMAIN_MAX } from './kubernetes';
 import type { RuleFinding } from './registry-rules';
 import { asMap, asString, isMap, Obj, show } from './shapes';
@@ -66,18 +67,21 @@ function allowedOrBlocked(spec: Obj, add: Add): void {
   }
 }
 
-/** Whether the scope `entry` lets images from registry `name` through. */
+/** Whether the scope `entry` lets images from registry `name` (`host[:port]`) through. */
 function covers(listed: string, name: string): boolean {
-  // Host names match in any case; a path after the host does not.
+  // Host names match in any case; a path after the host does not. A wildcard is read leniently:
+  // it covers the host on any port.
   const slash = listed.indexOf('/');
   const entry = slash < 0 ? listed.toLowerCase() : listed.slice(0, slash).toLowerCase() + listed.slice(slash);
-  if (entry.startsWith('*.')) return name.endsWith(entry.slice(1));
+  if (entry.startsWith('*.')) return name.replace(/:\d+$/, '').endsWith(entry.slice(1));
   return entry === name || entry.startsWith(`${name}/`);
 }
 
 /**
  * machine-config-operator writes allowedRegistries into every node's policy.json as the only
- * registries allowed; it adds the release payload's repository only when it is in blockedRegistries.
+ * registries allowed, with a default of reject (pkg/controller/container-runtime-config/helpers.go
+ * updatePolicyJSON); it adds the release payload's repository only when it is in blockedRegistries
+ * (getValidBlockedAndAllowedRegistries), and never the internal registry.
  */
 function allowListCoversPlatform(spec: Obj, add: Add): void {
   const allowed = asMap(spec.registrySources).allowedRegistries;
@@ -86,6 +90,9 @@ function allowListCoversPlatform(spec: Obj, add: Add): void {
   const missing = REQUIRED_PLATFORM_REGISTRIES.filter((name) => !entries.some((entry) => covers(entry, name)));
   if (missing.length) {
     add('registrySources.allowedRegistries', `does not include ${missing.join(' or ')}: an allow-list blocks every other registry on every node, including the release images (quay.io/openshift-release-dev) and Red Hat's operator images (registry.redhat.io), so upgrades and operators fail to pull; add ${missing.join(' and ')} (or the mirrors that serve them)`, 'warning');
+  }
+  if (!entries.some((entry) => covers(entry, INTERNAL_REGISTRY_HOSTNAME))) {
+    add('registrySources.allowedRegistries', `does not include the internal registry ${INTERNAL_REGISTRY_HOSTNAME}: the machine-config-operator does not add it, so nodes refuse every image pulled from it (image streams, builds, images pushed to the cluster's registry); add ${INTERNAL_REGISTRY_HOSTNAME}`, 'warning');
   }
 }
 

@@ -36,7 +36,7 @@ describe('ImageConfig', () => {
       externalRegistryHostnames: ['registry.example.com'],
       allowedRegistriesForImport: [{ domainName: 'registry.example.com:5000', insecure: true }],
       registrySources: {
-        allowedRegistries: ['quay.io', 'registry.redhat.io', 'registry.example.com'],
+        allowedRegistries: ['quay.io', 'registry.redhat.io', 'image-registry.openshift-image-registry.svc:5000', 'registry.example.com'],
         insecureRegistries: ['registry.example.com:5000'],
         containerRuntimeSearchRegistries: ['registry.example.com'],
       },
@@ -46,7 +46,7 @@ describe('ImageConfig', () => {
       externalRegistryHostnames: ['registry.example.com'],
       allowedRegistriesForImport: [{ domainName: 'registry.example.com:5000', insecure: true }],
       registrySources: {
-        allowedRegistries: ['quay.io', 'registry.redhat.io', 'registry.example.com'],
+        allowedRegistries: ['quay.io', 'registry.redhat.io', 'image-registry.openshift-image-registry.svc:5000', 'registry.example.com'],
         insecureRegistries: ['registry.example.com:5000'],
         containerRuntimeSearchRegistries: ['registry.example.com'],
       },
@@ -89,7 +89,10 @@ describe('ImageConfig', () => {
 
   test('an allow-list without the platform registries is made, with a warning', () => {
     const { config } = make({ registrySources: { allowedRegistries: ['registry.example.com'] } });
-    expect(config.warnings).toEqual([expect.stringMatching(/^registrySources.allowedRegistries: does not include quay.io or registry.redhat.io: /)]);
+    expect(config.warnings).toEqual([
+      expect.stringMatching(/^registrySources.allowedRegistries: does not include quay.io or registry.redhat.io: /),
+      expect.stringMatching(/^registrySources.allowedRegistries: does not include the internal registry image-registry.openshift-image-registry.svc:5000: /),
+    ]);
   });
 
   test('it is applied server-side and never pruned or deleted, by Argo CD and by Flux', () => {

@@ -9,7 +9,7 @@ import { rawCrdDir } from '../../helpers';
 
 const errors = (spec: unknown) => checkImageConfig(spec).filter((f) => f.severity === 'error');
 const warnings = (spec: unknown) => checkImageConfig(spec).filter((f) => f.severity === 'warning');
-const platform = ['quay.io', 'registry.redhat.io'];
+const platform = ['quay.io', 'registry.redhat.io', 'image-registry.openshift-image-registry.svc:5000'];
 
 test('a spec with nothing set, or every field valid, has no finding', () => {
   expect(checkImageConfig({})).toEqual([]);
@@ -41,7 +41,23 @@ test('an allow-list without quay.io and registry.redhat.io is a warning that nam
   expect(errors({ registrySources: { allowedRegistries: ['registry.example.com'] } })).toEqual([]);
   expect(warnings({ registrySources: { allowedRegistries: ['quay.io'] } })[0].message).toMatch(/^does not include registry.redhat.io:/);
   // A wildcard or a path under the registry covers it.
-  expect(warnings({ registrySources: { allowedRegistries: ['quay.io/openshift-release-dev', '*.redhat.io'] } })).toEqual([]);
+  expect(warnings({ registrySources: { allowedRegistries: ['quay.io/openshift-release-dev', '*.redhat.io', '*.svc'] } })).toEqual([]);
+});
+
+test('an allow-list without the internal registry is a warning: nodes then refuse images from image streams and builds', () => {
+  expect(warnings({ registrySources: { allowedRegistries: ['quay.io', 'registry.redhat.io'] } })).toEqual([{
+    field: 'registrySources.allowedRegistries',
+    message: 'does not include the internal registry image-registry.openshift-image-registry.svc:5000: the machine-config-operator does not add it, so nodes refuse every image pulled from it (image streams, builds, images pushed to the cluster\'s registry); add image-registry.openshift-image-registry.svc:5000',
+    severity: 'warning',
+  }]);
+  // The host without its port, another port or another host do not cover it; a path under it or a wildcard does.
+  for (const entry of ['image-registry.openshift-image-registry.svc', 'image-registry.openshift-image-registry.svc:5001', 'image-registry.example.com:5000']) {
+    expect(warnings({ registrySources: { allowedRegistries: ['quay.io', 'registry.redhat.io', entry] } })).toHaveLength(1);
+  }
+  for (const entry of ['image-registry.openshift-image-registry.svc:5000/team', '*.openshift-image-registry.svc']) {
+    expect(warnings({ registrySources: { allowedRegistries: ['quay.io', 'registry.redhat.io', entry] } })).toEqual([]);
+  }
+  expect(warnings({ registrySources: { blockedRegistries: ['bad.example.com'] } })).toEqual([]);
 });
 
 test.each([
@@ -137,7 +153,7 @@ describe('the registry scope pattern', () => {
 });
 
 test('an allow-list covers the platform registries whatever the case of their host names', () => {
-  expect(warnings({ registrySources: { allowedRegistries: ['QUAY.IO', 'Registry.RedHat.io/rhel'] } })).toEqual([]);
+  expect(warnings({ registrySources: { allowedRegistries: ['QUAY.IO', 'Registry.RedHat.io/rhel', 'Image-Registry.openshift-image-registry.svc:5000'] } })).toEqual([]);
 });
 
 test('an import domain with a port outside 1 to 65535 is refused', () => {
