@@ -17,6 +17,13 @@ export interface Manifest {
    * @default 'whole'
    */
   readonly application?: Application;
+  /** Some of its values are templates (ACM `{{ ... }}`), left out: what they set is not known. */
+  readonly templated?: boolean;
+  /**
+   * The ACM policy that applies it (acm-policies.ts), and the path of its object template there
+   * (`spec.policy-templates[0].objectDefinition.spec.object-templates[1]`).
+   */
+  readonly within?: { readonly policy: Manifest['object']; readonly template: string };
 }
 
 /** A rule's finding about one object. Only errors fail validation; a note says what was not checked. */

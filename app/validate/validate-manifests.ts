@@ -3,7 +3,8 @@ import { countNodes, describeTreeError, TreeError } from '../config/yaml-bounds'
 import { formatBytes, MANIFEST_FILE_LIMIT } from '../output/read-tree';
 import { escapeControl } from '../output/terminal-text';
 import { unknownKind } from './api-kinds';
-import { applicationOf, mayComeFromLiveObject, withoutNulls } from './as-applied';
+import { isPolicy, policyObjects } from './acm-policies';
+import { applicationOf, isClusterSingleton, mayComeFromLiveObject, withoutNulls } from './as-applied';
 import { CoreSchemas, EMITTED_CORE_MODELS } from './core-schemas';
 import { SchemaSource } from './crd-schemas';
 import { checkPodSecurity, enforcedLevel, hasPodTemplate } from './pod-security';
@@ -107,6 +108,12 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
         }
         continue;
       }
+      if (isPolicy(object)) {
+        const policy = policyObjects(file, object);
+        for (const m of policy.manifests) manifests.push(m);
+        for (const note of policy.notes) problems.push({ manifest: { file, object }, field: note.field, message: note.message, severity: 'note' });
+        continue;
+      }
       manifests.push(asApplied(file, object));
     }
   }
@@ -116,6 +123,22 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
     for (const p of validateManifests(group, { ...options, openshiftVersion }, kustomization !== undefined)) problems.push(p);
   }
   return { objects: manifests.length, problems };
+}
+
+/**
+ * The registry Config applied whole (Argo CD's Replace=true, ACM's mustonlyhave) loses on every
+ * apply what the operator writes back into its spec (httpSecret, the storage's managementState,
+ * what it fills in of the storage), and the operator writes them again: the two never settle, and
+ * each new httpSecret rolls the registry out.
+ */
+function replacedConfig(manifest: Manifest): RuleProblem {
+  const why = 'removes on every apply what the operator writes back into the spec (httpSecret, storage.managementState, what it fills in of the storage); the operator writes them again, rolling the registry out with each new httpSecret, and the next apply removes them';
+  if (manifest.within) {
+    return { manifest: { file: manifest.file, object: manifest.within.policy }, field: `${manifest.within.template}.complianceType`, severity: 'error',
+      message: `mustonlyhave on the registry Config ${why}: use musthave, which merges into the live Config` };
+  }
+  return { manifest, field: 'metadata.annotations.argocd.argoproj.io/sync-options', severity: 'error',
+    message: `Replace=true on the registry Config ${why}: apply it as a partial object (server-side apply: ServerSideApply=true)` };
 }
 
 /**
@@ -152,13 +175,15 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
     const apiVersion = asString(object.apiVersion);
     const kind = asString(object.kind);
     if (!apiVersion || !kind) {
-      add('', 'every object needs apiVersion and kind (strings): without them neither the API server nor validate knows what it is');
+      // A YAML file that is not a manifest at all (Helm values, a tool's settings) sits beside them in many repositories.
+      if (object.apiVersion === undefined && object.kind === undefined) add('', 'not checked: not a Kubernetes object (no apiVersion and no kind)', 'note');
+      else add('', 'every object needs apiVersion and kind (strings): without them neither the API server nor validate knows what it is');
       continue;
     }
     const metadata = asMap(object.metadata);
     const name = asString(metadata.name);
     if (!name && !asString(metadata.generateName)) add('metadata.name', 'is required: every object needs a name (or, for objects only ever created, metadata.generateName)');
-    if (name) {
+    if (name && !manifest.within) {
       // kustomize refuses two objects with one id, and an apply would let the later one win. A
       // folder without a kustomization.yaml may hold several clusters (a cdk8s app writes a file
       // per chart): there, only within a file.
@@ -166,21 +191,24 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
       const first = seen.get(id);
       if (first) add('metadata.name', `the same object as in ${first.file} (${kind} ${show(name)}${metadata.namespace === undefined ? '' : ` in ${show(metadata.namespace)}`}): a cluster has each object once; kustomize refuses two of one name`);
       else seen.set(id, manifest);
-      named.push(manifest);
     }
+    if (name) named.push(manifest);
     const schema = schemaProblems(object, options.schemas);
     if (!schema) {
       const unknown = unknownKind(apiVersion, kind, options.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION, core);
       add('', unknown.message, unknown.severity);
     }
     for (const p of schema ?? []) {
-      // Merged into the live object: a field left out keeps its live value.
-      if (manifest.application === 'merged' && p.missing && mayComeFromLiveObject(p.field)) continue;
+      // Merged into the live object, a field left out keeps its live value; a template's is unknown.
+      if (p.missing && (manifest.templated || (manifest.application === 'merged' && mayComeFromLiveObject(p.field)))) continue;
       add(p.field, p.message, p.severity);
     }
     if (hasPodTemplate(kind)) {
       const level = enforcedLevel(namespaces.get(metadata.namespace));
       for (const p of level ? checkPodSecurity(object, level) : []) add(p.field, p.message);
+    }
+    if (kind === 'Config' && apiVersion.startsWith('imageregistry.operator.openshift.io/') && manifest.application === 'whole' && isClusterSingleton(object)) {
+      problems.push(replacedConfig(manifest));
     }
     if (kind === 'Secret' && apiVersion === 'v1' && (object.data || object.stringData) && !options.allowPlainSecrets) {
       add(object.stringData ? 'stringData' : 'data', 'a plain Secret puts credentials in git; use an existing secret, an ExternalSecret or a SealedSecret (plainSecret in the config is for labs)');
@@ -222,13 +250,17 @@ function groupByCluster(manifests: readonly Manifest[], files: ReadonlyMap<strin
  * values come from the files: control characters are escaped and long names cut.
  */
 export function formatProblems(problems: readonly RuleProblem[]): string {
-  return problems.map(({ manifest, field, message, severity }) => {
-    const meta = asMap(manifest.object.metadata);
-    const kind = asString(manifest.object.kind);
+  return problems.map(({ manifest, field: inObject, message, severity }) => {
+    // An object a policy applies is named by the policy, at the path of its object template.
+    const object = manifest.within?.policy ?? manifest.object;
+    const cut = show(inObject, 120);
+    const field = manifest.within ? `${manifest.within.template}.objectDefinition${cut ? `.${cut}` : ''}` : cut;
+    const meta = asMap(object.metadata);
+    const kind = asString(object.kind);
     const namespace = asString(meta.namespace);
     const name = asString(meta.name);
     const what = kind ? `${show(kind)} ${namespace ? `${show(namespace)}/` : ''}${name ? show(name, 253) : '(no name)'}: ` : '';
-    return escapeControl(`${severity === 'error' ? '' : `${severity}: `}${manifest.file}: ${what}${field ? `${show(field, 120)}: ` : ''}${message}`);
+    return escapeControl(`${severity === 'error' ? '' : `${severity}: `}${manifest.file}: ${what}${field ? `${field}: ` : ''}${message}`);
   }).join('\n') + (problems.length ? '\n' : '');
 }
 

@@ -3,7 +3,7 @@ import { readTree } from '../../../app/output/read-tree';
 import { kustomizationYaml, OPENSHIFT_VERSION_ANNOTATION } from '../../../app/output/kustomization';
 import { toYaml } from '../../../app/output/to-yaml';
 import { builtInSchemas } from '../../../app/validate/built-in-schemas';
-import { validateTree } from '../../../app/validate/validate-manifests';
+import { formatProblems, validateTree } from '../../../app/validate/validate-manifests';
 import { OpenShiftVersion } from '../../../lib/rules/openshift-version';
 import { repoRoot } from '../../helpers';
 import { Testing } from 'cdk8s';
@@ -221,6 +221,7 @@ describe('validate', () => {
       test('replaced whole (Argo CD Replace=true), the same manifest is the whole Config', () => {
         expect(problems([replaced(partial as ReturnType<typeof config>)])).toEqual([
           'Config/cluster spec.replicas: is required',
+          expect.stringMatching(/^Config\/cluster metadata\.annotations\.argocd\.argoproj\.io\/sync-options: Replace=true on the registry Config removes/),
           'Config/cluster spec.storage: names no back end (one of s3, gcs, swift, azure, pvc, emptyDir, ibmcos); the operator would write the platform\'s default storage into the Config, or report StorageNotConfigured',
         ]);
       });
@@ -430,4 +431,46 @@ describe('kustomization files and identities as kustomize reads them', () => {
     expect(messages('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nmetadata: 5\n')).toEqual(['metadata: must be a map, got 5']);
     expect(messages('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nmetadata: {annotations: [1]}\n')).toEqual(['metadata.annotations: must be a map, got a list']);
   });
+});
+
+describe('ACM policies: the objects of their ConfigurationPolicy templates, as the policy controller applies them', () => {
+  const policy = (templates: object[], kind = 'Policy') => {
+    const configurationPolicy = { apiVersion: 'policy.open-cluster-management.io/v1', kind: 'ConfigurationPolicy', metadata: { name: 'registry' }, spec: { remediationAction: 'enforce', 'object-templates': templates } };
+    return kind === 'ConfigurationPolicy' ? { ...configurationPolicy, metadata: { name: 'registry', namespace: 'policies' } }
+      : { apiVersion: 'policy.open-cluster-management.io/v1', kind: 'Policy', metadata: { name: 'registry', namespace: 'policies' }, spec: { 'policy-templates': [{ objectDefinition: configurationPolicy }] } };
+  };
+  const lines = (...objects: object[]) => formatProblems(validateTree(new Map([['policy.yaml', toYaml(...objects)]]), { schemas }).problems).trimEnd().split('\n').filter(Boolean);
+  const at = 'spec.policy-templates[0].objectDefinition.spec.object-templates';
+
+  test('a problem of an object the policy applies names the policy and the path of the object in it', () => {
+    expect(lines(policy([{ complianceType: 'musthave', objectDefinition: config({ storage: { emptyDir: {} }, replicas: 2 }) }]))).toEqual([
+      `policy.yaml: Policy policies/registry: ${at}[0].objectDefinition.spec.replicas: 2 replicas on emptyDir storage would each keep their own images (a push to one pod is missing from the others); use 1 replica, or shared storage`,
+    ]);
+    expect(lines(policy([{ complianceType: 'musthave', objectDefinition: { apiVersion: 'imageregistry.operator.openshift.io/v1', kind: 'ImagePruner', metadata: { name: 'cluster' }, spec: { keepYoungerThanDuration: '7d' } } }], 'ConfigurationPolicy'))[0])
+      .toMatch(/^policy\.yaml: ConfigurationPolicy policies\/registry: spec\.object-templates\[0\]\.objectDefinition\.spec\.keepYoungerThanDuration: "7d" has the unit "d"/);
+  });
+
+  test('musthave merges: a partial singleton is fine; mustnothave applies nothing; templates are left out', () => {
+    const partial = { apiVersion: 'imageregistry.operator.openshift.io/v1', kind: 'Config', metadata: { name: 'cluster' }, spec: { managementState: 'Managed' } };
+    expect(lines(policy([{ complianceType: 'musthave', objectDefinition: partial }]))).toEqual([]);
+    expect(lines(policy([{ complianceType: 'mustnothave', objectDefinition: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'y' }, data: { a: 5 } } }]))).toEqual([]);
+    const templated = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'c', namespace: 'openshift-image-registry' }, spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '{{hub fromConfigMap "" "sizes" "registry" hub}}' } } } };
+    expect(lines(policy([{ complianceType: 'musthave', objectDefinition: templated }]))).toEqual([]);
+    expect(lines(policy([]), { ...policy([]), spec: { 'policy-templates': [{ objectDefinition: { apiVersion: 'policy.open-cluster-management.io/v1', kind: 'ConfigurationPolicy', metadata: { name: 'raw' }, spec: { 'object-templates-raw': '{{ range ... }}' } } }] } }))
+      .toEqual(['note: policy.yaml: Policy policies/registry: spec.policy-templates[0].objectDefinition.spec.object-templates-raw: not checked: object-templates-raw is a Go template, whose objects are known only when the policy controller renders it']);
+  });
+
+  test('the registry Config applied whole (mustonlyhave, Replace=true) fights what the operator writes back', () => {
+    expect(lines(policy([{ complianceType: 'mustonlyhave', objectDefinition: config({ storage: { emptyDir: {} } }) }]))).toEqual([
+      `policy.yaml: Policy policies/registry: ${at}[0].complianceType: mustonlyhave on the registry Config removes on every apply what the operator writes back into the spec (httpSecret, storage.managementState, what it fills in of the storage); the operator writes them again, rolling the registry out with each new httpSecret, and the next apply removes them: use musthave, which merges into the live Config`,
+    ]);
+    const replaced = { ...config({ storage: { emptyDir: {} } }), metadata: { name: 'cluster', annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false,Replace=true' } } };
+    expect(lines(replaced)).toEqual([expect.stringMatching(/^policy\.yaml: Config cluster: metadata\.annotations\.argocd\.argoproj\.io\/sync-options: Replace=true on the registry Config removes on every apply/)]);
+  });
+});
+
+test('a YAML document that is not a Kubernetes object at all (Helm values, a tool\'s settings) is a note, not an error', () => {
+  const report = validateTree(new Map([['values.yaml', 'replicaCount: 2\nimage: {tag: v1}\n']]), { schemas });
+  expect(report.problems.map((p) => [p.severity, p.message])).toEqual([['note', 'not checked: not a Kubernetes object (no apiVersion and no kind)']]);
+  expect(validateTree(new Map([['x.yaml', 'kind: ConfigMap\n']]), { schemas }).problems.map((p) => p.severity)).toEqual(['error']);
 });
