@@ -49,7 +49,7 @@ describe('docs/examples', () => {
       const app = docs.find((d) => d.object.kind === 'Application')!.object;
       expect(schemas!.validate({ ...app, spec: { ...app.spec, sourcee: {} } })).toEqual([{ field: 'spec.sourcee', message: 'unknown field' }]);
       expect(schemas!.validate({ ...app, spec: { ...app.spec, syncPolicy: { automated: { prune: 'yes' } } } })).toEqual([{ field: 'spec.syncPolicy.automated.prune', message: 'must be boolean' }]);
-      expect(schemas!.validate({ ...app, spec: { source: app.spec.source } })).toEqual([{ field: 'spec.destination', message: 'is required' }, { field: 'spec.project', message: 'is required' }]);
+      expect(schemas!.validate({ ...app, spec: { source: app.spec.source } })).toEqual([{ field: 'spec.destination', message: 'is required', missing: true }, { field: 'spec.project', message: 'is required', missing: true }]);
       expect(schemas!.validate({ apiVersion: 'example.com/v1', kind: 'Unknown' })).toBeUndefined();
     });
   });
