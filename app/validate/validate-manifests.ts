@@ -125,7 +125,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
     if (first) add('metadata.name', `the same object as in ${first.file} (${object.kind} ${show(asMap(object.metadata).name)}${asMap(object.metadata).namespace === undefined ? '' : ` in ${show(asMap(object.metadata).namespace)}`}): a cluster has each object once; kustomize refuses two of one name`);
     else seen.set(id, manifest);
     named.push(manifest);
-    const schema = schemaProblems(object, options.schemas);
+    const schema = schemaProblems(object, options.schemas, options.openshiftVersion);
     if (!schema) add('', `no schema for ${object.apiVersion} ${object.kind}: neither a core kind this validator knows nor a built-in custom resource; pass its CRD with --crds DIR`);
     for (const p of schema ?? []) add(p.field, p.message, p.severity);
     for (const p of checkPodSecurity(object)) add(p.field, p.message);
@@ -140,13 +140,13 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
 // object is checked once per process against a given list of schema sources.
 const checked = new WeakMap<readonly SchemaSource[], Map<string, ReturnType<SchemaSource['validate']>>>();
 
-function schemaProblems(object: Manifest['object'], schemas: readonly SchemaSource[]): ReturnType<SchemaSource['validate']> {
+function schemaProblems(object: Manifest['object'], schemas: readonly SchemaSource[], openshiftVersion?: OpenShiftVersion): ReturnType<SchemaSource['validate']> {
   let cache = checked.get(schemas);
   if (!cache) checked.set(schemas, (cache = new Map()));
-  const key = JSON.stringify(object);
+  const key = `${openshiftVersion}\0${JSON.stringify(object)}`;
   if (cache.has(key)) return cache.get(key);
   let problems: ReturnType<SchemaSource['validate']>;
-  for (const source of schemas) if (!problems) problems = source.validate(object);
+  for (const source of schemas) if (!problems) problems = source.validate(object, openshiftVersion);
   if (cache.size > 20_000) cache.clear();
   if (key.length < 100_000) cache.set(key, problems); // a fleet repeats small objects, not large ones
   return problems;
