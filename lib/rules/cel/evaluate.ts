@@ -208,7 +208,7 @@ function runRules(schema: CelSchema, value: unknown, path: string, state: WalkSt
     }
     if (result instanceof Error) {
       const message = String(result.message);
-      if (/^(unbound function|found no matching overload)/.test(message)) {
+      if (/^(unbound function|found no matching overload|unresolved attribute)/.test(message)) {
         add(path, `not checked against the CRD rule ${quoteRule(rule.rule)}: ${message} (a function or overload of a Kubernetes version or CEL library this validator does not have)`, 'warning');
       } else {
         add(path, `${message} evaluating rule: ${ruleErrorString(rule)}`);
