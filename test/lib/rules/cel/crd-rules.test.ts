@@ -67,7 +67,7 @@ describe('the Image config CRD (config.openshift.io/v1 Image)', () => {
     const start = performance.now();
     expect(refused(hostile)).toBe(true);
     expect(refused(`a/${'a'.repeat(5000)}`)).toBe(false);
-    expect(performance.now() - start).toBeLessThan(2000);
+    expect(performance.now() - start).toBeLessThan(10_000); // milliseconds; minutes with a backtracking engine
   });
 });
 

@@ -122,7 +122,7 @@ describe('hostile rules and values are bounded', () => {
   test('self.all(x, self.all(y, self.all(z, ...))) on 10,000 items stops at the per-call limit, in the API server\'s words', () => {
     const start = performance.now();
     const findings = run('l', { type: 'array', items: { type: 'string' }, ...rule("self.all(x, self.all(y, self.all(z, x + y + z != '')))") }, list(10_000));
-    expect(performance.now() - start).toBeLessThan(5_000);
+    expect(performance.now() - start).toBeLessThan(20_000); // about 1 s; the bound leaves room for a loaded machine
     expect(findings).toEqual([{
       field: 'spec.l',
       message: expect.stringMatching(new RegExp(`^'operation cancelled: actual cost limit exceeded': no further validation rules will be run due to call cost exceeds limit for rule: .*one evaluation may cost at most ${PER_CALL_LIMIT}: PerCallLimit`)),
@@ -136,14 +136,14 @@ describe('hostile rules and values are bounded', () => {
     const rules = Array.from({ length: 30 }, (_, i) => ({ rule: `self.all(x, self.all(y, x != y || x == y)) || ${i} == 0` }));
     const start = performance.now();
     const findings = run('l', { type: 'array', items: { type: 'string' }, 'x-kubernetes-validations': rules }, list(700));
-    expect(performance.now() - start).toBeLessThan(15_000);
+    expect(performance.now() - start).toBeLessThan(60_000); // about 6 s
     expect(findings).toEqual([expect.objectContaining({ field: 'spec.l', message: expect.stringMatching(new RegExp(`^validation failed due to running out of cost budget, no further validation rules will be run .*${RUNTIME_COST_BUDGET}`)) })]);
-  }, 30_000);
+  }, 90_000);
 
   test('a pathological regular expression runs in linear time (RE2), and an invalid one is a runtime error', () => {
     const start = performance.now();
     expect(run('s', { type: 'string', ...rule("self.matches('^(a+)+$')") }, `${'a'.repeat(100_000)}!`)).toHaveLength(1);
-    expect(performance.now() - start).toBeLessThan(2_000);
+    expect(performance.now() - start).toBeLessThan(10_000); // milliseconds; minutes with a backtracking engine
     expect(run('s', { type: 'string', ...rule("self.matches('(a)\\\\1')") }, 'aa')[0]).toEqual(expect.objectContaining({ severity: 'error', message: expect.stringMatching(/evaluating rule/) }));
   });
 
