@@ -25,7 +25,7 @@ export function builtInCelSchema(key: string, version: OpenShiftVersion = DEFAUL
  * minor, with fields relative to the object (`spec.registrySources`). Nothing is loaded, and
  * nothing runs, unless the object has a value where its CRD holds a rule.
  */
-export function checkBuiltInCelRules(object: { readonly apiVersion?: unknown; readonly kind?: unknown }, version: OpenShiftVersion = DEFAULT_OPENSHIFT_VERSION): CelFinding[] {
+export function checkBuiltInCelRules(object: { readonly apiVersion?: unknown; readonly kind?: unknown; readonly [field: string]: unknown }, version: OpenShiftVersion = DEFAULT_OPENSHIFT_VERSION): CelFinding[] {
   const schema = builtInCelSchema(`${String(object.apiVersion)} ${String(object.kind)}`, version);
   return schema ? checkCelSchema(schema, object, celOptions(version)) : [];
 }
