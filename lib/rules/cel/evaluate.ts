@@ -177,7 +177,7 @@ function runRules(schema: CelSchema, value: unknown, path: string, state: WalkSt
   const { meter, options, findings } = state;
   const add = (field: string, message: string, severity: CelFinding['severity'] = 'error') => findings.push({ field, message, severity });
   if (meter.spent >= state.budget) {
-    add(path, budgetMessage());
+    add(path, budgetMessage(state.budget));
     state.stopped = true;
     return;
   }
@@ -202,7 +202,7 @@ function runRules(schema: CelSchema, value: unknown, path: string, state: WalkSt
       return;
     }
     if (meter.exceeded === 'budget') {
-      add(path, budgetMessage());
+      add(path, budgetMessage(state.budget));
       state.stopped = true;
       return;
     }
@@ -252,8 +252,8 @@ function messageFrom(rule: CelRule, self: unknown, path: string, meter: Meter, p
   return trimmed;
 }
 
-function budgetMessage(): string {
-  return `validation failed due to running out of cost budget, no further validation rules will be run (the rules of one object may cost at most ${RUNTIME_COST_BUDGET}: RuntimeCELCostBudget in k8s.io/apiserver/pkg/apis/cel/config.go)`;
+function budgetMessage(budget: number): string {
+  return `validation failed due to running out of cost budget, no further validation rules will be run (the rules of one object may cost at most ${budget}: RuntimeCELCostBudget in k8s.io/apiserver/pkg/apis/cel/config.go)`;
 }
 
 function ruleMessageOrDefault(rule: CelRule): string {

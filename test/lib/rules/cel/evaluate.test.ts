@@ -133,12 +133,12 @@ describe('hostile rules and values are bounded', () => {
   }, 60_000);
 
   test('rules that each stay under the per-call limit stop at the per-object budget', () => {
-    const rules = Array.from({ length: 30 }, (_, i) => ({ rule: `self.all(x, self.all(y, x != y || x == y)) || ${i} == 0` }));
-    const start = performance.now();
-    const findings = run('l', { type: 'array', items: { type: 'string' }, 'x-kubernetes-validations': rules }, list(700));
-    expect(performance.now() - start).toBeLessThan(60_000); // about 6 s
-    expect(findings).toEqual([expect.objectContaining({ field: 'spec.l', message: expect.stringMatching(new RegExp(`^validation failed due to running out of cost budget, no further validation rules will be run .*${RUNTIME_COST_BUDGET}`)) })]);
-  }, 90_000);
+    // The API server's budget (10000000) takes seconds to spend; a tenth of it shows the same.
+    expect([PER_CALL_LIMIT, RUNTIME_COST_BUDGET]).toEqual([1_000_000, 10_000_000]);
+    const rules = Array.from({ length: 10 }, (_, i) => ({ rule: `self.all(x, self.all(y, x != y || x == y)) || ${i} == 0` }));
+    const findings = checkCelSchema(crd('l', { type: 'array', items: { type: 'string' }, 'x-kubernetes-validations': rules }), { spec: { l: list(400) } }, { ...K8S_1_36, budget: 1_000_000 });
+    expect(findings).toEqual([{ field: 'spec.l', message: expect.stringMatching(/^validation failed due to running out of cost budget, no further validation rules will be run \(the rules of one object may cost at most 1000000: RuntimeCELCostBudget/), severity: 'error' }]);
+  }, 60_000);
 
   test('a pathological regular expression runs in linear time (RE2), and an invalid one is a runtime error', () => {
     const start = performance.now();
