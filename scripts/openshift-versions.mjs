@@ -18,7 +18,8 @@ const crdDir = resolve(option('--crds') ?? process.env.CRD_DIR ?? join(root, '.c
 const out = resolve(option('--out') ?? join(root, 'lib', 'rules', 'generated', 'openshift-versions.ts'));
 const fail = (message) => { console.error(`versions: ${message}`); process.exit(1); };
 
-const { versions: sources } = JSON.parse(readFileSync(join(root, 'crd-sources.json'), 'utf8'));
+// The registry's CRDs; the per-version Image config CRDs beside them are read by npm run cel-rules.
+const sources = JSON.parse(readFileSync(join(root, 'crd-sources.json'), 'utf8')).versions.filter((s) => s.file.startsWith('imageregistry.operator.openshift.io_'));
 const minor = (version) => Number(version.split('.')[1]);
 const versions = [...new Set(sources.map((s) => s.version))].sort((a, b) => minor(a) - minor(b));
 if (!existsSync(join(crdDir, 'versions'))) fail(`${join(crdDir, 'versions')} does not exist: run npm run fetch-crds (downloads the pinned CRDs into .crds/), or pass --crds DIR or set CRD_DIR`);

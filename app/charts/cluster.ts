@@ -72,7 +72,7 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
     for (const [field, message] of registryChart.warnings) loaded.warn(field, message);
     // Only when the section sets something: the object is shared, and an empty one says nothing.
     if (imageConfig && setsAnything(imageConfig)) {
-      const imageConfigChart = new ImageConfigChart(app, 'image-config', { imageConfig, routes: registry.routes });
+      const imageConfigChart = new ImageConfigChart(app, 'image-config', { imageConfig, routes: registry.routes, openshiftVersion });
       for (const [field, message] of imageConfigChart.warnings) loaded.warn(field, message);
     }
     if (pruner) {

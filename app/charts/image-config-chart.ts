@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ImageConfigConfig, RegistryConfig } from '../config/schema';
 import { ImageConfig } from '../../lib/openshift/image-config';
 import { asConfigField, configWarnings } from './config-fields';
+import { OpenShiftVersion } from '../../lib/rules/openshift-version';
 import { ValidationError } from '../../lib/rules/validation-error';
 
 export interface ImageConfigChartProps {
@@ -10,6 +11,8 @@ export interface ImageConfigChartProps {
   readonly imageConfig: ImageConfigConfig;
   /** The registry's routes, which `publicRoute` names. */
   readonly routes: RegistryConfig['routes'];
+  /** The cluster's OpenShift minor: the Image CRD's rules differ by version. */
+  readonly openshiftVersion?: OpenShiftVersion;
 }
 
 /**
@@ -37,6 +40,7 @@ export class ImageConfigChart extends Chart {
         allowedRegistriesForImport: config.allowedRegistriesForImport,
         registrySources: config.registrySources,
         additionalTrustedCA: config.additionalTrustedCA,
+        openshiftVersion: props.openshiftVersion,
       });
     });
     this.warnings = configWarnings(this.imageConfig.warnings, inConfig);

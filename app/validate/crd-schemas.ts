@@ -8,6 +8,10 @@ import { InputFileError, MANIFEST_FILE_LIMIT, readInputFile } from '../output/re
 import { escapeControl } from '../output/terminal-text';
 import { safeRegExpEngine } from './safe-regexp';
 import { asMap, isMap } from '../../lib/rules/shapes';
+import { checkBuiltInCelRules, celOptions } from '../../lib/rules/cel/crd-rules';
+import { checkCelSchema } from '../../lib/rules/cel/evaluate';
+import { celSchemaOf, CelSchema } from '../../lib/rules/cel/schema';
+import { DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../../lib/rules/openshift-version';
 
 type Schema = Record<string, unknown>;
 
@@ -77,20 +81,36 @@ export function strictResourceSchema(schema: Schema): Schema {
 
 /** Something that knows the schemas of some kinds. */
 export interface SchemaSource {
-  /** Problems of `object` against its schema; undefined when its kind is unknown here. */
-  validate(object: { apiVersion?: string; kind?: string }): SchemaProblem[] | undefined;
+  /**
+   * Problems of `object` against its schema and its CRD's CEL rules (as the cluster's OpenShift
+   * version has them, DEFAULT_OPENSHIFT_VERSION if not given); undefined when its kind is unknown here.
+   */
+  validate(object: { apiVersion?: string; kind?: string }, openshiftVersion?: OpenShiftVersion): SchemaProblem[] | undefined;
 }
 
-/** Validators compiled ahead of time (app/validate/generated), by `apiVersion Kind`. */
+/**
+ * The API server runs a CRD's CEL rules only when the schema found no wrong type (a "blocking"
+ * error: apiextensions-apiserver registry/customresource strategy.go hasBlockingErr), and then
+ * says that some rules were not checked.
+ */
+const RULES_NOT_CHECKED: SchemaProblem = { field: '', message: 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation (the CRD\'s CEL rules run once every field has its type)', severity: 'warning' };
+
+/** Validators compiled ahead of time (app/validate/generated), by `apiVersion Kind`, and the CRDs' CEL rules (lib/rules/generated/cel-rules.ts). */
 export class CompiledSchemas implements SchemaSource {
   constructor(private readonly byKind: Readonly<Record<string, ValidateFunction>>) {}
 
-  public validate(object: { apiVersion?: string; kind?: string }): SchemaProblem[] | undefined {
+  public validate(object: { apiVersion?: string; kind?: string }, openshiftVersion?: OpenShiftVersion): SchemaProblem[] | undefined {
     const key = `${object.apiVersion} ${object.kind}`;
     const validate = Object.hasOwn(this.byKind, key) ? this.byKind[key] : undefined;
     if (!validate) return undefined;
-    return validate(object) ? [] : describeErrors(validate.errors ?? []);
+    if (validate(object)) return checkBuiltInCelRules(object, openshiftVersion);
+    const errors = validate.errors ?? [];
+    return [...describeErrors(errors), ...(errors.some(isBlocking) ? [RULES_NOT_CHECKED] : checkBuiltInCelRules(object, openshiftVersion))];
   }
+}
+
+function isBlocking(error: ErrorObject): boolean {
+  return error.keyword === 'type';
 }
 
 /** The JSON Schemas of every version of every CRD in a folder, by `apiVersion` and `kind`. */
@@ -124,7 +144,12 @@ export class CrdSchemas implements SchemaSource {
   /** Validators by `apiVersion Kind`, or why the schema cannot be compiled. */
   private readonly compiled = new Map<string, ValidateFunction | string>();
 
-  private constructor(private readonly schemas: Map<string, Schema>) {}
+  /** The CEL rules of each kind, read from its schema when the folder is loaded (undefined: none). */
+  private readonly celSchemas = new Map<string, CelSchema | undefined>();
+
+  private constructor(private readonly schemas: Map<string, Schema>) {
+    for (const [key, schema] of schemas) this.celSchemas.set(key, celSchemaOf(schema));
+  }
 
   /** The raw OpenAPI schema for `apiVersion` `kind`, if a CRD defines it. */
   public openApiSchema(apiVersion: string, kind: string): Schema | undefined {
@@ -141,8 +166,8 @@ export class CrdSchemas implements SchemaSource {
     return this.schemas.get(key);
   }
 
-  /** Problems of `object` against its CRD; undefined when no CRD defines its kind. */
-  public validate(object: { apiVersion?: string; kind?: string }): SchemaProblem[] | undefined {
+  /** Problems of `object` against its CRD and the CRD's CEL rules; undefined when no CRD defines its kind. */
+  public validate(object: { apiVersion?: string; kind?: string }, openshiftVersion: OpenShiftVersion = DEFAULT_OPENSHIFT_VERSION): SchemaProblem[] | undefined {
     const key = `${object.apiVersion} ${object.kind}`;
     const schema = this.schemas.get(key);
     if (!schema) return undefined;
@@ -156,7 +181,11 @@ export class CrdSchemas implements SchemaSource {
       this.compiled.set(key, validate);
     }
     if (typeof validate === 'string') return [{ field: '', message: validate }];
-    return this.run(validate, object);
+    const problems = this.run(validate, object);
+    const rules = this.celSchemas.get(key);
+    if (!rules) return problems;
+    if ((validate.errors ?? []).some(isBlocking) && problems.length) return [...problems, RULES_NOT_CHECKED];
+    return [...problems, ...checkCelSchema(rules, object, celOptions(openshiftVersion))];
   }
 
   /** Problems of `value` against a sub-schema (e.g. an Application's `spec`). */

@@ -56,7 +56,7 @@ const RULED_KINDS: readonly RuledKind[] = [
   { apiGroup: 'imageregistry.operator.openshift.io/', kind: 'ImagePruner', name: IMAGE_PRUNER_NAME, misnamed: `the operator only reads the ImagePruner named ${IMAGE_PRUNER_NAME} (it ignores others and creates its own)`,
     check: (spec, cluster) => checkImagePruner(spec, { openshiftVersion: cluster.openshiftVersion }) },
   { apiGroup: 'config.openshift.io/', kind: 'Image', name: IMAGE_CONFIG_NAME, misnamed: `the cluster only reads the Image config named ${IMAGE_CONFIG_NAME}`,
-    check: (spec) => checkImageConfig(spec) },
+    check: (spec, cluster) => checkImageConfig(spec, cluster.openshiftVersion) },
 ];
 
 /**

@@ -193,7 +193,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
       else seen.set(id, manifest);
     }
     if (name) named.push(manifest);
-    const schema = schemaProblems(object, options.schemas);
+    const schema = schemaProblems(object, options.schemas, options.openshiftVersion);
     if (!schema) {
       const unknown = unknownKind(apiVersion, kind, options.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION, core);
       add('', unknown.message, unknown.severity);
@@ -221,13 +221,13 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
 // object is checked once per process against a given list of schema sources.
 const checked = new WeakMap<readonly SchemaSource[], Map<string, ReturnType<SchemaSource['validate']>>>();
 
-function schemaProblems(object: Manifest['object'], schemas: readonly SchemaSource[]): ReturnType<SchemaSource['validate']> {
+function schemaProblems(object: Manifest['object'], schemas: readonly SchemaSource[], openshiftVersion?: OpenShiftVersion): ReturnType<SchemaSource['validate']> {
   let cache = checked.get(schemas);
   if (!cache) checked.set(schemas, (cache = new Map()));
-  const key = JSON.stringify(object);
+  const key = `${openshiftVersion}\0${JSON.stringify(object)}`;
   if (cache.has(key)) return cache.get(key);
   let problems: ReturnType<SchemaSource['validate']>;
-  for (const source of schemas) if (!problems) problems = source.validate(object);
+  for (const source of schemas) if (!problems) problems = source.validate(object, openshiftVersion);
   if (cache.size > 20_000) cache.clear();
   if (key.length < 100_000) cache.set(key, problems); // a fleet repeats small objects, not large ones
   return problems;

@@ -2,7 +2,9 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Image, ImageSpec } from '../../imports/imageconfig-config.openshift.io';
 import type { RegistryRoute } from '../registry/image-registry';
+import { checkBuiltInSpecRules } from '../rules/cel/crd-rules';
 import { checkImageConfig } from '../rules/image-config-rules';
+import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../rules/openshift-version';
 import type { RuleFinding } from '../rules/registry-rules';
 import { ValidationError } from '../rules/validation-error';
 import { checkFirstInChart } from '../registry/one-per-chart';
@@ -74,6 +76,13 @@ export interface ImageConfigProps {
    * @default - not set: only the cluster's trust bundle
    */
   readonly additionalTrustedCA?: string;
+  /**
+   * The cluster's OpenShift minor: the Image CRD's rules differ by version (both allow- and
+   * block-list are refused by the API server from 4.18, by the machine-config-operator before;
+   * registry scopes are checked by the API server from 4.23).
+   * @default DEFAULT_OPENSHIFT_VERSION (the newest known)
+   */
+  readonly openshiftVersion?: OpenShiftVersion;
 }
 
 /**
@@ -85,12 +94,14 @@ export interface ImageConfigProps {
 export class ImageConfig extends Construct {
   /** The typed Image object, for escape hatches. */
   public readonly apiObject: Image;
+  public readonly openshiftVersion: OpenShiftVersion;
   private readonly hostnames: string[];
   private readonly spec: Omit<ImageSpec, 'externalRegistryHostnames'>;
 
   constructor(scope: Construct, id: string, props: ImageConfigProps = {}) {
     super(scope, id);
     const sources = props.registrySources;
+    this.openshiftVersion = checkOpenShiftVersion('openshiftVersion', props.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION);
     this.hostnames = [...props.externalRegistryHostnames ?? []];
     this.spec = {
       additionalTrustedCa: props.additionalTrustedCA === undefined ? undefined : { name: props.additionalTrustedCA },
@@ -152,8 +163,10 @@ export class ImageConfig extends Construct {
     return Image.manifest({ metadata: { name: IMAGE_CONFIG_NAME }, spec: { ...this.spec, externalRegistryHostnames: nonEmpty(this.hostnames) } }).spec;
   }
 
+  /** The rules of lib/rules and the CRD's CEL rules, as the cluster's version has them. */
   private findings(): RuleFinding[] {
-    return checkImageConfig(this.json());
+    const spec = this.json();
+    return [...checkBuiltInSpecRules(Image.GVK.apiVersion + ' ' + Image.GVK.kind, spec, this.openshiftVersion), ...checkImageConfig(spec, this.openshiftVersion)];
   }
 
   private check(): void {

@@ -1,6 +1,9 @@
 import { Construct } from 'constructs';
-import { Route, RouteSpecTlsInsecureEdgeTerminationPolicy, RouteSpecTlsTermination, RouteSpecToKind } from '../../imports/route-route.openshift.io';
+import { Route, RouteSpec, RouteSpecTlsInsecureEdgeTerminationPolicy, RouteSpecTlsTermination, RouteSpecToKind } from '../../imports/route-route.openshift.io';
+import { checkBuiltInSpecRules } from '../rules/cel/crd-rules';
 import { checkDnsLabel, checkDnsSubdomain } from '../rules/kubernetes';
+import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../rules/openshift-version';
+import { ValidationError } from '../rules/validation-error';
 
 /** How the router terminates TLS: edge (plain HTTP to the service), reencrypt, passthrough. */
 export { RouteSpecTlsTermination as RouteTermination };
@@ -24,6 +27,11 @@ export interface OpenShiftRouteProps {
    * @default RouteSpecTlsTermination.EDGE
    */
   readonly termination?: RouteSpecTlsTermination;
+  /**
+   * The cluster's OpenShift minor, for the Route CRD's CEL rules (the Kubernetes CEL library of its version).
+   * @default DEFAULT_OPENSHIFT_VERSION (the newest known)
+   */
+  readonly openshiftVersion?: OpenShiftVersion;
 }
 
 /** An OpenShift Route (`route.openshift.io/v1`) with TLS, on the typed import. */
@@ -35,17 +43,20 @@ export class OpenShiftRoute extends Construct {
     checkDnsSubdomain('name', props.name);
     checkDnsLabel('namespace', props.namespace);
     if (props.host !== undefined) checkDnsSubdomain('host', props.host);
-    this.apiObject = new Route(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace },
-      spec: {
-        host: props.host,
-        to: { kind: RouteSpecToKind.SERVICE, name: props.serviceName, weight: 100 },
-        port: { targetPort: props.targetPort },
-        tls: {
-          termination: props.termination ?? RouteSpecTlsTermination.EDGE,
-          insecureEdgeTerminationPolicy: RouteSpecTlsInsecureEdgeTerminationPolicy.REDIRECT,
-        },
+    const openshiftVersion = checkOpenShiftVersion('openshiftVersion', props.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION);
+    const spec: RouteSpec = {
+      host: props.host,
+      to: { kind: RouteSpecToKind.SERVICE, name: props.serviceName, weight: 100 },
+      port: { targetPort: props.targetPort },
+      tls: {
+        termination: props.termination ?? RouteSpecTlsTermination.EDGE,
+        insecureEdgeTerminationPolicy: RouteSpecTlsInsecureEdgeTerminationPolicy.REDIRECT,
       },
-    });
+    };
+    // The Route CRD's CEL rules (TLS termination and header actions), on the spec as written.
+    const json = Route.manifest({ metadata: { name: props.name }, spec }).spec;
+    const error = checkBuiltInSpecRules(`${Route.GVK.apiVersion} ${Route.GVK.kind}`, json, openshiftVersion).find((f) => f.severity === 'error');
+    if (error) throw new ValidationError(error.field, error.message);
+    this.apiObject = new Route(this, 'Resource', { metadata: { name: props.name, namespace: props.namespace }, spec });
   }
 }

@@ -12,9 +12,10 @@ import {
 } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
 import { REGISTRY_CONFIG_NAME } from './constants';
 import { RegistryStorage } from './registry-storage';
+import { checkBuiltInSpecRules } from '../rules/cel/crd-rules';
 import { checkDnsSubdomain, checkOneOf, checkQuantity } from '../rules/kubernetes';
 import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../rules/openshift-version';
-import { checkRegistryConfig } from '../rules/registry-rules';
+import { checkRegistryConfig, RuleFinding } from '../rules/registry-rules';
 import { ValidationError } from '../rules/validation-error';
 import { checkFirstInChart } from './one-per-chart';
 
@@ -198,7 +199,11 @@ export class ImageRegistry extends Construct {
     // The operator's rules, as `validate` runs them on manifests, over the objects made so far.
     const json = Config.manifest({ metadata: { name: REGISTRY_CONFIG_NAME }, spec }).spec;
     const others = Node.of(this).root.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson());
-    const findings = checkRegistryConfig(json, others, { claimAccessModes: storage.accessMode && [storage.accessMode], openshiftVersion: this.openshiftVersion });
+    const findings: RuleFinding[] = [
+      ...checkRegistryConfig(json, others, { claimAccessModes: storage.accessMode && [storage.accessMode], openshiftVersion: this.openshiftVersion }),
+      // The CRD's CEL rules, as this version's CRD has them (validate runs them with the schema).
+      ...checkBuiltInSpecRules(`${Config.GVK.apiVersion} ${Config.GVK.kind}`, json, this.openshiftVersion),
+    ];
     const error = findings.find((f) => f.severity === 'error');
     if (error) throw new ValidationError(error.field, error.message, error.versionBound);
     this.warnings = findings.filter((f) => !f.unverified).map((f) => `${f.field}: ${f.message}`);

@@ -26,12 +26,13 @@ export function checkAzureContainerName(field: string, name: string): void {
   }
 }
 
-/** Throws unless the names under `networkAccess.internal` fit the CRD, and `internal` comes only with type Internal. */
+/**
+ * Throws unless the names under `networkAccess.internal` fit the CRD's patterns. That `internal`
+ * comes only with type Internal is the CRD's CEL rule, evaluated from the CRD (cel/crd-rules.ts)
+ * by ImageRegistry and validate.
+ */
 export function checkAzureNetworkAccess(networkAccess: { readonly type?: string; readonly internal?: object }): void {
   if (networkAccess.internal === undefined) return;
-  if (networkAccess.type !== 'Internal') {
-    throw new ValidationError('networkAccess.internal', 'is only used with networkAccess.type Internal (the API server refuses it otherwise); set type: Internal or remove internal');
-  }
   for (const [key, value] of Object.entries(networkAccess.internal) as [string, string | undefined][]) {
     const rule = INTERNAL_NAMES[key];
     if (value === undefined || !rule) continue;

@@ -1,23 +1,18 @@
 // Rules for images.config.openshift.io `cluster` (the cluster-wide image policy), each written
 // once: the ImageConfig construct runs them on the spec it is about to write, `validate` on
-// manifests from disk. Sources: the Image CRD of openshift/api (its CEL rules and patterns),
+// manifests from disk. The CRD's own CEL rules (allowed or blocked registries, the registry
+// scope pattern, per OpenShift minor) are not copied here: they are evaluated from the CRD
+// (cel/crd-rules.ts). Sources: the Image CRD of openshift/api (its patterns),
 // openshift/cluster-openshift-apiserver-operator (configobservation/images: how the hostnames are
 // used), openshift/machine-config-operator (container-runtime-config: how registrySources reach
 // the nodes).
 import { INTERNAL_REGISTRY_HOSTNAME } from '../registry/constants';
+import { builtInCelSchema } from './cel/crd-rules';
 import { DNS_SUBDOMAIN_MAX } from './kubernetes';
+import { DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from './openshift-version';
 import type { RuleFinding } from './registry-rules';
 import { asMap, asString, isMap, Obj, show } from './shapes';
 
-/**
- * A registry scope as the Image CRD accepts it in allowedRegistries, blockedRegistries and
- * insecureRegistries: `*.domain`, or `host[:port][/path]` without tag or digest. The same strings
- * as the CRD's CEL rule, written so that a backtracking engine stays linear: the CRD's path part
- * `[a-z0-9]+((([._]|__|[-]*)[a-z0-9]+)+)?` can separate two runs of letters by nothing, which
- * JavaScript's engine tries in exponentially many ways (RE2, the API server's, does not).
- */
-export const REGISTRY_SCOPE_PATTERN =
-  '^\\*(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)+$|^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$';
 /** The CRD's bounds on each registry scope list. */
 export const REGISTRY_SCOPE_MAX_LENGTH = 256;
 export const REGISTRY_SCOPE_MAX_ITEMS = 1024;
@@ -38,33 +33,40 @@ export const IMPORT_DOMAIN_PATTERN = '^[a-zA-Z0-9*?]([-a-zA-Z0-9.*?]*[a-zA-Z0-9*
  */
 export const REQUIRED_PLATFORM_REGISTRIES = ['quay.io', 'registry.redhat.io'] as const;
 
-const scope = new RegExp(REGISTRY_SCOPE_PATTERN);
 const host = new RegExp(REGISTRY_HOST_PATTERN);
 const importDomain = new RegExp(IMPORT_DOMAIN_PATTERN);
 const configMapName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 type Add = (field: string, message: string, severity?: RuleFinding['severity']) => void;
 
-/** Checks the `spec` of images.config.openshift.io `cluster` (any shape: nothing here throws). */
-export function checkImageConfig(spec: unknown): RuleFinding[] {
+/**
+ * Checks the `spec` of images.config.openshift.io `cluster` on an OpenShift minor (any shape:
+ * nothing here throws). The CRD's CEL rules are not among these (see above).
+ */
+export function checkImageConfig(spec: unknown, openshiftVersion: OpenShiftVersion = DEFAULT_OPENSHIFT_VERSION): RuleFinding[] {
   const findings: RuleFinding[] = [];
   const add: Add = (field, message, severity = 'error') => findings.push({ field, message, severity });
   const s = asMap(spec);
-  for (const rule of RULES) rule(s, add);
+  for (const rule of RULES) rule(s, add, openshiftVersion);
   return findings;
 }
 
-const RULES: ((spec: Obj, add: Add) => void)[] = [
-  allowedOrBlocked, allowListCoversPlatform, registryScopes, externalHostnames, searchRegistries,
+const RULES: ((spec: Obj, add: Add, openshiftVersion: OpenShiftVersion) => void)[] = [
+  allowedOrBlockedBeforeTheCrd, allowListCoversPlatform, registryScopes, externalHostnames, searchRegistries,
   importDomains, trustedCA,
 ];
 
-/** The CRD's CEL rule on registrySources, with its message. */
-function allowedOrBlocked(spec: Obj, add: Add): void {
+/**
+ * Before the Image CRD refuses both lists (its CEL rule on registrySources, from OpenShift 4.18:
+ * openshift/api 79fcfda), the API server takes them and the machine-config-operator refuses them
+ * when it writes the nodes' policy.json (pkg/controller/container-runtime-config/helpers.go
+ * updatePolicyJSON): its sync fails and the nodes keep their old policy.
+ */
+function allowedOrBlockedBeforeTheCrd(spec: Obj, add: Add, openshiftVersion: OpenShiftVersion): void {
   const sources = asMap(spec.registrySources);
-  if (sources.allowedRegistries !== undefined && sources.blockedRegistries !== undefined) {
-    add('registrySources', 'Only one of blockedRegistries or allowedRegistries may be set (the API server refuses both): an allow-list already blocks every registry not on it');
-  }
+  if (sources.allowedRegistries === undefined || sources.blockedRegistries === undefined) return;
+  if (builtInCelSchema('config.openshift.io/v1 Image', openshiftVersion)?.properties?.spec?.properties?.registrySources?.rules?.length) return;
+  add('registrySources', `the machine-config-operator refuses both allowedRegistries and blockedRegistries ("invalid images config: only one of AllowedRegistries or BlockedRegistries may be specified") and the nodes keep their old registry policy; OpenShift ${openshiftVersion}'s API server takes it, later ones refuse it. An allow-list already blocks every registry not on it: keep one of the two`);
 }
 
 /** Whether the scope `entry` lets images from registry `name` (`host[:port]`) through. */
@@ -96,7 +98,10 @@ function allowListCoversPlatform(spec: Obj, add: Add): void {
   }
 }
 
-/** The CRD's CEL rule, lengths and item count on each scope list; duplicates say nothing new. */
+/**
+ * The lengths and item count the CRD (from OpenShift 4.23) gives each scope list; its CEL rule on
+ * each entry runs from the CRD. Duplicates say nothing new.
+ */
 function registryScopes(spec: Obj, add: Add): void {
   const sources = asMap(spec.registrySources);
   for (const key of ['allowedRegistries', 'blockedRegistries', 'insecureRegistries']) {
@@ -109,8 +114,8 @@ function registryScopes(spec: Obj, add: Add): void {
     }
     if (list.length > REGISTRY_SCOPE_MAX_ITEMS) add(field, `has ${list.length} entries; the CRD allows at most ${REGISTRY_SCOPE_MAX_ITEMS}`);
     list.forEach((entry, i) => {
-      if (typeof entry !== 'string' || entry.length < 1 || entry.length > REGISTRY_SCOPE_MAX_LENGTH || !scope.test(entry)) {
-        add(`${field}[${i}]`, `${quote(entry)} is not a registry scope: use host[:port][/path] (letters, digits and '-' in each DNS label, a lower-case path) or *.domain, at most ${REGISTRY_SCOPE_MAX_LENGTH} characters, no scheme, tag or digest`);
+      if (typeof entry !== 'string' || entry.length < 1 || entry.length > REGISTRY_SCOPE_MAX_LENGTH) {
+        add(`${field}[${i}]`, `${quote(entry)} is not a registry scope: use host[:port][/path] or *.domain, from 1 to ${REGISTRY_SCOPE_MAX_LENGTH} characters`);
       }
     });
     duplicates(list, field, add, 'warning');

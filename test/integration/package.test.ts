@@ -40,9 +40,11 @@ function consumerLock(dependencies: Record<string, string>, devDependencies: Rec
   for (const name of Object.keys(dependencies)) if (lock[`node_modules/${name}`]) add(name, false);
   for (const name of Object.keys(devDependencies)) add(name, true);
   const manifest = JSON.parse(sh('tar', ['xzOf', tarball, 'package/package.json'], work));
+  // The package's own runtime dependencies (the CEL evaluator), as this repository's lock pins them.
+  for (const name of Object.keys(manifest.dependencies ?? {})) add(name, false);
   packages[`node_modules/${pkg.name}`] = {
     version: manifest.version, resolved: `file:${tarball}`, license: manifest.license, bin: manifest.bin,
-    engines: manifest.engines, peerDependencies: manifest.peerDependencies,
+    engines: manifest.engines, dependencies: manifest.dependencies, peerDependencies: manifest.peerDependencies,
     integrity: `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`,
   };
   return { name: 'consumer', lockfileVersion: 3, requires: true, packages };
@@ -83,8 +85,9 @@ describe('the package', () => {
     expect(files.filter((f) => /^(app|test|lib|scripts|config|dist)\/|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
-  test('installs with only the cdk8s peers: none of the app\'s dependencies reach a library user', () => {
-    expect(readdirSync(join(consumer, 'node_modules')).sort()).toEqual(['.bin', '.package-lock.json', 'cdk8s', 'cdk8s-plus-28', 'constructs', pkg.name, 'typescript'].sort());
+  test('installs with only the cdk8s peers and the CEL evaluator: none of the app\'s dependencies reach a library user', () => {
+    expect(readdirSync(join(consumer, 'node_modules')).sort()).toEqual(['.bin', '.package-lock.json', '@bufbuild', 'cdk8s', 'cdk8s-plus-28', 'constructs', pkg.name, 're2js', 'typescript'].sort());
+    expect(readdirSync(join(consumer, 'node_modules', '@bufbuild')).sort()).toEqual(['cel', 'cel-spec', 'protobuf', 're2']);
     expect(existsSync(join(consumer, 'node_modules', 'kubernetes-models'))).toBe(false);
   });
 

@@ -57,12 +57,12 @@ describe('imageConfig section', () => {
     expect(report.problems.map((p) => [p.severity, p.field, p.message])).toEqual(messages.map((message) => ['warning', 'spec.registrySources.allowedRegistries', message]));
   });
 
-  test('validate refuses an image config from disk with the rules\' messages', () => {
+  test('validate refuses an image config from disk with the rules\' messages (the CRD\'s CEL rule, then the operator\'s rules)', () => {
     const image = { apiVersion: 'config.openshift.io/v1', kind: 'Image', metadata: { name: 'images' }, spec: { registrySources: { allowedRegistries: ['quay.io', 'registry.redhat.io'], blockedRegistries: ['x.example.com'] } } };
     const report = validateTree(new Map([['kustomization.yaml', ''], ['image.yaml', toYaml(image)]]), { schemas: builtInSchemas() });
     expect(report.problems.filter((p) => p.severity === 'error').map((p) => `${p.field}: ${p.message.split(' (')[0]}`)).toEqual([
-      'metadata.name: the cluster only reads the Image config named cluster',
       'spec.registrySources: Only one of blockedRegistries or allowedRegistries may be set',
+      'metadata.name: the cluster only reads the Image config named cluster',
     ]);
   });
 });

@@ -1,4 +1,6 @@
+import { App, Chart } from 'cdk8s';
 import { AzureCloudName, AzureNetworkAccessType } from '../../../lib/registry/azure-storage';
+import { ImageRegistry } from '../../../lib/registry/image-registry';
 import { RegistryStorage, StorageManagementState } from '../../../lib/registry/registry-storage';
 
 const named = { accountName: 'acmeregistry', container: 'images' };
@@ -39,9 +41,12 @@ describe('Azure storage', () => {
       'cloudName: "AzureCloud" is not allowed; use one of AzurePublicCloud, AzureUSGovernmentCloud, AzureChinaCloud, AzureGermanCloud, AzureStackCloud');
   });
 
-  test('rule: networkAccess.internal only with type Internal, names as the CRD allows', () => {
-    expect(() => RegistryStorage.azure({ ...named, networkAccess: { type: AzureNetworkAccessType.EXTERNAL, internal: { vnetName: 'vnet' } } })).toThrow(
-      'networkAccess.internal: is only used with networkAccess.type Internal');
+  test('rule: networkAccess.internal only with type Internal (the CRD\'s CEL rule, when the registry is made), names as the CRD allows', () => {
+    const storage = RegistryStorage.azure({ ...named, networkAccess: { type: AzureNetworkAccessType.EXTERNAL, internal: { vnetName: 'vnet' } } });
+    expect(() => new ImageRegistry(new Chart(new App(), 'c'), 'r', { storage })).toThrow(
+      'storage.azure.networkAccess: internal is forbidden when type is not Internal');
+    // OpenShift 4.14's CRD has no networkAccess at all: that is the error there.
+    expect(() => new ImageRegistry(new Chart(new App(), 'c'), 'r', { storage, openshiftVersion: '4.14' })).toThrow(/storage\.azure\.networkAccess: is not in OpenShift 4\.14/);
     expect(() => RegistryStorage.azure({ ...named, networkAccess: { type: AzureNetworkAccessType.INTERNAL, internal: { vnetName: 'v' } } })).toThrow(
       'networkAccess.internal.vnetName: "v" is not valid: use 2 to 64');
     expect(() => RegistryStorage.azure({ ...named, networkAccess: { type: 'Private' as AzureNetworkAccessType } })).toThrow(

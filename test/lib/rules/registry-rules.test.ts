@@ -208,7 +208,9 @@ describe('the operator\'s rules', () => {
       'storage.gcs.projectID: is required with region: the operator takes the project from the cluster only when region is empty, and creating a missing bucket without a project fails; set projectID, or remove region to use the cluster\'s region and project',
     ]);
     expect(check({ storage: { azure: { accountName: 'Bad_Account', container: 'registry' } } }, [])[0]).toMatch(/^storage\.azure\.accountName: "Bad_Account" is not a valid storage account name/);
-    expect(check({ storage: { azure: { accountName: 'acct', container: 'registry', networkAccess: { type: 'External', internal: { vnetName: 'v' } } } } }, [])[0]).toMatch(/^storage\.azure\.networkAccess\.internal: is only used with networkAccess\.type Internal/);
+    expect(check({ storage: { azure: { accountName: 'acct', container: 'registry', networkAccess: { type: 'Internal', internal: { vnetName: 'v' } } } } }, [])[0]).toMatch(/^storage\.azure\.networkAccess\.internal\.vnetName: "v" is not valid/);
+    // internal with another type: the CRD's CEL rule (test/lib/rules/cel), not one of these.
+    expect(check({ storage: { azure: { accountName: 'acct', container: 'registry', networkAccess: { type: 'External', internal: { vnetName: 'vnet' } } } } }, [])).toEqual([]);
     expect(check({ storage: { swift: { container: 'registry', authURL: 'keystone.example.com:5000' } } }, [])[0]).toMatch(/^storage\.swift\.authURL: /);
     expect(check({ storage: { ibmcos: { bucket: 'registry', resourceKeyCRN: 'crn:v1:bluemix:public:cloud-object-storage:global:a/1:2:resource-key:3' } } }, [])[0]).toMatch(/^storage\.ibmcos\./);
   });

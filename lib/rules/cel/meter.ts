@@ -1,0 +1,57 @@
+import { performance } from 'node:perf_hooks';
+// The cost of evaluating CEL rules, metered so that a hostile rule cannot run for long.
+
+// Function names the rewrite adds; a user's rule cannot name them (CEL identifiers have no '@').
+export const CHARGE_CALL = '@charge';
+export const CHARGE_STEP = '@charge_step';
+
+/**
+ * How long CEL rules may run in all, per process: the API server's limits bound one object, and
+ * this bounds a folder of hostile objects (each under the limits, together hours). Past it, rules
+ * are not checked, with a warning. Our own configs take milliseconds.
+ */
+export const CEL_TIME_BUDGET_MS = 10_000;
+
+/**
+ * Cost as counted here: one unit per function or operator call and per comprehension step, the
+ * units cel-go's runtime cost tracker also charges for them (cel-go interpreter/runtimecost.go;
+ * it charges more for variable and field reads and by size for string functions, so a rule that
+ * stays under the API server's limits stays under these). `&&`, `||` and `?:` are not charged.
+ */
+export class Meter {
+  /** Milliseconds all evaluations of this process have taken (see CEL_TIME_BUDGET_MS). */
+  public static timeSpentMs = 0;
+  public spent = 0;
+  private started = 0;
+  private callStart = 0;
+  private callLimit = Infinity;
+  private budget = Infinity;
+  /** Why the evaluation was stopped, if it was. */
+  public exceeded: 'call' | 'budget' | 'time' | undefined;
+
+  public start(callLimit: number, budget: number): void {
+    this.callStart = this.spent;
+    this.callLimit = callLimit;
+    this.budget = budget;
+    this.exceeded = Meter.timeSpentMs >= CEL_TIME_BUDGET_MS ? 'time' : undefined;
+    this.started = performance.now();
+  }
+
+  /** Ends an evaluation: its time counts against the process's budget. */
+  public stop(): void {
+    Meter.timeSpentMs += performance.now() - this.started;
+  }
+
+  /** Charges one unit; throws once a limit is passed, which ends the evaluation (compile()). */
+  public charge(): void {
+    this.spent += 1;
+    if (this.spent - this.callStart > this.callLimit) this.exceeded ??= 'call';
+    else if (this.spent > this.budget) this.exceeded ??= 'budget';
+    else if ((this.spent & 0xfff) === 0 && Meter.timeSpentMs + performance.now() - this.started >= CEL_TIME_BUDGET_MS) this.exceeded ??= 'time';
+    if (this.exceeded) throw new Error('operation cancelled: actual cost limit exceeded');
+  }
+}
+
+/** The meter of the evaluation under way (evaluations are synchronous and never nested). */
+export const currentMeter: { meter: Meter } = { meter: new Meter() };
+
