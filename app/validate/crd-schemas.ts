@@ -93,7 +93,7 @@ export interface SchemaSource {
  * error: apiextensions-apiserver registry/customresource strategy.go hasBlockingErr), and then
  * says that some rules were not checked.
  */
-const RULES_NOT_CHECKED: SchemaProblem = { field: '', message: 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation (the CRD\'s CEL rules run once every field has its type)', severity: 'warning' };
+const RULES_NOT_CHECKED: SchemaProblem = { field: '', message: 'not checked: some validation rules were not run because the object was invalid; correct the existing errors to complete validation (the CRD\'s CEL rules run once every field has its type)', severity: 'note' };
 
 /** Validators compiled ahead of time (app/validate/generated), by `apiVersion Kind`, and the CRDs' CEL rules (lib/rules/generated/cel-rules.ts). */
 export class CompiledSchemas implements SchemaSource {

@@ -7,11 +7,11 @@
 // used), openshift/machine-config-operator (container-runtime-config: how registrySources reach
 // the nodes).
 import { INTERNAL_REGISTRY_HOSTNAME } from '../registry/constants';
-import { builtInCelSchema } from './cel/crd-rules';
+import { builtInCelSchema, checkBuiltInSpecRules } from './cel/crd-rules';
 import { DNS_SUBDOMAIN_MAX } from './kubernetes';
 import { DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from './openshift-version';
 import type { RuleFinding } from './registry-rules';
-import { asMap, asString, isMap, Obj, show } from './shapes';
+import { asList, asMap, asString, isMap, Obj, show } from './shapes';
 
 /** The CRD's bounds on each registry scope list. */
 export const REGISTRY_SCOPE_MAX_LENGTH = 256;
@@ -52,7 +52,7 @@ export function checkImageConfig(spec: unknown, openshiftVersion: OpenShiftVersi
 }
 
 const RULES: ((spec: Obj, add: Add, openshiftVersion: OpenShiftVersion) => void)[] = [
-  allowedOrBlockedBeforeTheCrd, allowListCoversPlatform, registryScopes, externalHostnames, searchRegistries,
+  allowedOrBlockedBeforeTheCrd, allowListCoversPlatform, registryScopes, scopesBeforeTheCrd, externalHostnames, searchRegistries,
   importDomains, trustedCA,
 ];
 
@@ -119,6 +119,41 @@ function registryScopes(spec: Obj, add: Add): void {
       }
     });
     duplicates(list, field, add, 'warning');
+  }
+}
+
+const IMAGE_CRD = 'config.openshift.io/v1 Image';
+const SCOPE_LISTS = ['allowedRegistries', 'blockedRegistries', 'insecureRegistries'] as const;
+
+/**
+ * Before the Image CRD checks each registry scope (its CEL rule, from OpenShift 4.23: openshift/api
+ * 9dd6a39), the API server takes any string, and the nodes are left to refuse it: the
+ * machine-config-operator writes the lists into every node's registries.conf and policy.json
+ * (pkg/controller/container-runtime-config/helpers.go). It refuses a `*` anywhere but a leading
+ * `*.domain` itself (runtime-utils IsValidRegistriesConfScope: its sync fails, the nodes keep their
+ * old policy), and the container runtime refuses a scheme (containers/image sysregistriesv2
+ * parseLocation: "URI schemes are not supported"). Anything else the newest CRD's rule refuses (a
+ * tag, a digest, an upper-case path) reaches the nodes as written: a warning.
+ */
+function scopesBeforeTheCrd(spec: Obj, add: Add, openshiftVersion: OpenShiftVersion): void {
+  const sources = asMap(spec.registrySources);
+  if (!SCOPE_LISTS.some((key) => Array.isArray(sources[key]))) return;
+  const scopeRule = (version: OpenShiftVersion) => builtInCelSchema(IMAGE_CRD, version)?.properties?.spec?.properties?.registrySources?.properties?.allowedRegistries?.items?.rules?.length;
+  if (scopeRule(openshiftVersion) || !scopeRule(DEFAULT_OPENSHIFT_VERSION)) return;
+  const lists = Object.fromEntries(SCOPE_LISTS.map((key) => [key, asList(sources[key]).filter((e) => typeof e === 'string' && e.length >= 1 && e.length <= REGISTRY_SCOPE_MAX_LENGTH)]));
+  for (const finding of checkBuiltInSpecRules(IMAGE_CRD, { registrySources: lists }, DEFAULT_OPENSHIFT_VERSION)) {
+    const at = /^registrySources\.(\w+)\[(\d+)\]$/.exec(finding.field);
+    if (!at) continue;
+    const entry = lists[at[1]][Number(at[2])] as string;
+    const field = `registrySources.${at[1]}[${asList(sources[at[1]]).indexOf(entry)}]`;
+    const what = `${quote(entry)} is not a registry scope (host[:port][/path] or *.domain, without a scheme, tag or digest): OpenShift ${openshiftVersion}'s API server takes it (the Image CRD checks scopes from ${DEFAULT_OPENSHIFT_VERSION})`;
+    if (entry.includes('*') && !/^\*\.[^/@:*]+$/.test(entry)) {
+      add(field, `${what}, but the machine-config-operator refuses it ("invalid entry for ${at[1].replace('Registries', '')} registries") and the nodes keep their old registry policy`);
+    } else if (entry.includes('://')) {
+      add(field, `${what}, but the machine-config-operator writes it into every node's registries configuration, whose parser refuses a scheme ("URI schemes are not supported"), and image pulls fail on the nodes`);
+    } else {
+      add(field, `${what}; the nodes get it as written, where it does not match the images meant; write it as the newer CRD requires`, 'warning');
+    }
   }
 }
 

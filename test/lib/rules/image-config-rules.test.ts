@@ -1,9 +1,10 @@
 import { checkImageConfig } from '../../../lib/rules/image-config-rules';
+import { OpenShiftVersion } from '../../../lib/rules/openshift-version';
 
 // One plain assertion per rule on images.config.openshift.io `cluster`; the ImageConfig construct
 // and `validate` both run these (their tests show that they do).
 
-const errors = (spec: unknown) => checkImageConfig(spec).filter((f) => f.severity === 'error');
+const errors = (spec: unknown, version?: OpenShiftVersion) => checkImageConfig(spec, version).filter((f) => f.severity === 'error');
 const warnings = (spec: unknown) => checkImageConfig(spec).filter((f) => f.severity === 'warning');
 const platform = ['quay.io', 'registry.redhat.io', 'image-registry.openshift-image-registry.svc:5000'];
 
@@ -43,6 +44,23 @@ test('an allow-list without quay.io and registry.redhat.io is a warning that nam
   expect(warnings({ registrySources: { allowedRegistries: ['quay.io'] } })[0].message).toMatch(/^does not include registry.redhat.io:/);
   // A wildcard or a path under the registry covers it.
   expect(warnings({ registrySources: { allowedRegistries: ['quay.io/openshift-release-dev', '*.redhat.io', '*.svc'] } })).toEqual([]);
+});
+
+test('a registry scope the CRD does not check yet (before 4.23): what the machine-config-operator or the nodes refuse is an error, the rest a warning', () => {
+  const spec = { registrySources: { insecureRegistries: ['ok.example.com', 'https://registry.example.com', 'r.example.com/app:1.0'], blockedRegistries: ['*bad'] } };
+  for (const version of ['4.12', '4.22'] as const) {
+    expect(checkImageConfig(spec, version).map((f) => [f.severity, f.field, f.message.split(' (')[0]])).toEqual([
+      ['error', 'registrySources.blockedRegistries[0]', '"*bad" is not a registry scope'],
+      ['error', 'registrySources.insecureRegistries[1]', '"https://registry.example.com" is not a registry scope'],
+      ['warning', 'registrySources.insecureRegistries[2]', '"r.example.com/app:1.0" is not a registry scope'],
+    ]);
+    const [wildcard, scheme] = errors(spec, version);
+    expect(wildcard.message).toMatch(new RegExp(`OpenShift ${version}'s API server takes it \\(the Image CRD checks scopes from 4.23\\), but the machine-config-operator refuses it \\("invalid entry for blocked registries"\\)`));
+    expect(scheme.message).toContain('whose parser refuses a scheme ("URI schemes are not supported")');
+  }
+  // From 4.23 the CRD's own CEL rule refuses them (run with the schema, not here).
+  expect(checkImageConfig(spec, '4.23')).toEqual([]);
+  expect(checkImageConfig({ registrySources: { insecureRegistries: ['ok.example.com:5000/team', '*.example.com'] } }, '4.16')).toEqual([]);
 });
 
 test('an allow-list without the internal registry is a warning: nodes then refuse images from image streams and builds', () => {
