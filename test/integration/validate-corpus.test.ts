@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CaseResult, details, kustomizeSource, loadCases, manifestFiles, passed, runCases, table } from '../corpus/corpus';
+import { CaseResult, corpusDir, details, kustomizeSource, loadCases, manifestFiles, passed, runCases, table } from '../corpus/corpus';
 
 const cases = loadCases();
 let results: CaseResult[] = [];
@@ -31,6 +31,14 @@ describe('the corpus itself', () => {
     expect(count('helm')).toBeGreaterThanOrEqual(2);
     expect(cases.filter((c) => c.openshiftVersion !== undefined && c.openshiftVersion !== '4.23').length).toBeGreaterThanOrEqual(3);
     expect(cases.some((c) => c.kustomize !== undefined && /op: |"op":/.test(readSources(c)))).toBe(true);
+  });
+
+  test('its README counts the cases as they are', () => {
+    const readme = readFileSync(join(corpusDir, 'README.md'), 'utf8');
+    const n = (verdict: string) => cases.filter((c) => c.verdict === verdict).length;
+    const stdin = cases.filter((c) => c.input === 'stdin').length;
+    expect(readme).toContain(`${cases.length} cases: ${n('works')} work, ${n('refused')} are refused, ${n('breaks')} break; ${cases.length - stdin} folders and ${stdin} stdin streams; ${cases.filter((c) => c.crds).length} bring \`--crds\`.`);
+    for (const cls of new Set(cases.map((c) => c.class))) expect(readme).toContain(`| ${cls} | ${cases.filter((c) => c.class === cls).length} |`);
   });
 
   test.each(cases.map((c) => [c.name, c] as const))('%s: its verdict agrees with its files', (_, c) => {
