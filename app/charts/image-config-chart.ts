@@ -41,6 +41,8 @@ export class ImageConfigChart extends Chart {
         registrySources: config.registrySources,
         additionalTrustedCA: config.additionalTrustedCA,
         openshiftVersion: props.openshiftVersion,
+        // This app always runs the registry (its Config is Managed).
+        internalRegistry: true,
       });
     });
     this.warnings = configWarnings(this.imageConfig.warnings, inConfig);

@@ -3,6 +3,7 @@
 // loaded here, so that synth stays fast; core-models-all.ts has the rest for `validate`.
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Job } from 'kubernetes-models/batch/v1/Job';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
@@ -22,6 +23,7 @@ export const EMITTED_CORE_MODELS: CoreModels = {
   'v1': { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service, ServiceAccount },
   'apps/v1': { Deployment },
   'batch/v1': { Job },
+  'networking.k8s.io/v1': { NetworkPolicy },
   'rbac.authorization.k8s.io/v1': { ClusterRole, ClusterRoleBinding },
 };
 

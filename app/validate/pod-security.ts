@@ -28,6 +28,12 @@ const POD_SPEC_PATHS: Readonly<Record<string, string[]>> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
 
+/** The labels a kind's pods get: a Pod's own, else its template's. */
+export function podTemplateLabels(object: Obj): Obj {
+  const path = hasPodTemplate(object.kind) ? POD_SPEC_PATHS[object.kind as string].slice(0, -1) : [];
+  return asMap(asMap(path.reduce<unknown>((o, k) => asMap(o)[k], object)).metadata).labels as Obj ?? {};
+}
+
 /** True for a kind with a pod template. */
 export function hasPodTemplate(kind: unknown): boolean {
   return typeof kind === 'string' && Object.hasOwn(POD_SPEC_PATHS, kind);
@@ -40,6 +46,43 @@ export function hasPodTemplate(kind: unknown): boolean {
 export function enforcedLevel(namespace: Obj | undefined): PodSecurityLevel | undefined {
   const level = asString(asMap(asMap(namespace?.metadata).labels)[ENFORCE_LABEL]);
   return level === 'baseline' || level === 'restricted' ? level : undefined;
+}
+
+/**
+ * SCCs OpenShift tries before restricted-v2 (a higher priority), which leave what a pod left
+ * unset as it is: a pod admitted under one of them reaches Pod Security unfilled. The default SCCs'
+ * priorities: anyuid 10, the others none.
+ */
+const UNFILLING_SCCS = ['anyuid'];
+
+/**
+ * The service accounts the manifests grant such an SCC: a RoleBinding or ClusterRoleBinding of
+ * the ClusterRole `system:openshift:scc:<name>` (what `oc adm policy add-scc-to-user` makes) to a
+ * ServiceAccount, or to the group of a namespace's or of all service accounts.
+ */
+export class SccGrants {
+  private readonly granted = new Set<string>();
+
+  constructor(objects: readonly Obj[]) {
+    for (const binding of objects) {
+      if (binding.kind !== 'RoleBinding' && binding.kind !== 'ClusterRoleBinding') continue;
+      const role = asMap(binding.roleRef);
+      if (role.kind !== 'ClusterRole' || !UNFILLING_SCCS.some((scc) => role.name === `system:openshift:scc:${scc}`)) continue;
+      const bindingNamespace = asString(asMap(binding.metadata).namespace);
+      for (const subject of asList(binding.subjects).map(asMap)) {
+        const name = asString(subject.name);
+        if (subject.kind === 'ServiceAccount' && name) this.granted.add(`${asString(subject.namespace) ?? bindingNamespace}/${name}`);
+        else if (subject.kind === 'Group' && name === 'system:serviceaccounts') this.granted.add('*');
+        else if (subject.kind === 'Group' && name?.startsWith('system:serviceaccounts:')) this.granted.add(`${name.slice('system:serviceaccounts:'.length)}/*`);
+      }
+    }
+  }
+
+  /** True when the pod's service account may use an SCC that leaves its unset fields unset. */
+  public unfilled(namespace: unknown, pod: Obj): boolean {
+    const account = asString(pod.serviceAccountName) ?? asString(pod.serviceAccount) ?? 'default';
+    return this.granted.has('*') || this.granted.has(`${namespace}/*`) || this.granted.has(`${namespace}/${account}`);
+  }
 }
 
 /** Volume types restricted allows (check_restrictedVolumes.go). */
@@ -60,11 +103,13 @@ const SELINUX_TYPES = ['', 'container_t', 'container_init_t', 'container_kvm_t',
  * Problems of the pod template of `object` under `level`, for what the pod sets itself (see
  * above). Any shape is read safely (a wrong shape is the schema's to report): never a TypeError.
  */
-export function checkPodSecurity(object: { kind?: string } & Obj, level: PodSecurityLevel): SchemaProblem[] {
+export function checkPodSecurity(object: { kind?: string } & Obj, level: PodSecurityLevel, grants?: SccGrants): SchemaProblem[] {
   const path = hasPodTemplate(object.kind) ? POD_SPEC_PATHS[object.kind as string] : undefined;
   if (!path) return [];
   const pod = path.reduce<unknown>((o, k) => asMap(o)[k], object);
   if (!isMap(pod)) return [];
+  // Under restricted-v2 the SCC fills in what is unset; under anyuid nothing is, and any UID goes.
+  const unfilled = grants?.unfilled(asMap(object.metadata).namespace, pod) ?? false;
   const at = path.join('.');
   const problems: SchemaProblem[] = [];
   const add = (field: string, message: string) => problems.push({ field: `${at}.${field}`, message: `${message} (${level})` });
@@ -89,7 +134,7 @@ export function checkPodSecurity(object: { kind?: string } & Obj, level: PodSecu
     if (podContext.runAsUser === 0) add('securityContext.runAsUser', 'must not be 0');
     // restricted-v2 refuses a value outside the namespace's range, which is known only on the cluster.
     for (const key of ['runAsUser', 'runAsGroup', 'fsGroup'] as const) {
-      if (typeof podContext[key] === 'number' && podContext[key] !== 0) add(`securityContext.${key}`, 'must not be set: OpenShift\'s restricted-v2 SCC assigns it from the namespace\'s range and refuses other values');
+      if (!unfilled && typeof podContext[key] === 'number' && podContext[key] !== 0) add(`securityContext.${key}`, 'must not be set: OpenShift\'s restricted-v2 SCC assigns it from the namespace\'s range and refuses other values');
     }
   }
 
@@ -120,8 +165,15 @@ export function checkPodSecurity(object: { kind?: string } & Obj, level: PodSecu
     if (context.runAsNonRoot === false) add(`${sc}.runAsNonRoot`, 'must not be false');
     if (context.runAsUser === 0) add(`${sc}.runAsUser`, 'must not be 0');
     for (const key of ['runAsUser', 'runAsGroup'] as const) {
-      if (typeof context[key] === 'number' && context[key] !== 0) add(`${sc}.${key}`, 'must not be set: OpenShift\'s restricted-v2 SCC assigns it from the namespace\'s range and refuses other values');
+      if (!unfilled && typeof context[key] === 'number' && context[key] !== 0) add(`${sc}.${key}`, 'must not be set: OpenShift\'s restricted-v2 SCC assigns it from the namespace\'s range and refuses other values');
     }
+    if (!unfilled) continue;
+    const why = 'its service account may use the anyuid SCC, which OpenShift tries before restricted-v2 and which fills in nothing';
+    if (context.allowPrivilegeEscalation !== false && context.allowPrivilegeEscalation !== true) add(`${sc}.allowPrivilegeEscalation`, `must be false: ${why}`);
+    if (!asList(capabilities.drop).includes('ALL')) add(`${sc}.capabilities.drop`, `must include ALL: ${why}`);
+    if (context.runAsNonRoot !== true && podContext.runAsNonRoot !== true && context.runAsNonRoot !== false) add(`${sc}.runAsNonRoot`, `must be true, on the pod or the container: ${why}`);
+    const seccomp = asMap(context.seccompProfile).type ?? asMap(podContext.seccompProfile).type;
+    if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost' && seccomp !== 'Unconfined') add(`${sc}.seccompProfile.type`, `must be RuntimeDefault or Localhost, on the pod or the container: ${why}`);
   }
   return problems;
 }

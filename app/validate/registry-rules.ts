@@ -56,8 +56,16 @@ const RULED_KINDS: readonly RuledKind[] = [
   { apiGroup: 'imageregistry.operator.openshift.io/', kind: 'ImagePruner', name: IMAGE_PRUNER_NAME, misnamed: `the operator only reads the ImagePruner named ${IMAGE_PRUNER_NAME} (it ignores others and creates its own)`,
     check: (spec, cluster) => checkImagePruner(spec, { openshiftVersion: cluster.openshiftVersion }) },
   { apiGroup: 'config.openshift.io/', kind: 'Image', name: IMAGE_CONFIG_NAME, misnamed: `the cluster only reads the Image config named ${IMAGE_CONFIG_NAME}`,
-    check: (spec, cluster) => checkImageConfig(spec, cluster.openshiftVersion) },
+    check: (spec, cluster) => checkImageConfig(spec, cluster.openshiftVersion, { registryInUse: registryInUse(cluster.objects()) }) },
 ];
+
+/** Whether the cluster runs its internal registry, when its registry Config is among the objects. */
+function registryInUse(objects: ObjectIndex): boolean | undefined {
+  const config = objects.find('Config', REGISTRY_CONFIG_NAME);
+  if (!asString(config?.apiVersion)?.startsWith('imageregistry.operator.openshift.io/')) return undefined;
+  const state = asMap(config!.spec).managementState;
+  return state === 'Removed' ? false : state === 'Managed' || state === 'Unmanaged' ? true : undefined;
+}
 
 /**
  * The rules of lib/rules, the same the constructs run and in the same words, on the objects of one

@@ -7,7 +7,8 @@ import { isPolicy, policyObjects } from './acm-policies';
 import { applicationOf, isClusterSingleton, mayComeFromLiveObject, withoutNulls } from './as-applied';
 import { CoreSchemas, EMITTED_CORE_MODELS } from './core-schemas';
 import { SchemaSource } from './crd-schemas';
-import { checkPodSecurity, enforcedLevel, hasPodTemplate } from './pod-security';
+import { checkPodSecurity, enforcedLevel, hasPodTemplate, podTemplateLabels, SccGrants } from './pod-security';
+import { registryNamespaceTrafficProblem } from '../../lib/rules/registry-namespace';
 import { checkRegistryRules, Manifest, RuleProblem } from './registry-rules';
 import { DEFAULT_OPENSHIFT_VERSION, isOpenShiftVersion, OPENSHIFT_VERSIONS, OpenShiftVersion } from '../../lib/rules/openshift-version';
 import { OPENSHIFT_VERSION_ANNOTATION } from '../output/kustomization';
@@ -168,6 +169,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
   const seen = new Map<string, Manifest>();
   const namespaces = new Map<unknown, Manifest['object']>();
   for (const { object } of manifests) if (object.kind === 'Namespace' && object.apiVersion === 'v1') namespaces.set(asMap(object.metadata).name, object);
+  let grants: SccGrants | undefined;
   const core = options.schemas.find((s): s is CoreSchemas => s instanceof CoreSchemas)?.models ?? EMITTED_CORE_MODELS;
   for (const manifest of manifests) {
     const add = (field: string, message: string, severity: RuleProblem['severity'] = 'error') => problems.push({ manifest, field, message, severity });
@@ -205,7 +207,10 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
     }
     if (hasPodTemplate(kind)) {
       const level = enforcedLevel(namespaces.get(metadata.namespace));
-      for (const p of level ? checkPodSecurity(object, level) : []) add(p.field, p.message);
+      grants ??= new SccGrants(manifests.map((m) => m.object));
+      for (const p of level ? checkPodSecurity(object, level, grants) : []) add(p.field, p.message);
+      const cutOff = registryNamespaceTrafficProblem(metadata.namespace, asMap(podTemplateLabels(object)), manifests.map((m) => m.object), options.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION);
+      if (cutOff) add('metadata.namespace', cutOff);
     }
     if (kind === 'Config' && apiVersion.startsWith('imageregistry.operator.openshift.io/') && manifest.application === 'whole' && isClusterSingleton(object)) {
       problems.push(replacedConfig(manifest));

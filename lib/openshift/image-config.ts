@@ -83,6 +83,12 @@ export interface ImageConfigProps {
    * @default DEFAULT_OPENSHIFT_VERSION (the newest known)
    */
   readonly openshiftVersion?: OpenShiftVersion;
+  /**
+   * Whether the cluster runs its internal registry (its registry Config is not `Removed`): an
+   * allow-list without the internal registry's host name then blocks every image pulled from it.
+   * @default - not known: such an allow-list is a warning
+   */
+  readonly internalRegistry?: boolean;
 }
 
 /**
@@ -95,6 +101,7 @@ export class ImageConfig extends Construct {
   /** The typed Image object, for escape hatches. */
   public readonly apiObject: Image;
   public readonly openshiftVersion: OpenShiftVersion;
+  private readonly internalRegistry?: boolean;
   private readonly hostnames: string[];
   private readonly spec: Omit<ImageSpec, 'externalRegistryHostnames'>;
 
@@ -102,6 +109,7 @@ export class ImageConfig extends Construct {
     super(scope, id);
     const sources = props.registrySources;
     this.openshiftVersion = checkOpenShiftVersion('openshiftVersion', props.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION);
+    this.internalRegistry = props.internalRegistry;
     this.hostnames = [...props.externalRegistryHostnames ?? []];
     this.spec = {
       additionalTrustedCa: props.additionalTrustedCA === undefined ? undefined : { name: props.additionalTrustedCA },
@@ -166,7 +174,7 @@ export class ImageConfig extends Construct {
   /** The rules of lib/rules and the CRD's CEL rules, as the cluster's version has them. */
   private findings(): RuleFinding[] {
     const spec = this.json();
-    return [...checkBuiltInSpecRules(Image.GVK.apiVersion + ' ' + Image.GVK.kind, spec, this.openshiftVersion), ...checkImageConfig(spec, this.openshiftVersion)];
+    return [...checkBuiltInSpecRules(Image.GVK.apiVersion + ' ' + Image.GVK.kind, spec, this.openshiftVersion), ...checkImageConfig(spec, this.openshiftVersion, { registryInUse: this.internalRegistry })];
   }
 
   private check(): void {

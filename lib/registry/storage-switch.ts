@@ -7,7 +7,7 @@ import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT 
 /** OpenShift CLI image for the switch Job, pinned. */
 export const OC_IMAGE = 'quay.io/openshift/origin-cli:4.20';
 
-/** Name of the Job, its ServiceAccount, ClusterRole and ClusterRoleBinding. */
+/** Name of the Job, its ServiceAccount, NetworkPolicy, ClusterRole and ClusterRoleBinding. */
 export const STORAGE_SWITCH_NAME = 'image-registry-storage-switch';
 
 export interface StorageSwitchProps {
@@ -52,6 +52,13 @@ export class StorageSwitch extends Construct {
       metadata,
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: STORAGE_SWITCH_NAME },
       subjects: [{ kind: 'ServiceAccount', name: STORAGE_SWITCH_NAME, namespace: REGISTRY_NAMESPACE }],
+    });
+    // From OpenShift 4.22 the operator denies all traffic in its namespace to any pod but its own
+    // (rules/registry-namespace.ts): let the Job out to the API server, as the operator lets itself
+    // out (all egress: the API server's endpoints are on the host network).
+    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { ...metadata, namespace: REGISTRY_NAMESPACE },
+      spec: { podSelector: { matchLabels: labels }, policyTypes: ['Egress'], egress: [{}] },
     });
     new k8s.KubeJob(this, 'Job', {
       metadata: { ...metadata, namespace: REGISTRY_NAMESPACE },

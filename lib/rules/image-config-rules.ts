@@ -43,15 +43,24 @@ type Add = (field: string, message: string, severity?: RuleFinding['severity']) 
  * Checks the `spec` of images.config.openshift.io `cluster` on an OpenShift minor (any shape:
  * nothing here throws). The CRD's CEL rules are not among these (see above).
  */
-export function checkImageConfig(spec: unknown, openshiftVersion: OpenShiftVersion = DEFAULT_OPENSHIFT_VERSION): RuleFinding[] {
+export function checkImageConfig(spec: unknown, openshiftVersion: OpenShiftVersion = DEFAULT_OPENSHIFT_VERSION, facts: ImageConfigFacts = {}): RuleFinding[] {
   const findings: RuleFinding[] = [];
   const add: Add = (field, message, severity = 'error') => findings.push({ field, message, severity });
   const s = asMap(spec);
-  for (const rule of RULES) rule(s, add, openshiftVersion);
+  for (const rule of RULES) rule(s, add, openshiftVersion, facts);
   return findings;
 }
 
-const RULES: ((spec: Obj, add: Add, openshiftVersion: OpenShiftVersion) => void)[] = [
+/** What the image config's rules know of the rest of the cluster. */
+export interface ImageConfigFacts {
+  /**
+   * Whether the cluster runs its internal registry (its registry Config is not Removed).
+   * @default - not known
+   */
+  readonly registryInUse?: boolean;
+}
+
+const RULES: ((spec: Obj, add: Add, openshiftVersion: OpenShiftVersion, facts: ImageConfigFacts) => void)[] = [
   allowedOrBlockedBeforeTheCrd, allowListCoversPlatform, registryScopes, scopesBeforeTheCrd, externalHostnames, searchRegistries,
   importDomains, trustedCA,
 ];
@@ -64,7 +73,8 @@ const RULES: ((spec: Obj, add: Add, openshiftVersion: OpenShiftVersion) => void)
  */
 function allowedOrBlockedBeforeTheCrd(spec: Obj, add: Add, openshiftVersion: OpenShiftVersion): void {
   const sources = asMap(spec.registrySources);
-  if (sources.allowedRegistries === undefined || sources.blockedRegistries === undefined) return;
+  // The machine-config-operator checks the lists' lengths: an empty list is none.
+  if (!asList(sources.allowedRegistries).length || !asList(sources.blockedRegistries).length) return;
   if (builtInCelSchema('config.openshift.io/v1 Image', openshiftVersion)?.properties?.spec?.properties?.registrySources?.rules?.length) return;
   add('registrySources', `the machine-config-operator refuses both allowedRegistries and blockedRegistries ("invalid images config: only one of AllowedRegistries or BlockedRegistries may be specified") and the nodes keep their old registry policy; OpenShift ${openshiftVersion}'s API server takes it, later ones refuse it. An allow-list already blocks every registry not on it: keep one of the two`);
 }
@@ -85,16 +95,18 @@ function covers(listed: string, name: string): boolean {
  * updatePolicyJSON); it adds the release payload's repository only when it is in blockedRegistries
  * (getValidBlockedAndAllowedRegistries), and never the internal registry.
  */
-function allowListCoversPlatform(spec: Obj, add: Add): void {
+function allowListCoversPlatform(spec: Obj, add: Add, _version: OpenShiftVersion, facts: ImageConfigFacts): void {
   const allowed = asMap(spec.registrySources).allowedRegistries;
-  if (!Array.isArray(allowed)) return;
+  // An empty list is no allow-list (updatePolicyJSON checks its length).
+  if (!Array.isArray(allowed) || !allowed.length) return;
   const entries = allowed.filter((e): e is string => typeof e === 'string');
   const missing = REQUIRED_PLATFORM_REGISTRIES.filter((name) => !entries.some((entry) => covers(entry, name)));
   if (missing.length) {
-    add('registrySources.allowedRegistries', `does not include ${missing.join(' or ')}: an allow-list blocks every other registry on every node, including the release images (quay.io/openshift-release-dev) and Red Hat's operator images (registry.redhat.io), so upgrades and operators fail to pull; add ${missing.join(' and ')} (or the mirrors that serve them)`, 'warning');
+    // Nodes check the policy against an image's own name, also when a mirror serves it.
+    add('registrySources.allowedRegistries', `does not include ${missing.join(' or ')}: an allow-list blocks every other registry on every node, including the release images (quay.io/openshift-release-dev) and Red Hat's operator images (registry.redhat.io), also when a mirror serves them (the policy is checked against their own names), so new nodes, upgrades and operators fail to pull; add ${missing.join(' and ')}`);
   }
-  if (!entries.some((entry) => covers(entry, INTERNAL_REGISTRY_HOSTNAME))) {
-    add('registrySources.allowedRegistries', `does not include the internal registry ${INTERNAL_REGISTRY_HOSTNAME}: the machine-config-operator does not add it, so nodes refuse every image pulled from it (image streams, builds, images pushed to the cluster's registry); add ${INTERNAL_REGISTRY_HOSTNAME}`, 'warning');
+  if (facts.registryInUse !== false && !entries.some((entry) => covers(entry, INTERNAL_REGISTRY_HOSTNAME))) {
+    add('registrySources.allowedRegistries', `does not include the internal registry ${INTERNAL_REGISTRY_HOSTNAME}: the machine-config-operator does not add it, so nodes refuse every image pulled from it (image streams, builds, images pushed to the cluster's registry); add ${INTERNAL_REGISTRY_HOSTNAME}${facts.registryInUse ? '' : ' (unless the cluster runs no internal registry: managementState Removed)'}`, facts.registryInUse ? 'error' : 'warning');
   }
 }
 
@@ -211,6 +223,8 @@ function importDomains(spec: Obj, add: Add): void {
 function trustedCA(spec: Obj, add: Add): void {
   if (spec.additionalTrustedCA === undefined) return;
   const name = asString(asMap(spec.additionalTrustedCA).name);
+  // An empty name is no extra CA (the operators skip it).
+  if (name === '') return;
   if (name === undefined || name.length > DNS_SUBDOMAIN_MAX || !configMapName.test(name)) {
     add('additionalTrustedCA.name', `${quote(asMap(spec.additionalTrustedCA).name)} is not a ConfigMap name: use at most ${DNS_SUBDOMAIN_MAX} lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (the ConfigMap is read from openshift-config)`);
   }

@@ -151,7 +151,7 @@ function oneBackend({ spec, add, facts }: Context): void {
  * ownership annotation (PVCOwnerAnnotation) only of the claim it names itself, when `claim` is
  * empty; a claim named explicitly is used as it is, whatever its name.
  */
-function claim({ spec, add, unverified, leftOut, find, facts }: Context): void {
+function claim({ spec, add, unverified, find, facts }: Context): void {
   const pvc = asMap(asMap(spec.storage).pvc);
   const name = asString(pvc.claim);
   // Left out of a merged Config, the claim keeps its live value; left out of a whole one, it is empty.
@@ -176,9 +176,6 @@ function claim({ spec, add, unverified, leftOut, find, facts }: Context): void {
   if (modes.includes('ReadWriteMany')) return;
   if (typeof spec.replicas === 'number' && spec.replicas > 1) {
     add('replicas', `${spec.replicas} replicas cannot share the ReadWriteOnce claim ${show(name)}: the operator refuses it; use 1 replica, or a ReadWriteMany claim`);
-  } else if (spec.replicas === undefined && facts.merged) {
-    // pkg/storage/storage.go GetPlatformStorage: 2 on AWS, Azure, GCP, IBM Cloud, OpenStack with Swift.
-    leftOut('replicas', `must be 1 with the ReadWriteOnce claim ${show(name)}; the operator starts the Config with 2 replicas on AWS, Azure, GCP, IBM Cloud and OpenStack with Swift`);
   }
   if (spec.rolloutStrategy !== 'Recreate') {
     // pkg/operator/bootstrap.go: RollingUpdate unless the platform's own storage is a claim.
@@ -268,7 +265,7 @@ function proxy({ spec, add }: Context): void {
 
 /** pkg/storage/s3/s3.go: endpoint verbatim (the registry assumes https without a scheme), region. */
 function s3(ctx: Context): void {
-  const { spec, add, leftOut } = ctx;
+  const { spec, add, leftOut, facts } = ctx;
   const storage = asMap(spec.storage);
   if (storage.s3 === undefined) return;
   const s3 = asMap(storage.s3);
@@ -278,7 +275,8 @@ function s3(ctx: Context): void {
   const endpoint = asString(s3.regionEndpoint);
   if (endpoint !== undefined) {
     checkEndpoint(ctx, endpoint);
-    if (s3.region === undefined) leftOut('storage.s3.region', 'is required with a custom regionEndpoint (the registry refuses to start with "no region parameter provided"); MinIO and most S3-compatible stores accept us-east-1');
+    // Left out of a merged Config, the live one has a region only if it already uses S3 with one.
+    if (s3.region === undefined) add('storage.s3.region', `is required with a custom regionEndpoint (the registry refuses to start with "no region parameter provided"); MinIO and most S3-compatible stores accept us-east-1${facts.merged ? ' (left out here, it keeps its live value, which a Config that did not use S3 before has not)' : ''}`);
   }
   if (s3.keyID !== undefined && s3.encrypt === undefined) leftOut('storage.s3.keyID', 'is only used with encrypt: true (the registry ignores it otherwise); set encrypt: true or remove keyID');
   else if (s3.keyID !== undefined && s3.encrypt !== true) add('storage.s3.keyID', 'is only used with encrypt: true (the registry ignores it otherwise); set encrypt: true or remove keyID');
@@ -329,20 +327,36 @@ function credentials({ spec, add, unverified, find }: Context): void {
   const field = `storage.${backend}`;
   const makers = ['Secret', 'ExternalSecret', 'SealedSecret'].map((kind) => find(kind, REGISTRY_CREDENTIALS_SECRET_NAME, REGISTRY_NAMESPACE)).filter(isMap);
   if (!makers.length) {
-    if (backend === 's3') unverified(field, `no Secret, ExternalSecret or SealedSecret ${REGISTRY_NAMESPACE}/${REGISTRY_CREDENTIALS_SECRET_NAME} among these objects; it must exist in the cluster with ${sets[0].join(' and ')}`);
+    // Without it the operator falls back to the cluster's own cloud credentials (s3.go
+    // getCredentialsConfigData: installer-cloud-credentials), which serve AWS S3, not another store.
+    if (backend === 's3' && asMap(storage.s3).regionEndpoint !== undefined) {
+      unverified(field, `no Secret, ExternalSecret or SealedSecret ${REGISTRY_NAMESPACE}/${REGISTRY_CREDENTIALS_SECRET_NAME} among these objects; for a custom regionEndpoint it must exist in the cluster with ${sets[0].join(' and ')}`);
+    }
     return;
   }
   for (const object of makers) {
-    const objectSpec = asMap(object.spec);
-    const present: unknown[] = object.kind === 'Secret' ? [...Object.keys(asMap(object.data)), ...Object.keys(asMap(object.stringData))]
-      : object.kind === 'ExternalSecret' ? asList(objectSpec.data).map((d) => asMap(d).secretKey)
-        : Object.keys(asMap(objectSpec.encryptedData));
-    if (sets.some((set) => set.every((k) => present.includes(k)))) continue;
+    const present = secretKeys(object);
+    if (!present || sets.some((set) => set.every((k) => present.includes(k)))) continue;
     const what = `${object.kind} ${REGISTRY_NAMESPACE}/${REGISTRY_CREDENTIALS_SECRET_NAME}`;
     add(field, sets.length === 1
       ? `${what} lacks ${sets[0].filter((k) => !present.includes(k)).join(' and ')}; the operator needs every key`
       : `${what} holds none of the key sets the operator reads: ${sets.map((set) => set.join(' and ')).join('; or ')}`);
   }
+}
+
+/**
+ * The keys of the Secret an object makes, when they can be known: a Secret's data, an
+ * ExternalSecret's data and target template, a SealedSecret's encrypted data and template. An
+ * ExternalSecret's `dataFrom` brings keys only its store knows: undefined.
+ */
+function secretKeys(object: Obj): unknown[] | undefined {
+  const spec = asMap(object.spec);
+  if (object.kind === 'Secret') return [...Object.keys(asMap(object.data)), ...Object.keys(asMap(object.stringData))];
+  if (object.kind === 'ExternalSecret') {
+    if (asList(spec.dataFrom).length) return undefined;
+    return [...asList(spec.data).map((d) => asMap(d).secretKey), ...Object.keys(asMap(asMap(asMap(spec.target).template).data))];
+  }
+  return [...Object.keys(asMap(spec.encryptedData)), ...Object.keys(asMap(asMap(spec.template).data))];
 }
 
 /**

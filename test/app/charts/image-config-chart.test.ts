@@ -49,12 +49,18 @@ describe('imageConfig section', () => {
     expect(failure(`${base}imageConfig:\n  publicRoute: internal\n`)).toMatch(/^cluster\.yaml:8:16: imageConfig\.publicRoute: route "internal" has no hostname/);
   });
 
+  test('an allow-list without the internal registry is refused: this app runs the registry', () => {
+    expect(failure(`${base}imageConfig:\n  registrySources:\n    allowedRegistries: [quay.io, registry.redhat.io, registry.example.com]\n`))
+      .toMatch(/^cluster\.yaml:9:\d+: imageConfig\.registrySources\.allowedRegistries: does not include the internal registry image-registry\.openshift-image-registry\.svc:5000: /);
+  });
+
   test('the allow-list warning points at the config field, and validate gives the same message on the written object', () => {
-    const { files, warnings } = synth(`${base}imageConfig:\n  registrySources:\n    allowedRegistries: [registry.example.com]\n`);
-    expect(warnings).toHaveLength(2);
-    const messages = warnings.map((w) => /^warning: cluster\.yaml:9:\d+: imageConfig\.registrySources\.allowedRegistries: (.*)$/.exec(w)![1]);
+    const { files, warnings } = synth(`${base}imageConfig:\n  registrySources:\n    allowedRegistries: [quay.io, registry.redhat.io, image-registry.openshift-image-registry.svc:5000, registry.example.com, registry.example.com]\n`);
+    expect(warnings).toHaveLength(1);
+    const [, message] = /^warning: cluster\.yaml:9:\d+: imageConfig\.registrySources\.allowedRegistries\[4\]: (.*)$/.exec(warnings[0])!;
+    expect(message).toBe('"registry.example.com" is also entry 3: list it once');
     const report = validateTree(new Map([['kustomization.yaml', ''], ['image-config.yaml', files.get('registry/image-config.yaml')!]]), { schemas: builtInSchemas() });
-    expect(report.problems.map((p) => [p.severity, p.field, p.message])).toEqual(messages.map((message) => ['warning', 'spec.registrySources.allowedRegistries', message]));
+    expect(report.problems.map((p) => [p.severity, p.field, p.message])).toEqual([['warning', 'spec.registrySources.allowedRegistries[4]', message]]);
   });
 
   test('validate refuses an image config from disk with the rules\' messages (the CRD\'s CEL rule, then the operator\'s rules)', () => {

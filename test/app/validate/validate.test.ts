@@ -147,7 +147,7 @@ describe('validate', () => {
       expect(problems([namespace('minio', 'privileged'), deployment(bad)])).toEqual([]);
       expect(problems([namespace('minio'), deployment(bad)])).toEqual([]);
       expect(problems([deployment(bad)])).toEqual([]);
-      expect(problems([{ ...deployment(bad), metadata: { name: 'app', namespace: 'openshift-image-registry' } }])).toEqual([]);
+      expect(problems([{ ...deployment(bad), metadata: { name: 'app', namespace: 'openshift-logging' } }])).toEqual([]);
     });
 
     test('Jobs and CronJobs are checked too', () => {
@@ -237,9 +237,10 @@ describe('validate', () => {
       test('a rule that needs a field left out: a warning where the live value may satisfy it, an error where the operator\'s own value would not', () => {
         const endpoint = { storage: { s3: { bucket: 'b', regionEndpoint: 'https://s3.example.com' } } };
         expect(problems([replaced(config(endpoint))])).toContain('Config/cluster spec.storage.s3.region: is required with a custom regionEndpoint (the registry refuses to start with "no region parameter provided"); MinIO and most S3-compatible stores accept us-east-1');
-        expect(problems([{ ...partial, spec: endpoint }])).toContain('warning Config/cluster spec.storage.s3.region: is required with a custom regionEndpoint (the registry refuses to start with "no region parameter provided"); MinIO and most S3-compatible stores accept us-east-1 (not set here: the live Config keeps its value, which must allow this)');
+        expect(problems([{ ...partial, spec: endpoint }])).toContain('Config/cluster spec.storage.s3.region: is required with a custom regionEndpoint (the registry refuses to start with "no region parameter provided"); MinIO and most S3-compatible stores accept us-east-1 (left out here, it keeps its live value, which a Config that did not use S3 before has not)');
+        expect(problems([{ ...partial, spec: { storage: { s3: { bucket: 'b', keyID: 'k' } } } }])).toContain('warning Config/cluster spec.storage.s3.keyID: is only used with encrypt: true (the registry ignores it otherwise); set encrypt: true or remove keyID (not set here: the live Config keeps its value, which must allow this)');
+        // replicas left out keep the live value: 1 on bare metal and single-node clusters, 2 on clouds; not known here.
         expect(problems([pvc(), { ...partial, spec: { storage: { pvc: { claim: 'image-registry-pvc' } } } }])).toEqual([
-          'warning Config/cluster spec.replicas: must be 1 with the ReadWriteOnce claim image-registry-pvc; the operator starts the Config with 2 replicas on AWS, Azure, GCP, IBM Cloud and OpenStack with Swift (not set here: the live Config keeps its value, which must allow this)',
           'Config/cluster spec.rolloutStrategy: must be Recreate with the ReadWriteOnce claim image-registry-pvc (a rolling update would start a second pod on the volume; no strategy means RollingUpdate), got none here, so the live value stays: RollingUpdate as the operator starts the Config, on every platform but OpenStack without Swift and oVirt',
         ]);
       });
@@ -311,7 +312,8 @@ describe('validate', () => {
 
       test('the credentials exist with both keys', () => {
         expect(problems([credentials(['REGISTRY_STORAGE_S3_ACCESSKEY']), s3({})])).toEqual(['Config/cluster spec.storage.s3: ExternalSecret openshift-image-registry/image-registry-private-configuration-user lacks REGISTRY_STORAGE_S3_SECRETKEY; the operator needs every key']);
-        expect(problems([s3({})])).toEqual(['warning Config/cluster spec.storage.s3: no Secret, ExternalSecret or SealedSecret openshift-image-registry/image-registry-private-configuration-user among these objects; it must exist in the cluster with REGISTRY_STORAGE_S3_ACCESSKEY and REGISTRY_STORAGE_S3_SECRETKEY']);
+        expect(problems([s3({})])).toEqual([]);
+        expect(problems([s3({ regionEndpoint: 'https://s3.example.com' })])).toEqual(['warning Config/cluster spec.storage.s3: no Secret, ExternalSecret or SealedSecret openshift-image-registry/image-registry-private-configuration-user among these objects; for a custom regionEndpoint it must exist in the cluster with REGISTRY_STORAGE_S3_ACCESSKEY and REGISTRY_STORAGE_S3_SECRETKEY']);
       });
     });
   });
@@ -474,4 +476,54 @@ test('a YAML document that is not a Kubernetes object at all (Helm values, a too
   const report = validateTree(new Map([['values.yaml', 'replicaCount: 2\nimage: {tag: v1}\n']]), { schemas });
   expect(report.problems.map((p) => [p.severity, p.message])).toEqual([['note', 'not checked: not a Kubernetes object (no apiVersion and no kind)']]);
   expect(validateTree(new Map([['x.yaml', 'kind: ConfigMap\n']]), { schemas }).problems.map((p) => p.severity)).toEqual(['error']);
+});
+
+describe('pods in the registry\'s namespace from OpenShift 4.22 (the operator\'s default-deny-all NetworkPolicy)', () => {
+  const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'housekeeping', namespace: 'openshift-image-registry' }, spec: { template: { metadata: { labels: { app: 'housekeeping' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'a', image: 'a' }] } } } };
+  const policy = (podSelector: object, spec: object = { policyTypes: ['Egress'], egress: [{}] }) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'openshift-image-registry' }, spec: { podSelector, ...spec } });
+  const cutOff = (objects: object[], openshiftVersion: OpenShiftVersion = '4.22') => problems(objects, { openshiftVersion }).filter((p) => p.includes('default-deny-all'));
+
+  test('a pod no NetworkPolicy lets out is an error from 4.22, not before', () => {
+    expect(cutOff([job])).toEqual([expect.stringMatching(/^Job\/housekeeping metadata\.namespace: from OpenShift 4\.22 the registry operator denies all traffic to and from the pods of openshift-image-registry/)]);
+    expect(cutOff([job], '4.21')).toEqual([]);
+    expect(cutOff([{ ...job, metadata: { name: 'housekeeping', namespace: 'elsewhere' } }])).toEqual([]);
+  });
+
+  test('a NetworkPolicy that selects the pod and allows egress lets it out; one that does not select it, or only allows ingress, does not', () => {
+    expect(cutOff([job, policy({ matchLabels: { app: 'housekeeping' } })])).toEqual([]);
+    expect(cutOff([job, policy({})])).toEqual([]);
+    expect(cutOff([job, policy({ matchExpressions: [{ key: 'app', operator: 'In', values: ['housekeeping'] }] })])).toEqual([]);
+    expect(cutOff([job, policy({ matchLabels: { app: 'other' } })])).toHaveLength(1);
+    expect(cutOff([job, policy({ matchLabels: { app: 'housekeeping' } }, { ingress: [{}] })])).toHaveLength(1);
+    expect(cutOff([job, policy({ matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] })])).toHaveLength(1);
+  });
+
+  test('the storage switch Job this tool writes comes with its own NetworkPolicy', () => {
+    const report = validateTree(readTree(join(repoRoot, 'dist')), { schemas, openshiftVersion: '4.23' });
+    expect(report.problems.filter((p) => p.message.includes('default-deny-all'))).toEqual([]);
+    expect(report.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+});
+
+describe('Pod Security and the anyuid SCC', () => {
+  const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'minio', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } };
+  const pod = { serviceAccountName: 'minio', securityContext: { runAsUser: 1001, fsGroup: 1001 }, containers: [{ name: 'minio', image: 'minio' }] };
+  const anyuid = (subject: object, kind = 'RoleBinding') => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name: 'anyuid', namespace: 'minio' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:openshift:scc:anyuid' }, subjects: [subject] });
+  const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'minio', namespace: 'minio' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: pod } } };
+  const fields = (objects: object[]) => problems(objects).map((p) => p.replace(/^Deployment\/minio (\S+): .*$/, '$1'));
+
+  test('a service account granted anyuid gets no restricted-v2 defaults: restricted then needs them written, and any UID goes', () => {
+    expect(fields([namespace, anyuid({ kind: 'ServiceAccount', name: 'minio', namespace: 'minio' }), deployment])).toEqual([
+      'spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation',
+      'spec.template.spec.containers[0].securityContext.capabilities.drop',
+      'spec.template.spec.containers[0].securityContext.runAsNonRoot',
+      'spec.template.spec.containers[0].securityContext.seccompProfile.type',
+    ]);
+    expect(fields([namespace, anyuid({ kind: 'Group', name: 'system:serviceaccounts:minio' }), deployment])).toHaveLength(4);
+  });
+
+  test('without the grant, restricted-v2 fills in the rest and refuses a fixed UID', () => {
+    expect(fields([namespace, deployment])).toEqual(['spec.template.spec.securityContext.runAsUser', 'spec.template.spec.securityContext.fsGroup']);
+    expect(fields([namespace, anyuid({ kind: 'ServiceAccount', name: 'other', namespace: 'minio' }), deployment])).toHaveLength(2);
+  });
 });

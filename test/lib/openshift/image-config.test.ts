@@ -87,11 +87,11 @@ describe('ImageConfig', () => {
     expect(thrown(() => make({ additionalTrustedCA: 'Registry_CAs' })).field).toBe('additionalTrustedCA.name');
   });
 
-  test('an allow-list without the platform registries is made, with a warning', () => {
-    const { config } = make({ registrySources: { allowedRegistries: ['registry.example.com'] } });
+  test('an allow-list without the platform registries is refused; without the internal registry it is made, with a warning', () => {
+    expect(thrown(() => make({ registrySources: { allowedRegistries: ['registry.example.com'] } })).problem).toMatch(/^does not include quay.io or registry.redhat.io: /);
+    const { config } = make({ registrySources: { allowedRegistries: ['quay.io', 'registry.redhat.io', 'registry.example.com'] } });
     expect(config.warnings).toEqual([
-      expect.stringMatching(/^registrySources.allowedRegistries: does not include quay.io or registry.redhat.io: /),
-      expect.stringMatching(/^registrySources.allowedRegistries: does not include the internal registry image-registry.openshift-image-registry.svc:5000: /),
+      expect.stringMatching(/^registrySources.allowedRegistries: does not include the internal registry image-registry.openshift-image-registry.svc:5000: .* \(unless the cluster runs no internal registry: managementState Removed\)$/),
     ]);
   });
 

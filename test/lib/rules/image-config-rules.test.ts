@@ -36,14 +36,26 @@ test('allowed and blocked registries together: the machine-config-operator refus
   expect(checkImageConfig({ registrySources: { blockedRegistries: ['bad.example.com'] } }, '4.17')).toEqual([]);
 });
 
-test('an allow-list without quay.io and registry.redhat.io is a warning that names what it blocks', () => {
-  const [finding] = warnings({ registrySources: { allowedRegistries: ['registry.example.com'] } });
+test('an allow-list without quay.io and registry.redhat.io is an error that names what it blocks (nodes check the images\' own names, also through mirrors)', () => {
+  const [finding] = errors({ registrySources: { allowedRegistries: ['registry.example.com', 'image-registry.openshift-image-registry.svc:5000'] } });
   expect(finding.field).toBe('registrySources.allowedRegistries');
-  expect(finding.message).toMatch(/^does not include quay.io or registry.redhat.io: .*release images/);
-  expect(errors({ registrySources: { allowedRegistries: ['registry.example.com'] } })).toEqual([]);
-  expect(warnings({ registrySources: { allowedRegistries: ['quay.io'] } })[0].message).toMatch(/^does not include registry.redhat.io:/);
-  // A wildcard or a path under the registry covers it.
-  expect(warnings({ registrySources: { allowedRegistries: ['quay.io/openshift-release-dev', '*.redhat.io', '*.svc'] } })).toEqual([]);
+  expect(finding.message).toMatch(/^does not include quay.io or registry.redhat.io: .*release images.*also when a mirror serves them/);
+  expect(errors({ registrySources: { allowedRegistries: ['quay.io'] } })[0].message).toMatch(/^does not include registry.redhat.io:/);
+  // A wildcard or a path under the registry covers it; an empty list is no allow-list at all.
+  expect(checkImageConfig({ registrySources: { allowedRegistries: ['quay.io/openshift-release-dev', '*.redhat.io', '*.svc'] } })).toEqual([]);
+  expect(checkImageConfig({ registrySources: { allowedRegistries: [] } })).toEqual([]);
+});
+
+test('the internal registry missing from an allow-list: an error where the registry runs, nothing where it is Removed, a warning where it is not known', () => {
+  const spec = { registrySources: { allowedRegistries: ['quay.io', 'registry.redhat.io'] } };
+  expect(checkImageConfig(spec, '4.23', { registryInUse: true }).map((f) => f.severity)).toEqual(['error']);
+  expect(checkImageConfig(spec, '4.23', { registryInUse: false })).toEqual([]);
+  expect(checkImageConfig(spec).map((f) => f.severity)).toEqual(['warning']);
+});
+
+test('empty lists and an empty trusted CA name set nothing (the operators skip them)', () => {
+  expect(checkImageConfig({ additionalTrustedCA: { name: '' }, registrySources: { allowedRegistries: [], blockedRegistries: [], insecureRegistries: [] } }, '4.17')).toEqual([]);
+  expect(checkImageConfig({ registrySources: { allowedRegistries: ['quay.io', 'registry.redhat.io', 'image-registry.openshift-image-registry.svc:5000'], blockedRegistries: [] } }, '4.17')).toEqual([]);
 });
 
 test('a registry scope the CRD does not check yet (before 4.23): what the machine-config-operator or the nodes refuse is an error, the rest a warning', () => {
@@ -66,7 +78,7 @@ test('a registry scope the CRD does not check yet (before 4.23): what the machin
 test('an allow-list without the internal registry is a warning: nodes then refuse images from image streams and builds', () => {
   expect(warnings({ registrySources: { allowedRegistries: ['quay.io', 'registry.redhat.io'] } })).toEqual([{
     field: 'registrySources.allowedRegistries',
-    message: 'does not include the internal registry image-registry.openshift-image-registry.svc:5000: the machine-config-operator does not add it, so nodes refuse every image pulled from it (image streams, builds, images pushed to the cluster\'s registry); add image-registry.openshift-image-registry.svc:5000',
+    message: 'does not include the internal registry image-registry.openshift-image-registry.svc:5000: the machine-config-operator does not add it, so nodes refuse every image pulled from it (image streams, builds, images pushed to the cluster\'s registry); add image-registry.openshift-image-registry.svc:5000 (unless the cluster runs no internal registry: managementState Removed)',
     severity: 'warning',
   }]);
   // The host without its port, another port or another host do not cover it; a path under it or a wildcard does.

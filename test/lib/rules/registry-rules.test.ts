@@ -198,7 +198,19 @@ describe('the operator\'s rules', () => {
 
     test('credentials: both keys; a warning when the Secret is not among the objects', () => {
       expect(check(s3({}), [credentials(['REGISTRY_STORAGE_S3_ACCESSKEY'])])).toEqual(['storage.s3: Secret openshift-image-registry/image-registry-private-configuration-user lacks REGISTRY_STORAGE_S3_SECRETKEY; the operator needs every key']);
-      expect(check(s3({}), [])).toEqual(['warning storage.s3: no Secret, ExternalSecret or SealedSecret openshift-image-registry/image-registry-private-configuration-user among these objects; it must exist in the cluster with REGISTRY_STORAGE_S3_ACCESSKEY and REGISTRY_STORAGE_S3_SECRETKEY']);
+      // Without it the operator uses the cluster's cloud credentials: fine for AWS S3, not for another store.
+      expect(check(s3({}), [])).toEqual([]);
+      expect(check(s3({ region: 'us-east-1', regionEndpoint: 'https://s3.example.com' }), [])).toEqual(['warning storage.s3: no Secret, ExternalSecret or SealedSecret openshift-image-registry/image-registry-private-configuration-user among these objects; for a custom regionEndpoint it must exist in the cluster with REGISTRY_STORAGE_S3_ACCESSKEY and REGISTRY_STORAGE_S3_SECRETKEY']);
+    });
+
+    test('credentials: the keys of an ExternalSecret\'s target template and a SealedSecret\'s template count; an ExternalSecret\'s dataFrom keys cannot be known', () => {
+      const external = (spec: object) => ({ apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'image-registry-private-configuration-user', namespace: NS }, spec });
+      const keys = { REGISTRY_STORAGE_S3_ACCESSKEY: '{{ .a }}', REGISTRY_STORAGE_S3_SECRETKEY: '{{ .b }}' };
+      expect(check(s3({}), [external({ dataFrom: [{ extract: { key: 'registry' } }] })])).toEqual([]);
+      expect(check(s3({}), [external({ target: { template: { data: keys } } })])).toEqual([]);
+      expect(check(s3({}), [external({ data: [] })])).toEqual([expect.stringMatching(/^storage\.s3: ExternalSecret openshift-image-registry\/image-registry-private-configuration-user lacks REGISTRY_STORAGE_S3_ACCESSKEY and REGISTRY_STORAGE_S3_SECRETKEY/)]);
+      const sealed = { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'image-registry-private-configuration-user', namespace: NS }, spec: { encryptedData: { REGISTRY_STORAGE_S3_ACCESSKEY: 'x' }, template: { data: { REGISTRY_STORAGE_S3_SECRETKEY: 'y' } } } };
+      expect(check(s3({}), [sealed])).toEqual([]);
     });
   });
 
