@@ -30,36 +30,38 @@ local BYTE = {
   "\240", "\241", "\242", "\243", "\244", "\245", "\246", "\247", "\248", "\249", "\250", "\251", "\252", "\253", "\254", "\255",
 }
 
--- The values of the first n bytes of s (n < #s). Without string.byte and string.sub they are
--- found by comparing: Lua orders strings byte by byte, so while p holds the first k bytes of s,
--- p .. BYTE[b] <= s exactly for the b up to the value of byte k + 1, found in 8 halvings. The cost
--- grows with n squared: a few milliseconds for 1000 bytes, so the scripts rebuild only the
--- bytes they show.
-local function firstBytes(s, n, values)
-  values = values or {}
-  local p = ""
-  for k = 1, n do
-    if values[k] == nil then
-      local b, step = 0, 128
-      while step >= 1 do
-        if p .. BYTE[b + step] <= s then
-          b = b + step
-        end
-        step = step / 2
-      end
-      values[k] = b
-    end
-    p = p .. BYTE[values[k]]
-  end
-  return values
-end
-
+-- The text of the first n byte values.
 local function bytesText(values, n)
   local kept = {}
   for i = 1, n do
     kept[i] = BYTE[values[i]]
   end
   return table.concat(kept)
+end
+
+-- The values of the first n bytes of s (n < #s), after those already in `values`. Without
+-- string.byte and string.sub they are found by comparing: Lua orders strings byte by byte, so
+-- while p holds the first k bytes of s, p .. BYTE[b] <= s exactly for the b up to the value of
+-- byte k + 1, found in 8 halvings. The cost grows with n squared (milliseconds for 1000 bytes in
+-- Argo CD), so the scripts rebuild only the bytes they show.
+local function firstBytes(s, n, values)
+  values = values or {}
+  if #values >= n then
+    return values
+  end
+  local p = bytesText(values, #values)
+  for k = #values + 1, n do
+    local b, step = 0, 128
+    while step >= 1 do
+      if p .. BYTE[b + step] <= s then
+        b = b + step
+      end
+      step = step / 2
+    end
+    values[k] = b
+    p = p .. BYTE[b]
+  end
+  return values
 end
 
 -- The byte values rebuilt for each capped text, so that cutting it again costs nothing.

@@ -75,6 +75,32 @@ export const malformedConfigStates: MalformedState[] = [
     // 997 + "..." + "; " + 995 + "..." = 2000 bytes.
     argocd: { status: 'Degraded', message: `${'a'.repeat(997)}...; ${'b'.repeat(995)}...` },
   },
+  {
+    name: 'the cut falls in a separator: as cutting the joined text, the separator cut too',
+    object: withConditions([available, { type: 'Degraded', status: 'True', message: 'a'.repeat(1500) }, { type: 'XDegraded', status: 'True', message: 'b'.repeat(983) }, { type: 'Progressing', status: 'True', reason: 'Error', message: 'ccc' }]),
+    // 1000 + 2 + 994 ("XDegraded: " and 983 bytes) + 2 + 3 = 2001 bytes: cut at 1997, one into "; ".
+    argocd: { status: 'Degraded', message: `${'a'.repeat(997)}...; XDegraded: ${'b'.repeat(983)};...` },
+  },
+  {
+    name: 'Degraded Unknown: not settled, waiting',
+    object: withConditions([{ type: 'Progressing', status: 'False' }, available, { type: 'Degraded', status: 'Unknown', message: 'not known' }]),
+    argocd: { status: 'Progressing', message: 'not known' },
+  },
+  {
+    name: 'a type of 316 bytes ending in Degraded counts (Kubernetes\' limit for a condition type)',
+    object: withConditions(configReady([{ type: `${'Z'.repeat(308)}Degraded`, status: 'True', message: 'm' }])),
+    argocd: { status: 'Degraded', message: `${'Z'.repeat(308)}Degraded: m` },
+  },
+  {
+    name: 'a type of 317 bytes is none of the summed-up conditions',
+    object: withConditions(configReady([{ type: `${'Z'.repeat(309)}Degraded`, status: 'True', message: 'm' }])),
+    argocd: { status: 'Healthy', message: READY },
+  },
+  {
+    name: 'a type that only contains Degraded is not summed up',
+    object: withConditions(configReady([{ type: 'DegradedCount', status: 'True', message: 'm' }, { type: 'degraded', status: 'True' }])),
+    argocd: { status: 'Healthy', message: READY },
+  },
 ];
 
 const prunerScheduled = (extra: unknown[]) => [{ type: 'Available', status: 'True', reason: 'AsExpected', message: 'Pruner CronJob has been created' }, { type: 'Scheduled', status: 'True', reason: 'Scheduled', message: 'The pruner job has been scheduled' }, ...extra];

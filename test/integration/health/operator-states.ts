@@ -309,6 +309,12 @@ export const configStates: OperatorState[] = [
     flux: 'Failed',
   },
   {
+    name: 'a sub-controller Degraded before the main controller wrote Available',
+    object: config([c('NodeCADaemonAvailable', 'False', 'NotFound', 'The daemon set node-ca does not exist'), c('NodeCADaemonControllerDegraded', 'True', 'Error', NODE_CA_DENIED)]),
+    argocd: { status: 'Degraded', message: `NodeCADaemonControllerDegraded: ${NODE_CA_DENIED}` },
+    flux: 'Failed',
+  },
+  {
     name: 'just applied: no status yet',
     object: config(undefined),
     argocd: { status: 'Progressing', message: 'Waiting for the image registry operator to report status' },
