@@ -2,8 +2,9 @@
 -- "<status>\n<message>". Usage: lua5.1 run-health-check.lua SCRIPT < object.lua (a Lua table
 -- literal, already shaped as Argo CD hands `obj` over: see argoObject in health-checks.test.ts).
 --
--- The environment is the one argo-cd util/lua/lua.go (runLuaWithResourceActionParameters) builds
--- for a script without resource.customizations.useOpenLibs.<group>_<kind>: lua.NewState with
+-- The environment is the one argo-cd util/lua/lua.go (runLuaWithResourceActionParameters; the same
+-- from release-2.8 to master, on gopher-lua v1.1.x) builds for a script without
+-- resource.customizations.useOpenLibs.<group>_<kind>: lua.NewState with
 -- SkipOpenLibs, then gopher-lua's OpenPackage, OpenBase and OpenTable, then OpenSafeOs, which
 -- registers under the table library's name (lua.TabLibName) and so adds nothing: the global `os`
 -- is nil and only require("os") gives the safe os (time, date), from l.PreloadModule. The base
@@ -134,8 +135,8 @@ setmetatable_any("", nil)
 G.obj = object
 G.actionParams = {}
 
--- Argo CD's limit is 1 s of wall time in gopher-lua, which runs Lua several times slower than
--- lua5.1 does; this CPU-time budget keeps the same margin (see docs/gitops.md for the measurement).
+-- Argo CD's limit is 1 s of wall time in gopher-lua (context.WithTimeout in lua.go), which ran
+-- these scripts 1.5 to 2.5 times slower than lua5.1: this CPU-time budget keeps a wide margin.
 local BUDGET = 0.25
 local started = clock()
 sethook(function()
