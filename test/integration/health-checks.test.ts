@@ -44,7 +44,7 @@ function luaLiteral(value: unknown): string {
 }
 
 // As the discover tests do for their Debian tools: loud on a developer machine without lua5.1,
-// and never skipped under CI (.ci/run installs it).
+// and never skipped under CI (.ci/install-tools installs it).
 const luaMissing = (spawnSync('lua5.1', ['-v']).error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 if (luaMissing) console.error('\n*** Argo CD health check tests: lua5.1 not installed (apt-get install lua5.1) ***\n');
 const withLua = luaMissing && !process.env.CI ? describe.skip : describe;
@@ -56,7 +56,7 @@ function argoHealth(kind: string, object: unknown): ArgoHealth {
   const obj = argoObject(JSON.parse(JSON.stringify(object)));
   const run = spawnSync('lua5.1', [harness, script], { input: luaLiteral(obj), maxBuffer: 64 * 1024 * 1024 });
   if ((run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
-    throw new Error('lua5.1 is not installed: the Argo CD health checks are tested with a real Lua 5.1. Install it with `apt-get install -y lua5.1` (Debian/Ubuntu; .ci/run does).');
+    throw new Error('lua5.1 is not installed: the Argo CD health checks are tested with a real Lua 5.1. Install it with `apt-get install -y lua5.1` (Debian/Ubuntu; .ci/install-tools does).');
   }
   if (run.status !== 0) throw new Error(`lua5.1 exited ${run.status}: ${run.stderr.toString()}`);
   // Fatal decoding: a message cut inside a UTF-8 character fails here instead of turning into U+FFFD.
