@@ -114,7 +114,7 @@ withLua('Argo CD health checks on random status shapes (property)', () => {
   const anything = fc.jsonValue({ maxDepth: 2 });
   const text = fc.oneof(fc.string(), fc.string({ unit: 'binary', minLength: 300, maxLength: 1200 }), anything);
   const generation = fc.oneof(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 }).map(String), anything);
-  const types = ['Available', 'Progressing', 'Degraded', 'Scheduled', 'StorageEncrypted', 'StorageTagged'];
+  const types = ['Available', 'Progressing', 'Degraded', 'Scheduled', 'StorageEncrypted', 'StorageTagged', 'NodeCADaemonAvailable', 'NodeCADaemonProgressing', 'NodeCADaemonControllerDegraded'];
   const condition = fc.oneof(
     anything,
     fc.record({
