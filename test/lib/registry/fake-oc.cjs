@@ -35,15 +35,12 @@
 const fs = require('fs');
 const path = require('path');
 
-const dir = process.env.FAKE_OC_DIR;
-const configFile = path.join(dir, 'config.json');
 const RESOURCE = 'configs.imageregistry.operator.openshift.io/cluster';
-const args = process.argv.slice(2);
-fs.appendFileSync(path.join(dir, 'calls.log'), JSON.stringify(['oc', ...args]) + '\n');
 
-function fail(message, code = 1) {
+/** Ends the command as oc does on an error. */
+function fail(message) {
   process.stderr.write(message + '\n');
-  process.exit(code);
+  process.exit(1);
 }
 
 // ---- Go's encoding/json (Marshal of decoded JSON: map keys sorted, HTML escaping on) ----
@@ -69,7 +66,7 @@ function goJson(value) {
   if (typeof value === 'string') return goString(value);
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) fail(`fake oc: ${value}: only whole numbers are modelled`);
+    if (!Number.isSafeInteger(value)) throw new Error(`fake oc: ${value}: only whole numbers are modelled`);
     return String(value);
   }
   if (Array.isArray(value)) return '[' + value.map(goJson).join(',') + ']';
@@ -208,6 +205,8 @@ const decodeKey = (k) => k.replace(/~1/g, '/').replace(/~0/g, '~');
 function container(kind, value) {
   if (kind === 'doc') {
     return {
+      kind,
+      has: (key) => value.has(key),
       get: (key) => value.get(key) ?? null,
       add: (key, val) => { value.set(key, val); },
       set: (key, val) => { value.set(key, val); },
@@ -221,15 +220,20 @@ function container(kind, value) {
     return idx;
   };
   return {
-    get: (key) => { const idx = index(key, value.length); if (idx >= value.length) throw new Error(`Unable to access invalid index: ${idx}`); return value[idx]; },
+    kind,
+    get: (key) => { const idx = index(key, value.length); if (idx >= value.length) throw new Error(`Unable to access invalid index: ${idx}: invalid index referenced`); return value[idx]; },
     add: (key, val) => {
       if (key === '-') { value.push(val); return; }
-      const idx = index(key, value.length + 1);
-      if (idx >= value.length + 1) throw new Error(`Unable to access invalid index: ${idx}: invalid index referenced`);
-      value.splice(idx, 0, val);
+      if (!/^[-+]?[0-9]+$/.test(key)) throw new Error(`value was not a proper array index: '${key}': strconv.Atoi: parsing "${key}": invalid syntax`);
+      if (Number(key) >= value.length + 1) throw new Error(`Unable to access invalid index: ${key}: invalid index referenced`);
+      value.splice(index(key, value.length + 1), 0, val);
     },
     set: (key, val) => { value[index(key, value.length)] = val; },
-    remove: (key) => { const idx = Number(key); if (!/^[-+]?[0-9]+$/.test(key) || idx >= value.length) throw new Error(`Unable to access invalid index: ${key}`); value.splice(index(key, value.length), 1); },
+    remove: (key) => {
+      if (!/^[-+]?[0-9]+$/.test(key)) throw new Error(`strconv.Atoi: parsing "${key}": invalid syntax`);
+      if (Number(key) >= value.length) throw new Error(`Unable to access invalid index: ${key}: invalid index referenced`);
+      value.splice(index(key, value.length), 1);
+    },
   };
 }
 function findObject(root, pointer) {
@@ -259,33 +263,46 @@ function applyPatch(docText, patchText) {
   const root = container('doc', intoDoc(rootNode));
   for (const op of patch) {
     const kind = typeof opField(op, 'op') === 'string' ? opField(op, 'op') : 'unknown';
+    if (!['add', 'remove', 'replace', 'move', 'test', 'copy'].includes(kind)) throw new Error(`Unexpected kind: ${kind}`);
     const pointer = opField(op, 'path');
-    if (pointer === undefined) throw new Error(`${kind} operation failed to decode path: missing value`);
-    const target = () => {
-      const found = findObject(root, pointer);
-      if (!found) throw new Error(`${kind} operation does not apply: doc is missing path: "${pointer}": missing value`);
-      return found;
-    };
+    if (pointer === undefined) {
+      throw new Error(kind === 'add' || kind === 'remove' ? `${kind} operation failed to decode path: missing value` : `${kind} operation failed to decode path: operation missing path field: missing value`);
+    }
+    const found = kind === 'move' || kind === 'copy' ? null : findObject(root, pointer);
+    const within = (what, run) => { try { return run(); } catch (e) { throw new Error(`error in ${what} for path: '${pointer}': ${e.message}`); } };
     if (kind === 'add') {
-      const { con, key } = target();
-      con.add(key, opValue(op) ?? null);
+      if (!found) throw new Error(`add operation does not apply: doc is missing path: "${pointer}": missing value`);
+      within('add', () => found.con.add(found.key, opValue(op) ?? null));
     } else if (kind === 'remove') {
-      const { con, key } = target();
-      con.remove(key);
+      if (!found) throw new Error(`remove operation does not apply: doc is missing path: "${pointer}": missing value`);
+      within('remove', () => found.con.remove(found.key));
     } else if (kind === 'replace') {
-      const { con, key } = target();
-      con.get(key);
-      if (con.get(key) === null) throw new Error(`replace operation does not apply: doc is missing key: ${pointer}: missing value`);
-      con.set(key, opValue(op) ?? null);
-    } else if (kind === 'test') {
-      const found = findObject(root, pointer);
-      if (!found) throw new Error(`test operation does not apply: is missing path: ${pointer}: missing value`);
-      const val = found.con.get(found.key);
-      const expected = opValue(op);
-      if (val === null) { if (expected === undefined || expected.raw !== null) throw new Error(`testing value ${pointer} failed: test failed`); continue; }
-      if (expected === undefined || !equal(val, expected)) throw new Error(`testing value ${pointer} failed: test failed`);
+      if (!found) throw new Error(`replace operation does not apply: doc is missing path: ${pointer}: missing value`);
+      let current;
+      try { current = found.con.get(found.key); } catch { throw new Error(`replace operation does not apply: doc is missing key: ${pointer}: missing value`); }
+      if (current === null && found.con.kind === 'doc' && !found.con.has(found.key)) throw new Error(`replace operation does not apply: doc is missing key: ${pointer}: missing value`);
+      within('remove', () => found.con.set(found.key, opValue(op) ?? null));
+    } else if (kind === 'move' || kind === 'copy') {
+      const from = opField(op, 'from');
+      if (from === undefined) throw new Error(`${kind} operation failed to decode from: operation, missing from field: missing value`);
+      const source = findObject(root, from);
+      if (!source) throw new Error(`${kind} operation does not apply: doc is missing from path: ${from}: missing value`);
+      const key = kind === 'move' ? source.key : from;
+      let val;
+      try { val = source.con.get(source.key); } catch (e) { throw new Error(`error in ${kind} for ${kind === 'move' ? 'path' : 'from'}: '${key}': ${e.message}`); }
+      if (kind === 'move') {
+        try { source.con.remove(source.key); } catch (e) { throw new Error(`error in move for path: '${key}': ${e.message}`); }
+      }
+      const target = findObject(root, pointer);
+      if (!target) throw new Error(`${kind} operation does not apply: doc is missing destination path: ${pointer}: missing value`);
+      const copy = kind === 'copy' && val !== null ? node(serialize(val)) : val; // deepCopy: marshalled again
+      try { target.con.add(target.key, copy); } catch (e) { throw new Error(kind === 'move' ? `error in move for path: '${pointer}': ${e.message}` : `error while adding value during copy: ${e.message}`); }
     } else {
-      throw new Error(`Unexpected kind: ${kind}`); // move and copy: the script never sends them
+      if (!found) throw new Error(`test operation does not apply: is missing path: ${pointer}: missing value`);
+      const val = within('test', () => found.con.get(found.key));
+      const expected = opValue(op);
+      const passes = val === null ? expected !== undefined && expected.raw === null : expected !== undefined && equal(val, expected);
+      if (!passes) throw new Error(`testing value ${pointer} failed: test failed`);
     }
   }
   return serialize(rootNode);
@@ -344,18 +361,6 @@ function admit(object) {
 
 // ---- the commands ----
 
-function readConfig() {
-  let config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
-  const raceFile = path.join(dir, 'race.json');
-  if (fs.existsSync(raceFile)) {
-    const { before } = JSON.parse(fs.readFileSync(raceFile, 'utf8'));
-    fs.rmSync(raceFile);
-    config = { ...config, spec: { ...before, managementState: config.spec.managementState } };
-    fs.writeFileSync(configFile, JSON.stringify(config));
-  }
-  return withDefaults(config);
-}
-
 function flags(list, allowed) {
   const out = {};
   for (let i = 0; i < list.length; i += 1) {
@@ -382,43 +387,65 @@ function jsonpath(template, object) {
       if (value === undefined) out += '';
       else if (typeof value === 'object' && value !== null) out += goJson(value);
       else out += value === null ? 'null' : String(value);
-    } else fail(`fake oc: jsonpath {${inner}} is not modelled`);
+    } else throw new Error(`fake oc: jsonpath {${inner}} is not modelled`);
     i = end + 1;
   }
   return out;
 }
 
-const [verb, resource, ...rest] = args;
-if (resource !== RESOURCE) fail(`fake oc: unexpected call ${JSON.stringify(args)}`);
-if (verb === 'get') {
-  const { output } = flags(rest, { '-o': 'output', '--output': 'output' });
-  if (!output || !output.startsWith('jsonpath=')) fail('fake oc: only -o jsonpath= is modelled');
-  process.stdout.write(jsonpath(output.slice('jsonpath='.length), readConfig()));
-} else if (verb === 'patch') {
-  const options = flags(rest, { '--type': 'type', '-p': 'patch', '--patch': 'patch', '--dry-run': 'dryRun' });
-  if (options.type !== 'json') fail('fake oc: only --type=json is modelled');
-  if (options.dryRun !== undefined && options.dryRun !== 'server') fail('fake oc: only --dry-run=server is modelled');
-  let sent;
-  try { sent = goJson(JSON.parse(options.patch)); } catch (e) { fail(`error: unable to parse "${options.patch}": ${e.message}`); }
-  const current = readConfig();
-  let patched;
-  try { patched = JSON.parse(applyPatch(goJson(current), sent)); } catch (e) { fail(`Error from server (UnprocessableEntity): ${e.message}`); }
-  const { object, error } = admit(patched);
-  if (error) fail(`The ${error}`);
-  const changed = goJson(object) !== goJson(current);
-  if (options.dryRun) {
-    process.stdout.write(`${RESOURCE} patched (server dry run)\n`);
-  } else {
-    if (changed) {
-      fs.writeFileSync(configFile, JSON.stringify(object));
-      const race = process.env.FAKE_OC_RACE;
-      if (race === 'always' || (race === 'once' && !fs.existsSync(path.join(dir, 'raced')))) {
-        fs.writeFileSync(path.join(dir, 'raced'), '');
-        fs.writeFileSync(path.join(dir, 'race.json'), JSON.stringify({ before: current.spec }));
-      }
+function main(args) {
+  const dir = process.env.FAKE_OC_DIR;
+  const configFile = path.join(dir, 'config.json');
+  fs.appendFileSync(path.join(dir, 'calls.log'), JSON.stringify(['oc', ...args]) + '\n');
+  function readConfig() {
+    let config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
+    const raceFile = path.join(dir, 'race.json');
+    if (fs.existsSync(raceFile)) {
+      const { before } = JSON.parse(fs.readFileSync(raceFile, 'utf8'));
+      fs.rmSync(raceFile);
+      config = { ...config, spec: { ...before, managementState: config.spec.managementState } };
+      fs.writeFileSync(configFile, JSON.stringify(config));
     }
-    process.stdout.write(`${RESOURCE} patched${changed ? '' : ' (no change)'}\n`);
+    return withDefaults(config);
   }
-} else {
-  fail(`fake oc: unexpected call ${JSON.stringify(args)}`);
+
+  const [verb, resource, ...rest] = args;
+  if (resource !== RESOURCE) fail(`fake oc: unexpected call ${JSON.stringify(args)}`);
+  if (verb === 'get') {
+    const { output } = flags(rest, { '-o': 'output', '--output': 'output' });
+    if (!output || !output.startsWith('jsonpath=')) fail('fake oc: only -o jsonpath= is modelled');
+    let text;
+    try { text = jsonpath(output.slice('jsonpath='.length), readConfig()); } catch (e) { fail(e.message); }
+    process.stdout.write(text);
+  } else if (verb === 'patch') {
+    const options = flags(rest, { '--type': 'type', '-p': 'patch', '--patch': 'patch', '--dry-run': 'dryRun' });
+    if (options.type !== 'json') fail('fake oc: only --type=json is modelled');
+    if (options.dryRun !== undefined && options.dryRun !== 'server') fail('fake oc: only --dry-run=server is modelled');
+    let sent;
+    try { sent = goJson(JSON.parse(options.patch)); } catch (e) { fail(`error: unable to parse "${options.patch}": ${e.message}`); }
+    const current = readConfig();
+    let patched;
+    try { patched = JSON.parse(applyPatch(goJson(current), sent)); } catch (e) { fail(`Error from server (UnprocessableEntity): ${e.message}`); }
+    const { object, error } = admit(patched);
+    if (error) fail(`The ${error}`);
+    const changed = goJson(object) !== goJson(current);
+    if (options.dryRun) {
+      process.stdout.write(`${RESOURCE} patched (server dry run)\n`);
+    } else {
+      if (changed) {
+        fs.writeFileSync(configFile, JSON.stringify(object));
+        const race = process.env.FAKE_OC_RACE;
+        if (race === 'always' || (race === 'once' && !fs.existsSync(path.join(dir, 'raced')))) {
+          fs.writeFileSync(path.join(dir, 'raced'), '');
+          fs.writeFileSync(path.join(dir, 'race.json'), JSON.stringify({ before: current.spec }));
+        }
+      }
+      process.stdout.write(`${RESOURCE} patched${changed ? '' : ' (no change)'}\n`);
+    }
+  } else {
+    fail(`fake oc: unexpected call ${JSON.stringify(args)}`);
+  }
 }
+
+if (require.main === module) main(process.argv.slice(2));
+module.exports = { applyPatch, goJson, jsonpath, DEFAULTS };
