@@ -15,7 +15,7 @@ export * from './registry/registry-s3-credentials';
 // The operator's ImagePruner `cluster`.
 export { ImagePruner, ImagePrunerProps } from './registry/image-pruner';
 // Other back ends out of the Config before it is applied (first adoption, switching back ends).
-export { OC_IMAGE, STORAGE_SWITCH_NAME, StorageSwitch, StorageSwitchProps } from './registry/storage-switch';
+export { OC_IMAGE, STORAGE_SWITCH_DEADLINE_SECONDS, STORAGE_SWITCH_NAME, StorageSwitch, StorageSwitchProps } from './registry/storage-switch';
 // An S3 object store in the cluster.
 export * from './minio/minio-object-store';
 export * from './minio/minio-bucket';
@@ -27,6 +27,7 @@ export { OpenShiftRoute, OpenShiftRouteProps, RouteTermination } from './openshi
 export { IMAGE_CONFIG_NAME, ImageConfig, ImageConfigProps, RegistryLocation, RegistrySources } from './openshift/image-config';
 // The rules the constructs check, for callers that check values of their own.
 export * from './rules/kubernetes';
+export { checkImageReference } from './rules/image-reference';
 export * from './rules/s3';
 export * from './rules/gcs';
 export * from './rules/azure';

@@ -44,7 +44,7 @@ export const STAGES: Readonly<Record<string, string>> = {
  */
 export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   const app = new App();
-  const { minio, registry, imageConfig, pruner } = loaded.config;
+  const { minio, registry, imageConfig, pruner, storageSwitch } = loaded.config;
   const openshiftVersion = loaded.config.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION;
   try {
     const s3 = registry.storage.s3;
@@ -67,7 +67,9 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
     const switchChart = new Chart(app, 'storage-switch');
     const storage = new RegistryStorageChart(app, 'registry-storage', { storage: registry.storage, minioBucket: objectStore?.bucket });
     // Before the Config: any other back end already in spec.storage goes (see StorageSwitch).
-    new StorageSwitch(switchChart, 'StorageSwitch', { storage: storage.storage.toJson() });
+    if (storageSwitch?.enabled !== false) {
+      withinField('storageSwitch', () => new StorageSwitch(switchChart, 'StorageSwitch', { storage: storage.storage, image: storageSwitch?.image }));
+    }
     const registryChart = new RegistryChart(app, 'registry', { registry, storage: storage.storage, openshiftVersion });
     for (const [field, message] of registryChart.warnings) loaded.warn(field, message);
     // Only when the section sets something: the object is shared, and an empty one says nothing.

@@ -5,6 +5,7 @@ import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT 
 import { CredentialsSecret } from '../secrets/credentials-secret';
 import { SecretSource } from '../secrets/secret-source';
 import { REGISTRY_CREDENTIAL_KEYS } from '../rules/credential-keys';
+import { checkImageReference } from '../rules/image-reference';
 import { checkBucketName } from '../rules/s3';
 import { withinField } from '../rules/validation-error';
 
@@ -26,7 +27,7 @@ export interface MinioBucketProps {
    */
   readonly user?: SecretSource;
   /**
-   * MinIO client image.
+   * MinIO client image, by tag or digest (disconnected clusters name their mirror).
    * @default MC_IMAGE
    */
   readonly mcImage?: string;
@@ -45,6 +46,8 @@ export class MinioBucket extends Construct {
   constructor(scope: Construct, id: string, props: MinioBucketProps) {
     super(scope, id);
     checkBucketName('bucket', props.bucket);
+    const mcImage = props.mcImage ?? MC_IMAGE;
+    checkImageReference('mcImage', mcImage);
     this.bucket = props.bucket;
     this.objectStore = props.objectStore;
     const store = props.objectStore;
@@ -81,7 +84,7 @@ export class MinioBucket extends Construct {
             securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
             containers: [{
               name: 'mc',
-              image: props.mcImage ?? MC_IMAGE,
+              image: mcImage,
               command: ['/bin/sh', '-c', script(Boolean(this.userSecret))],
               env,
               resources: {

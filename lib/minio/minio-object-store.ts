@@ -4,6 +4,7 @@ import { CredentialsSecret } from '../secrets/credentials-secret';
 import { SecretSource } from '../secrets/secret-source';
 import { OpenShiftRoute, RouteTermination } from '../openshift/openshift-route';
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_NAMESPACE_LABELS, RESTRICTED_POD_SECURITY_CONTEXT } from '../openshift/restricted';
+import { checkImageReference } from '../rules/image-reference';
 import { checkDnsLabel, checkDnsSubdomain, checkQuantity } from '../rules/kubernetes';
 import { ValidationError, withinField } from '../rules/validation-error';
 
@@ -37,7 +38,7 @@ export interface MinioObjectStoreProps {
   readonly name?: string;
 
   /**
-   * Server image.
+   * Server image, by tag or digest (disconnected clusters name their mirror).
    * @default MINIO_IMAGE
    */
   readonly image?: string;
@@ -116,6 +117,8 @@ export class MinioObjectStore extends Construct {
       throw new ValidationError('namespace', `"${this.namespace}" belongs to the cluster (this store writes and owns its namespace, with restricted Pod Security enforced); use a namespace of its own, e.g. minio`);
     }
     checkDnsLabel('name', this.name);
+    const image = props.image ?? MINIO_IMAGE;
+    checkImageReference('image', image);
     checkQuantity('size', size, { positive: true });
     if (props.storageClassName !== undefined) checkDnsSubdomain('storageClassName', props.storageClassName);
     if (props.consoleRouteHost !== undefined && !props.consoleRoute) {
@@ -188,7 +191,7 @@ export class MinioObjectStore extends Construct {
             securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
             containers: [{
               name: 'minio',
-              image: props.image ?? MINIO_IMAGE,
+              image,
               args: ['server', '/data', '--address', `:${MinioObjectStore.API_PORT}`, '--console-address', `:${MinioObjectStore.CONSOLE_PORT}`,
                 ...(this.tls ? ['--certs-dir', '/certs'] : [])],
               env: [...MINIO_ROOT_KEYS.map(secretEnv), { name: 'HOME', value: '/tmp' }],

@@ -30,6 +30,8 @@ describe('MinioBucket', () => {
     const objectStore = new MinioObjectStore(chart, 'Minio', { rootCredentials: SecretSource.existing() });
     new MinioBucket(chart, 'Bucket', { objectStore, bucket: 'b-1', mcImage: 'registry.example.com/mc:pinned' });
     expect(Testing.synth(chart).find((o) => o.kind === 'Job').spec.template.spec.containers[0].image).toBe('registry.example.com/mc:pinned');
+    // A reference a node cannot pull is refused by name (the API server would take it).
+    expect(() => new MinioBucket(chart, 'Bad', { objectStore, bucket: 'b-2', mcImage: 'registry.example.com/MC:pinned' })).toThrow(/^mcImage: "registry\.example\.com\/MC:pinned" is not an image reference/);
   });
 
   test('the Job pod meets the restricted profile and keeps mc state in /tmp', () => {

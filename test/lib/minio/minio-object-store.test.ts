@@ -26,6 +26,7 @@ describe('MinioObjectStore', () => {
 
   test('the server image can be replaced', () => {
     expect(synth({ image: 'registry.example.com/minio:pinned' }).find('Deployment').spec.template.spec.containers[0].image).toBe('registry.example.com/minio:pinned');
+    expect(() => synth({ image: 'minio:' })).toThrow(/^image: "minio:" is not an image reference/);
   });
 
   test('Service exposes the API on 9000 and the console on 9001', () => {
