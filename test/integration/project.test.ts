@@ -119,6 +119,8 @@ describe('project', () => {
     // htpasswd; curl; git (the standalone clone); lua5.1 for the Argo CD health checks.
     const packages = /^packages=\(([^)]*)\)$/m.exec(read('.ci/install-tools'))![1].split(' ');
     expect(packages).toEqual(['docker-registry', 'skopeo', 'openssl', 'apache2-utils', 'curl', 'git', 'lua5.1']);
+    // kubectl (the fleet test's kustomize, the fake-oc test's patch --local) where it is missing.
+    expect(read('.ci/install-tools')).toMatch(/^command -v kubectl >\/dev\/null \|\| packages\+=\(kubernetes-client\)$/m);
   });
 
   test('TypeScript stays on 5.x and every dependency is pinned to an exact version', () => {

@@ -56,7 +56,7 @@ const CASES: [string, unknown[]][] = [
 
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 if (!kubectl) {
-  if (process.env.CI) throw new Error('kubectl is needed for these tests under CI: .ci/run installs it (Debian package kubernetes-client)');
+  if (process.env.CI) throw new Error('kubectl is needed for these tests under CI: .ci/install-tools installs it (Debian package kubernetes-client)');
   console.warn('SKIPPED: the stand-in for oc against kubectl: kubectl is not installed (apt-get install kubernetes-client)');
 }
 
