@@ -195,13 +195,14 @@ const proxy = z.strictObject({
 
 const minio = z.strictObject({
   namespace: dnsLabel.optional().describe('Namespace, created by this project (default minio).'),
-  name: dnsLabel.optional().describe('Name of the Deployment, Service and Route (default minio).'),
+  name: dnsLabel.optional().describe('Name of the Deployment, Service and API route (default minio).'),
   image: z.string().min(1).optional().describe('MinIO server image (default: pinned release).'),
   size: quantity.optional().describe('Data volume size (default 100Gi).'),
   storageClassName: dnsSubdomain.optional().describe("Data volume storage class (default: the cluster's default)."),
   bucket: z.string().optional().describe('Bucket created by a Job (default image-registry).'),
   tls: z.boolean().optional().describe('Serve TLS with a service CA certificate (default false).'),
-  routeHost: dnsSubdomain.optional().describe('API route host (default <name>-<namespace>.<apps domain>).'),
+  apiRoute: z.boolean().optional().describe('Expose the S3 API outside the cluster with a route (default false: the registry reaches MinIO through its Service).'),
+  routeHost: dnsSubdomain.optional().describe('API route host; needs apiRoute: true (default <name>-<namespace>.<apps domain>).'),
   consoleRoute: z.boolean().optional().describe('Expose the console with a route (default false).'),
   consoleRouteHost: dnsSubdomain.optional(),
   resources: resources.optional(),
