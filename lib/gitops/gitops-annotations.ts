@@ -13,6 +13,7 @@ export interface TypedObject {
 
 const ARGO_WAVE = 'argocd.argoproj.io/sync-wave';
 const ARGO_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+const FLUX_PRUNE = 'kustomize.toolkit.fluxcd.io/prune';
 
 /**
  * Argo CD sync waves: namespaces, then credentials, then the object store, then the Jobs (bucket,
@@ -36,10 +37,12 @@ const DEFAULT_WAVE = '0';
 /** Annotations for one object, by its kind. */
 export function gitOpsAnnotations(object: TypedObject): Record<string, string> {
   const annotations: Record<string, string> = { [ARGO_WAVE]: syncWave(object) };
-  if (object.kind === 'PersistentVolumeClaim') {
-    // A claim holds images: a rename or a removed config must never prune or delete it.
+  if (object.kind === 'PersistentVolumeClaim' || isNamespace(object)) {
+    // A claim holds images: a rename or a removed config must never prune or delete it. Nor its
+    // namespace (MinIO's): deleting a namespace deletes every claim in it, whatever the claim's
+    // own annotations say.
     annotations[ARGO_SYNC_OPTIONS] = 'Prune=false,Delete=false';
-    annotations['kustomize.toolkit.fluxcd.io/prune'] = 'disabled';
+    annotations[FLUX_PRUNE] = 'disabled';
   }
   if ((object.kind === 'Config' || object.kind === 'ImagePruner') && object.apiVersion.startsWith('imageregistry.operator.openshift.io/')) {
     // The operator writes into the Config's spec: apply it as a partial object with server-side
@@ -49,14 +52,14 @@ export function gitOpsAnnotations(object: TypedObject): Record<string, string> {
     // set to their owners, and a deleted one is recreated by the operator with its defaults at once.
     annotations[ARGO_SYNC_OPTIONS] = 'ServerSideApply=true,Prune=false,Delete=false';
     annotations['kustomize.toolkit.fluxcd.io/ssa'] = 'merge';
-    annotations['kustomize.toolkit.fluxcd.io/prune'] = 'disabled';
+    annotations[FLUX_PRUNE] = 'disabled';
   }
   if (object.kind === 'Image' && object.apiVersion.startsWith('config.openshift.io/')) {
     // The cluster's image policy is shared with other teams, and the registry operator writes its
     // status: apply only the fields this output sets, server-side, and never prune or delete it.
     annotations[ARGO_SYNC_OPTIONS] = 'ServerSideApply=true,Prune=false,Delete=false';
     annotations['kustomize.toolkit.fluxcd.io/ssa'] = 'merge';
-    annotations['kustomize.toolkit.fluxcd.io/prune'] = 'disabled';
+    annotations[FLUX_PRUNE] = 'disabled';
   }
   if (object.kind === 'Job') {
     // A Job's pod template is immutable: recreate the Job when it changes instead of failing the sync.
@@ -64,6 +67,39 @@ export function gitOpsAnnotations(object: TypedObject): Record<string, string> {
     annotations['kustomize.toolkit.fluxcd.io/force'] = 'enabled';
   }
   return annotations;
+}
+
+function isNamespace(object: TypedObject): boolean {
+  return object.kind === 'Namespace' && object.apiVersion === 'v1';
+}
+
+/** Which GitOps tools keep an object in the cluster when it leaves the output. */
+export interface PruneProtection {
+  /** Argo CD: sync option `Prune=false`. */
+  readonly argocd: boolean;
+  /** Flux: `kustomize.toolkit.fluxcd.io/prune: disabled`. */
+  readonly flux: boolean;
+}
+
+/**
+ * Whether Argo CD and Flux leave an object in the cluster when it leaves the output, read from
+ * its metadata as those tools read it: Argo CD splits `argocd.argoproj.io/sync-options` at commas
+ * and compares each trimmed item exactly (gitops-engine `pkg/sync/resource/annotations.go`
+ * HasAnnotationOption; `pkg/sync/sync_context.go` pruneObject skips `Prune=false`); Flux skips an
+ * object whose label or annotation `kustomize.toolkit.fluxcd.io/prune` is `disabled`, in any case
+ * (kustomize-controller's prune exclusions, matched by fluxcd/pkg `ssa/utils/meta.go` AnyInMetadata).
+ */
+export function pruneProtection(metadata: { readonly labels?: unknown; readonly annotations?: unknown } | undefined): PruneProtection {
+  const annotations = stringMap(metadata?.annotations);
+  const labels = stringMap(metadata?.labels);
+  const options = (annotations[ARGO_SYNC_OPTIONS] ?? '').split(',').map((o) => o.trim());
+  const disabled = (value: string | undefined) => value !== undefined && value.toLowerCase() === 'disabled';
+  return { argocd: options.includes('Prune=false'), flux: disabled(annotations[FLUX_PRUNE]) || disabled(labels[FLUX_PRUNE]) };
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 function syncWave(object: TypedObject): string {
