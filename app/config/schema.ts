@@ -276,6 +276,14 @@ const pruner = z.strictObject({
   }
 }).describe('The image pruner (ImagePruner cluster): written only when this section is present; the operator keeps its own values for fields not set here.');
 
+// Rights for the GitOps tool that applies dist/<name>/: written only when this section is present.
+const applierRbac = z.strictObject({
+  serviceAccount: z.strictObject({
+    namespace: dnsLabel.describe('Namespace of the service account.'),
+    name: dnsSubdomain.describe('Name of the service account.'),
+  }).optional().describe('The service account that applies dist/ (default openshift-gitops/openshift-gitops-argocd-application-controller, OpenShift GitOps\' default instance).'),
+}).describe('Writes dist/<name>/applier-rbac/: a ClusterRole and a Role per namespace with exactly the rights applying this cluster\'s output takes, bound to the service account. Default: none (the GitOps tool\'s rights are managed elsewhere; docs/gitops.md lists them).');
+
 export const clusterConfigSchema = z.strictObject({
   $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
   name: dnsLabel.describe('Cluster name: the output folder dist/<name>/.'),
@@ -285,6 +293,7 @@ export const clusterConfigSchema = z.strictObject({
   registry,
   imageConfig: imageConfig.optional(),
   pruner: pruner.optional(),
+  applierRbac: applierRbac.optional(),
 }).describe('One OpenShift cluster: its internal image registry.');
 
 /** A validated cluster config. */
@@ -297,6 +306,8 @@ export type PrunerConfig = NonNullable<ClusterConfig['pruner']>;
 export type MinioConfig = NonNullable<ClusterConfig['minio']>;
 /** The imageConfig part of a cluster config. */
 export type ImageConfigConfig = NonNullable<ClusterConfig['imageConfig']>;
+/** The applierRbac part of a cluster config. */
+export type ApplierRbacConfig = NonNullable<ClusterConfig['applierRbac']>;
 /** A credentials section. */
 export type CredentialsConfig = z.infer<typeof credentials>;
 

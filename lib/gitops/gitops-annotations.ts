@@ -4,12 +4,18 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { REGISTRY_NAMESPACE } from '../registry/constants';
 
-/** What the annotations depend on: an object's type and namespace. */
+/** What the annotations depend on: an object's type, namespace and labels. */
 export interface TypedObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata?: { readonly namespace?: string };
+  readonly metadata?: { readonly namespace?: string; readonly labels?: Readonly<Record<string, string>> };
 }
+
+/**
+ * Label of the RBAC that lets the GitOps tool's service account apply the rest (ApplierRbac): it
+ * goes first, in a wave of its own, and is not among the objects it grants rights to.
+ */
+export const APPLIER_RBAC_LABEL: Readonly<Record<string, string>> = { 'app.kubernetes.io/component': 'gitops-applier-rbac' };
 
 const ARGO_WAVE = 'argocd.argoproj.io/sync-wave';
 const ARGO_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
@@ -23,6 +29,9 @@ const FLUX_PRUNE = 'kustomize.toolkit.fluxcd.io/prune';
  * so an earlier wave would never end (argoproj/argo-cd#12840).
  */
 export const SYNC_WAVES: Readonly<Record<string, string>> = {
+  // The applier's own rights (ApplierRbac, by its label; Argo CD moves the Namespace of a Role
+  // into the Role's wave by itself), before anything they are needed for.
+  ApplierRbac: '-3',
   Namespace: '-2',
   Secret: '-1',
   ExternalSecret: '-1',
@@ -44,19 +53,8 @@ export function gitOpsAnnotations(object: TypedObject): Record<string, string> {
     annotations[ARGO_SYNC_OPTIONS] = 'Prune=false,Delete=false';
     annotations[FLUX_PRUNE] = 'disabled';
   }
-  if ((object.kind === 'Config' || object.kind === 'ImagePruner') && object.apiVersion.startsWith('imageregistry.operator.openshift.io/')) {
-    // The operator writes into the Config's spec: apply it as a partial object with server-side
-    // apply, and never prune or delete it (deleting `cluster` is not how to remove the registry).
-    // The ImagePruner likewise: the operator creates it at install, so the output only ever adopts
-    // an existing object; applied as a partial object, it leaves the fields the config does not
-    // set to their owners, and a deleted one is recreated by the operator with its defaults at once.
-    annotations[ARGO_SYNC_OPTIONS] = 'ServerSideApply=true,Prune=false,Delete=false';
-    annotations['kustomize.toolkit.fluxcd.io/ssa'] = 'merge';
-    annotations[FLUX_PRUNE] = 'disabled';
-  }
-  if (object.kind === 'Image' && object.apiVersion.startsWith('config.openshift.io/')) {
-    // The cluster's image policy is shared with other teams, and the registry operator writes its
-    // status: apply only the fields this output sets, server-side, and never prune or delete it.
+  if (isAdopted(object)) {
+    // Applied as the partial objects they are, server-side, and never pruned or deleted.
     annotations[ARGO_SYNC_OPTIONS] = 'ServerSideApply=true,Prune=false,Delete=false';
     annotations['kustomize.toolkit.fluxcd.io/ssa'] = 'merge';
     annotations[FLUX_PRUNE] = 'disabled';
@@ -67,6 +65,24 @@ export function gitOpsAnnotations(object: TypedObject): Record<string, string> {
     annotations['kustomize.toolkit.fluxcd.io/force'] = 'enabled';
   }
   return annotations;
+}
+
+/**
+ * Objects the cluster always has, which the output only adopts and writes some fields of:
+ * - the registry `Config` and `ImagePruner` `cluster`: the operator creates them at install and
+ *   writes into the Config's spec; deleting `cluster` is not how to remove the registry, and a
+ *   deleted one is recreated by the operator with its defaults at once;
+ * - the image config `images.config.openshift.io/cluster`: the cluster's image policy, shared with
+ *   other teams, whose status the registry operator writes.
+ */
+export function isAdopted(object: TypedObject): boolean {
+  return ((object.kind === 'Config' || object.kind === 'ImagePruner') && object.apiVersion.startsWith('imageregistry.operator.openshift.io/'))
+    || (object.kind === 'Image' && object.apiVersion.startsWith('config.openshift.io/'));
+}
+
+/** Whether the object is part of ApplierRbac (by its label). */
+export function isApplierRbac(object: TypedObject): boolean {
+  return Object.entries(APPLIER_RBAC_LABEL).every(([k, v]) => object.metadata?.labels?.[k] === v);
 }
 
 function isNamespace(object: TypedObject): boolean {
@@ -106,6 +122,7 @@ function syncWave(object: TypedObject): string {
   // The registry's claim is mounted by the pods the operator makes from the Config; others (MinIO's)
   // by a Deployment in the default wave.
   if (object.kind === 'PersistentVolumeClaim' && object.metadata?.namespace === REGISTRY_NAMESPACE) return SYNC_WAVES.Config;
+  if (isApplierRbac(object)) return SYNC_WAVES.ApplierRbac;
   return SYNC_WAVES[object.kind] ?? DEFAULT_WAVE;
 }
 
@@ -115,6 +132,7 @@ function syncWave(object: TypedObject): string {
  */
 export function addGitOpsAnnotations(scope: IConstruct): void {
   for (const object of scope.node.findAll().filter(ApiObject.isApiObject)) {
-    for (const [key, value] of Object.entries(gitOpsAnnotations(object))) object.metadata.addAnnotation(key, value);
+    const typed = { apiVersion: object.apiVersion, kind: object.kind, metadata: object.metadata.toJson() };
+    for (const [key, value] of Object.entries(gitOpsAnnotations(typed))) object.metadata.addAnnotation(key, value);
   }
 }
