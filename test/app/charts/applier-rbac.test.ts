@@ -199,6 +199,17 @@ describe("OpenShift GitOps' default instance", () => {
     // And the default instance may write the applier's RBAC itself: rbac.authorization.k8s.io is among its groups.
     expect(rbac.flatMap(requests).every((r) => allows(defaultRules, r))).toBe(true);
   });
+
+  test('the rules docs/gitops.md gives to those who manage its rights elsewhere are enough for config/minio-s3.yaml', () => {
+    const docs = readFileSync(join(repoRoot, 'docs', 'gitops.md'), 'utf8');
+    const section = docs.slice(docs.indexOf('### Managing Argo CD\'s rights elsewhere'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+    const roles = parseAllDocuments(yaml).map((d) => d.toJS() as Manifest);
+    expect(roles.map((r) => `${r.kind} ${r.metadata.namespace ?? ''}`)).toEqual(['ClusterRole ', 'Role openshift-image-registry', 'Role minio']);
+    const granted = (namespace: string) => [...defaultRules, ...roles.filter((r) => r.kind === 'ClusterRole' || r.metadata.namespace === namespace).flatMap((r) => r.rules!)];
+    const denied = objectsOf(files).filter((o) => requests(o).some((r) => !allows(granted(o.metadata.namespace ?? ''), r))).map((o) => `${o.kind} ${o.metadata.name}`);
+    expect(denied).toEqual([]);
+  });
 });
 
 describe('applierPermissions', () => {
