@@ -202,14 +202,15 @@ const proxy = z.strictObject({
 
 const minio = z.strictObject({
   namespace: dnsLabel.optional().describe('Namespace, created by this project (default minio).'),
-  name: dnsLabel.optional().describe('Name of the Deployment, Service and Route (default minio).'),
+  name: dnsLabel.optional().describe('Name of the Deployment, Service and API route (default minio).'),
   image: image.optional().describe(`MinIO server image, by tag or digest (default ${MINIO_IMAGE}); disconnected clusters name their mirror.`),
-  mcImage: image.optional().describe(`MinIO client image of the bucket Job (default ${MC_IMAGE}).`),
+  mcImage: image.optional().describe(`MinIO client image of the bucket Job and the user-sync Deployment (default ${MC_IMAGE}).`),
   size: quantity.optional().describe('Data volume size (default 100Gi).'),
   storageClassName: dnsSubdomain.optional().describe("Data volume storage class (default: the cluster's default)."),
   bucket: z.string().optional().describe('Bucket created by a Job (default image-registry).'),
   tls: z.boolean().optional().describe('Serve TLS with a service CA certificate (default false).'),
-  routeHost: dnsSubdomain.optional().describe('API route host (default <name>-<namespace>.<apps domain>).'),
+  apiRoute: z.boolean().optional().describe('Expose the S3 API outside the cluster with a route (default false: the registry reaches MinIO through its Service).'),
+  routeHost: dnsSubdomain.optional().describe('API route host; needs apiRoute: true (default <name>-<namespace>.<apps domain>).'),
   consoleRoute: z.boolean().optional().describe('Expose the console with a route (default false).'),
   consoleRouteHost: dnsSubdomain.optional(),
   resources: resources.optional(),
@@ -289,6 +290,14 @@ const storageSwitch = z.strictObject({
   image: image.optional().describe(`OpenShift CLI image of the Job, by tag or digest (default ${OC_IMAGE}); disconnected clusters name their mirror.`),
 }).describe(`The Job that makes spec.storage hold the configured back end and nothing else before the Config is applied (fails after ${STORAGE_SWITCH_DEADLINE_SECONDS} s).`);
 
+// Rights for the GitOps tool that applies dist/<name>/: written only when this section is present.
+const applierRbac = z.strictObject({
+  serviceAccount: z.strictObject({
+    namespace: dnsLabel.describe('Namespace of the service account.'),
+    name: dnsSubdomain.describe('Name of the service account.'),
+  }).optional().describe('The service account that applies dist/ (default openshift-gitops/openshift-gitops-argocd-application-controller, OpenShift GitOps\' default instance).'),
+}).describe('Writes dist/<name>/applier-rbac/: a ClusterRole and a Role per namespace with exactly the rights applying this cluster\'s output takes, bound to the service account. Default: none (the GitOps tool\'s rights are managed elsewhere; docs/gitops.md lists them).');
+
 export const clusterConfigSchema = z.strictObject({
   $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
   name: dnsLabel.describe('Cluster name: the output folder dist/<name>/.'),
@@ -299,6 +308,7 @@ export const clusterConfigSchema = z.strictObject({
   imageConfig: imageConfig.optional(),
   pruner: pruner.optional(),
   storageSwitch: storageSwitch.optional(),
+  applierRbac: applierRbac.optional(),
 }).describe('One OpenShift cluster: its internal image registry.');
 
 /** A validated cluster config. */
@@ -313,6 +323,8 @@ export type MinioConfig = NonNullable<ClusterConfig['minio']>;
 export type ImageConfigConfig = NonNullable<ClusterConfig['imageConfig']>;
 /** The storageSwitch part of a cluster config. */
 export type StorageSwitchConfig = NonNullable<ClusterConfig['storageSwitch']>;
+/** The applierRbac part of a cluster config. */
+export type ApplierRbacConfig = NonNullable<ClusterConfig['applierRbac']>;
 /** A credentials section. */
 export type CredentialsConfig = z.infer<typeof credentials>;
 

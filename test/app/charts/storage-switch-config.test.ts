@@ -46,11 +46,16 @@ describe('minio images', () => {
   test('the defaults are the pinned releases', () => {
     expect(images(synthText(minio('')))).toEqual({
       'Deployment minio': MINIO_IMAGE, 'Job minio-bucket-image-registry': MC_IMAGE, 'Job image-registry-storage-switch': OC_IMAGE,
+      'Deployment minio-bucket-image-registry-user-sync': MC_IMAGE,
     });
   });
 
-  test('image and mcImage name mirrors, by tag or digest', () => {
-    const files = synthText(minio(`  image: ${digest('minio/minio')}\n  mcImage: mirror.example.com/minio/mc:RELEASE.2025-04-16T18-13-26Z\n`));
-    expect(images(files)).toMatchObject({ 'Deployment minio': digest('minio/minio'), 'Job minio-bucket-image-registry': 'mirror.example.com/minio/mc:RELEASE.2025-04-16T18-13-26Z' });
+  test('image and mcImage name mirrors, by tag or digest; mcImage is the bucket Job\'s and the user-sync Deployment\'s', () => {
+    const mc = 'mirror.example.com/minio/mc:RELEASE.2025-04-16T18-13-26Z';
+    const files = synthText(minio(`  image: ${digest('minio/minio')}\n  mcImage: ${mc}\n`));
+    expect(images(files)).toEqual({
+      'Deployment minio': digest('minio/minio'), 'Job minio-bucket-image-registry': mc, 'Deployment minio-bucket-image-registry-user-sync': mc,
+      'Job image-registry-storage-switch': OC_IMAGE,
+    });
   });
 });
