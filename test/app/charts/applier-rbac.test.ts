@@ -26,6 +26,10 @@ const plain = (keys: string[]) => `plainSecret: {fromEnv: {${keys.map((k) => `${
 const S3_KEYS = ['REGISTRY_STORAGE_S3_ACCESSKEY', 'REGISTRY_STORAGE_S3_SECRETKEY'];
 const ROOT_KEYS = ['MINIO_ROOT_USER', 'MINIO_ROOT_PASSWORD'];
 
+/** MinIO from a mirror, and no storage switch Job (storageSwitch.enabled: false). */
+const NO_SWITCH = `name: a\nminio: {image: mirror.example.com/minio/minio:1, mcImage: mirror.example.com/minio/mc:1, rootCredentials: {${rootExt}}}\n`
+  + `registry:\n  storage:\n    s3: {credentials: {${s3Ext}}}\nstorageSwitch: {enabled: false}\n`;
+
 /** Every config of config/, the all-fields fixture, and one of each back end, credentials way and MinIO option. */
 const corpus: Record<string, string> = {
   ...Object.fromEntries(readdirSync(join(repoRoot, 'config')).filter((f) => f.endsWith('.yaml')).map((f) => [`config/${f}`, readFileSync(join(repoRoot, 'config', f), 'utf8')])),
@@ -40,6 +44,7 @@ const corpus: Record<string, string> = {
   'ibmcos': `name: a\nregistry:\n  storage:\n    ibmcos: {bucket: acme}\n`,
   'existing claim': `name: a\nregistry:\n  storage:\n    existingClaim: {name: old}\n`,
   'emptyDir, image config, pruner': `name: a\nregistry:\n  storage: {emptyDir: {}}\n  routes: [{name: public, hostname: r.apps.example.com}]\nimageConfig: {publicRoute: public}\npruner: {schedule: '@daily'}\n`,
+  'no storage switch, mirrored images': NO_SWITCH,
 };
 
 beforeAll(() => {
@@ -158,6 +163,15 @@ describe('the rights written for config/minio-s3.yaml', () => {
     const other = synth(withRbac(readFileSync(join(repoRoot, 'config', 'minio-s3.yaml'), 'utf8'), 'applierRbac: {serviceAccount: {namespace: gitops, name: argocd-application-controller}}'));
     const binding = objectsOf(other, (f) => f.startsWith('applier-rbac/')).find((o) => o.kind === 'ClusterRoleBinding') as unknown as { subjects: unknown };
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'gitops' }]);
+  });
+
+  test('without the storage switch (storageSwitch.enabled: false): no rights on RBAC objects at all, nor on Jobs in the registry\'s namespace', () => {
+    const without = objectsOf(synth(withRbac(NO_SWITCH)), (f) => f.startsWith('applier-rbac/'));
+    const rules = without.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role').flatMap((o) => o.rules!);
+    expect(rules.filter((r) => r.apiGroups.includes('rbac.authorization.k8s.io'))).toEqual([]);
+    const registry = without.find((o) => o.kind === 'Role' && o.metadata.namespace === 'openshift-image-registry')!.rules!;
+    expect(registry.flatMap((r) => r.resources)).not.toContain('jobs');
+    expect(registry.flatMap((r) => r.resources)).not.toContain('serviceaccounts');
   });
 
   test('off by default: no applier-rbac stage', () => {
