@@ -15,7 +15,7 @@ export * from './registry/registry-s3-credentials';
 // The operator's ImagePruner `cluster`.
 export { ImagePruner, ImagePrunerProps } from './registry/image-pruner';
 // Other back ends out of the Config before it is applied (first adoption, switching back ends).
-export { OC_IMAGE, STORAGE_SWITCH_NAME, StorageSwitch, StorageSwitchProps } from './registry/storage-switch';
+export { OC_IMAGE, STORAGE_SWITCH_DEADLINE_SECONDS, STORAGE_SWITCH_NAME, StorageSwitch, StorageSwitchProps } from './registry/storage-switch';
 // An S3 object store in the cluster.
 export * from './minio/minio-object-store';
 export * from './minio/minio-bucket';
@@ -27,6 +27,7 @@ export { OpenShiftRoute, OpenShiftRouteProps, RouteTermination } from './openshi
 export { IMAGE_CONFIG_NAME, ImageConfig, ImageConfigProps, RegistryLocation, RegistrySources } from './openshift/image-config';
 // The rules the constructs check, for callers that check values of their own.
 export * from './rules/kubernetes';
+export { checkImageReference } from './rules/image-reference';
 export * from './rules/s3';
 export * from './rules/gcs';
 export * from './rules/azure';
@@ -43,3 +44,8 @@ export {
 export * from './rules/validation-error';
 // Argo CD and Flux annotations that make a GitOps sync of the output safe.
 export { addGitOpsAnnotations, gitOpsAnnotations, SYNC_WAVES } from './gitops/gitops-annotations';
+// The least rights the GitOps tool's service account needs to apply the output (OpenShift GitOps).
+export {
+  APPLIER_RBAC_PREFIX, ApplierRbac, ApplierRbacProps, OPENSHIFT_GITOPS_APPLICATION_CONTROLLER, ServiceAccountReference,
+} from './gitops/applier-rbac';
+export { APPLIED_RESOURCES, ApplierPermissions, applierPermissions, applierVerbs, ObjectVerbs, OutputObject, PolicyRule } from './gitops/applier-permissions';

@@ -6,6 +6,8 @@ import { RegistryChart } from './registry-chart';
 import { RegistryStorageChart } from './registry-storage-chart';
 import { secretSourceFromConfig, storageCredentials } from './secret-source-from-config';
 import { LoadedConfig } from '../config/loader';
+import { ApplierRbac } from '../../lib/gitops/applier-rbac';
+import { OutputObject } from '../../lib/gitops/applier-permissions';
 import { gitOpsAnnotations } from '../../lib/gitops/gitops-annotations';
 import { kustomizationYaml } from '../output/kustomization';
 import { toYaml } from '../output/to-yaml';
@@ -26,6 +28,8 @@ const OUTPUT_SCHEMAS = [new CompiledSchemas(byKind), new CoreSchemas()];
  * Flux users can chain one Kustomization per stage with dependsOn.
  */
 export const STAGES: Readonly<Record<string, string>> = {
+  // Only with an applierRbac section: the GitOps tool's rights, and the namespaces they live in.
+  'applier-rbac': 'applier-rbac',
   'object-store': 'object-store',
   'storage-switch': 'storage-switch',
   'registry-storage': 'registry',
@@ -44,7 +48,7 @@ export const STAGES: Readonly<Record<string, string>> = {
  */
 export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   const app = new App();
-  const { minio, registry, imageConfig, pruner } = loaded.config;
+  const { minio, registry, imageConfig, pruner, storageSwitch } = loaded.config;
   const openshiftVersion = loaded.config.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION;
   try {
     const s3 = registry.storage.s3;
@@ -67,7 +71,9 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
     const switchChart = new Chart(app, 'storage-switch');
     const storage = new RegistryStorageChart(app, 'registry-storage', { storage: registry.storage, minioBucket: objectStore?.bucket });
     // Before the Config: any other back end already in spec.storage goes (see StorageSwitch).
-    new StorageSwitch(switchChart, 'StorageSwitch', { storage: storage.storage.toJson() });
+    if (storageSwitch?.enabled !== false) {
+      withinField('storageSwitch', () => new StorageSwitch(switchChart, 'StorageSwitch', { storage: storage.storage, image: storageSwitch?.image }));
+    }
     const registryChart = new RegistryChart(app, 'registry', { registry, storage: storage.storage, openshiftVersion });
     for (const [field, message] of registryChart.warnings) loaded.warn(field, message);
     // Only when the section sets something: the object is shared, and an empty one says nothing.
@@ -79,20 +85,28 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
       for (const [field, message] of new PrunerChart(app, 'pruner', { pruner, openshiftVersion }).warnings) loaded.warn(field, message);
     }
   } catch (e) {
-    if (!(e instanceof ValidationError)) throw e;
-    // A field the cluster's version lacks: say where that version comes from.
-    throw loaded.error(e.field, e.versionBound ? `${e.problem} (${versionSource(loaded)})` : e.problem);
+    throw asConfigError(loaded, e);
   }
-  // Validate the app once, then render each chart's objects in construct order (what
-  // Chart.toJson gives for objects without dependencies, minus re-validating the app per chart).
-  const invalid = app.node.findAll().flatMap((c) => c.node.validate().map((message) => `[${c.node.path}] ${message}`));
-  if (invalid.length) throw new Error(`validation failed:\n  ${invalid.join('\n  ')}`);
-  const rendered = app.charts.map((chart) => ({
-    file: `${STAGES[chart.node.id]}/${chart.node.id}.yaml`,
-    objects: chart.node.findAll()
-      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
-      .map((o) => withGitOpsAnnotations(o.toJson())),
-  })).filter((chart) => chart.objects.length);
+  let rendered = render(app.charts);
+  if (loaded.config.applierRbac) {
+    // The applier's rights come first, with the namespaces they live in (a Role needs its
+    // namespace; whoever applies this stage creates both, so the applier needs no right to create
+    // namespaces), computed from everything else it applies.
+    const isNamespace = (o: { apiVersion: string; kind: string }) => o.apiVersion === 'v1' && o.kind === 'Namespace';
+    const namespaces = rendered.flatMap((chart) => chart.objects.filter(isNamespace));
+    rendered = rendered.map((chart) => ({ ...chart, objects: chart.objects.filter((o) => !isNamespace(o)) })).filter((chart) => chart.objects.length);
+    const chart = new Chart(app, 'applier-rbac');
+    try {
+      withinField('applierRbac', () => new ApplierRbac(chart, 'ApplierRbac', {
+        objects: rendered.flatMap((c) => c.objects) as OutputObject[],
+        serviceAccount: loaded.config.applierRbac!.serviceAccount,
+      }));
+    } catch (e) {
+      throw asConfigError(loaded, e);
+    }
+    const [rbac] = render([chart]);
+    rendered = [{ file: rbac.file, objects: [...namespaces, ...rbac.objects] }, ...rendered];
+  }
 
   // Nothing invalid reaches dist/: the same checks as `validate`, on the objects themselves.
   const problems = validateManifests(rendered.flatMap(({ file, objects }) => objects.map((object) => ({ file, object }))), {
@@ -118,6 +132,29 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   return files;
 }
 
+/**
+ * Each chart's objects with their GitOps annotations, in construct order (what Chart.toJson gives
+ * for objects without dependencies, minus re-validating the app per chart), after validating the
+ * charts once; charts without objects are left out.
+ */
+function render(charts: readonly Chart[]) {
+  const invalid = charts.flatMap((chart) => chart.node.findAll()).flatMap((c) => c.node.validate().map((message) => `[${c.node.path}] ${message}`));
+  if (invalid.length) throw new Error(`validation failed:\n  ${invalid.join('\n  ')}`);
+  return charts.map((chart) => ({
+    file: `${STAGES[chart.node.id]}/${chart.node.id}.yaml`,
+    objects: chart.node.findAll()
+      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
+      .map((o) => withGitOpsAnnotations(o.toJson())),
+  })).filter((chart) => chart.objects.length);
+}
+
+/** A rule violation as an error at the config's field; anything else as it is. */
+function asConfigError(loaded: LoadedConfig, e: unknown): unknown {
+  if (!(e instanceof ValidationError)) return e;
+  // A field the cluster's version lacks: say where that version comes from.
+  return loaded.error(e.field, e.versionBound ? `${e.problem} (${versionSource(loaded)})` : e.problem);
+}
+
 /** Whether a config section holds any value (not only empty maps). */
 function setsAnything(value: unknown): boolean {
   if (value === undefined) return false;
@@ -129,7 +166,7 @@ function setsAnything(value: unknown): boolean {
  * `object` with its GitOps annotations after the ones it has (what the library's
  * addGitOpsAnnotations gives, with metadata keys in the order dist/ has always had).
  */
-function withGitOpsAnnotations(object: { apiVersion: string; kind: string; metadata: { namespace?: string; annotations?: Record<string, string> } }) {
+function withGitOpsAnnotations(object: { apiVersion: string; kind: string; metadata: { namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } }) {
   return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, ...gitOpsAnnotations(object) } } };
 }
 

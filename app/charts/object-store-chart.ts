@@ -23,7 +23,7 @@ export class ObjectStoreChart extends Chart {
 
   constructor(scope: Construct, id: string, props: ObjectStoreChartProps) {
     super(scope, id);
-    const { bucket, rootCredentials, ...minio } = props.minio;
+    const { bucket, rootCredentials, mcImage, ...minio } = props.minio;
     const store = withinField('minio', () => new MinioObjectStore(this, 'Minio', {
       ...minio,
       rootCredentials: withinField('rootCredentials', () => secretSourceFromConfig(rootCredentials)),
@@ -32,6 +32,7 @@ export class ObjectStoreChart extends Chart {
       objectStore: store,
       bucket: bucket ?? 'image-registry',
       user: props.bucketUser,
+      mcImage,
     }));
   }
 }

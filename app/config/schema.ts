@@ -5,6 +5,10 @@ import { SwiftAuthVersion } from '../../lib/registry/swift-storage';
 import { DEFAULT_OPENSHIFT_VERSION, OPENSHIFT_VERSIONS } from '../../lib/rules/openshift-version';
 import { DNS_LABEL_MAX, DNS_LABEL_PATTERN, DNS_SUBDOMAIN_MAX, DNS_SUBDOMAIN_PATTERN, QUANTITY_PATTERN } from '../../lib/rules/kubernetes';
 import { REGISTRY_SCOPE_MAX_ITEMS, REGISTRY_SCOPE_MAX_LENGTH } from '../../lib/rules/image-config-rules';
+import { IMAGE_REFERENCE_PATTERN } from '../../lib/rules/image-reference';
+import { OC_IMAGE, STORAGE_SWITCH_DEADLINE_SECONDS } from '../../lib/registry/storage-switch';
+import { MC_IMAGE } from '../../lib/minio/minio-bucket';
+import { MINIO_IMAGE } from '../../lib/minio/minio-object-store';
 
 // The schema of a cluster config file. It checks shapes, types, names and sizes, and rejects
 // unknown keys; rules that relate fields (ReadWriteOnce needs one replica, ...) live in the
@@ -19,6 +23,9 @@ const dnsLabel = z.string()
 const quantity = z.string()
   .regex(new RegExp(QUANTITY_PATTERN), 'a Kubernetes quantity such as 100Gi, 512Mi or 500m (binary suffixes Ki..Ei, decimal k..E; not GB)');
 const accessMode = z.enum(['ReadWriteOnce', 'ReadWriteMany']);
+// The path's length (at most 255) is checked by the constructs, which name the same field.
+const image = z.string()
+  .regex(new RegExp(IMAGE_REFERENCE_PATTERN), 'an image reference: [registry[:port]/]path[:tag][@sha256:<64 hex digits>], with a lower-case path');
 
 /** A refinement: exactly one of `keys` is set on the object. */
 function exactlyOne<K extends string>(keys: readonly K[], what: string) {
@@ -195,13 +202,15 @@ const proxy = z.strictObject({
 
 const minio = z.strictObject({
   namespace: dnsLabel.optional().describe('Namespace, created by this project (default minio).'),
-  name: dnsLabel.optional().describe('Name of the Deployment, Service and Route (default minio).'),
-  image: z.string().min(1).optional().describe('MinIO server image (default: pinned release).'),
+  name: dnsLabel.optional().describe('Name of the Deployment, Service and API route (default minio).'),
+  image: image.optional().describe(`MinIO server image, by tag or digest (default ${MINIO_IMAGE}); disconnected clusters name their mirror.`),
+  mcImage: image.optional().describe(`MinIO client image of the bucket Job and the user-sync Deployment (default ${MC_IMAGE}).`),
   size: quantity.optional().describe('Data volume size (default 100Gi).'),
   storageClassName: dnsSubdomain.optional().describe("Data volume storage class (default: the cluster's default)."),
   bucket: z.string().optional().describe('Bucket created by a Job (default image-registry).'),
   tls: z.boolean().optional().describe('Serve TLS with a service CA certificate (default false).'),
-  routeHost: dnsSubdomain.optional().describe('API route host (default <name>-<namespace>.<apps domain>).'),
+  apiRoute: z.boolean().optional().describe('Expose the S3 API outside the cluster with a route (default false: the registry reaches MinIO through its Service).'),
+  routeHost: dnsSubdomain.optional().describe('API route host; needs apiRoute: true (default <name>-<namespace>.<apps domain>).'),
   consoleRoute: z.boolean().optional().describe('Expose the console with a route (default false).'),
   consoleRouteHost: dnsSubdomain.optional(),
   resources: resources.optional(),
@@ -275,6 +284,20 @@ const pruner = z.strictObject({
   }
 }).describe('The image pruner (ImagePruner cluster): written only when this section is present; the operator keeps its own values for fields not set here.');
 
+const storageSwitch = z.strictObject({
+  enabled: z.boolean().optional()
+    .describe('false: no storage switch Job; before the first sync and every change of back end, make spec.storage hold only the configured back end by hand (docs/gitops.md). Default true.'),
+  image: image.optional().describe(`OpenShift CLI image of the Job, by tag or digest (default ${OC_IMAGE}); disconnected clusters name their mirror.`),
+}).describe(`The Job that makes spec.storage hold the configured back end and nothing else before the Config is applied (fails after ${STORAGE_SWITCH_DEADLINE_SECONDS} s).`);
+
+// Rights for the GitOps tool that applies dist/<name>/: written only when this section is present.
+const applierRbac = z.strictObject({
+  serviceAccount: z.strictObject({
+    namespace: dnsLabel.describe('Namespace of the service account.'),
+    name: dnsSubdomain.describe('Name of the service account.'),
+  }).optional().describe('The service account that applies dist/ (default openshift-gitops/openshift-gitops-argocd-application-controller, OpenShift GitOps\' default instance).'),
+}).describe('Writes dist/<name>/applier-rbac/: a ClusterRole and a Role per namespace with exactly the rights applying this cluster\'s output takes, bound to the service account. Default: none (the GitOps tool\'s rights are managed elsewhere; docs/gitops.md lists them).');
+
 export const clusterConfigSchema = z.strictObject({
   $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
   name: dnsLabel.describe('Cluster name: the output folder dist/<name>/.'),
@@ -284,6 +307,8 @@ export const clusterConfigSchema = z.strictObject({
   registry,
   imageConfig: imageConfig.optional(),
   pruner: pruner.optional(),
+  storageSwitch: storageSwitch.optional(),
+  applierRbac: applierRbac.optional(),
 }).describe('One OpenShift cluster: its internal image registry.');
 
 /** A validated cluster config. */
@@ -296,6 +321,10 @@ export type PrunerConfig = NonNullable<ClusterConfig['pruner']>;
 export type MinioConfig = NonNullable<ClusterConfig['minio']>;
 /** The imageConfig part of a cluster config. */
 export type ImageConfigConfig = NonNullable<ClusterConfig['imageConfig']>;
+/** The storageSwitch part of a cluster config. */
+export type StorageSwitchConfig = NonNullable<ClusterConfig['storageSwitch']>;
+/** The applierRbac part of a cluster config. */
+export type ApplierRbacConfig = NonNullable<ClusterConfig['applierRbac']>;
 /** A credentials section. */
 export type CredentialsConfig = z.infer<typeof credentials>;
 

@@ -1,6 +1,7 @@
 import { escapeControl } from '../output/terminal-text';
 import { Document, parseAllDocuments } from 'yaml';
 import { ConfigError, SynthError } from '../config/config-error';
+import { DataRisk, dataRisk, ManifestObject } from './data-risk';
 
 /** One object of an output tree, keyed so that the same object matches across two trees. */
 interface Keyed {
@@ -36,23 +37,38 @@ export interface ObjectChange {
   readonly object: string;
   /** For `changed`: the differing fields. */
   readonly fields: readonly FieldChange[];
+  /** What the change does to data (images), when it touches any: see data-risk.ts. */
+  readonly data?: DataRisk;
 }
 
 /** Object-by-object difference between two output trees (relative path -> YAML text). */
 export function diffOutputs(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): ObjectChange[] {
   const old = index(before);
   const next = index(after);
+  const context = (cluster: string) => ({
+    claimsIn: (namespace: string) => [...old.values()]
+      .filter((o) => o.cluster === cluster && asObject(o.value)?.kind === 'PersistentVolumeClaim' && asObject(o.value)?.metadata?.namespace === namespace)
+      .map((o) => `${namespace}/${String(asObject(o.value)?.metadata?.name)}`).sort(),
+    removedNamespace: (namespace: string) => {
+      const key = `${cluster}\u0000v1 Namespace ${namespace}`;
+      return next.has(key) ? undefined : asObject(old.get(key)?.value);
+    },
+  });
+  const risk = (cluster: string, before: Keyed | undefined, after: Keyed | undefined) => {
+    const data = dataRisk(asObject(before?.value), asObject(after?.value), context(cluster));
+    return data ? { data } : {};
+  };
   const changes: ObjectChange[] = [];
   for (const [key, item] of next) {
     const previous = old.get(key);
     if (!previous) changes.push({ change: 'added', cluster: item.cluster, object: item.label, fields: [] });
     else {
       const fields = isSecret(previous.value) || isSecret(item.value) ? diffSecrets(previous.value, item.value) : diffValues(previous.value, item.value, '');
-      if (fields.length) changes.push({ change: 'changed', cluster: item.cluster, object: item.label, fields });
+      if (fields.length) changes.push({ change: 'changed', cluster: item.cluster, object: item.label, fields, ...risk(item.cluster, previous, item) });
     }
   }
   for (const [key, item] of old) {
-    if (!next.has(key)) changes.push({ change: 'removed', cluster: item.cluster, object: item.label, fields: [] });
+    if (!next.has(key)) changes.push({ change: 'removed', cluster: item.cluster, object: item.label, fields: [], ...risk(item.cluster, item, undefined) });
   }
   return changes.sort((a, b) => (a.cluster + a.object < b.cluster + b.object ? -1 : a.cluster + a.object > b.cluster + b.object ? 1 : 0));
 }
@@ -99,6 +115,10 @@ function diffValues(before: unknown, after: unknown, path: string): FieldChange[
   return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path, before, after }];
 }
 
+function asObject(v: unknown): Exclude<ManifestObject, null | undefined> | undefined {
+  return isObject(v) ? v : undefined;
+}
+
 function isSecret(v: unknown): boolean {
   return isObject(v) && v.kind === 'Secret';
 }
@@ -133,9 +153,14 @@ const secretChange = (f: FieldChange) => `${f.before === undefined ? 'added' : f
 export function formatText(changes: readonly ObjectChange[]): string {
   if (!changes.length) return 'no drift: dist/ is what the configs synthesize\n';
   const mark = { added: '+', removed: '-', changed: '~' };
-  const lines = [summary(changes)];
+  // Data first, where nobody scrolls past it.
+  const lines = [
+    ...changes.filter((c) => c.data?.loss).map((c) => `!!! DATA LOSS: ${c.cluster}: ${c.object}: ${c.data!.message}`),
+    ...changes.filter((c) => c.data && !c.data.loss).map((c) => `kept: ${c.cluster}: ${c.object}: ${c.data!.message}`),
+    summary(changes),
+  ];
   for (const c of changes) {
-    lines.push(`${mark[c.change]} ${c.cluster}: ${c.object}`);
+    lines.push(`${mark[c.change]} ${c.cluster}: ${c.object}${c.data?.loss ? '  !!! DATA LOSS (above)' : ''}`);
     for (const f of c.fields) lines.push(`    ${f.path}: ${f.secret ? secretChange(f) : `${show(f.before)} -> ${show(f.after)}`}`);
   }
   // Names, kinds and keys come from files: nothing in them may act on the terminal or add a line.
@@ -146,12 +171,23 @@ export function formatText(changes: readonly ObjectChange[]): string {
 export function formatMarkdown(changes: readonly ObjectChange[]): string {
   if (!changes.length) return '### Registry config: no change to dist/\n';
   const code = (s: string) => `\`${s.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
-  const lines = [`### Registry config: ${summary(changes)}`, '', '| change | cluster | object | fields |', '|---|---|---|---|'];
+  const lines = [`### Registry config: ${summary(changes)}`, ''];
+  // GitHub alerts: a red CAUTION box for what deletes data, a NOTE for what is left behind.
+  for (const [loss, box, title] of [[true, 'CAUTION', 'Data loss'], [false, 'NOTE', 'Kept in the cluster']] as const) {
+    const risky = changes.filter((c) => c.data && c.data.loss === loss);
+    if (risky.length) lines.push(`> [!${box}]`, `> **${title}**`, ...risky.map((c) => `> - ${c.cluster}: ${code(c.object)}: ${markdownText(c.data!.message)}`), '');
+  }
+  lines.push('| change | cluster | object | fields |', '|---|---|---|---|');
   for (const c of changes) {
     const fields = c.fields.map((f) => `${code(f.path)}: ${f.secret ? secretChange(f) : `${code(show(f.before))} → ${code(show(f.after))}`}`).join('<br>');
     lines.push(`| ${c.change} | ${c.cluster} | ${code(c.object)} | ${fields} |`);
   }
   return lines.map(escapeControl).join('\n') + '\n';
+}
+
+/** Text with the names it quotes from files, shown as text in Markdown (no links, emphasis or HTML). */
+function markdownText(s: string): string {
+  return s.replace(/[\\`*_{}[\]<>|#]/g, '\\$&');
 }
 
 function summary(changes: readonly ObjectChange[]): string {

@@ -6,6 +6,8 @@ import { Job } from 'kubernetes-models/batch/v1/Job';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
@@ -24,7 +26,7 @@ export const EMITTED_CORE_MODELS: CoreModels = {
   'apps/v1': { Deployment },
   'batch/v1': { Job },
   'networking.k8s.io/v1': { NetworkPolicy },
-  'rbac.authorization.k8s.io/v1': { ClusterRole, ClusterRoleBinding },
+  'rbac.authorization.k8s.io/v1': { ClusterRole, ClusterRoleBinding, Role, RoleBinding },
 };
 
 /** Core kinds as a SchemaSource. */

@@ -4,15 +4,22 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { REGISTRY_NAMESPACE } from '../registry/constants';
 
-/** What the annotations depend on: an object's type and namespace. */
+/** What the annotations depend on: an object's type, namespace and labels. */
 export interface TypedObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata?: { readonly namespace?: string };
+  readonly metadata?: { readonly namespace?: string; readonly labels?: Readonly<Record<string, string>> };
 }
+
+/**
+ * Label of the RBAC that lets the GitOps tool's service account apply the rest (ApplierRbac): it
+ * goes first, in a wave of its own, and is not among the objects it grants rights to.
+ */
+export const APPLIER_RBAC_LABEL: Readonly<Record<string, string>> = { 'app.kubernetes.io/component': 'gitops-applier-rbac' };
 
 const ARGO_WAVE = 'argocd.argoproj.io/sync-wave';
 const ARGO_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+const FLUX_PRUNE = 'kustomize.toolkit.fluxcd.io/prune';
 
 /**
  * Argo CD sync waves: namespaces, then credentials, then the object store, then the Jobs (bucket,
@@ -22,6 +29,9 @@ const ARGO_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
  * so an earlier wave would never end (argoproj/argo-cd#12840).
  */
 export const SYNC_WAVES: Readonly<Record<string, string>> = {
+  // The applier's own rights (ApplierRbac, by its label; Argo CD moves the Namespace of a Role
+  // into the Role's wave by itself), before anything they are needed for.
+  ApplierRbac: '-3',
   Namespace: '-2',
   Secret: '-1',
   ExternalSecret: '-1',
@@ -36,27 +46,18 @@ const DEFAULT_WAVE = '0';
 /** Annotations for one object, by its kind. */
 export function gitOpsAnnotations(object: TypedObject): Record<string, string> {
   const annotations: Record<string, string> = { [ARGO_WAVE]: syncWave(object) };
-  if (object.kind === 'PersistentVolumeClaim') {
-    // A claim holds images: a rename or a removed config must never prune or delete it.
+  if (object.kind === 'PersistentVolumeClaim' || isNamespace(object)) {
+    // A claim holds images: a rename or a removed config must never prune or delete it. Nor its
+    // namespace (MinIO's): deleting a namespace deletes every claim in it, whatever the claim's
+    // own annotations say.
     annotations[ARGO_SYNC_OPTIONS] = 'Prune=false,Delete=false';
-    annotations['kustomize.toolkit.fluxcd.io/prune'] = 'disabled';
+    annotations[FLUX_PRUNE] = 'disabled';
   }
-  if ((object.kind === 'Config' || object.kind === 'ImagePruner') && object.apiVersion.startsWith('imageregistry.operator.openshift.io/')) {
-    // The operator writes into the Config's spec: apply it as a partial object with server-side
-    // apply, and never prune or delete it (deleting `cluster` is not how to remove the registry).
-    // The ImagePruner likewise: the operator creates it at install, so the output only ever adopts
-    // an existing object; applied as a partial object, it leaves the fields the config does not
-    // set to their owners, and a deleted one is recreated by the operator with its defaults at once.
+  if (isAdopted(object)) {
+    // Applied as the partial objects they are, server-side, and never pruned or deleted.
     annotations[ARGO_SYNC_OPTIONS] = 'ServerSideApply=true,Prune=false,Delete=false';
     annotations['kustomize.toolkit.fluxcd.io/ssa'] = 'merge';
-    annotations['kustomize.toolkit.fluxcd.io/prune'] = 'disabled';
-  }
-  if (object.kind === 'Image' && object.apiVersion.startsWith('config.openshift.io/')) {
-    // The cluster's image policy is shared with other teams, and the registry operator writes its
-    // status: apply only the fields this output sets, server-side, and never prune or delete it.
-    annotations[ARGO_SYNC_OPTIONS] = 'ServerSideApply=true,Prune=false,Delete=false';
-    annotations['kustomize.toolkit.fluxcd.io/ssa'] = 'merge';
-    annotations['kustomize.toolkit.fluxcd.io/prune'] = 'disabled';
+    annotations[FLUX_PRUNE] = 'disabled';
   }
   if (object.kind === 'Job') {
     // A Job's pod template is immutable: recreate the Job when it changes instead of failing the sync.
@@ -66,10 +67,62 @@ export function gitOpsAnnotations(object: TypedObject): Record<string, string> {
   return annotations;
 }
 
+/**
+ * Objects the cluster always has, which the output only adopts and writes some fields of:
+ * - the registry `Config` and `ImagePruner` `cluster`: the operator creates them at install and
+ *   writes into the Config's spec; deleting `cluster` is not how to remove the registry, and a
+ *   deleted one is recreated by the operator with its defaults at once;
+ * - the image config `images.config.openshift.io/cluster`: the cluster's image policy, shared with
+ *   other teams, whose status the registry operator writes.
+ */
+export function isAdopted(object: TypedObject): boolean {
+  return ((object.kind === 'Config' || object.kind === 'ImagePruner') && object.apiVersion.startsWith('imageregistry.operator.openshift.io/'))
+    || (object.kind === 'Image' && object.apiVersion.startsWith('config.openshift.io/'));
+}
+
+/** Whether the object is part of ApplierRbac (by its label). */
+export function isApplierRbac(object: TypedObject): boolean {
+  return Object.entries(APPLIER_RBAC_LABEL).every(([k, v]) => object.metadata?.labels?.[k] === v);
+}
+
+function isNamespace(object: TypedObject): boolean {
+  return object.kind === 'Namespace' && object.apiVersion === 'v1';
+}
+
+/** Which GitOps tools keep an object in the cluster when it leaves the output. */
+export interface PruneProtection {
+  /** Argo CD: sync option `Prune=false`. */
+  readonly argocd: boolean;
+  /** Flux: `kustomize.toolkit.fluxcd.io/prune: disabled`. */
+  readonly flux: boolean;
+}
+
+/**
+ * Whether Argo CD and Flux leave an object in the cluster when it leaves the output, read from
+ * its metadata as those tools read it: Argo CD splits `argocd.argoproj.io/sync-options` at commas
+ * and compares each trimmed item exactly (gitops-engine `pkg/sync/resource/annotations.go`
+ * HasAnnotationOption; `pkg/sync/sync_context.go` pruneObject skips `Prune=false`); Flux skips an
+ * object whose label or annotation `kustomize.toolkit.fluxcd.io/prune` is `disabled`, in any case
+ * (kustomize-controller's prune exclusions, matched by fluxcd/pkg `ssa/utils/meta.go` AnyInMetadata).
+ */
+export function pruneProtection(metadata: { readonly labels?: unknown; readonly annotations?: unknown } | undefined): PruneProtection {
+  const annotations = stringMap(metadata?.annotations);
+  const labels = stringMap(metadata?.labels);
+  const options = (annotations[ARGO_SYNC_OPTIONS] ?? '').split(',').map((o) => o.trim());
+  const disabled = (value: string | undefined) => value !== undefined && value.toLowerCase() === 'disabled';
+  return { argocd: options.includes('Prune=false'), flux: disabled(annotations[FLUX_PRUNE]) || disabled(labels[FLUX_PRUNE]) };
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
 function syncWave(object: TypedObject): string {
   // The registry's claim is mounted by the pods the operator makes from the Config; others (MinIO's)
   // by a Deployment in the default wave.
   if (object.kind === 'PersistentVolumeClaim' && object.metadata?.namespace === REGISTRY_NAMESPACE) return SYNC_WAVES.Config;
+  if (isApplierRbac(object)) return SYNC_WAVES.ApplierRbac;
   return SYNC_WAVES[object.kind] ?? DEFAULT_WAVE;
 }
 
@@ -79,6 +132,7 @@ function syncWave(object: TypedObject): string {
  */
 export function addGitOpsAnnotations(scope: IConstruct): void {
   for (const object of scope.node.findAll().filter(ApiObject.isApiObject)) {
-    for (const [key, value] of Object.entries(gitOpsAnnotations(object))) object.metadata.addAnnotation(key, value);
+    const typed = { apiVersion: object.apiVersion, kind: object.kind, metadata: object.metadata.toJson() };
+    for (const [key, value] of Object.entries(gitOpsAnnotations(typed))) object.metadata.addAnnotation(key, value);
   }
 }

@@ -5,6 +5,7 @@ import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT 
 import { CredentialsSecret } from '../secrets/credentials-secret';
 import { SecretSource } from '../secrets/secret-source';
 import { REGISTRY_CREDENTIAL_KEYS } from '../rules/credential-keys';
+import { checkImageReference } from '../rules/image-reference';
 import { checkBucketName } from '../rules/s3';
 import { withinField } from '../rules/validation-error';
 
@@ -26,7 +27,7 @@ export interface MinioBucketProps {
    */
   readonly user?: SecretSource;
   /**
-   * MinIO client image.
+   * MinIO client image, by tag or digest (disconnected clusters name their mirror).
    * @default MC_IMAGE
    */
   readonly mcImage?: string;
@@ -35,6 +36,16 @@ export interface MinioBucketProps {
 /**
  * A bucket in a MinIO, created by a Job that waits for MinIO and runs `mc mb --ignore-existing`
  * (idempotent), and optionally a user whose policy is limited to the bucket.
+ *
+ * The user is kept in step with its Secret by a small Deployment (`<name>-user-sync`), not by the
+ * Job: credentials rotate in the Secret (an ExternalSecret refresh, a re-sealed SealedSecret, an
+ * edit), and the registry operator rolls the registry out with the new key at once
+ * (cluster-image-registry-operator `pkg/resource/deployment.go`, the dependencies checksum), while
+ * a Job runs again only when its own spec changes. The Deployment reads the Secret from a volume,
+ * which the kubelet updates in place, and sets the user again whenever the Secret (or the root
+ * credentials, or the policy) differ from what it last set; `mc admin user add` rewrites an
+ * existing user's secret key (MinIO `cmd/iam.go` CreateUser). It is ready only while MinIO has the
+ * Secret's values, so a rotation MinIO does not accept shows as an unready Deployment.
  */
 export class MinioBucket extends Construct {
   public readonly bucket: string;
@@ -50,26 +61,15 @@ export class MinioBucket extends Construct {
     const store = props.objectStore;
     const namespace = store.namespace;
     const base = `${store.name}-bucket-${props.bucket.replace(/\./g, '-')}`.slice(0, 52).replace(/-+$/, '');
-    const labels = { ...store.selector, 'app.kubernetes.io/component': 'bucket' };
+    const labels = bucketLabels(store, base, 'bucket');
+    const image = props.mcImage ?? MC_IMAGE;
+    checkImageReference('mcImage', image);
+    // mc trusts the CAs in its config dir: OpenShift's service CA, for a MinIO with TLS.
+    const serviceCa: ServiceCaMount = store.tls
+      ? { mounts: [{ name: 'service-ca', mountPath: '/tmp/.mc/certs/CAs', readOnly: true }], volumes: [{ name: 'service-ca', configMap: { name: 'openshift-service-ca.crt' } }] }
+      : { mounts: [], volumes: [] };
 
-    if (props.user) {
-      this.userSecret = withinField('user', () => new CredentialsSecret(this, 'UserCredentials', {
-        name: `${base}-user`, namespace, keys: BUCKET_USER_KEYS, source: props.user!,
-      }));
-      new k8s.KubeConfigMap(this, 'Policy', {
-        metadata: { name: `${base}-policy`, namespace, labels },
-        data: { 'policy.json': JSON.stringify(bucketPolicy(props.bucket), null, 2) + '\n' },
-      });
-    }
-
-    const env: k8s.EnvVar[] = [
-      { name: 'MC_CONFIG_DIR', value: '/tmp/.mc' },
-      { name: 'ENDPOINT', value: store.endpoint },
-      { name: 'BUCKET', value: props.bucket },
-      { name: 'POLICY', value: `${base}-policy` },
-      ...secretEnv(store.rootSecret.name, ['MINIO_ROOT_USER', 'MINIO_ROOT_PASSWORD']),
-      ...(this.userSecret ? secretEnv(this.userSecret.name, [...BUCKET_USER_KEYS]) : []),
-    ];
+    if (props.user) this.userSecret = this.addUser(props.user, { base, image, serviceCa });
     new k8s.KubeJob(this, 'Job', {
       metadata: { name: base, namespace, labels },
       spec: {
@@ -81,31 +81,110 @@ export class MinioBucket extends Construct {
             securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
             containers: [{
               name: 'mc',
-              image: props.mcImage ?? MC_IMAGE,
-              command: ['/bin/sh', '-c', script(Boolean(this.userSecret))],
-              env,
+              image,
+              command: ['/bin/sh', '-c', BUCKET_SCRIPT],
+              env: [
+                { name: 'MC_CONFIG_DIR', value: '/tmp/.mc' },
+                { name: 'ENDPOINT', value: store.endpoint },
+                { name: 'BUCKET', value: props.bucket },
+                ...secretEnv(store.rootSecret.name, ['MINIO_ROOT_USER', 'MINIO_ROOT_PASSWORD']),
+              ],
               resources: {
                 requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('64Mi') },
                 limits: { memory: k8s.Quantity.fromString('256Mi') },
               },
               securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
-              volumeMounts: [
-                { name: 'tmp', mountPath: '/tmp' },
-                ...(this.userSecret ? [{ name: 'policy', mountPath: '/policy', readOnly: true }] : []),
-                // mc trusts the CAs in its config dir: OpenShift's service CA, for a MinIO with TLS.
-                ...(store.tls ? [{ name: 'service-ca', mountPath: '/tmp/.mc/certs/CAs', readOnly: true }] : []),
-              ],
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...serviceCa.mounts],
             }],
-            volumes: [
-              { name: 'tmp', emptyDir: {} },
-              ...(this.userSecret ? [{ name: 'policy', configMap: { name: `${base}-policy` } }] : []),
-              ...(store.tls ? [{ name: 'service-ca', configMap: { name: 'openshift-service-ca.crt' } }] : []),
-            ],
+            volumes: [{ name: 'tmp', emptyDir: {} }, ...serviceCa.volumes],
           },
         },
       },
     });
   }
+
+  /** The user's Secret, its policy, and the Deployment that keeps MinIO's user in step with the Secret. */
+  private addUser(user: SecretSource, { base, image, serviceCa }: { base: string; image: string; serviceCa: ServiceCaMount }): CredentialsSecret {
+    const store = this.objectStore;
+    const namespace = store.namespace;
+    const labels = bucketLabels(store, base, 'bucket');
+    const userSecret = withinField('user', () => new CredentialsSecret(this, 'UserCredentials', {
+      name: `${base}-user`, namespace, keys: BUCKET_USER_KEYS, source: user,
+    }));
+    const policy = `${base}-policy`;
+    new k8s.KubeConfigMap(this, 'Policy', {
+      metadata: { name: policy, namespace, labels },
+      data: { 'policy.json': JSON.stringify(bucketPolicy(this.bucket), null, 2) + '\n' },
+    });
+    const syncLabels = bucketLabels(store, base, 'bucket-user-sync');
+    const readyFile = '/tmp/in-sync';
+    new k8s.KubeDeployment(this, 'UserSync', {
+      metadata: { name: `${base}-user-sync`, namespace, labels: syncLabels },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: syncLabels },
+        template: {
+          metadata: { labels: syncLabels },
+          spec: {
+            securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
+            // Nothing to talk to but MinIO: no API token in the pod.
+            automountServiceAccountToken: false,
+            containers: [{
+              name: 'mc',
+              image,
+              command: ['/bin/sh', '-c', USER_SYNC_SCRIPT],
+              env: [
+                { name: 'MC_CONFIG_DIR', value: '/tmp/.mc' },
+                { name: 'ENDPOINT', value: store.endpoint },
+                { name: 'POLICY', value: policy },
+                { name: 'POLICY_FILE', value: '/policy/policy.json' },
+                { name: 'USER_DIR', value: '/credentials' },
+                { name: 'ROOT_DIR', value: '/root-credentials' },
+                { name: 'READY_FILE', value: readyFile },
+                { name: 'INTERVAL', value: '10' },
+              ],
+              readinessProbe: { exec: { command: ['/bin/sh', '-c', `test -e ${readyFile}`] }, periodSeconds: 10 },
+              resources: {
+                requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('32Mi') },
+                limits: { memory: k8s.Quantity.fromString('128Mi') },
+              },
+              securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+              volumeMounts: [
+                { name: 'tmp', mountPath: '/tmp' },
+                { name: 'policy', mountPath: '/policy', readOnly: true },
+                // Volumes, not environment variables: the kubelet updates a mounted Secret in place.
+                { name: 'credentials', mountPath: '/credentials', readOnly: true },
+                { name: 'root-credentials', mountPath: '/root-credentials', readOnly: true },
+                ...serviceCa.mounts,
+              ],
+            }],
+            volumes: [
+              { name: 'tmp', emptyDir: {} },
+              { name: 'policy', configMap: { name: policy } },
+              { name: 'credentials', secret: { secretName: userSecret.name } },
+              { name: 'root-credentials', secret: { secretName: store.rootSecret.name } },
+              ...serviceCa.volumes,
+            ],
+          },
+        },
+      },
+    });
+    return userSecret;
+  }
+}
+
+/**
+ * Labels of a bucket's objects. Not MinIO's selector: its Service would send S3 traffic to these
+ * pods, and its Deployment's selector would overlap theirs.
+ */
+function bucketLabels(store: MinioObjectStore, base: string, component: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': 'minio-bucket', 'app.kubernetes.io/instance': base, 'app.kubernetes.io/part-of': store.name, 'app.kubernetes.io/component': component };
+}
+
+/** The volume and mount of OpenShift's service CA, for mc to trust a MinIO with TLS (none without). */
+interface ServiceCaMount {
+  readonly mounts: k8s.VolumeMount[];
+  readonly volumes: k8s.Volume[];
 }
 
 function secretEnv(secret: string, keys: string[]): k8s.EnvVar[] {
@@ -123,23 +202,42 @@ function bucketPolicy(bucket: string) {
   };
 }
 
-/** Every step can run again: the Job is safe to re-run after a failure or a re-sync. */
-function script(withUser: boolean): string {
-  const lines = [
-    'set -eu',
-    'tries=0',
-    'until mc alias set store "$ENDPOINT" "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" >/dev/null; do',
-    '  tries=$((tries + 1)); [ "$tries" -lt 60 ] || { echo "MinIO at $ENDPOINT did not answer" >&2; exit 1; }',
-    '  echo "waiting for MinIO at $ENDPOINT"; sleep 5',
-    'done',
-    'mc mb --ignore-existing "store/$BUCKET"',
-  ];
-  if (withUser) {
-    lines.push(
-      'mc admin user add store "$REGISTRY_STORAGE_S3_ACCESSKEY" "$REGISTRY_STORAGE_S3_SECRETKEY"',
-      'mc admin policy create store "$POLICY" /policy/policy.json',
-      'mc admin policy attach store "$POLICY" --user "$REGISTRY_STORAGE_S3_ACCESSKEY" || mc admin user info store "$REGISTRY_STORAGE_S3_ACCESSKEY" | grep -q "$POLICY"',
-    );
-  }
-  return lines.join('\n') + '\n';
-}
+/** Waits for MinIO, then creates the bucket; safe to re-run after a failure or a re-sync. */
+export const BUCKET_SCRIPT = [
+  'set -eu',
+  'tries=0',
+  'until mc alias set store "$ENDPOINT" "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" >/dev/null; do',
+  '  tries=$((tries + 1)); [ "$tries" -lt 60 ] || { echo "MinIO at $ENDPOINT did not answer" >&2; exit 1; }',
+  '  echo "waiting for MinIO at $ENDPOINT"; sleep 5',
+  'done',
+  'mc mb --ignore-existing "store/$BUCKET"',
+].join('\n') + '\n';
+
+/**
+ * Every INTERVAL seconds: when the user's Secret, the root credentials or the policy differ from
+ * what was last set, (re)creates the policy, sets the user's secret key and attaches the policy
+ * (attaching twice is an error in MinIO, "policy change already applied": then the user info must
+ * name the policy). READY_FILE exists only while MinIO has the current values. No value is printed.
+ */
+export const USER_SYNC_SCRIPT = [
+  'set -u',
+  'applied=\'\'',
+  'while :; do',
+  '  current=$(cat "$USER_DIR/REGISTRY_STORAGE_S3_ACCESSKEY" "$USER_DIR/REGISTRY_STORAGE_S3_SECRETKEY" "$ROOT_DIR/MINIO_ROOT_USER" "$ROOT_DIR/MINIO_ROOT_PASSWORD" "$POLICY_FILE") || current=\'\'',
+  '  if [ -n "$current" ] && [ "$current" != "$applied" ]; then',
+  '    rm -f "$READY_FILE"',
+  '    access=$(cat "$USER_DIR/REGISTRY_STORAGE_S3_ACCESSKEY")',
+  '    if mc alias set store "$ENDPOINT" "$(cat "$ROOT_DIR/MINIO_ROOT_USER")" "$(cat "$ROOT_DIR/MINIO_ROOT_PASSWORD")" >/dev/null \\',
+  '      && mc admin policy create store "$POLICY" "$POLICY_FILE" >/dev/null \\',
+  '      && mc admin user add store "$access" "$(cat "$USER_DIR/REGISTRY_STORAGE_S3_SECRETKEY")" >/dev/null \\',
+  '      && { mc admin policy attach store "$POLICY" --user "$access" >/dev/null 2>&1 || mc admin user info store "$access" | grep -q "PolicyName: .*$POLICY"; }; then',
+  '      applied=$current',
+  '      : > "$READY_FILE"',
+  '      echo "the bucket user has the credentials of its Secret"',
+  '    else',
+  '      echo "could not set the bucket user: MinIO at $ENDPOINT does not answer, or does not accept the root credentials (after a change of them, MinIO needs a restart); trying again" >&2',
+  '    fi',
+  '  fi',
+  '  sleep "$INTERVAL"',
+  'done',
+].join('\n') + '\n';

@@ -87,3 +87,12 @@ export function labelValueProblem(value: string): string | undefined {
   if (value === '') return undefined;
   return value.length > 63 || !labelName.test(value) ? 'must be empty or at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit' : undefined;
 }
+
+/**
+ * `value` for a container's `env` value, `command` or `args`, where the kubelet expands `$(NAME)`
+ * to another variable's value and `$$` to `$` (kubernetes third_party/forked/golang/expansion,
+ * expand.go): with every `$` doubled, the process sees `value` exactly as it is.
+ */
+export function escapeKubeletExpansion(value: string): string {
+  return value.replace(/\$/g, '$$$$');
+}

@@ -126,6 +126,23 @@ describe('project', () => {
     });
   });
 
+  test('.ci/run and the GitHub workflow install the tests\' Debian tools from one list, .ci/install-tools', () => {
+    const steps: string[] = parse(read('.github/workflows/ci.yml')).jobs.test.steps.map((step: { run?: string }) => step.run ?? '');
+    const install = steps.indexOf('bash .ci/install-tools');
+    expect(install).toBeGreaterThanOrEqual(0);
+    expect(install).toBeLessThan(steps.findIndex((run) => /\bnpm test\b/.test(run)));
+    expect(read('.ci/run')).toMatch(/^bash \.ci\/install-tools$/m);
+    // Neither keeps a list of its own.
+    expect(steps.join('\n')).not.toContain('apt-get');
+    expect(read('.ci/run')).not.toContain('apt-get');
+    // The package of each tool the tests run: the discover tests' registry, skopeo, openssl and
+    // htpasswd; curl; git (the standalone clone); lua5.1 for the Argo CD health checks; pre-commit for the hook's try-repo.
+    const packages = /^packages=\(([^)]*)\)$/m.exec(read('.ci/install-tools'))![1].split(' ');
+    expect(packages).toEqual(['docker-registry', 'skopeo', 'openssl', 'apache2-utils', 'curl', 'git', 'lua5.1', 'pre-commit']);
+    // kubectl (the fleet test's kustomize, the fake-oc test's patch --local) where it is missing.
+    expect(read('.ci/install-tools')).toMatch(/^command -v kubectl >\/dev\/null \|\| packages\+=\(kubernetes-client\)$/m);
+  });
+
   test('TypeScript stays on 5.x and every dependency is pinned to an exact version', () => {
     const pkg = JSON.parse(read('package.json'));
     expect(pkg.devDependencies.typescript).toMatch(/^5\.\d+\.\d+$/);

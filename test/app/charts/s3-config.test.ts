@@ -53,7 +53,7 @@ describe('credentials ways', () => {
   test('existing secret: nothing rendered for the registry credentials', () => {
     const files = synthText(minio('existingSecret: {}'));
     expect(objects(files.get('registry/registry.yaml')!).map((o) => o.kind)).toEqual(['Config']);
-    expect(objects(files.get('object-store/object-store.yaml')!).map((o) => o.kind)).toEqual(['Namespace', 'PersistentVolumeClaim', 'Service', 'Deployment', 'Route', 'ConfigMap', 'Job']);
+    expect(objects(files.get('object-store/object-store.yaml')!).map((o) => o.kind)).toEqual(['Namespace', 'PersistentVolumeClaim', 'Service', 'Deployment', 'ConfigMap', 'Deployment', 'Job']);
     expect(Object.fromEntries(files)).toMatchSnapshot();
   });
 

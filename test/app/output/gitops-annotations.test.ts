@@ -65,8 +65,13 @@ describe('GitOps annotations', () => {
     expect(annotation('PersistentVolumeClaim', 'kustomize.toolkit.fluxcd.io/prune')).toEqual(['disabled']);
   });
 
+  test("MinIO's namespace, which holds its claim, is never pruned or deleted either", () => {
+    expect(annotation('Namespace', 'argocd.argoproj.io/sync-options')).toEqual(['Prune=false,Delete=false']);
+    expect(annotation('Namespace', 'kustomize.toolkit.fluxcd.io/prune')).toEqual(['disabled']);
+  });
+
   test('no other object is pruning-protected or force-replaced', () => {
-    const others = objects.filter((o) => !['Config', 'Image', 'ImagePruner', 'Job', 'PersistentVolumeClaim'].includes(o.kind));
+    const others = objects.filter((o) => !['Config', 'Image', 'ImagePruner', 'Job', 'PersistentVolumeClaim', 'Namespace'].includes(o.kind));
     expect(others.some((o) => o.metadata.annotations?.['argocd.argoproj.io/sync-options'] !== undefined)).toBe(false);
     expect(others.some((o) => Object.keys(o.metadata.annotations ?? {}).some((k) => k.startsWith('kustomize.toolkit.fluxcd.io/')))).toBe(false);
   });

@@ -11,7 +11,7 @@ import { cli } from './run-cli';
 
 const missing = missingTools();
 if (missing.length) {
-  // Loud on a developer machine; under CI the tools are installed by .ci/run and must be there.
+  // Loud on a developer machine; under CI the tools are installed by .ci/install-tools and must be there.
   console.error(`\n*** discover tests: ${missing.join(', ')} not installed (apt-get install docker-registry skopeo openssl apache2-utils) ***\n`);
 }
 const run = missing.length && !process.env.CI ? describe.skip : describe;

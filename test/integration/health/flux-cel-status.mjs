@@ -1,8 +1,8 @@
-// Evaluates Flux healthCheckExprs the way kustomize-controller does (fluxcd/pkg runtime/cel
-// StatusEvaluator): an int status.observedGeneration other than metadata.generation is InProgress;
-// then inProgress, failed and current are tried in that order, the first true one wins, and none
-// true is InProgress. An expression that cannot be evaluated is reported as 'error'.
-// Reads {check, objects} as JSON on stdin, writes one result per object as JSON.
+// Evaluates Flux healthCheckExprs the way kustomize-controller does, with fluxcd/pkg runtime/cel
+// (v0.110, kustomize-controller v1.9): status_evaluator.go StatusEvaluator.Evaluate and
+// expression.go NewExpression. Reads {check, objects} as JSON on stdin and writes one result per
+// object: 'InProgress', 'Failed', 'Current', or 'error' when an expression cannot be evaluated
+// (Flux then reports the object's status as Unknown and polls again until the timeout).
 import { Environment } from '@marcbachmann/cel-js';
 
 const input = JSON.parse(await new Promise((resolve) => {
@@ -12,18 +12,54 @@ const input = JSON.parse(await new Promise((resolve) => {
   process.stdin.on('end', () => resolve(text));
 }));
 
-// The options Flux's CEL environment has that matter here: optional types; objects are dynamic.
-const env = new Environment({ unlistedVariablesAreDyn: true, enableOptionalTypes: true });
-const order = [['inProgress', 'InProgress'], ['failed', 'Failed'], ['current', 'Current']];
+// NewExpression parses each expression (env.Parse, never env.Compile) in an environment with
+// cel.OptionalTypes, cel.CrossTypeNumericComparisons, cel.HomogeneousAggregateLiterals,
+// cel.DefaultUTCTimeZone and ext.Strings, ext.Sets, ext.Encoders. As they are parsed only:
+// - no variable is declared: the object's top-level fields are the variables, so a missing one
+//   (an object without `status`) fails the evaluation: unlistedVariablesAreDyn;
+// - HomogeneousAggregateLiterals is an AST validator (cel-go cel/options.go), run by the type
+//   checker only: mixed lists are allowed, homogeneousAggregateLiterals false.
+// cel-js orders int and double values across types as CrossTypeNumericComparisons does, and
+// compares dynamic values of different types as unequal, as cel-go does. It cannot be given
+// ext.Strings' charAt, format, quote, replace, reverse and strings.quote, ext.Sets (sets.contains,
+// sets.equivalent, sets.intersects) or ext.Encoders (base64.encode, base64.decode), and it has
+// functions cel-go lacks: health-checks.test.ts checks that the expressions call only functions
+// both have alike (MODELED_FUNCTIONS).
+const env = new Environment({ unlistedVariablesAreDyn: true, enableOptionalTypes: true, homogeneousAggregateLiterals: false });
+
+/**
+ * The object as cel-go sees it: kustomize-controller reads it into unstructured.Unstructured, so
+ * an integer is an int64 (CEL int: BigInt for cel-js) and any other number a float64 (double).
+ */
+function celValue(value) {
+  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) < 2 ** 63 ? BigInt(value) : value;
+  if (Array.isArray(value)) return value.map(celValue);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, celValue(v)]));
+  return value;
+}
+
+/** unstructured.NestedInt64: the value when it is an int64, else undefined. */
+function nestedInt64(object, ...path) {
+  const value = path.reduce((v, key) => (v && typeof v === 'object' && !Array.isArray(v) ? v[key] : undefined), object);
+  return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 2 ** 63 ? value : undefined;
+}
+
+// RFC 0009's order, as Evaluate tries them: the first true one wins; none true is InProgress.
+const ORDER = [['inProgress', 'InProgress'], ['failed', 'Failed'], ['current', 'Current']];
 
 function evaluate(check, object) {
-  const observed = object.status?.observedGeneration;
-  const generation = object.metadata?.generation;
-  if (Number.isInteger(observed) && Number.isInteger(generation) && observed !== generation) return 'InProgress';
+  // Before any expression: an int64 status.observedGeneration other than an int64
+  // metadata.generation is InProgress; any other value skips this check (fluxcd/pkg 3619c73,
+  // runtime v0.105; before it, a value that is not an int64 failed the evaluation).
+  const observed = nestedInt64(object, 'status', 'observedGeneration');
+  const generation = nestedInt64(object, 'metadata', 'generation');
+  if (observed !== undefined && generation !== undefined && observed !== generation) return 'InProgress';
+  const data = celValue(object);
   try {
-    for (const [field, status] of order) {
-      if (check[field] === undefined) continue;
-      const result = env.evaluate(check[field], object);
+    for (const [field, status] of ORDER) {
+      if (!check[field]) continue;
+      const result = env.evaluate(check[field], data);
+      // EvaluateBoolean: a result that is not a bool is an error.
       if (typeof result !== 'boolean') return 'error';
       if (result) return status;
     }

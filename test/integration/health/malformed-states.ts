@@ -31,8 +31,13 @@ function common(kind: 'Config' | 'ImagePruner', noAvailable: string, healthy: st
     { name: 'status.conditions holds a number', object: withConditions([5]), argocd: { status: 'Progressing', message: noAvailable } },
     { name: 'a condition whose type is not a string is no condition', object: withConditions([{ type: ['Available'], status: 'True' }, { type: 5 }]), argocd: { status: 'Progressing', message: noAvailable } },
     { name: 'entries that are not tables are skipped', object: withConditions([5, 'Available', true, [], ...healthyObject([])]), argocd: { status: 'Healthy', message: healthy } },
-    { name: 'observedGeneration "3" (a string) < generation 4', object: withConditions(healthyObject([]), '3', 4), argocd: { status: 'Progressing', message: 'Waiting for the image registry operator to observe generation 4 (status is for generation 3)' } },
-    { name: 'generation "4" (a string) > observedGeneration 3', object: withConditions(healthyObject([]), 3, '4'), argocd: { status: 'Progressing', message: 'Waiting for the image registry operator to observe generation 4 (status is for generation 3)' } },
+    // Like Flux (fluxcd/pkg runtime/cel: unstructured.NestedInt64), only integers are generations.
+    { name: 'observedGeneration "3" (a string): ignored', object: withConditions(healthyObject([]), '3', 4), argocd: { status: 'Healthy', message: healthy } },
+    { name: 'generation "4" (a string): ignored', object: withConditions(healthyObject([]), 3, '4'), argocd: { status: 'Healthy', message: healthy } },
+    { name: 'observedGeneration 3.5: ignored', object: withConditions(healthyObject([]), 3.5, 4), argocd: { status: 'Healthy', message: healthy } },
+    { name: 'generation 1e300 (past int64): ignored', object: withConditions(healthyObject([]), 3, 1e300), argocd: { status: 'Healthy', message: healthy } },
+    { name: 'observedGeneration above generation: waiting, as Flux compares with !=', object: withConditions(healthyObject([]), 5, 4), argocd: { status: 'Progressing', message: 'Waiting for the image registry operator to observe generation 4 (status is for generation 5)' } },
+    { name: 'a generation of 2^53 + 2 is written out in full', object: withConditions(healthyObject([]), 1, 2 ** 53 + 2), argocd: { status: 'Progressing', message: 'Waiting for the image registry operator to observe generation 9007199254740994 (status is for generation 1)' } },
     { name: 'observedGeneration a table: ignored', object: withConditions(healthyObject([]), { value: 1 }, 4), argocd: { status: 'Healthy', message: healthy } },
     { name: 'generation not numeric: ignored', object: withConditions(healthyObject([]), 1, 'four'), argocd: { status: 'Healthy', message: healthy } },
     { name: 'metadata a number: generation ignored', object: { metadata: 5, status: { observedGeneration: 1, conditions: healthyObject([]) } }, argocd: { status: 'Healthy', message: healthy } },
@@ -55,9 +60,9 @@ export const malformedConfigStates: MalformedState[] = [
     argocd: { status: 'Degraded', message: 'Degraded' },
   },
   {
-    name: 'a number message is printed',
+    name: 'a number message is no text: the reason',
     object: withConditions([available, { type: 'Degraded', status: 'True', reason: 'RouteDegraded', message: 403 }]),
-    argocd: { status: 'Degraded', message: '403' },
+    argocd: { status: 'Degraded', message: 'RouteDegraded' },
   },
   {
     name: 'hardening condition with table message and reason: its type',
@@ -69,6 +74,32 @@ export const malformedConfigStates: MalformedState[] = [
     object: withConditions([available, { type: 'Degraded', status: 'True', message: 'a'.repeat(1500) }, { type: 'Progressing', status: 'True', reason: 'Error', message: 'b'.repeat(1500) }]),
     // 997 + "..." + "; " + 995 + "..." = 2000 bytes.
     argocd: { status: 'Degraded', message: `${'a'.repeat(997)}...; ${'b'.repeat(995)}...` },
+  },
+  {
+    name: 'the cut falls in a separator: as cutting the joined text, the separator cut too',
+    object: withConditions([available, { type: 'Degraded', status: 'True', message: 'a'.repeat(1500) }, { type: 'XDegraded', status: 'True', message: 'b'.repeat(983) }, { type: 'Progressing', status: 'True', reason: 'Error', message: 'ccc' }]),
+    // 1000 + 2 + 994 ("XDegraded: " and 983 bytes) + 2 + 3 = 2001 bytes: cut at 1997, one into "; ".
+    argocd: { status: 'Degraded', message: `${'a'.repeat(997)}...; XDegraded: ${'b'.repeat(983)};...` },
+  },
+  {
+    name: 'Degraded Unknown: not settled, waiting',
+    object: withConditions([{ type: 'Progressing', status: 'False' }, available, { type: 'Degraded', status: 'Unknown', message: 'not known' }]),
+    argocd: { status: 'Progressing', message: 'not known' },
+  },
+  {
+    name: 'a type of 316 bytes ending in Degraded counts (Kubernetes\' limit for a condition type)',
+    object: withConditions(configReady([{ type: `${'Z'.repeat(308)}Degraded`, status: 'True', message: 'm' }])),
+    argocd: { status: 'Degraded', message: `${'Z'.repeat(308)}Degraded: m` },
+  },
+  {
+    name: 'a type of 317 bytes is none of the summed-up conditions',
+    object: withConditions(configReady([{ type: `${'Z'.repeat(309)}Degraded`, status: 'True', message: 'm' }])),
+    argocd: { status: 'Healthy', message: READY },
+  },
+  {
+    name: 'a type that only contains Degraded is not summed up',
+    object: withConditions(configReady([{ type: 'DegradedCount', status: 'True', message: 'm' }, { type: 'degraded', status: 'True' }])),
+    argocd: { status: 'Healthy', message: READY },
   },
 ];
 
@@ -87,13 +118,13 @@ export const malformedPrunerStates: MalformedState[] = [
     argocd: { status: 'Degraded', message: 'Degraded' },
   },
   {
-    name: 'Degraded message a number, reason a table: the number printed',
+    name: 'Degraded message a number, reason a table: the condition type',
     object: withConditions(prunerScheduled([{ type: 'Degraded', status: 'True', reason: {}, message: 137 }])),
-    argocd: { status: 'Degraded', message: '137' },
+    argocd: { status: 'Degraded', message: 'Degraded' },
   },
   {
-    name: 'Scheduled reason a number, no message: the number printed',
+    name: 'Scheduled reason a number, no message: the condition type',
     object: withConditions([{ type: 'Available', status: 'True' }, { type: 'Scheduled', status: 'False', reason: 7 }]),
-    argocd: { status: 'Healthy', message: '7' },
+    argocd: { status: 'Healthy', message: 'Scheduled' },
   },
 ];

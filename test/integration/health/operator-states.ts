@@ -1,7 +1,10 @@
 // The registry Config and ImagePruner as the cluster-image-registry-operator leaves them on each
 // of its code paths, with the reasons and messages it writes (pkg/operator/status.go syncStatus
 // and syncPrunerStatus; pkg/operator/controller.go permanent errors; pkg/storage/storage.go for
-// two back ends; the S3 and PVC drivers for storage conditions), and the health each must get.
+// two back ends; the S3 and PVC drivers for storage conditions; the sub-controllers in
+// pkg/operator/nodecadaemon.go, imageregistrycertificates.go, imageconfig.go, azurestackcloud.go,
+// azurepathfixcontroller.go (4.14 to 4.16; later ones only remove its conditions) and library-go's
+// config observer (4.22 on)), and the health each must get.
 
 export interface Condition { type: string; status: 'True' | 'False' | 'Unknown'; reason?: string; message?: string }
 export type ArgoHealth = { status: 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended'; message: string };
@@ -37,6 +40,23 @@ const ready = (extra: Condition[] = []) => [
   c('StorageExists', 'True', 'S3 Bucket Exists', 'User supplied S3 bucket exists and is accessible'),
   ...extra,
 ];
+
+/** The sub-controllers' conditions on a settled 4.23 cluster, each as its controller writes it. */
+const subControllers: Record<string, Condition> = {
+  NodeCADaemonAvailable: c('NodeCADaemonAvailable', 'True', 'AsExpected', 'The daemon set node-ca has available replicas'),
+  NodeCADaemonProgressing: c('NodeCADaemonProgressing', 'False', 'AsExpected', 'The daemon set node-ca is deployed'),
+  NodeCADaemonControllerDegraded: c('NodeCADaemonControllerDegraded', 'False', 'AsExpected'),
+  ImageRegistryCertificatesControllerDegraded: c('ImageRegistryCertificatesControllerDegraded', 'False', 'AsExpected'),
+  ImageConfigControllerDegraded: c('ImageConfigControllerDegraded', 'False', 'AsExpected'),
+  AzureStackCloudControllerDegraded: c('AzureStackCloudControllerDegraded', 'False', 'AsExpected'),
+  ConfigObservationDegraded: c('ConfigObservationDegraded', 'False'),
+};
+
+/** A ready registry whose sub-controllers report `changed` (by type) and the others settled. */
+const readyWith = (...changed: Condition[]) => ready(Object.values({ ...subControllers, ...Object.fromEntries(changed.map((x) => [x.type, x])) }));
+
+const CA_MISSING = 'failed to update object *v1.ConfigMap, Namespace=openshift-image-registry, Name=image-registry-certificates: image-registry-certificates: configmap "registry-cas" not found';
+const NODE_CA_DENIED = 'failed to update object *v1.DaemonSet, Namespace=openshift-image-registry, Name=node-ca: admission webhook "validate.kyverno.svc-fail" denied the request: node-ca: image must come from the mirror';
 
 export const configStates: OperatorState[] = [
   {
@@ -192,6 +212,107 @@ export const configStates: OperatorState[] = [
     ], { managementState: 'Unmanaged' }),
     argocd: { status: 'Healthy', message: UNMANAGED },
     flux: 'Current',
+  },
+  {
+    name: 'settled on 4.23: every sub-controller as expected',
+    object: config(readyWith()),
+    argocd: { status: 'Healthy', message: REGISTRY_READY },
+    flux: 'Current',
+  },
+  {
+    name: 'additionalTrustedCA names a ConfigMap that does not exist: the certificates controller is Degraded',
+    object: config(readyWith(c('ImageRegistryCertificatesControllerDegraded', 'True', 'Error', CA_MISSING))),
+    argocd: { status: 'Degraded', message: `ImageRegistryCertificatesControllerDegraded: ${CA_MISSING}` },
+    flux: 'Failed',
+  },
+  {
+    name: 'the node-ca daemon set cannot be applied (2 minutes from 4.23, at once before)',
+    object: config(readyWith(c('NodeCADaemonControllerDegraded', 'True', 'Error', NODE_CA_DENIED))),
+    argocd: { status: 'Degraded', message: `NodeCADaemonControllerDegraded: ${NODE_CA_DENIED}` },
+    flux: 'Failed',
+  },
+  {
+    name: 'the image config status cannot be written (2 minutes from 4.22, at once before)',
+    object: config(readyWith(c('ImageConfigControllerDegraded', 'True', 'Error', 'the server is currently unable to handle the request (put images.config.openshift.io cluster)'))),
+    argocd: { status: 'Degraded', message: 'ImageConfigControllerDegraded: the server is currently unable to handle the request (put images.config.openshift.io cluster)' },
+    flux: 'Failed',
+  },
+  {
+    name: 'Azure Stack Hub: the cloud environment cannot be written',
+    object: config(readyWith(c('AzureStackCloudControllerDegraded', 'True', 'Error', 'AZURE_ENVIRONMENT_FILEPATH is not set'))),
+    argocd: { status: 'Degraded', message: 'AzureStackCloudControllerDegraded: AZURE_ENVIRONMENT_FILEPATH is not set' },
+    flux: 'Failed',
+  },
+  {
+    name: 'the config observer failed (4.22 on)',
+    object: config(readyWith(c('ConfigObservationDegraded', 'True', 'Error', 'non-deterministic config observation detected'))),
+    argocd: { status: 'Degraded', message: 'ConfigObservationDegraded: non-deterministic config observation detected' },
+    flux: 'Failed',
+  },
+  {
+    name: 'Azure path fix job failed (4.14 to 4.16)',
+    object: config(readyWith(
+      c('AzurePathFixProgressing', 'False', 'Failed', 'Migration failed: panic: storage account not found'),
+      c('AzurePathFixControllerDegraded', 'True', 'Failed', 'Migration failed: panic: storage account not found'),
+    )),
+    argocd: { status: 'Degraded', message: 'AzurePathFixControllerDegraded: Migration failed: panic: storage account not found' },
+    flux: 'Failed',
+  },
+  {
+    name: 'Azure path fix job running (4.14 to 4.16)',
+    object: config(readyWith(
+      c('AzurePathFixProgressing', 'True', 'Migrating', 'Azure path fix job is progressing: 1 pods active; 0 pods failed'),
+      c('AzurePathFixControllerDegraded', 'False', 'AsExpected'),
+    )),
+    argocd: { status: 'Progressing', message: 'AzurePathFixProgressing: Azure path fix job is progressing: 1 pods active; 0 pods failed' },
+    flux: 'InProgress',
+  },
+  {
+    name: 'node-ca rolling out to new nodes',
+    object: config(readyWith(c('NodeCADaemonProgressing', 'True', 'Progressing', 'The daemon set node-ca is updating node pods'))),
+    argocd: { status: 'Progressing', message: 'NodeCADaemonProgressing: The daemon set node-ca is updating node pods' },
+    flux: 'InProgress',
+  },
+  {
+    name: 'node-ca daemon set not created yet',
+    object: config(readyWith(
+      c('NodeCADaemonAvailable', 'False', 'NotFound', 'The daemon set node-ca does not exist'),
+      c('NodeCADaemonProgressing', 'True', 'NotFound', 'The daemon set node-ca does not exist'),
+    )),
+    argocd: { status: 'Progressing', message: 'NodeCADaemonProgressing: The daemon set node-ca does not exist' },
+    flux: 'InProgress',
+  },
+  {
+    name: 'node-ca has no available pod, not updating',
+    object: config(readyWith(c('NodeCADaemonAvailable', 'False', 'NoAvailableReplicas', 'The daemon set node-ca does not have available replicas'))),
+    argocd: { status: 'Progressing', message: 'NodeCADaemonAvailable: The daemon set node-ca does not have available replicas' },
+    flux: 'InProgress',
+  },
+  {
+    name: 'node-ca state unknown: the daemon set could not be read',
+    object: config(readyWith(
+      c('NodeCADaemonAvailable', 'Unknown', 'Unknown', 'Unable to check daemon set availability: the cache is not synced'),
+      c('NodeCADaemonProgressing', 'Unknown', 'Unknown', 'Unable to check daemon set progress: the cache is not synced'),
+    )),
+    argocd: { status: 'Progressing', message: 'NodeCADaemonProgressing: Unable to check daemon set progress: the cache is not synced' },
+    flux: 'InProgress',
+  },
+  {
+    name: 'the registry Degraded and a sub-controller too: both said, the registry first',
+    object: config([
+      c('Progressing', 'False', 'Ready', REGISTRY_READY),
+      c('Available', 'True', 'Ready', REGISTRY_READY),
+      c('Degraded', 'True', 'RouteDegraded', 'route public (host registry.apps.example.com, router default) not admitted: host already claimed'),
+      ...Object.values({ ...subControllers, ImageRegistryCertificatesControllerDegraded: c('ImageRegistryCertificatesControllerDegraded', 'True', 'Error', CA_MISSING) }),
+    ]),
+    argocd: { status: 'Degraded', message: `route public (host registry.apps.example.com, router default) not admitted: host already claimed; ImageRegistryCertificatesControllerDegraded: ${CA_MISSING}` },
+    flux: 'Failed',
+  },
+  {
+    name: 'a sub-controller Degraded before the main controller wrote Available',
+    object: config([c('NodeCADaemonAvailable', 'False', 'NotFound', 'The daemon set node-ca does not exist'), c('NodeCADaemonControllerDegraded', 'True', 'Error', NODE_CA_DENIED)]),
+    argocd: { status: 'Degraded', message: `NodeCADaemonControllerDegraded: ${NODE_CA_DENIED}` },
+    flux: 'Failed',
   },
   {
     name: 'just applied: no status yet',

@@ -1,4 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
+import { pruneProtection } from '../../../lib/gitops/gitops-annotations';
 import { addGitOpsAnnotations, gitOpsAnnotations, ImagePruner, ImageRegistry, MinioObjectStore, RegistryPvc, RegistryStorage, SecretSource } from '../../../lib';
 
 describe('addGitOpsAnnotations', () => {
@@ -32,6 +33,27 @@ describe('addGitOpsAnnotations', () => {
       'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
       'kustomize.toolkit.fluxcd.io/prune': 'disabled',
     });
+  });
+
+  test("MinIO's namespace is never pruned or deleted either: deleting it would delete its claim, whatever the claim says", () => {
+    const app = new App();
+    const chart = new Chart(app, 'store');
+    new MinioObjectStore(chart, 'Minio', { rootCredentials: SecretSource.existing() });
+    addGitOpsAnnotations(app);
+    const namespace = Testing.synth(chart).find((o) => o.kind === 'Namespace')!;
+    expect(namespace.metadata.annotations).toEqual({
+      'argocd.argoproj.io/sync-wave': '-2',
+      'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
+      'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+    });
+    expect(pruneProtection(namespace.metadata)).toEqual({ argocd: true, flux: true });
+  });
+
+  test('pruneProtection reads the options as Argo CD and Flux do', () => {
+    expect(pruneProtection({ annotations: { 'argocd.argoproj.io/sync-options': ' Delete=false , Prune=false ' } })).toEqual({ argocd: true, flux: false });
+    expect(pruneProtection({ annotations: { 'argocd.argoproj.io/sync-options': 'Prune=False' } }).argocd).toBe(false);
+    expect(pruneProtection({ labels: { 'kustomize.toolkit.fluxcd.io/prune': 'DISABLED' } })).toEqual({ argocd: false, flux: true });
+    expect(pruneProtection(undefined)).toEqual({ argocd: false, flux: false });
   });
 
   test('a MinIO claim takes the wave of the MinIO Deployment that mounts it', () => {

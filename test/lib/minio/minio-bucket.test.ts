@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { Chart } from 'cdk8s';
-import { MinioBucket } from '../../../lib/minio/minio-bucket';
+import { MinioBucket, USER_SYNC_SCRIPT } from '../../../lib/minio/minio-bucket';
 import { MinioObjectStore } from '../../../lib/minio/minio-object-store';
 import { SecretSource } from '../../../lib/secrets/secret-source';
 
@@ -30,6 +30,8 @@ describe('MinioBucket', () => {
     const objectStore = new MinioObjectStore(chart, 'Minio', { rootCredentials: SecretSource.existing() });
     new MinioBucket(chart, 'Bucket', { objectStore, bucket: 'b-1', mcImage: 'registry.example.com/mc:pinned' });
     expect(Testing.synth(chart).find((o) => o.kind === 'Job').spec.template.spec.containers[0].image).toBe('registry.example.com/mc:pinned');
+    // A reference a node cannot pull is refused by name (the API server would take it).
+    expect(() => new MinioBucket(chart, 'Bad', { objectStore, bucket: 'b-2', mcImage: 'registry.example.com/MC:pinned' })).toThrow(/^mcImage: "registry\.example\.com\/MC:pinned" is not an image reference/);
   });
 
   test('the Job pod meets the restricted profile and keeps mc state in /tmp', () => {
@@ -41,19 +43,53 @@ describe('MinioBucket', () => {
   });
 
   test('a bucket user gets a policy limited to its bucket', () => {
-    const { objects, script } = synth('registry-data', { user: true });
+    const { objects } = synth('registry-data', { user: true });
     const policy = JSON.parse(objects.find((o) => o.kind === 'ConfigMap').data['policy.json']);
     const resources = policy.Statement.flatMap((s: { Resource: string[] }) => s.Resource);
     expect(resources).toEqual(['arn:aws:s3:::registry-data', 'arn:aws:s3:::registry-data/*']);
     expect(JSON.stringify(policy)).not.toContain('s3:*');
-    expect(script).toContain('mc admin user add store "$REGISTRY_STORAGE_S3_ACCESSKEY" "$REGISTRY_STORAGE_S3_SECRETKEY"');
-    expect(script).toContain('mc admin policy attach store "$POLICY" --user "$REGISTRY_STORAGE_S3_ACCESSKEY"');
   });
 
-  test('with TLS the Job trusts the service CA', () => {
-    const pod = synth('image-registry', { tls: true }).job.spec.template.spec;
-    expect(pod.volumes).toContainEqual({ name: 'service-ca', configMap: { name: 'openshift-service-ca.crt' } });
-    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'service-ca', mountPath: '/tmp/.mc/certs/CAs', readOnly: true });
+  test('the user is kept in step with its Secret by a Deployment that reads it from a volume, not by the Job', () => {
+    const { objects, job, script } = synth('image-registry', { user: true });
+    // The Job only makes the bucket: it never runs again when the credentials rotate.
+    expect(script).not.toContain('mc admin');
+    expect(JSON.stringify(job.spec)).not.toContain('REGISTRY_STORAGE_S3');
+    const sync = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'minio-bucket-image-registry-user-sync');
+    const pod = sync.spec.template.spec;
+    expect(pod.containers[0].command).toEqual(['/bin/sh', '-c', USER_SYNC_SCRIPT]);
+    // A mounted Secret is updated in place by the kubelet; an environment variable never changes in a running pod.
+    expect(pod.volumes).toEqual(expect.arrayContaining([
+      { name: 'credentials', secret: { secretName: 'minio-bucket-image-registry-user' } },
+      { name: 'root-credentials', secret: { secretName: 'minio-root-credentials' } },
+      { name: 'policy', configMap: { name: 'minio-bucket-image-registry-policy' } },
+    ]));
+    expect(JSON.stringify(pod.containers[0].env)).not.toContain('secretKeyRef');
+    // Ready only while MinIO has the Secret's values.
+    expect(pod.containers[0].readinessProbe).toEqual({ exec: { command: ['/bin/sh', '-c', 'test -e /tmp/in-sync'] }, periodSeconds: 10 });
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.automountServiceAccountToken).toBe(false);
+  });
+
+  test("no bucket pod is selected by MinIO's Service or Deployment (it would get S3 traffic)", () => {
+    const { objects } = synth('image-registry', { user: true });
+    const selector = objects.find((o) => o.kind === 'Service').spec.selector as Record<string, string>;
+    expect(objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'minio').spec.selector.matchLabels).toEqual(selector);
+    const pods = objects.filter((o) => o.kind === 'Job' || (o.kind === 'Deployment' && o.metadata.name !== 'minio')).map((o) => o.spec.template.metadata.labels);
+    expect(pods).toHaveLength(2);
+    for (const labels of pods) expect(Object.entries(selector).every(([k, v]) => labels[k] === v)).toBe(false);
+  });
+
+  test('the same props give the same objects: nothing changes between syncs', () => {
+    expect(synth('image-registry', { user: true }).objects).toEqual(synth('image-registry', { user: true }).objects);
+  });
+
+  test('with TLS the Job and the user sync trust the service CA', () => {
+    const { objects } = synth('image-registry', { tls: true, user: true });
+    for (const pod of objects.filter((o) => (o.kind === 'Job' || o.kind === 'Deployment') && o.metadata.name.startsWith('minio-bucket-')).map((o) => o.spec.template.spec)) {
+      expect(pod.volumes).toContainEqual({ name: 'service-ca', configMap: { name: 'openshift-service-ca.crt' } });
+      expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'service-ca', mountPath: '/tmp/.mc/certs/CAs', readOnly: true });
+    }
   });
 
   test.each([

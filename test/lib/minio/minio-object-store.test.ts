@@ -14,7 +14,7 @@ function synth(props: Partial<MinioObjectStoreProps> = {}) {
 describe('MinioObjectStore', () => {
   test('defaults: its own namespace, fixed names, one server on a RWO claim with Recreate', () => {
     const { objects, find } = synth();
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Namespace/minio', 'PersistentVolumeClaim/minio-data', 'Service/minio', 'Deployment/minio', 'Route/minio']);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Namespace/minio', 'PersistentVolumeClaim/minio-data', 'Service/minio', 'Deployment/minio']);
     expect(objects.filter((o) => o.kind !== 'Namespace').every((o) => o.metadata.namespace === 'minio')).toBe(true);
     expect(find('PersistentVolumeClaim').spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '100Gi' } } });
     const deployment = find('Deployment').spec;
@@ -26,6 +26,7 @@ describe('MinioObjectStore', () => {
 
   test('the server image can be replaced', () => {
     expect(synth({ image: 'registry.example.com/minio:pinned' }).find('Deployment').spec.template.spec.containers[0].image).toBe('registry.example.com/minio:pinned');
+    expect(() => synth({ image: 'minio:' })).toThrow(/^image: "minio:" is not an image reference/);
   });
 
   test('Service exposes the API on 9000 and the console on 9001', () => {
@@ -64,14 +65,25 @@ describe('MinioObjectStore', () => {
     expect(() => synth({ resources: { requests: { memory: '1GB' } } })).toThrow('resources.requests.memory: "1GB" is not a Kubernetes quantity');
   });
 
-  test('API route is edge TLS with a generated or given host; the console route is optional', () => {
-    expect(synth().find('Route').spec).toEqual({
+  test('no Route by default: the registry reaches MinIO through the Service', () => {
+    const { objects, store } = synth();
+    expect(objects.filter((o) => o.kind === 'Route')).toEqual([]);
+    expect(store.endpoint).toBe('http://minio.minio.svc:9000');
+  });
+
+  test('apiRoute exposes the API with edge TLS, with a generated or given host; the console route is optional', () => {
+    expect(synth({ apiRoute: true }).find('Route').spec).toEqual({
       port: { targetPort: 'api' }, to: { kind: 'Service', name: 'minio', weight: 100 }, tls: { termination: 'edge', insecureEdgeTerminationPolicy: 'Redirect' },
     });
-    const { find } = synth({ routeHost: 'minio-minio.apps.example.com', consoleRoute: true, consoleRouteHost: 'console.apps.example.com' });
+    const { find } = synth({ apiRoute: true, routeHost: 'minio-minio.apps.example.com', consoleRoute: true, consoleRouteHost: 'console.apps.example.com' });
     expect(find('Route', 'minio').spec.host).toBe('minio-minio.apps.example.com');
     expect(find('Route', 'minio-console').spec).toMatchObject({ host: 'console.apps.example.com', port: { targetPort: 'console' } });
+    expect(synth({ consoleRoute: true }).objects.filter((o) => o.kind === 'Route').map((o) => o.metadata.name)).toEqual(['minio-console']);
     expect(() => synth({ consoleRouteHost: 'c.example.com' })).toThrow('consoleRouteHost: is set but consoleRoute is not');
+  });
+
+  test('a route host without apiRoute is refused, not silently dropped', () => {
+    expect(() => synth({ routeHost: 's3.apps.example.com' })).toThrow('routeHost: is set but apiRoute is not; set apiRoute: true');
   });
 
   test('size, storage class, namespace and name are configurable and checked', () => {
@@ -81,7 +93,7 @@ describe('MinioObjectStore', () => {
     expect(find('PersistentVolumeClaim').spec).toMatchObject({ resources: { requests: { storage: '1Ti' } }, storageClassName: 'fast' });
     expect(() => synth({ size: '10GB' })).toThrow('size: "10GB" is not a Kubernetes quantity');
     expect(() => synth({ namespace: 'MinIO' })).toThrow('namespace: "MinIO" is not a valid name');
-    expect(() => synth({ routeHost: 'bad host' })).toThrow('routeHost.host: "bad host" is not a valid name');
+    expect(() => synth({ apiRoute: true, routeHost: 'bad host' })).toThrow('routeHost.host: "bad host" is not a valid name');
   });
 
   describe('endpoint', () => {
@@ -91,7 +103,7 @@ describe('MinioObjectStore', () => {
     });
 
     test('TLS: serving certificate from the service CA, certs dir, https probes, reencrypt route', () => {
-      const { find } = synth({ tls: true });
+      const { find } = synth({ tls: true, apiRoute: true });
       expect(find('Service').metadata.annotations).toEqual({ 'service.beta.openshift.io/serving-cert-secret-name': 'minio-tls' });
       const pod = find('Deployment').spec.template.spec;
       expect(pod.containers[0].args).toContain('--certs-dir');
