@@ -221,6 +221,8 @@ export const BUCKET_SCRIPT = [
  */
 export const USER_SYNC_SCRIPT = [
   'set -u',
+  // The mc image (ubi-micro) has a shell and coreutils, no grep: match with the shell.
+  'attached() { info=$(mc admin user info store "$1") && case "$info" in *"PolicyName: "*"$POLICY"*) return 0;; *) return 1;; esac; }',
   'applied=\'\'',
   'while :; do',
   '  current=$(cat "$USER_DIR/REGISTRY_STORAGE_S3_ACCESSKEY" "$USER_DIR/REGISTRY_STORAGE_S3_SECRETKEY" "$ROOT_DIR/MINIO_ROOT_USER" "$ROOT_DIR/MINIO_ROOT_PASSWORD" "$POLICY_FILE") || current=\'\'',
@@ -230,7 +232,7 @@ export const USER_SYNC_SCRIPT = [
   '    if mc alias set store "$ENDPOINT" "$(cat "$ROOT_DIR/MINIO_ROOT_USER")" "$(cat "$ROOT_DIR/MINIO_ROOT_PASSWORD")" >/dev/null \\',
   '      && mc admin policy create store "$POLICY" "$POLICY_FILE" >/dev/null \\',
   '      && mc admin user add store "$access" "$(cat "$USER_DIR/REGISTRY_STORAGE_S3_SECRETKEY")" >/dev/null \\',
-  '      && { mc admin policy attach store "$POLICY" --user "$access" >/dev/null 2>&1 || mc admin user info store "$access" | grep -q "PolicyName: .*$POLICY"; }; then',
+  '      && { mc admin policy attach store "$POLICY" --user "$access" >/dev/null 2>&1 || attached "$access"; }; then',
   '      applied=$current',
   '      : > "$READY_FILE"',
   '      echo "the bucket user has the credentials of its Secret"',

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
@@ -91,12 +91,14 @@ if [ -e "$READY_FILE" ]; then echo ready >> "${dir}/ready.log"; else echo unread
 until [ -e "${dir}/done-$n" ]; do ${realSleep} 0.01; done
 `);
   for (const f of ['mc', 'sleep']) chmodSync(join(dir, 'bin', f), 0o755);
+  // Only what the mc image (ubi-micro: a shell and coreutils) has besides mc: no grep, sed or awk.
+  for (const tool of ['cat', 'rm']) symlinkSync(['/usr/bin', '/bin'].map((d) => join(d, tool)).find(existsSync)!, join(dir, 'bin', tool));
   const env = { ...syncEnv(), USER_DIR: join(dir, 'credentials'), ROOT_DIR: join(dir, 'root'), POLICY_FILE: join(dir, 'policy.json'),
-    READY_FILE: join(dir, 'in-sync'), MC_CONFIG_DIR: join(dir, 'mc'), STATE_DIR: dir, PATH: `${join(dir, 'bin')}:/usr/bin:/bin` };
+    READY_FILE: join(dir, 'in-sync'), MC_CONFIG_DIR: join(dir, 'mc'), STATE_DIR: dir, PATH: join(dir, 'bin') };
   writeFileSync(join(dir, 'policy.json'), '{"Version": "2012-10-17", "Statement": []}\n');
   // Steps run between rounds, from a watcher on the round counter.
   let done = 0;
-  const child = execFile('sh', ['-c', USER_SYNC_SCRIPT], { env });
+  const child = execFile('/bin/sh', ['-c', USER_SYNC_SCRIPT], { env });
   let stdout = ''; let stderr = '';
   child.stdout!.on('data', (d) => { stdout += d; });
   child.stderr!.on('data', (d) => { stderr += d; });
