@@ -8,12 +8,14 @@
 // - server-side apply (`kubectl apply --server-side`, Flux, Argo CD's `ServerSideApply=true`)
 //   refuses them whatever the directive: the patch is made a typed object first ("field not
 //   declared in schema"; k8s.io/apimachinery managedfields structuredmerge.go Apply);
-// - Argo CD's default client-side apply asks for strict validation only through kubectl's
-//   client-side Validator (argoproj/gitops-engine pkg/utils/kube/resource_ops.go
-//   newApplyOptionsCommon, `Validate=false` turns it off), which defers to the server, and leaves
-//   ApplyOptions.ValidationDirective empty, so no directive is sent and the server's default, Warn
-//   (kubernetes/apiserver pkg/endpoints/handlers/rest.go fieldValidation), drops the field with a
-//   warning (argoproj/argo-cd#16817): the manifest does not do what it says either way.
+// - Argo CD's default client-side apply does not ask: it gives kubectl's apply a Validator for
+//   `Validate=true` (the default; `Validate=false` turns it off), which defers to the server, but
+//   leaves ApplyOptions.ValidationDirective empty, so no directive is sent and the server's default,
+//   Warn (kubernetes/apiserver pkg/endpoints/handlers/rest.go fieldValidation), drops the field
+//   with a warning (argoproj/argo-cd gitops-engine/pkg/utils/kube/resource_ops.go newApplyOptions,
+//   formerly argoproj/gitops-engine; argoproj/argo-cd#16817); only `Replace=true` on a new object
+//   goes through `kubectl create --validate=true`, strict. The manifest does not do what it says
+//   either way.
 // The table (generated/core-fields.json, written by scripts/core-fields.ts from
 // @kubernetes/client-node's models of the Kubernetes 1.36 OpenAPI spec) holds the field names of
 // every type reachable from the kinds in core-models-all.ts.
