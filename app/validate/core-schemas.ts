@@ -44,7 +44,7 @@ export function validateCoreObject(object: { apiVersion?: string; kind?: string 
   return problems && [...problems, ...(unknownFields(object) ?? [])];
 }
 
-function modelProblems(object: { apiVersion?: string; kind?: string }, models: CoreModels = EMITTED_CORE_MODELS): SchemaProblem[] | undefined {
+function modelProblems(object: { apiVersion?: string; kind?: string }, models: CoreModels): SchemaProblem[] | undefined {
   // Own keys only: `kind: __proto__` or `apiVersion: constructor` must not reach Object.prototype.
   const { apiVersion, kind } = object;
   const versions = typeof apiVersion === 'string' && Object.hasOwn(models, apiVersion) ? models[apiVersion] : undefined;
