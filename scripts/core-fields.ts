@@ -41,8 +41,9 @@ function modelOf(apiVersion: string, kind: string): string {
  * one (`Array<V1Container>` as `V1Container[]`) or a map to one (`{ [key: string]: V1JSONSchemaProps; }`
  * as `{V1JSONSchemaProps}`); 0 for a value it does not look into: scalars, IntOrString, dates,
  * lists and maps of them, and free-form JSON (`any`: RawExtension, JSONSchemaProps' `items` and
- * `default`, managedFields' fieldsV1). An object's `status` is 0 too: the API server sets it
- * and ignores what a manifest gives.
+ * `default`, managedFields' fieldsV1). An object's `status` is 0 too: the API server resets
+ * what a manifest gives there, and copies of live objects carry one (strict decoding would still
+ * refuse an unknown field in it: a miss we accept).
  */
 function childOf(attribute: Attribute): string | 0 {
   if (attribute.baseName === 'status' && attributesOf(attribute.type)) return 0;
