@@ -14,6 +14,7 @@ import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClai
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { unknownFields } from './core-fields';
 import { SchemaProblem, SchemaSource } from './crd-schemas';
 
 type Model = { prototype: { validate(this: object): void } };
@@ -38,8 +39,16 @@ export class CoreSchemas implements SchemaSource {
   }
 }
 
-/** Problems of a core object; undefined when its kind is not in `models`. */
+/**
+ * Problems of a core object (its model's, then its unknown fields: see core-fields.ts); undefined
+ * when its kind is not in `models`.
+ */
 export function validateCoreObject(object: { apiVersion?: string; kind?: string }, models: CoreModels = EMITTED_CORE_MODELS): SchemaProblem[] | undefined {
+  const problems = modelProblems(object, models);
+  return problems && [...problems, ...(unknownFields(object) ?? [])];
+}
+
+function modelProblems(object: { apiVersion?: string; kind?: string }, models: CoreModels): SchemaProblem[] | undefined {
   // Own keys only: `kind: __proto__` or `apiVersion: constructor` must not reach Object.prototype.
   const { apiVersion, kind } = object;
   const versions = typeof apiVersion === 'string' && Object.hasOwn(models, apiVersion) ? models[apiVersion] : undefined;

@@ -92,6 +92,12 @@ describe('project', () => {
     }, 60_000);
   });
 
+  test('the field table of the built-in kinds is what the pinned @kubernetes/client-node gives (npm run core-fields)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'core-fields-')), 'core-fields.json');
+    execFileSync('npm', ['run', '-s', 'core-fields', '--', '--out', out], { cwd: root, stdio: 'ignore' });
+    expect(readFileSync(out, 'utf8')).toBe(read('app/validate/generated/core-fields.json'));
+  }, 60_000);
+
   test('the JSON Schema for config files is up to date (npm run schema)', () => {
     expect(JSON.parse(read('schema/cluster-config.schema.json'))).toEqual(configJsonSchema());
   });

@@ -67,7 +67,11 @@ describe('class 13: bounded parsing', () => {
 
   test('the alias budget is per file, across its documents', () => {
     const doc = laughs(6); // 9^6 = 531441 values: each document fits, two do not
-    expect(check(`${doc}---\n${doc}`)).toEqual([expect.stringMatching(/^x\.yaml: the file expands to more than \d+ values by document 2 /)]);
+    // The first document is checked (its bomb sits in a field a ConfigMap does not have), the second is refused.
+    expect(check(`${doc}---\n${doc}`)).toEqual([
+      expect.stringMatching(/^x\.yaml: the file expands to more than \d+ values by document 2 /),
+      'x.yaml: ConfigMap x/lol: lol: unknown field',
+    ]);
   });
 
   test('a recursive alias is an error at its field, not a stack overflow', () => {
@@ -104,6 +108,26 @@ describe('class 13: time linear in the objects, fields and errors of a file', ()
     const text = `apiVersion: route.openshift.io/v1\nkind: Route\nmetadata: {name: r, namespace: x}\nspec:\n  to: {kind: Service, name: s}\n${Array.from({ length: n }, (_, i) => `  k${i}: 1`).join('\n')}\n`;
     const { ms, problems } = timed([['prod/r.yaml', text]]);
     expect(problems).toBe(n);
+    expect(ms).toBeLessThan(8000);
+  }, 60_000);
+
+  test('60000 unknown fields of one built-in object: the first 100 listed, one line for the rest', () => {
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: x}\n${Array.from({ length: n }, (_, i) => `k${i}: 1`).join('\n')}\n`;
+    const { ms, problems } = timed([['prod/c.yaml', text]]);
+    expect(problems).toBe(101);
+    expect(ms).toBeLessThan(8000);
+  }, 60_000);
+
+  test('60000 containers and 60000 property schemas, each with an unknown field', () => {
+    const containers = Array.from({ length: n }, (_, i) => `      - {name: c${i}, image: x, imagePullPolicyy: Always}`).join('\n');
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\nspec:\n  containers:\n${containers}\n`;
+    const pods = timed([['prod/p.yaml', pod]]);
+    expect(pods.problems).toBe(101);
+    expect(pods.ms).toBeLessThan(8000);
+    const properties = Array.from({ length: n }, (_, i) => `                p${i}: {type: string, descripton: x}`).join('\n');
+    const crd = `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: ws.example.com}\nspec:\n  group: example.com\n  scope: Namespaced\n  names: {kind: W, plural: ws}\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              properties:\n${properties}\n`;
+    const { ms, problems } = timed([['prod/crd.yaml', crd]]);
+    expect(problems).toBe(101);
     expect(ms).toBeLessThan(8000);
   }, 60_000);
 
