@@ -181,7 +181,7 @@ describe('no false alarm on real manifests', () => {
         checked.push(object.kind);
       }
     }
-    expect(new Set(checked)).toEqual(new Set(['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'Job', 'Namespace', 'PersistentVolumeClaim', 'Service', 'ServiceAccount']));
+    expect(new Set(checked)).toEqual(new Set(['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'Job', 'Namespace', 'NetworkPolicy', 'PersistentVolumeClaim', 'Service', 'ServiceAccount']));
   });
 
   test('Helm-rendered and hand-written manifests with the fields public charts use validate clean', () => {
