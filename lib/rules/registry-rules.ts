@@ -14,6 +14,8 @@ import { checkIbmCosCrns } from './ibmcos';
 import { checkPodPlacement } from './pod-placement';
 import { asList, asMap, asString, isMap, Obj, quote, show } from './shapes';
 import { checkVersionFields, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from './openshift-version';
+import { parseGoDuration } from './go-duration';
+import { DNS_SUBDOMAIN_MAX, DNS_SUBDOMAIN_PATTERN } from './kubernetes';
 import { checkSwiftAuthUrl, checkSwiftContainer } from './swift';
 import { ValidationError } from './validation-error';
 
@@ -30,18 +32,47 @@ export interface RuleFinding {
 }
 
 const MAX_INT32 = 2 ** 31 - 1;
+const dnsSubdomain = new RegExp(DNS_SUBDOMAIN_PATTERN);
 const MANAGEMENT_STATES = ['Managed', 'Unmanaged', 'Removed'];
 
 /** The objects of a cluster by kind, namespace and name: built once, looked up by every rule. */
 export class ObjectIndex {
   private readonly byKey = new Map<string, Obj>();
+  /** The objects that make a Secret, by the Secret's namespace and name. */
+  private readonly makersBySecret = new Map<string, Obj[]>();
+  /** The namespaces where something makes a Secret, by the Secret's name. */
+  private readonly secretNamespaces = new Map<string, Set<string>>();
 
   constructor(objects: readonly unknown[]) {
     for (const object of objects.filter(isMap)) {
       const metadata = asMap(object.metadata);
       const key = ObjectIndex.key(object.kind, metadata.namespace, metadata.name);
       if (!this.byKey.has(key)) this.byKey.set(key, object);
+      const secret = madeSecretName(object);
+      if (secret === undefined) continue;
+      const at = ObjectIndex.key('Secret', metadata.namespace, secret);
+      const makers = this.makersBySecret.get(at);
+      if (makers) makers.push(object);
+      else this.makersBySecret.set(at, [object]);
+      const namespace = asString(metadata.namespace);
+      if (namespace !== undefined) {
+        const namespaces = this.secretNamespaces.get(secret) ?? new Set<string>();
+        this.secretNamespaces.set(secret, namespaces.add(namespace));
+      }
     }
+  }
+
+  /**
+   * What makes the Secret `name` in `namespace` among the objects: the Secret, an ExternalSecret
+   * or SealedSecret that writes it, a cert-manager Certificate that issues it.
+   */
+  public secretMakers(name: string, namespace: string): readonly Obj[] {
+    return this.makersBySecret.get(ObjectIndex.key('Secret', namespace, name)) ?? [];
+  }
+
+  /** The namespaces other than `namespace` where something makes a Secret called `name`. */
+  public secretElsewhere(name: string, namespace: string): string[] {
+    return [...this.secretNamespaces.get(name) ?? []].filter((ns) => ns !== namespace);
   }
 
   private static key(kind: unknown, namespace: unknown, name: unknown): string {
@@ -52,6 +83,18 @@ export class ObjectIndex {
   public find(kind: string, name: string, namespace?: string): Obj | undefined {
     return this.byKey.get(ObjectIndex.key(kind, namespace, name));
   }
+}
+
+/** The name of the Secret an object makes, if it makes one. */
+function madeSecretName(object: Obj): string | undefined {
+  const spec = asMap(object.spec);
+  const own = asString(asMap(object.metadata).name);
+  const group = asString(object.apiVersion)?.split('/')[0];
+  if (object.kind === 'Secret' && object.apiVersion === 'v1') return own;
+  if (object.kind === 'ExternalSecret' && group === 'external-secrets.io') return asString(asMap(spec.target).name) ?? own;
+  if (object.kind === 'SealedSecret' && group === 'bitnami.com') return asString(asMap(asMap(spec.template).metadata).name) ?? own;
+  if (object.kind === 'Certificate' && group === 'cert-manager.io') return asString(spec.secretName);
+  return undefined;
 }
 
 interface Context {
@@ -67,6 +110,8 @@ interface Context {
   leftOut(field: string, message: string): void;
   /** The object of `kind` named `name` in `namespace` among the cluster's objects. */
   find(kind: string, name: string, namespace: string): Obj | undefined;
+  /** The cluster's objects. */
+  readonly index: ObjectIndex;
 }
 
 /** What a caller knows of objects that are not among the manifests. */
@@ -102,6 +147,7 @@ export function checkRegistryConfig(spec: unknown, objects: readonly unknown[] |
       ? { field, message: `${message} (not set here: the live Config keeps its value, which must allow this)`, severity: 'warning' }
       : { field, message, severity: 'error' }),
     find: (kind, name, namespace) => index.find(kind, name, namespace),
+    index,
   };
   // Fields the cluster's CRD lacks first: the other rules assume the field exists.
   findings.push(...checkVersionFields('Config', spec, facts.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION));
@@ -204,7 +250,7 @@ function emptyDirReplicas({ spec, add }: Context): void {
 }
 
 /** pkg/resource/route.go: names unique and not default-route; the router admits one route per host. */
-function routes({ spec, add, unverified, find }: Context): void {
+function routes({ spec, add, unverified, index }: Context): void {
   const firstByName = new Map<unknown, number>();
   const firstByHost = new Map<unknown, number>();
   asList(spec.routes).map(asMap).forEach((route, i) => {
@@ -214,6 +260,9 @@ function routes({ spec, add, unverified, find }: Context): void {
     else add(`routes[${i}].name`, `route name ${quote(route.name)} is also routes[${first}]'s; route names must be unique`);
     if (typeof route.hostname === 'string' && route.hostname.split('.').some((label) => label.length > 63)) {
       add(`routes[${i}].hostname`, `${quote(route.hostname)} has a label longer than 63 characters, which DNS and the router refuse`);
+    } else if (typeof route.hostname === 'string' && (route.hostname.length > DNS_SUBDOMAIN_MAX || !dnsSubdomain.test(route.hostname))) {
+      // The operator makes a Route with this host, which the Route API refuses (library-go route validation).
+      add(`routes[${i}].hostname`, `${quote(route.hostname)} is not a host name: the operator makes a Route with it as spec.host, which the API server refuses, and the route is never made; use lower-case letters, digits, '-' and '.', without a scheme, port or path`);
     }
     if (route.hostname !== undefined) {
       const sameHost = firstByHost.get(route.hostname);
@@ -221,7 +270,12 @@ function routes({ spec, add, unverified, find }: Context): void {
       else add(`routes[${i}].hostname`, `${quote(route.hostname)} is also routes[${sameHost}]'s hostname: the router admits only one of them and the operator degrades (RouteDegraded)`);
     }
     const secret = asString(route.secretName);
-    if (secret !== undefined && !['Secret', 'ExternalSecret', 'SealedSecret'].some((kind) => find(kind, secret, REGISTRY_NAMESPACE))) {
+    if (secret === undefined || index.secretMakers(secret, REGISTRY_NAMESPACE).length) return;
+    // pkg/resource/route.go reads the Secret through its lister of the registry's namespace only.
+    const elsewhere = index.secretElsewhere(secret, REGISTRY_NAMESPACE);
+    if (elsewhere.length) {
+      add(`routes[${i}].secretName`, `Secret ${quote(secret)} is made in ${elsewhere.map((ns) => show(ns)).join(', ')}, but the operator reads it only from ${REGISTRY_NAMESPACE}: the route is never made; make the Secret in ${REGISTRY_NAMESPACE}`);
+    } else {
       unverified(`routes[${i}].secretName`, `Secret ${REGISTRY_NAMESPACE}/${show(secret)} is not among these objects; it must exist in the cluster (keys tls.crt, tls.key, optional tls.cacrt) or the route is not made`);
     }
   });
@@ -239,8 +293,12 @@ function requests({ spec, add }: Context): void {
       const value = limits[key];
       if (typeof value === 'number' && value < 0) add(`requests.${kind}.${key}`, `${value} must not be negative (0 means no limit)`);
     }
+    // A metav1.Duration: the API server's format check takes more (1d) than Go's time.ParseDuration.
     const wait = limits.maxWaitInQueue;
-    if (typeof wait === 'string' && wait.startsWith('-')) add(`requests.${kind}.maxWaitInQueue`, `${quote(wait)} must not be negative`);
+    if (typeof wait !== 'string') continue;
+    const parsed = parseGoDuration(wait);
+    if (parsed.problem !== undefined) add(`requests.${kind}.maxWaitInQueue`, `${quote(wait)} ${parsed.problem}: the operator reads it with Go's time.ParseDuration and cannot read the Config at all; write hours, minutes and seconds such as 30s, 2m or 1h`);
+    else if (parsed.nanoseconds < 0n) add(`requests.${kind}.maxWaitInQueue`, `${quote(wait)} must not be negative`);
   }
 }
 
@@ -280,9 +338,41 @@ function s3(ctx: Context): void {
   }
   if (s3.keyID !== undefined && s3.encrypt === undefined) leftOut('storage.s3.keyID', 'is only used with encrypt: true (the registry ignores it otherwise); set encrypt: true or remove keyID');
   else if (s3.keyID !== undefined && s3.encrypt !== true) add('storage.s3.keyID', 'is only used with encrypt: true (the registry ignores it otherwise); set encrypt: true or remove keyID');
+  trustedCA(ctx, asString(asMap(s3.trustedCA).name));
+  redirect(ctx, endpoint);
   if (storage.managementState === 'Managed' && s3.encrypt === false) {
     add('storage.s3.encrypt', 'is false, but with managementState Managed the operator turns encryption on and writes encrypt: true back into the Config, and every sync would turn it off again; remove encrypt, or set managementState: Unmanaged');
   }
+}
+
+/**
+ * s3.go CABundle: the ConfigMap in openshift-config must hold the key ca-bundle.crt, which the
+ * Cluster Network Operator writes for the label config.openshift.io/inject-trusted-cabundle; the
+ * service CA's injection (annotation service.beta.openshift.io/inject-cabundle) writes only
+ * service-ca.crt.
+ */
+function trustedCA({ add, find }: Context, name: string | undefined): void {
+  if (!name) return;
+  const configMap = find('ConfigMap', name, 'openshift-config');
+  if (!configMap) return;
+  const metadata = asMap(configMap.metadata);
+  if (asMap(metadata.labels)['config.openshift.io/inject-trusted-cabundle'] === 'true') return;
+  if (Object.hasOwn(asMap(configMap.data), 'ca-bundle.crt')) return;
+  const injected = asMap(metadata.annotations)['service.beta.openshift.io/inject-cabundle'] === 'true';
+  add('storage.s3.trustedCA.name', `ConfigMap openshift-config/${show(name)} has no key ca-bundle.crt${injected ? ' (the service CA injects service-ca.crt, not ca-bundle.crt)' : ''}: the operator refuses it ("does not contain required key") and cannot reach the store; put the CA bundle under ca-bundle.crt`);
+}
+
+/**
+ * The registry redirects a client's blob requests to the store's own URL unless disableRedirect
+ * is true (pkg/resource/podtemplatespec.go: REGISTRY_STORAGE_REDIRECT_DISABLE): a store inside
+ * the cluster (a .svc name) cannot be resolved by the nodes pulling images, nor by clients outside.
+ */
+function redirect({ spec, add, leftOut }: Context, endpoint: string | undefined): void {
+  const host = endpoint && /^[a-z][a-z0-9+.-]*:\/\/([^/:?#]+)/i.exec(endpoint)?.[1];
+  if (!host || !/\.svc(\.cluster\.local)?\.?$/i.test(host) || spec.disableRedirect === true) return;
+  const message = `must be true with the in-cluster store ${host}: otherwise the registry redirects image pulls to ${host}, which the nodes and clients outside the cluster cannot resolve, and pulls fail`;
+  if (spec.disableRedirect === undefined) leftOut('disableRedirect', message);
+  else add('disableRedirect', message);
 }
 
 /** An in-cluster endpoint must name a port of its Service, with https only when it serves TLS. */
@@ -319,13 +409,13 @@ function checkEndpoint({ add, find }: Context, endpoint: string): void {
  * have it (a warning when it is not among the objects); the cloud back ends fall back to the
  * cluster's own credentials.
  */
-function credentials({ spec, add, unverified, find }: Context): void {
+function credentials({ spec, add, unverified, index }: Context): void {
   const storage = asMap(spec.storage);
   const backend = (Object.keys(REGISTRY_CREDENTIAL_KEYS) as CredentialedBackend[]).find((key) => storage[key] !== undefined);
   if (!backend) return;
   const sets: readonly (readonly string[])[] = REGISTRY_CREDENTIAL_KEYS[backend];
   const field = `storage.${backend}`;
-  const makers = ['Secret', 'ExternalSecret', 'SealedSecret'].map((kind) => find(kind, REGISTRY_CREDENTIALS_SECRET_NAME, REGISTRY_NAMESPACE)).filter(isMap);
+  const makers = index.secretMakers(REGISTRY_CREDENTIALS_SECRET_NAME, REGISTRY_NAMESPACE);
   if (!makers.length) {
     // Without it the operator falls back to the cluster's own cloud credentials (s3.go
     // getCredentialsConfigData: installer-cloud-credentials), which serve AWS S3, not another store.
@@ -346,7 +436,8 @@ function credentials({ spec, add, unverified, find }: Context): void {
 
 /**
  * The keys of the Secret an object makes, when they can be known: a Secret's data, an
- * ExternalSecret's data and target template, a SealedSecret's encrypted data and template. An
+ * ExternalSecret's data and target template, a SealedSecret's encrypted data and template, a
+ * Certificate's TLS keys. An
  * ExternalSecret's `dataFrom` brings keys only its store knows: undefined.
  */
 function secretKeys(object: Obj): unknown[] | undefined {
@@ -356,7 +447,8 @@ function secretKeys(object: Obj): unknown[] | undefined {
     if (asList(spec.dataFrom).length) return undefined;
     return [...asList(spec.data).map((d) => asMap(d).secretKey), ...Object.keys(asMap(asMap(asMap(spec.target).template).data))];
   }
-  return [...Object.keys(asMap(spec.encryptedData)), ...Object.keys(asMap(asMap(spec.template).data))];
+  if (object.kind === 'SealedSecret') return [...Object.keys(asMap(spec.encryptedData)), ...Object.keys(asMap(asMap(spec.template).data))];
+  return ['tls.crt', 'tls.key', 'ca.crt']; // a cert-manager Certificate
 }
 
 /**

@@ -200,7 +200,7 @@ describe('validate', () => {
       ['a node selector key', { storage: { emptyDir: {} }, nodeSelector: { 'bad key!': 'v' } }, 'spec.nodeSelector.bad key!'],
       ['a toleration Exists with a value', { storage: { emptyDir: {} }, tolerations: [{ key: 'a', operator: 'Exists', value: 'v' }] }, 'spec.tolerations[0].value'],
       ['requests above limits', { storage: { emptyDir: {} }, resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }, 'spec.resources.requests.cpu'],
-      ['a proxy that does not cover the store', { storage: { s3: { bucket: 'b', region: 'us-east-1', regionEndpoint: 'http://minio.minio.svc:9000' } }, proxy: { https: 'http://p:3128' } }, 'spec.proxy.noProxy'],
+      ['a proxy that does not cover the store', { storage: { s3: { bucket: 'b', region: 'us-east-1', regionEndpoint: 'http://minio.minio.svc:9000' } }, proxy: { https: 'http://p:3128' }, disableRedirect: true }, 'spec.proxy.noProxy'],
       ['encrypt false with Managed', { storage: { s3: { bucket: 'b', encrypt: false }, managementState: 'Managed' } }, 'spec.storage.s3.encrypt'],
     ])('%s', (_, spec, field) => {
       const rwop = { ...pvc('ReadWriteOncePod', 'rwop') };
@@ -296,7 +296,7 @@ describe('validate', () => {
         spec: { secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' }, data: keys.map((k) => ({ secretKey: k, remoteRef: { key: 'x' } })) },
       });
       const both = credentials(['REGISTRY_STORAGE_S3_ACCESSKEY', 'REGISTRY_STORAGE_S3_SECRETKEY']);
-      const s3 = (s3: object) => config({ storage: { s3: { bucket: 'b', region: 'us-east-1', ...s3 } } });
+      const s3 = (s3: object) => config({ storage: { s3: { bucket: 'b', region: 'us-east-1', ...s3 } }, disableRedirect: true });
 
       test('the endpoint matches a Service port and its TLS', () => {
         expect(problems([service(false), both, s3({ regionEndpoint: 'http://minio.minio.svc:9000' })])).toEqual([]);

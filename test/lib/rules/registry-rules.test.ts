@@ -16,7 +16,7 @@ const service = (tls: boolean) => ({
   apiVersion: 'v1', kind: 'Service', metadata: { name: 'minio', namespace: 'minio', annotations: tls ? { 'service.beta.openshift.io/serving-cert-secret-name': 'minio-tls' } : undefined },
   spec: { ports: [{ port: 9000 }, { port: 9001 }] },
 });
-const s3 = (fields: object, managementState?: string) => ({ storage: { s3: { bucket: 'registry', ...fields }, managementState } });
+const s3 = (fields: object, managementState?: string) => ({ storage: { s3: { bucket: 'registry', ...fields }, managementState }, disableRedirect: true });
 
 /** `field: message` of each error (and `warning field: message`), for exact assertions. */
 function check(spec: object, objects: object[] = [claim(['ReadWriteOnce']), credentials()]): string[] {
@@ -250,5 +250,42 @@ describe('the operator\'s rules', () => {
 
   test('malformed objects never throw: wrong shapes read as empty', () => {
     expect(() => checkRegistryConfig({ storage: 'x', routes: 'y', tolerations: [null], nodeSelector: [], resources: { limits: null } }, [null, 'x', { kind: 'PersistentVolumeClaim', metadata: null }])).not.toThrow();
+  });
+
+  describe('found on configurations the corpus had not seen', () => {
+    const cfg = (spec: object) => ({ ...rwo, ...spec });
+
+    test('an in-cluster store needs disableRedirect: nodes cannot resolve .svc names the registry redirects them to', () => {
+      const inCluster = { storage: { s3: { bucket: 'b', region: 'us-east-1', regionEndpoint: 'http://minio.minio.svc.cluster.local:9000' } } };
+      expect(check(inCluster, [credentials()])).toEqual([expect.stringMatching(/^disableRedirect: must be true with the in-cluster store minio\.minio\.svc\.cluster\.local: otherwise the registry redirects image pulls/)]);
+      expect(check({ ...inCluster, disableRedirect: false }, [credentials()])).toHaveLength(1);
+      expect(check({ ...inCluster, disableRedirect: true }, [credentials()])).toEqual([]);
+      expect(check({ storage: { s3: { bucket: 'b', region: 'us-east-1', regionEndpoint: 'https://s3.example.com' } } }, [credentials()])).toEqual([]);
+      expect(checkRegistryConfig(inCluster, [credentials()], { merged: true }).map((f) => f.severity)).toEqual(['warning']);
+    });
+
+    test('requests.maxWaitInQueue is a Go duration (the API server takes 1d, the operator cannot read it)', () => {
+      expect(check(cfg({ requests: { read: { maxWaitInQueue: '1d' } } }))).toEqual([expect.stringMatching(/^requests\.read\.maxWaitInQueue: "1d" has the unit "d".*time\.ParseDuration/)]);
+      expect(check(cfg({ requests: { write: { maxWaitInQueue: '1m30s' } } }))).toEqual([]);
+    });
+
+    test('a route hostname must be a host name; a route Secret made in another namespace is never read', () => {
+      expect(check(cfg({ routes: [{ name: 'a', hostname: 'https://registry.example.com' }] }))).toEqual([expect.stringMatching(/^routes\[0\]\.hostname: "https:\/\/registry\.example\.com" is not a host name: the operator makes a Route with it/)]);
+      const tls = (namespace: string, kind = 'Secret') => ({ apiVersion: kind === 'Certificate' ? 'cert-manager.io/v1' : 'v1', kind, metadata: { name: kind === 'Certificate' ? 'registry-cert' : 'registry-tls', namespace }, ...(kind === 'Certificate' ? { spec: { secretName: 'registry-tls' } } : {}) });
+      const routed = cfg({ routes: [{ name: 'a', secretName: 'registry-tls' }] });
+      expect(check(routed, [claim(['ReadWriteOnce']), tls('openshift-config')])).toEqual(['routes[0].secretName: Secret "registry-tls" is made in openshift-config, but the operator reads it only from openshift-image-registry: the route is never made; make the Secret in openshift-image-registry']);
+      expect(check(routed, [claim(['ReadWriteOnce']), tls(NS)])).toEqual([]);
+      // A cert-manager Certificate issues the Secret it names.
+      expect(check(routed, [claim(['ReadWriteOnce']), tls(NS, 'Certificate')])).toEqual([]);
+    });
+
+    test('an S3 trusted CA ConfigMap needs the key ca-bundle.crt (the service CA injects service-ca.crt)', () => {
+      const ca = (metadata: object, data?: object) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'store-ca', namespace: 'openshift-config', ...metadata }, data });
+      const spec = s3({ region: 'us-east-1', regionEndpoint: 'https://s3.example.com', trustedCA: { name: 'store-ca' } });
+      expect(check(spec, [credentials(), ca({ annotations: { 'service.beta.openshift.io/inject-cabundle': 'true' } })])).toEqual([expect.stringMatching(/^storage\.s3\.trustedCA\.name: ConfigMap openshift-config\/store-ca has no key ca-bundle\.crt \(the service CA injects service-ca\.crt/)]);
+      expect(check(spec, [credentials(), ca({}, { 'ca-bundle.crt': 'x' })])).toEqual([]);
+      expect(check(spec, [credentials(), ca({ labels: { 'config.openshift.io/inject-trusted-cabundle': 'true' } })])).toEqual([]);
+      expect(check(spec, [credentials()])).toEqual([]);
+    });
   });
 });
