@@ -7,9 +7,12 @@
 //   creates the object from it;
 // - `mustonlyhave` makes the live object's fields exactly the template's;
 // - `mustnothave` deletes the object: nothing is applied;
-// - string values holding `{{ ... }}` are templates, resolved on the hub or the managed cluster:
-//   their type and value are not known here, so they are left out (and the object is read as merged).
-import { applicationOf, withoutNulls } from './as-applied';
+// - string values holding `{{ ... }}` are templates, resolved on the hub or the managed cluster.
+//   A template whose pipeline ends in toInt, toBool or toLiteral becomes a typed value; any other
+//   stays a string (stolostron/go-template-utils templates.go processForDataTypes). So a field's
+//   type is checked (a boolean field given a plain template gets a string), not its value, which is
+//   known only once rendered.
+import { applicationOf, isClusterSingleton, withoutNulls } from './as-applied';
 import type { Manifest } from './registry-rules';
 import { asList, asMap, asString, isMap, Obj } from '../../lib/rules/shapes';
 
@@ -30,11 +33,15 @@ export interface PolicyNote {
  * The objects a Policy or ConfigurationPolicy applies, each as a manifest `within` the policy at
  * its path, and what validate cannot check of it.
  */
-export function policyObjects(file: string, policy: Manifest['object']): { manifests: Manifest[]; notes: PolicyNote[] } {
+export function policyObjects(file: string, policy: Manifest['object']): { manifests: Manifest[]; notes: PolicyNote[]; problems: PolicyNote[] } {
   const manifests: Manifest[] = [];
   const notes: PolicyNote[] = [];
+  const problems: PolicyNote[] = [];
+  // A Policy's remediationAction overrides its templates' (governance-policy-propagator).
+  const policyAction = asString(asMap(policy.spec).remediationAction)?.toLowerCase();
   const configurationPolicy = (object: unknown, at: string) => {
     const spec = asMap(asMap(object).spec);
+    const enforced = (policyAction ?? asString(spec.remediationAction)?.toLowerCase()) === 'enforce';
     if (spec['object-templates-raw'] !== undefined) {
       notes.push({ field: `${at}spec.object-templates-raw`, message: 'not checked: object-templates-raw is a Go template, whose objects are known only when the policy controller renders it' });
     }
@@ -42,12 +49,20 @@ export function policyObjects(file: string, policy: Manifest['object']): { manif
       const path = `${at}spec.object-templates[${j}]`;
       const complianceType = asString(asMap(template).complianceType)?.toLowerCase();
       const definition = asMap(template).objectDefinition;
-      if (complianceType === 'mustnothave' || !isMap(definition)) return;
+      if (!isMap(definition)) return;
+      if (complianceType === 'mustnothave') {
+        // handleSingleObj / enforceByDeleting: a named object is deleted whenever it exists.
+        if (enforced && isClusterSingleton(definition)) {
+          problems.push({ field: `${path}.complianceType`, message: `mustnothave deletes ${String(definition.kind)} ${String(asMap(definition.metadata).name)} at every evaluation: the cluster recreates it and the policy deletes it again${definition.kind === 'Config' ? ' (the registry Config\'s finalizer removes the registry, and its storage when Managed)' : ''}; use musthave with the fields to set` });
+        }
+        return;
+      }
       const applied = withoutNulls(definition);
-      const resolved = withoutTemplates(applied) as Manifest['object'];
+      const templated = new Set<string>();
+      const resolved = resolveTemplates(applied, '', templated) as Manifest['object'];
       manifests.push({
-        file, object: resolved, application: applicationOf(resolved, complianceType === 'mustonlyhave'), templated: resolved !== applied,
-        within: { policy, template: path },
+        file, object: resolved, application: applicationOf(resolved, complianceType === 'mustonlyhave'),
+        templated: templated.size ? templated : undefined, within: { policy, template: path, enforced },
       });
     });
   };
@@ -58,30 +73,47 @@ export function policyObjects(file: string, policy: Manifest['object']): { manif
       if (asMap(definition).kind === 'ConfigurationPolicy') configurationPolicy(definition, `spec.policy-templates[${i}].objectDefinition.`);
     });
   }
-  return { manifests, notes };
+  return { manifests, notes, problems };
 }
 
 const TEMPLATE = /\{\{.*\}\}/s;
+/** A whole value that is one template ending in a conversion to a typed value. */
+const TYPED_TEMPLATE = /^\s*\{\{(?:hub)?(?:(?!\}\}).)*\|\s*(?:toInt|toBool|toLiteral)\s*(?:hub)?\}\}\s*$/s;
 
 /**
- * `value` with every map entry and list item that holds a template string left out; the value
- * itself when it holds none.
+ * `value` with every typed template left out (its value is not known) and every other template
+ * kept as the string it renders to; the path of each template is added to `templated`.
  */
-function withoutTemplates(value: unknown): unknown {
+function resolveTemplates(value: unknown, path: string, templated: Set<string>): unknown {
   if (Array.isArray(value)) {
-    const kept = value.filter((item) => !(typeof item === 'string' && TEMPLATE.test(item))).map(withoutTemplates);
-    return kept.length === value.length && kept.every((item, i) => item === value[i]) ? value : kept;
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const at = `${path}[${i}]`;
+      if (typeof item === 'string' && TEMPLATE.test(item)) templated.add(at);
+      const resolved = resolveTemplates(item, at, templated);
+      if (resolved !== item) (copy ??= [...value])[i] = resolved;
+    });
+    return copy ?? value;
   }
   if (!isMap(value)) return value;
   let copy: Obj | undefined;
   for (const [key, child] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
     if (typeof child === 'string' && TEMPLATE.test(child)) {
-      copy ??= { ...value };
-      delete copy[key];
+      templated.add(at);
+      if (TYPED_TEMPLATE.test(child)) {
+        copy ??= { ...value };
+        delete copy[key];
+      }
       continue;
     }
-    const resolved = withoutTemplates(child);
+    const resolved = resolveTemplates(child, at, templated);
     if (resolved !== child) (copy ??= { ...value })[key] = resolved;
   }
   return copy ?? value;
+}
+
+/** True when a problem at a templated value is about its type, which the template decides. */
+export function isTypeProblem(message: string): boolean {
+  return /^must be (boolean|integer|number|object|array|null)\b/.test(message);
 }

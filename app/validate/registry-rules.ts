@@ -17,13 +17,16 @@ export interface Manifest {
    * @default 'whole'
    */
   readonly application?: Application;
-  /** Some of its values are templates (ACM `{{ ... }}`), left out: what they set is not known. */
-  readonly templated?: boolean;
+  /**
+   * The fields whose values are templates (ACM `{{ ... }}`): only their type is known (a typed
+   * template is left out of the object).
+   */
+  readonly templated?: ReadonlySet<string>;
   /**
    * The ACM policy that applies it (acm-policies.ts), and the path of its object template there
    * (`spec.policy-templates[0].objectDefinition.spec.object-templates[1]`).
    */
-  readonly within?: { readonly policy: Manifest['object']; readonly template: string };
+  readonly within?: { readonly policy: Manifest['object']; readonly template: string; readonly enforced: boolean };
 }
 
 /** A rule's finding about one object. Only errors fail validation; a note says what was not checked. */

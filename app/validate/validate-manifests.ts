@@ -3,7 +3,7 @@ import { countNodes, describeTreeError, TreeError } from '../config/yaml-bounds'
 import { formatBytes, MANIFEST_FILE_LIMIT } from '../output/read-tree';
 import { escapeControl } from '../output/terminal-text';
 import { unknownKind } from './api-kinds';
-import { isPolicy, policyObjects } from './acm-policies';
+import { isPolicy, isTypeProblem, policyObjects } from './acm-policies';
 import { applicationOf, isClusterSingleton, mayComeFromLiveObject, withoutNulls } from './as-applied';
 import { CoreSchemas, EMITTED_CORE_MODELS } from './core-schemas';
 import { SchemaSource } from './crd-schemas';
@@ -113,6 +113,7 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
         const policy = policyObjects(file, object);
         for (const m of policy.manifests) manifests.push(m);
         for (const note of policy.notes) problems.push({ manifest: { file, object }, field: note.field, message: note.message, severity: 'note' });
+        for (const problem of policy.problems) problems.push({ manifest: { file, object }, field: problem.field, message: problem.message, severity: 'error' });
         continue;
       }
       manifests.push(asApplied(file, object));
@@ -212,14 +213,23 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
       const cutOff = registryNamespaceTrafficProblem(metadata.namespace, asMap(podTemplateLabels(object)), manifests.map((m) => m.object), options.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION);
       if (cutOff) add('metadata.namespace', cutOff);
     }
-    if (kind === 'Config' && apiVersion.startsWith('imageregistry.operator.openshift.io/') && manifest.application === 'whole' && isClusterSingleton(object)) {
+    if (kind === 'Config' && apiVersion.startsWith('imageregistry.operator.openshift.io/') && manifest.application === 'whole' && isClusterSingleton(object) && manifest.within?.enforced !== false) {
       problems.push(replacedConfig(manifest));
     }
-    if (kind === 'Secret' && apiVersion === 'v1' && (object.data || object.stringData) && !options.allowPlainSecrets) {
+    if (kind === 'Secret' && apiVersion === 'v1' && (object.data || object.stringData) && !options.allowPlainSecrets && !fromTemplates(manifest)) {
       add(object.stringData ? 'stringData' : 'data', 'a plain Secret puts credentials in git; use an existing secret, an ExternalSecret or a SealedSecret (plainSecret in the config is for labs)');
     }
   }
-  return [...problems, ...checkRegistryRules(named, options.openshiftVersion)];
+  const all = [...problems, ...checkRegistryRules(named, options.openshiftVersion)];
+  // A templated value is known only by its type: what else is said of it cannot be known.
+  return all.filter((p) => !p.manifest.templated?.has(p.field) || isTypeProblem(p.message));
+}
+
+/** A Secret whose every value is a template (ACM's fromSecret): its values are not in git. */
+function fromTemplates({ object, templated }: Manifest): boolean {
+  const keys = (field: 'data' | 'stringData') => Object.keys(asMap(object[field])).map((key) => `${field}.${key}`);
+  const values = [...keys('data'), ...keys('stringData')];
+  return templated !== undefined && values.length > 0 && values.every((field) => templated.has(field));
 }
 
 // A fleet repeats the same objects (the MinIO workload of every cluster, say): each distinct

@@ -472,6 +472,36 @@ describe('ACM policies: the objects of their ConfigurationPolicy templates, as t
   });
 });
 
+describe('ACM templates, mustnothave and inform', () => {
+  const configurationPolicy = (templates: object[], remediationAction = 'enforce') => ({ apiVersion: 'policy.open-cluster-management.io/v1', kind: 'ConfigurationPolicy', metadata: { name: 'registry', namespace: 'policies' }, spec: { remediationAction, 'object-templates': templates } });
+  const lines = (...objects: object[]) => formatProblems(validateTree(new Map([['policy.yaml', toYaml(...objects)]]), { schemas }).problems).trimEnd().split('\n').filter((l) => l && !l.startsWith('note:'));
+  const partial = (spec: object) => ({ apiVersion: 'imageregistry.operator.openshift.io/v1', kind: 'Config', metadata: { name: 'cluster' }, spec });
+
+  test('a template renders to a string unless it ends in toBool, toInt or toLiteral: its type is checked, not its value', () => {
+    const hub = '{{hub index .ManagedClusterLabels "route" | default "false" hub}}';
+    expect(lines(configurationPolicy([{ complianceType: 'musthave', objectDefinition: partial({ defaultRoute: hub }) }]))).toEqual([
+      'policy.yaml: ConfigurationPolicy policies/registry: spec.object-templates[0].objectDefinition.spec.defaultRoute: must be boolean',
+    ]);
+    expect(lines(configurationPolicy([{ complianceType: 'musthave', objectDefinition: partial({ defaultRoute: '{{hub index .ManagedClusterLabels "route" | toBool hub}}', replicas: '{{ fromConfigMap "a" "b" "c" | toInt }}' }) }]))).toEqual([]);
+    // A string field holding a template: its value is not known, so its pattern is not checked.
+    expect(lines(configurationPolicy([{ complianceType: 'musthave', objectDefinition: partial({ storage: { s3: { bucket: 'b', region: 'us-east-1', regionEndpoint: '{{hub .ManagedClusterName hub}}' } }, disableRedirect: true }) }]))).toEqual([]);
+  });
+
+  test('a Secret whose values all come from templates (fromSecret) puts nothing in git', () => {
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'image-registry-private-configuration-user', namespace: 'openshift-image-registry' }, data: { REGISTRY_STORAGE_S3_ACCESSKEY: '{{hub fromSecret "policies" "s3" "key" hub}}', REGISTRY_STORAGE_S3_SECRETKEY: '{{hub fromSecret "policies" "s3" "secret" hub}}' } };
+    expect(lines(configurationPolicy([{ complianceType: 'musthave', objectDefinition: secret }]))).toEqual([]);
+    expect(lines(configurationPolicy([{ complianceType: 'musthave', objectDefinition: { ...secret, data: { ...secret.data, REGISTRY_STORAGE_S3_SECRETKEY: 'c2VjcmV0' } } }]))[0]).toMatch(/objectDefinition\.data: a plain Secret puts credentials in git/);
+  });
+
+  test('mustnothave on an object the cluster always has deletes it at every evaluation; informing applies nothing', () => {
+    expect(lines(configurationPolicy([{ complianceType: 'mustnothave', objectDefinition: partial({}) }]))).toEqual([
+      expect.stringMatching(/^policy\.yaml: ConfigurationPolicy policies\/registry: spec\.object-templates\[0\]\.complianceType: mustnothave deletes Config cluster at every evaluation/),
+    ]);
+    expect(lines(configurationPolicy([{ complianceType: 'mustnothave', objectDefinition: partial({}) }], 'inform'))).toEqual([]);
+    expect(lines(configurationPolicy([{ complianceType: 'mustonlyhave', objectDefinition: config({ storage: { emptyDir: {} } }) }], 'inform'))).toEqual([]);
+  });
+});
+
 test('a YAML document that is not a Kubernetes object at all (Helm values, a tool\'s settings) is a note, not an error', () => {
   const report = validateTree(new Map([['values.yaml', 'replicaCount: 2\nimage: {tag: v1}\n']]), { schemas });
   expect(report.problems.map((p) => [p.severity, p.message])).toEqual([['note', 'not checked: not a Kubernetes object (no apiVersion and no kind)']]);
