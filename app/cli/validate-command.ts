@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { command, TOOL, UsageError } from './command';
 import { DEFAULT_OPENSHIFT_VERSION, isOpenShiftVersion, OPENSHIFT_VERSIONS } from '../../lib/rules/openshift-version';
 import { escapeControl } from '../output/terminal-text';
 import { SynthError } from '../config/config-error';
-import { readTree } from '../output/read-tree';
+import { InputFileError, MANIFEST_FILE_LIMIT, readInputFile, readTree } from '../output/read-tree';
 import { unfinishedSwaps } from '../output/write-output-dir';
 import { builtInSchemas } from '../validate/built-in-schemas';
 import { CrdFolderError, CrdSchemas, SchemaSource } from '../validate/crd-schemas';
@@ -16,9 +17,9 @@ export const validateCommand = command({
   summary: 'Checks every manifest in a folder offline: schemas, Pod Security, plain Secrets, the operator\'s rules.',
   synopsis: '[DIR | -] [--crds DIR] [--openshift-version 4.x] [--allow-plain-secrets]',
   details: [
-    '  DIR                    folder of manifests (default: dist); - reads one cluster\'s manifests from',
+    '  DIR                    folder (or file) of manifests (default: dist); - reads one cluster\'s manifests from',
     '                         standard input (kubectl kustomize overlays/prod | ... validate -)',
-    '  --crds DIR             more CRDs (*.yaml) to check custom resources against, on top of the ones',
+    '  --crds DIR             more CRDs (a folder of *.yaml, or a file) to check custom resources against, on top of the ones',
     '                         built in (registry Config and ImagePruner, image config Image, Route,',
     '                         ExternalSecret, SealedSecret); also $CRD_DIR',
     '  --openshift-version V  the clusters\' OpenShift minor version, one of',
@@ -54,12 +55,16 @@ export const validateCommand = command({
       return 2;
     }
     const options = { schemas, openshiftVersion, allowPlainSecrets: values['allow-plain-secrets'] };
-    const report = dir === '-' ? await validateStandardInput(options) : validateFolder(dir, options);
+    if (dir !== '-' && !existsSync(dir)) throw new UsageError(`${dir} does not exist`);
+    // A single file is a folder of one file, named as given.
+    const file = dir !== '-' && statSync(dir).isFile();
+    const report = dir === '-' ? await validateStandardInput(options) : validateFolder(file ? dirname(dir) : dir, options, file ? [basename(dir)] : undefined);
     if (typeof report === 'number') return report;
     const errors = report.problems.filter((p) => p.severity === 'error').length;
     const notes = report.problems.filter((p) => p.severity === 'note').length;
     const where = dir === '-' ? 'standard input' : dir;
-    process.stdout.write(formatProblems(dir === '-' ? report.problems : report.problems.map((p) => ({ ...p, manifest: { ...p.manifest, file: `${dir}/${p.manifest.file}` } }))));
+    const prefix = dir === '-' ? '' : `${file ? dirname(dir) : dir}/`;
+    process.stdout.write(formatProblems(report.problems.map((p) => ({ ...p, manifest: { ...p.manifest, file: `${prefix}${p.manifest.file}` } }))));
     const warnings = report.problems.length - errors - notes;
     console.error(`${count(report.objects, 'object')} checked in ${where}: ${count(errors, 'error')}, ${count(warnings, 'warning')}${notes ? `, ${count(notes, 'note')} (not checked)` : ''}`);
     return errors ? 1 : 0;
@@ -69,12 +74,16 @@ export const validateCommand = command({
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /** The manifests of a folder: a report, or the exit code after saying why the folder cannot be read. */
-function validateFolder(dir: string, options: Parameters<typeof validateTree>[1]): ValidationReport | number {
+function validateFolder(dir: string, options: Parameters<typeof validateTree>[1], only?: readonly string[]): ValidationReport | number {
   let files: Map<string, string>;
   try {
-    files = readTree(dir);
+    files = only ? new Map(only.map((name) => [name, readInputFile(join(dir, name), MANIFEST_FILE_LIMIT, dir)])) : readTree(dir);
   } catch (e) {
     // Files that are not files of ours (a FIFO, a link out of the folder, too large): named, one line each.
+    if (e instanceof InputFileError) {
+      console.error(`${join(dir, only![0])}: ${e.message}`);
+      return 2;
+    }
     if (!(e instanceof SynthError)) throw e;
     console.error(e.message);
     return 2;
@@ -99,8 +108,9 @@ async function validateStandardInput(options: Parameters<typeof validateTree>[1]
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');
-  if (!text.trim()) throw new UsageError(`no manifests on standard input (${STREAM_NAME})`);
-  return validateStream(text, options);
+  const report = text.trim() ? validateStream(text, options) : undefined;
+  if (!report || (!report.objects && !report.problems.length)) throw new UsageError(`no manifests on standard input (${STREAM_NAME})`);
+  return report;
 }
 
 /** A user's CRD folder first (it may define newer versions), then the built-in schemas. */
@@ -108,5 +118,7 @@ function validationSchemas(crdDir: string | undefined): SchemaSource[] {
   const builtIn = builtInSchemas();
   if (crdDir === undefined) return builtIn;
   if (!existsSync(crdDir)) throw new UsageError(`CRD folder ${crdDir} does not exist`);
-  return [CrdSchemas.fromDirectory(crdDir), ...builtIn];
+  // A single CRD file is a folder of one file.
+  const crds = statSync(crdDir).isFile() ? CrdSchemas.fromDirectory(dirname(crdDir), [basename(crdDir)]) : CrdSchemas.fromDirectory(crdDir);
+  return [crds, ...builtIn];
 }

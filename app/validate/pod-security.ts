@@ -34,6 +34,12 @@ export function podTemplateLabels(object: Obj): Obj {
   return asMap(asMap(path.reduce<unknown>((o, k) => asMap(o)[k], object)).metadata).labels as Obj ?? {};
 }
 
+/** True for pods on the node's network (NetworkPolicies do not apply to them). */
+export function usesHostNetwork(object: Obj): boolean {
+  const path = hasPodTemplate(object.kind) ? POD_SPEC_PATHS[object.kind as string] : [];
+  return asMap(path.reduce<unknown>((o, k) => asMap(o)[k], object)).hostNetwork === true;
+}
+
 /** True for a kind with a pod template. */
 export function hasPodTemplate(kind: unknown): boolean {
   return typeof kind === 'string' && Object.hasOwn(POD_SPEC_PATHS, kind);

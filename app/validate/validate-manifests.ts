@@ -3,11 +3,12 @@ import { countNodes, describeTreeError, TreeError } from '../config/yaml-bounds'
 import { formatBytes, MANIFEST_FILE_LIMIT } from '../output/read-tree';
 import { escapeControl } from '../output/terminal-text';
 import { unknownKind } from './api-kinds';
+import { builtInProblems } from './built-in-checks';
 import { isPolicy, isTypeProblem, policyObjects } from './acm-policies';
 import { applicationOf, isClusterSingleton, mayComeFromLiveObject, withoutNulls } from './as-applied';
 import { CoreSchemas, EMITTED_CORE_MODELS } from './core-schemas';
 import { SchemaSource } from './crd-schemas';
-import { checkPodSecurity, enforcedLevel, hasPodTemplate, podTemplateLabels, SccGrants } from './pod-security';
+import { checkPodSecurity, enforcedLevel, hasPodTemplate, podTemplateLabels, SccGrants, usesHostNetwork } from './pod-security';
 import { registryNamespaceTrafficProblem } from '../../lib/rules/registry-namespace';
 import { checkRegistryRules, Manifest, RuleProblem } from './registry-rules';
 import { DEFAULT_OPENSHIFT_VERSION, isOpenShiftVersion, OPENSHIFT_VERSIONS, OpenShiftVersion } from '../../lib/rules/openshift-version';
@@ -109,14 +110,24 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
         }
         continue;
       }
-      if (isPolicy(object)) {
-        const policy = policyObjects(file, object);
-        for (const m of policy.manifests) manifests.push(m);
-        for (const note of policy.notes) problems.push({ manifest: { file, object }, field: note.field, message: note.message, severity: 'note' });
-        for (const problem of policy.problems) problems.push({ manifest: { file, object }, field: problem.field, message: problem.message, severity: 'error' });
-        continue;
+      // A List (`kind: List`, or any `...List` of items) is applied item by item by oc, kubectl,
+      // Argo CD and kustomize.
+      const items = object.apiVersion === 'v1' && /List$/.test(asString(object.kind) ?? '') && Array.isArray(object.items) ? object.items : [object];
+      for (const item of items) {
+        if (!isMap(item)) {
+          fail(`document ${i + 1}: an item of the List is ${Array.isArray(item) ? 'a list' : `a ${typeof item}`}, not a Kubernetes object`);
+          continue;
+        }
+        const member = item as Manifest['object'];
+        if (isPolicy(member)) {
+          const policy = policyObjects(file, member);
+          for (const m of policy.manifests) manifests.push(m);
+          for (const note of policy.notes) problems.push({ manifest: { file, object: member }, field: note.field, message: note.message, severity: 'note' });
+          for (const problem of policy.problems) problems.push({ manifest: { file, object: member }, field: problem.field, message: problem.message, severity: 'error' });
+          continue;
+        }
+        manifests.push(asApplied(file, member));
       }
-      manifests.push(asApplied(file, object));
     }
   }
   // One at a time: push(...list) fails past about 150000 arguments.
@@ -196,12 +207,14 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
       else seen.set(id, manifest);
     }
     if (name) named.push(manifest);
-    const schema = schemaProblems(object, options.schemas, options.openshiftVersion);
+    // The API server ignores a manifest's status (kinds with a status subresource take it apart).
+    const { status: _status, ...withoutStatus } = object;
+    const schema = schemaProblems(withoutStatus, options.schemas, options.openshiftVersion);
     if (!schema) {
       const unknown = unknownKind(apiVersion, kind, options.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION, core);
       add('', unknown.message, unknown.severity);
     }
-    for (const p of schema ?? []) {
+    for (const p of [...schema ?? [], ...builtInProblems(object)]) {
       // Merged into the live object, a field left out keeps its live value; a template's is unknown.
       if (p.missing && (manifest.templated || (manifest.application === 'merged' && mayComeFromLiveObject(p.field)))) continue;
       add(p.field, p.message, p.severity);
@@ -210,7 +223,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
       const level = enforcedLevel(namespaces.get(metadata.namespace));
       grants ??= new SccGrants(manifests.map((m) => m.object));
       for (const p of level ? checkPodSecurity(object, level, grants) : []) add(p.field, p.message);
-      const cutOff = registryNamespaceTrafficProblem(metadata.namespace, asMap(podTemplateLabels(object)), manifests.map((m) => m.object), options.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION);
+      const cutOff = !usesHostNetwork(object) && registryNamespaceTrafficProblem(metadata.namespace, asMap(podTemplateLabels(object)), manifests.map((m) => m.object), options.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION);
       if (cutOff) add('metadata.namespace', cutOff);
     }
     if (kind === 'Config' && apiVersion.startsWith('imageregistry.operator.openshift.io/') && manifest.application === 'whole' && isClusterSingleton(object) && manifest.within?.enforced !== false) {

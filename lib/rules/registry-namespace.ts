@@ -55,5 +55,5 @@ export function selects(selector: Obj, labels: Obj): boolean {
 export function registryNamespaceTrafficProblem(namespace: unknown, templateLabels: Obj, objects: readonly unknown[], version: OpenShiftVersion): string | undefined {
   if (namespace !== REGISTRY_NAMESPACE || !registryNamespaceDeniesTraffic(version)) return undefined;
   if (egressAllowed(objects, REGISTRY_NAMESPACE, templateLabels)) return undefined;
-  return `from OpenShift ${DEFAULT_DENY_FROM} the registry operator denies all traffic to and from the pods of ${REGISTRY_NAMESPACE} (NetworkPolicy default-deny-all) but its own: this pod reaches neither the API server nor DNS. Add a NetworkPolicy there that selects this pod's labels and allows the egress it needs, or run it in another namespace`;
+  return `from OpenShift ${DEFAULT_DENY_FROM} (checked here for ${version}) the registry operator denies all traffic to and from the pods of ${REGISTRY_NAMESPACE} (NetworkPolicy default-deny-all) but its own: this pod reaches neither the API server nor DNS. Add a NetworkPolicy there that selects this pod's labels and allows the egress it needs, or run it in another namespace`;
 }

@@ -143,3 +143,17 @@ describe('validate - : a stream of manifests on standard input', () => {
     expect(huge.stdout).toBe('');
   });
 });
+
+describe('validate FILE, and what is not there', () => {
+  test('a file is validated as a folder of that one file, named as given', () => {
+    const dir = folder({ 'registry.yaml': toYaml(pvc, config({ replicas: 2 })) });
+    const result = run([join(dir, 'registry.yaml')]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(`${join(dir, 'registry.yaml')}: Config cluster: spec.replicas: 2 replicas cannot share the ReadWriteOnce claim`);
+  });
+
+  test('a path that does not exist, and a stream with no object, are usage errors', () => {
+    expect(run([join(tmpdir(), 'no-such-manifests')])).toMatchObject({ status: 2, stderr: expect.stringContaining('no-such-manifests does not exist') });
+    expect(runCli(['validate', '-'], { env, input: 'null\n' })).toMatchObject({ status: 2, stderr: expect.stringContaining('no manifests on standard input') });
+  });
+});

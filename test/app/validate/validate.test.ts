@@ -502,6 +502,32 @@ describe('ACM templates, mustnothave and inform', () => {
   });
 });
 
+describe('built-in kinds as the API server checks them beyond their schema, Lists, status', () => {
+  test('ConfigMap and Secret keys: letters, digits, -, _ and . (a registry\'s host:port is host..port)', () => {
+    const cm = (data: object) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'registry-cas', namespace: 'openshift-config' }, data });
+    expect(problems([cm({ 'registry.example.com:5000': 'x' })])).toEqual([expect.stringMatching(/^ConfigMap\/registry-cas data\.registry\.example\.com:5000: "registry\.example\.com:5000" is not a valid key/)]);
+    expect(problems([cm({ 'registry.example.com..5000': 'x', 'ca-bundle.crt': 'x' })])).toEqual([]);
+  });
+
+  test('a ServiceAccount in a ClusterRoleBinding names its namespace', () => {
+    const crb = (subject: object) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'b' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'r' }, subjects: [subject] });
+    expect(problems([crb({ kind: 'ServiceAccount', name: 'sa' })])).toEqual(['ClusterRoleBinding/b subjects[0].namespace: is required for a ServiceAccount in a ClusterRoleBinding (the API server refuses it)']);
+    expect(problems([crb({ kind: 'ServiceAccount', name: 'sa', namespace: 'x' })])).toEqual([]);
+  });
+
+  test('a List is checked item by item; status is not checked (the API server takes it apart)', () => {
+    const list = { apiVersion: 'v1', kind: 'List', metadata: {}, items: [pvc(), config({ ...rwo, replicas: 2 })] };
+    expect(problems([list])).toEqual([expect.stringMatching(/^Config\/cluster spec\.replicas: 2 replicas cannot share the ReadWriteOnce claim/)]);
+    const pruner = { apiVersion: 'imageregistry.operator.openshift.io/v1', kind: 'ImagePruner', metadata: { name: 'cluster' }, spec: { schedule: '0 0 * * *' }, status: { conditions: [{ type: 'x' }] } };
+    expect(problems([pruner])).toEqual([]);
+  });
+
+  test('a pod on the host network is not cut off by the registry namespace\'s NetworkPolicy', () => {
+    const daemonSet = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'd', namespace: 'openshift-image-registry' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { hostNetwork: true, containers: [{ name: 'a', image: 'a' }] } } } };
+    expect(problems([daemonSet], { openshiftVersion: '4.23' })).toEqual([]);
+  });
+});
+
 test('a YAML document that is not a Kubernetes object at all (Helm values, a tool\'s settings) is a note, not an error', () => {
   const report = validateTree(new Map([['values.yaml', 'replicaCount: 2\nimage: {tag: v1}\n']]), { schemas });
   expect(report.problems.map((p) => [p.severity, p.message])).toEqual([['note', 'not checked: not a Kubernetes object (no apiVersion and no kind)']]);
@@ -514,7 +540,7 @@ describe('pods in the registry\'s namespace from OpenShift 4.22 (the operator\'s
   const cutOff = (objects: object[], openshiftVersion: OpenShiftVersion = '4.22') => problems(objects, { openshiftVersion }).filter((p) => p.includes('default-deny-all'));
 
   test('a pod no NetworkPolicy lets out is an error from 4.22, not before', () => {
-    expect(cutOff([job])).toEqual([expect.stringMatching(/^Job\/housekeeping metadata\.namespace: from OpenShift 4\.22 the registry operator denies all traffic to and from the pods of openshift-image-registry/)]);
+    expect(cutOff([job])).toEqual([expect.stringMatching(/^Job\/housekeeping metadata\.namespace: from OpenShift 4\.22 \(checked here for 4\.22\) the registry operator denies all traffic to and from the pods of openshift-image-registry/)]);
     expect(cutOff([job], '4.21')).toEqual([]);
     expect(cutOff([{ ...job, metadata: { name: 'housekeeping', namespace: 'elsewhere' } }])).toEqual([]);
   });
