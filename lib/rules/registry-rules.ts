@@ -367,12 +367,11 @@ function trustedCA({ add, find }: Context, name: string | undefined): void {
  * is true (pkg/resource/podtemplatespec.go: REGISTRY_STORAGE_REDIRECT_DISABLE): a store inside
  * the cluster (a .svc name) cannot be resolved by the nodes pulling images, nor by clients outside.
  */
-function redirect({ spec, add, leftOut }: Context, endpoint: string | undefined): void {
+function redirect({ spec, add, facts }: Context, endpoint: string | undefined): void {
   const host = endpoint && /^[a-z][a-z0-9+.-]*:\/\/([^/:?#]+)/i.exec(endpoint)?.[1];
   if (!host || !/\.svc(\.cluster\.local)?\.?$/i.test(host) || spec.disableRedirect === true) return;
-  const message = `must be true with the in-cluster store ${host}: otherwise the registry redirects image pulls to ${host}, which the nodes and clients outside the cluster cannot resolve, and pulls fail`;
-  if (spec.disableRedirect === undefined) leftOut('disableRedirect', message);
-  else add('disableRedirect', message);
+  // Left out of a merged Config, the live value stays: false, unless someone set it before.
+  add('disableRedirect', `must be true with the in-cluster store ${host}: otherwise the registry redirects image pulls to ${host}, which the nodes and clients outside the cluster cannot resolve, and pulls fail${spec.disableRedirect === undefined && facts.merged ? ' (left out here, it keeps its live value: false as the operator starts the Config)' : ''}`);
 }
 
 /** An in-cluster endpoint must name a port of its Service, with https only when it serves TLS. */

@@ -261,7 +261,7 @@ describe('the operator\'s rules', () => {
       expect(check({ ...inCluster, disableRedirect: false }, [credentials()])).toHaveLength(1);
       expect(check({ ...inCluster, disableRedirect: true }, [credentials()])).toEqual([]);
       expect(check({ storage: { s3: { bucket: 'b', region: 'us-east-1', regionEndpoint: 'https://s3.example.com' } } }, [credentials()])).toEqual([]);
-      expect(checkRegistryConfig(inCluster, [credentials()], { merged: true }).map((f) => f.severity)).toEqual(['warning']);
+      expect(checkRegistryConfig(inCluster, [credentials()], { merged: true }).map((f) => [f.severity, f.message.endsWith('(left out here, it keeps its live value: false as the operator starts the Config)')])).toEqual([['error', true]]);
     });
 
     test('requests.maxWaitInQueue is a Go duration (the API server takes 1d, the operator cannot read it)', () => {
