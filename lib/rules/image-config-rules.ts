@@ -9,7 +9,7 @@
 import { INTERNAL_REGISTRY_HOSTNAME } from '../registry/constants';
 import { builtInCelSchema, checkBuiltInSpecRules } from './cel/crd-rules';
 import { DNS_SUBDOMAIN_MAX } from './kubernetes';
-import { DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from './openshift-version';
+import { checkVersionFields, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from './openshift-version';
 import type { RuleFinding } from './registry-rules';
 import { asList, asMap, asString, isMap, Obj, show } from './shapes';
 
@@ -44,7 +44,8 @@ type Add = (field: string, message: string, severity?: RuleFinding['severity']) 
  * nothing here throws). The CRD's CEL rules are not among these (see above).
  */
 export function checkImageConfig(spec: unknown, openshiftVersion: OpenShiftVersion = DEFAULT_OPENSHIFT_VERSION, facts: ImageConfigFacts = {}): RuleFinding[] {
-  const findings: RuleFinding[] = [];
+  // Fields the cluster's CRD lacks first (imageStreamImportMode before 4.21).
+  const findings: RuleFinding[] = checkVersionFields('Image', spec, openshiftVersion);
   const add: Add = (field, message, severity = 'error') => findings.push({ field, message, severity });
   const s = asMap(spec);
   for (const rule of RULES) rule(s, add, openshiftVersion, facts);

@@ -155,3 +155,10 @@ test('an import domain with a port outside 1 to 65535 is refused', () => {
   expect(errors({ allowedRegistriesForImport: [{ domainName: 'a.example.com:99999' }] })[0].field).toBe('allowedRegistriesForImport[0].domainName');
   expect(errors({ allowedRegistriesForImport: [{ domainName: 'a.example.com:5000' }] })).toEqual([]);
 });
+
+test('a field the cluster\'s Image CRD lacks is refused: imageStreamImportMode before 4.21', () => {
+  expect(checkImageConfig({ imageStreamImportMode: 'PreserveOriginal' }, '4.20')).toEqual([
+    { field: 'imageStreamImportMode', message: "is not in OpenShift 4.20's Image CRD; it first appears in 4.21", severity: 'error', versionBound: true },
+  ]);
+  expect(checkImageConfig({ imageStreamImportMode: 'PreserveOriginal' }, '4.21')).toEqual([]);
+});
