@@ -6,13 +6,21 @@ import { validateCommand } from './validate-command';
 import { mapStack } from './source-stack';
 import { DiscoverError } from '../discover/http';
 import { escapeControl } from '../output/terminal-text';
+import { version } from '../../package.json';
 
 const TOOL_HELP = (commands: readonly Command[]) => [
   `usage: ${TOOL} <command> [options]        (${TOOL} <command> --help for its options)`,
+  `       ${TOOL} --version`,
   '',
   ...commands.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`),
   '',
 ].join('\n');
+
+/**
+ * What `--version` prints: the program's name and version on the first line, as GNU tools do
+ * (GNU Coding Standards, "--version"), and the Node.js that runs it.
+ */
+export const VERSION_TEXT = `${TOOL} ${version}\nNode.js ${process.version}\n`;
 
 /**
  * Runs the tool with `argv` (without node and script) and returns the exit code: 0 success,
@@ -25,6 +33,10 @@ export async function runCli(argv: string[], options: { workerScript?: string } 
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? process.stderr : process.stdout).write(TOOL_HELP(commands));
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(VERSION_TEXT);
+    return 0;
   }
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) {
