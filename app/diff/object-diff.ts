@@ -1,7 +1,7 @@
 import { escapeControl } from '../output/terminal-text';
 import { Document, parseAllDocuments } from 'yaml';
 import { ConfigError, SynthError } from '../config/config-error';
-import { DataRisk, dataRisk, ManifestObject } from './data-risk';
+import { ClusterContext, DataRisk, dataRisk, GitOpsToolsApplying, gitOpsToolsOf, ManifestObject } from './data-risk';
 
 /** One object of an output tree, keyed so that the same object matches across two trees. */
 interface Keyed {
@@ -45,7 +45,18 @@ export interface ObjectChange {
 export function diffOutputs(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): ObjectChange[] {
   const old = index(before);
   const next = index(after);
-  const context = (cluster: string) => ({
+  // The tools that apply each cluster's new output, worked out once, and only when needed.
+  let tools: Map<string, GitOpsToolsApplying> | undefined;
+  const toolsOf = (cluster: string) => {
+    if (!tools) {
+      const objects = new Map<string, ManifestObject[]>();
+      for (const item of next.values()) (objects.get(item.cluster) ?? objects.set(item.cluster, []).get(item.cluster)!).push(asObject(item.value));
+      tools = new Map([...objects].map(([name, list]) => [name, gitOpsToolsOf(list)]));
+    }
+    return tools.get(cluster) ?? gitOpsToolsOf([]);
+  };
+  const context = (cluster: string): ClusterContext => ({
+    tools: toolsOf(cluster),
     claimsIn: (namespace: string) => [...old.values()]
       .filter((o) => o.cluster === cluster && asObject(o.value)?.kind === 'PersistentVolumeClaim' && asObject(o.value)?.metadata?.namespace === namespace)
       .map((o) => `${namespace}/${String(asObject(o.value)?.metadata?.name)}`).sort(),

@@ -94,8 +94,8 @@ describe('fleet of clusters with shared defaults', () => {
   test('a typo at the top of the defaults: once, at its line, with the keys the defaults allow (not name)', () => {
     const dir = folder({ '_defaults.yaml': 'registry:\n  storage: {emptyDir: {}}\nprunner:\n  schedule: "0 0 * * *"\n', 'a.yaml': 'name: a\n', 'b.yaml': 'name: b\n', 'c.yaml': 'name: c\ncolour: blue\n' });
     expect(fleetError(dir).split('\n')).toEqual([
-      `${join(dir, '_defaults.yaml')}:3:1: unknown key "prunner"; allowed: openshiftVersion, minio, registry, imageConfig, pruner, storageSwitch, applierRbac`,
-      `${join(dir, 'c.yaml')}:2:1: unknown key "colour"; allowed: name, openshiftVersion, minio, registry, imageConfig, pruner, storageSwitch, applierRbac`,
+      `${join(dir, '_defaults.yaml')}:3:1: unknown key "prunner"; allowed: openshiftVersion, minio, registry, imageConfig, pruner, storageSwitch, applierRbac, gitops`,
+      `${join(dir, 'c.yaml')}:2:1: unknown key "colour"; allowed: name, openshiftVersion, minio, registry, imageConfig, pruner, storageSwitch, applierRbac, gitops`,
     ]);
   });
 
@@ -182,7 +182,7 @@ describe('determinism', () => {
     const result = synthCommand(['--config', dir, '--outdir', join(mkdtempSync(join(tmpdir(), 'threads-')), 'dist')]);
     expect(result.status).toBe(1);
     expect(result.stderr.split('\n').filter(Boolean)).toEqual([
-      `${join(dir, '_defaults.yaml')}:3:1: unknown key "prunner"; allowed: openshiftVersion, minio, registry, imageConfig, pruner, storageSwitch, applierRbac`,
+      `${join(dir, '_defaults.yaml')}:3:1: unknown key "prunner"; allowed: openshiftVersion, minio, registry, imageConfig, pruner, storageSwitch, applierRbac, gitops`,
       expect.stringMatching(/^synth failed: /),
     ]);
   }, 60_000);

@@ -153,7 +153,7 @@ describe('config over fleet defaults: each problem in the file where its value w
     expect(problemsByFile('name: prod\nregistry:\n  colour: blue\n', 'registry:\n  storage: {emptyDir: {}}\n  replica: 2\nprunner: {}\n')).toEqual({
       [defaultsFile]: [
         `${defaultsFile}:3:3: registry: unknown key "replica"; allowed: managementState, replicas, rolloutStrategy, storage, defaultRoute, routes, disableRedirect, nodeSelector, tolerations, affinity, resources, logLevel, proxy`,
-        `${defaultsFile}:4:1: unknown key "prunner"; allowed: openshiftVersion, minio, registry, imageConfig, pruner, storageSwitch, applierRbac`,
+        `${defaultsFile}:4:1: unknown key "prunner"; allowed: openshiftVersion, minio, registry, imageConfig, pruner, storageSwitch, applierRbac, gitops`,
       ],
       'config/prod.yaml': ['config/prod.yaml:3:3: registry: unknown key "colour"; allowed: managementState, replicas, rolloutStrategy, storage, defaultRoute, routes, disableRedirect, nodeSelector, tolerations, affinity, resources, logLevel, proxy'],
     });
