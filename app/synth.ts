@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { synthesizeCluster } from './charts/cluster';
 import { ConfigError, ConfigProblem, SynthError } from './config/config-error';
-import { DEFAULTS_FILE, loadConfigFile, loadDefaultsFile } from './config/loader';
+import { byPosition, DEFAULTS_FILE, loadConfigFile, loadDefaultsFile } from './config/loader';
 import { YamlSource } from './config/yaml-source';
 import { OutputError } from './output/output-error';
 import { groupByEntry, OutputTransaction } from './output/write-output-dir';
@@ -75,6 +75,12 @@ interface PartResult {
 
 function synthesizePart(files: readonly string[], defaultsFile?: string): PartResult {
   const result: PartResult = { output: [], clusters: [], errors: [], warnings: [] };
+  const record = (e: unknown) => {
+    // A cluster's problems, and those of the defaults it inherits (a SynthError holds both).
+    const errors = e instanceof ConfigError ? [e] : e instanceof SynthError && !(e instanceof OutputError) ? e.errors : undefined;
+    if (!errors) throw e;
+    for (const { file, problems } of errors) result.errors.push({ file, problems: [...problems] });
+  };
   let defaults: YamlSource | undefined;
   try {
     defaults = defaultsFile === undefined ? undefined : loadDefaultsFile(defaultsFile);
@@ -85,21 +91,28 @@ function synthesizePart(files: readonly string[], defaultsFile?: string): PartRe
         for (const [path, content] of synthesizeCluster(loaded)) result.output.push([`${loaded.config.name}/${path}`, content]);
         result.warnings.push(...loaded.warnings);
       } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        result.errors.push({ file: e.file, problems: [...e.problems] });
+        record(e);
       }
     }
   } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    result.errors.push({ file: e.file, problems: [...e.problems] });
+    record(e);
   }
   return result;
 }
 
-/** Joins the parts (in file order), checks that cluster names are unique, and sorts the output. */
+/**
+ * Joins the parts (in file order), checks that cluster names are unique, and sorts the output.
+ * A problem of the defaults comes from every cluster that inherits the value: it is reported once.
+ */
 function combine(parts: readonly PartResult[], defaultsFile?: string): Map<string, string> {
-  const errors = new Map<string, ConfigError>();
-  for (const part of parts) for (const { file, problems } of part.errors) errors.set(file, new ConfigError(file, problems));
+  const problems = new Map<string, Map<string, ConfigProblem>>();
+  for (const part of parts) {
+    for (const { file, problems: found } of part.errors) {
+      const known = problems.get(file) ?? problems.set(file, new Map()).get(file)!;
+      for (const problem of found) known.set(JSON.stringify(problem), problem);
+    }
+  }
+  const errors = new Map([...problems].map(([file, found]) => [file, new ConfigError(file, [...found.values()].sort(byPosition))]));
   const owners = new Map<string, string>();
   for (const [file, name] of parts.flatMap((p) => p.clusters)) {
     if (owners.has(name)) {

@@ -43,7 +43,7 @@ export {
 } from './rules/openshift-version';
 export * from './rules/validation-error';
 // Argo CD and Flux annotations that make a GitOps sync of the output safe.
-export { addGitOpsAnnotations, gitOpsAnnotations, SYNC_WAVES } from './gitops/gitops-annotations';
+export { addGitOpsAnnotations, GitOpsAnnotationOptions, gitOpsAnnotations, GitOpsTools, SYNC_WAVES } from './gitops/gitops-annotations';
 // The least rights the GitOps tool's service account needs to apply the output (OpenShift GitOps).
 export {
   APPLIER_RBAC_PREFIX, ApplierRbac, ApplierRbacProps, OPENSHIFT_GITOPS_APPLICATION_CONTROLLER, ServiceAccountReference,

@@ -8,7 +8,7 @@ import { secretSourceFromConfig, storageCredentials } from './secret-source-from
 import { LoadedConfig } from '../config/loader';
 import { ApplierRbac } from '../../lib/gitops/applier-rbac';
 import { OutputObject } from '../../lib/gitops/applier-permissions';
-import { gitOpsAnnotations } from '../../lib/gitops/gitops-annotations';
+import { gitOpsAnnotations, GitOpsTools } from '../../lib/gitops/gitops-annotations';
 import { kustomizationYaml } from '../output/kustomization';
 import { toYaml } from '../output/to-yaml';
 import { CoreSchemas } from '../validate/core-schemas';
@@ -49,6 +49,7 @@ export const STAGES: Readonly<Record<string, string>> = {
 export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   const app = new App();
   const { minio, registry, imageConfig, pruner, storageSwitch } = loaded.config;
+  const gitOpsTools = loaded.config.gitops ?? GitOpsTools.BOTH;
   const openshiftVersion = loaded.config.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION;
   try {
     const s3 = registry.storage.s3;
@@ -87,7 +88,7 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   } catch (e) {
     throw asConfigError(loaded, e);
   }
-  let rendered = render(app.charts);
+  let rendered = render(app.charts, gitOpsTools);
   if (loaded.config.applierRbac) {
     // The applier's rights come first, with the namespaces they live in (a Role needs its
     // namespace; whoever applies this stage creates both, so the applier needs no right to create
@@ -100,11 +101,12 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
       withinField('applierRbac', () => new ApplierRbac(chart, 'ApplierRbac', {
         objects: rendered.flatMap((c) => c.objects) as OutputObject[],
         serviceAccount: loaded.config.applierRbac!.serviceAccount,
+        gitOpsTools,
       }));
     } catch (e) {
       throw asConfigError(loaded, e);
     }
-    const [rbac] = render([chart]);
+    const [rbac] = render([chart], gitOpsTools);
     rendered = [{ file: rbac.file, objects: [...namespaces, ...rbac.objects] }, ...rendered];
   }
 
@@ -137,14 +139,14 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
  * for objects without dependencies, minus re-validating the app per chart), after validating the
  * charts once; charts without objects are left out.
  */
-function render(charts: readonly Chart[]) {
+function render(charts: readonly Chart[], tools: GitOpsTools) {
   const invalid = charts.flatMap((chart) => chart.node.findAll()).flatMap((c) => c.node.validate().map((message) => `[${c.node.path}] ${message}`));
   if (invalid.length) throw new Error(`validation failed:\n  ${invalid.join('\n  ')}`);
   return charts.map((chart) => ({
     file: `${STAGES[chart.node.id]}/${chart.node.id}.yaml`,
     objects: chart.node.findAll()
       .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
-      .map((o) => withGitOpsAnnotations(o.toJson())),
+      .map((o) => withGitOpsAnnotations(o.toJson(), tools)),
   })).filter((chart) => chart.objects.length);
 }
 
@@ -166,8 +168,9 @@ function setsAnything(value: unknown): boolean {
  * `object` with its GitOps annotations after the ones it has (what the library's
  * addGitOpsAnnotations gives, with metadata keys in the order dist/ has always had).
  */
-function withGitOpsAnnotations(object: { apiVersion: string; kind: string; metadata: { namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } }) {
-  return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, ...gitOpsAnnotations(object) } } };
+function withGitOpsAnnotations(object: { apiVersion: string; kind: string; metadata: { namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } }, tools: GitOpsTools) {
+  const annotations = { ...object.metadata.annotations, ...gitOpsAnnotations(object, tools) };
+  return { ...object, metadata: { ...object.metadata, ...(Object.keys(annotations).length ? { annotations } : {}) } };
 }
 
 /** Where the cluster's OpenShift version comes from, for a message about a field it lacks. */

@@ -6,25 +6,67 @@ import { validateCommand } from './validate-command';
 import { mapStack } from './source-stack';
 import { DiscoverError } from '../discover/http';
 import { escapeControl } from '../output/terminal-text';
+import { version } from '../../package.json';
 
 const TOOL_HELP = (commands: readonly Command[]) => [
   `usage: ${TOOL} <command> [options]        (${TOOL} <command> --help for its options)`,
+  `       ${TOOL} --version`,
   '',
   ...commands.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`),
   '',
 ].join('\n');
 
 /**
+ * What `--version` prints: the program's name and version on the first line, as GNU tools do
+ * (GNU Coding Standards, "--version"), and the Node.js that runs it.
+ */
+export const VERSION_TEXT = `${TOOL} ${version}\nNode.js ${process.version}\n`;
+
+/**
+ * Exit status when standard output closes before everything is written (`... | head -1`): what
+ * the shell reports for a program killed by SIGPIPE, 128 + 13, as coreutils' `seq` or `yes` end
+ * (they keep SIGPIPE's default action), and as git ends on purpose (git/git `write-or-die.c`
+ * check_pipe: raise SIGPIPE, else exit(141)). Node ignores SIGPIPE, so a write gets EPIPE instead.
+ * Not 0: under `set -o pipefail` a validate whose report was cut must not read as a pass.
+ */
+export const CLOSED_OUTPUT_EXIT = 141;
+
+let streamsGuarded = false;
+
+/**
+ * Makes a closed or failing standard output or error end the tool with a message at most, never
+ * a stack trace (an 'error' event without a listener). Only reports go to standard output, written
+ * when a command's work is done (synth writes none), so stopping at once leaves nothing half done.
+ * Messages to a closed standard error are dropped, as `console.error` drops them: the command
+ * finishes, and its exit status tells.
+ */
+function guardStandardStreams(): void {
+  if (streamsGuarded) return;
+  streamsGuarded = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') console.error(`${TOOL}: cannot write to standard output: ${escapeControl(e.message)}`);
+    process.exit(e.code === 'EPIPE' ? CLOSED_OUTPUT_EXIT : 1);
+  });
+  process.stderr.on('error', () => undefined);
+}
+
+/**
  * Runs the tool with `argv` (without node and script) and returns the exit code: 0 success,
- * 1 a finding or failure the command reports, 2 bad usage. Every error is printed as a message;
- * only a defect of the tool prints a stack trace (mapped to the TypeScript sources).
+ * 1 a finding or failure the command reports, 2 bad usage; 141 when standard output closed early.
+ * Every error is printed as a message; only a defect of the tool prints a stack trace (mapped to
+ * the TypeScript sources).
  */
 export async function runCli(argv: string[], options: { workerScript?: string } = {}): Promise<number> {
+  guardStandardStreams();
   const commands: Command[] = [synthCommand(options.workerScript), validateCommand, diffCommand, discoverCommand] as Command[];
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? process.stderr : process.stdout).write(TOOL_HELP(commands));
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(VERSION_TEXT);
+    return 0;
   }
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) {

@@ -9,8 +9,10 @@ export interface ConfigProblem {
   readonly column?: number;
   /** What is wrong and what is allowed. */
   readonly message: string;
-  /** `file:line:column` of another file where the value is set (fleet defaults). */
+  /** `file:line:column` of the fleet defaults, where the value this cluster inherits is set. */
   readonly from?: string;
+  /** `file:line:column` of the fleet defaults' part of a map merged from both files. */
+  readonly mergedWith?: string;
 }
 
 /** At most this many problems of one file are printed; the rest are counted. */
@@ -44,7 +46,7 @@ const MAX_FIELD = 120;
 /** One line; everything that comes from a file (name, keys, values) is escaped for terminals. */
 function formatProblem(file: string, problem: ConfigProblem): string {
   const where = problem.line === undefined ? file : `${file}:${problem.line}:${problem.column}`;
-  const from = problem.from ? ` (set in ${problem.from})` : '';
+  const from = problem.from ? ` (set in ${problem.from})` : problem.mergedWith ? ` (merged with ${problem.mergedWith})` : '';
   const field = problem.field.length > MAX_FIELD ? `${problem.field.slice(0, MAX_FIELD)}…` : problem.field;
   return escapeControl(field ? `${where}: ${field}${from}: ${problem.message}` : `${where}: ${problem.message}`);
 }

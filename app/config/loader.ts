@@ -1,29 +1,37 @@
 import { z } from 'zod';
-import { ConfigError, ConfigProblem, formatFieldPath, parseFieldPath, quote } from './config-error';
+import { ConfigError, ConfigProblem, formatFieldPath, parseFieldPath, quote, SynthError } from './config-error';
 import { mergeDefaults } from './merge';
+import { unsetPlainSecretVariables } from './plain-secret-variables';
 import { ClusterConfig, clusterConfigSchema } from './schema';
 import { YamlSource } from './yaml-source';
 
 /** A validated cluster config, able to point at its own fields (in its file or the defaults). */
 export class LoadedConfig {
+  /** The cluster's file as named by the caller. */
+  public readonly file: string;
+
   constructor(
-    /** The cluster's file as named by the caller. */
-    public readonly file: string,
     public readonly config: ClusterConfig,
-    private readonly sources: readonly YamlSource[],
-  ) {}
+    private readonly sources: Sources,
+  ) {
+    this.file = sources.cluster.file;
+  }
 
   /** What synth says about this config without refusing it: `warning: file:line:col: field: message`. */
   public readonly warnings: string[] = [];
 
-  /** A ConfigError for `field` (a dotted path such as `registry.replicas`). */
+  /**
+   * A ConfigError of the cluster's file for `field` (a dotted path such as `registry.replicas`),
+   * a rule that may relate it to other fields: a value inherited from the defaults is named
+   * where it is set, as `(set in _defaults.yaml:line:col)`.
+   */
   public error(field: string, message: string): ConfigError {
-    return new ConfigError(this.file, [{ field, message, ...locateIn(this.sources, parseFieldPath(field)) }]);
+    return new ConfigError(this.file, [{ field, message, ...placeInClusterFile(this.sources, parseFieldPath(field)) }]);
   }
 
   /** Where `field` is set: `file:line:col`, in the cluster's file or the defaults. */
   public locate(field: string): string {
-    const at = locateIn(this.sources, parseFieldPath(field));
+    const at = placeInClusterFile(this.sources, parseFieldPath(field));
     return at.from ?? `${this.file}${at.line === undefined ? '' : `:${at.line}:${at.column}`}`;
   }
 
@@ -70,46 +78,120 @@ function checkDefaults(source: YamlSource): YamlSource {
   return source;
 }
 
+/** A cluster's file and the fleet defaults under it, if any. */
+interface Sources {
+  readonly cluster: YamlSource;
+  readonly defaults?: YamlSource;
+}
+
+/** A problem and whether it belongs to the defaults file (a value the cluster inherits whole) or the cluster's. */
+interface PlacedProblem {
+  readonly inDefaults: boolean;
+  readonly problem: ConfigProblem;
+}
+
 function parseConfig(cluster: YamlSource, defaults?: YamlSource): LoadedConfig {
-  const sources = defaults ? [cluster, defaults] : [cluster];
+  const sources: Sources = { cluster, defaults };
   const data = defaults ? mergeDefaults(defaults.data, cluster.data) : cluster.data;
   const result = clusterConfigSchema.safeParse(data);
-  if (!result.success) {
-    const problems = result.error.issues
-      .map((issue) => describeIssue(issue, data, sources))
-      .sort((a, b) => Number(Boolean(a.from)) - Number(Boolean(b.from)) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-    throw new ConfigError(cluster.file, problems);
-  }
-  return new LoadedConfig(cluster.file, result.data, sources);
+  if (!result.success) throwProblems(sources, result.error.issues.flatMap((issue) => describeIssue(issue, data, sources)));
+  const unset = unsetPlainSecretVariables(result.data).map(({ path, message }) => {
+    const { inDefaults, at } = placeIn(sources, path);
+    return { inDefaults, problem: { field: formatFieldPath(path), message, ...at } };
+  });
+  if (unset.length) throwProblems(sources, unset);
+  return new LoadedConfig(result.data, sources);
 }
 
 /**
- * Where `path` is set: in the cluster's file (line and column), or, when the defaults hold more
- * of it, in the defaults (`from`).
+ * Throws the problems, each with the file where its value was written: one ConfigError, or a
+ * SynthError holding the defaults' and the cluster's. A problem of the defaults is the same for
+ * every cluster that inherits it, so synth reports it once (see `combine` in app/synth.ts).
  */
-function locateIn(sources: readonly YamlSource[], path: (string | number)[], atKey = false): Pick<ConfigProblem, 'line' | 'column' | 'from'> {
-  const [cluster, defaults] = sources.map((source) => source.locate(path, atKey));
-  if (defaults && (!cluster || defaults.depth > cluster.depth)) {
-    return { from: `${sources[1].file}:${defaults.line}:${defaults.column}` };
+function throwProblems(sources: Sources, placed: readonly PlacedProblem[]): never {
+  const errors: ConfigError[] = [];
+  for (const source of [sources.defaults, sources.cluster]) {
+    const problems = placed.filter((p) => p.inDefaults === (source === sources.defaults)).map((p) => p.problem);
+    if (source && problems.length) errors.push(new ConfigError(source.file, [...problems].sort(byPosition)));
   }
-  return cluster ? { line: cluster.line, column: cluster.column } : {};
+  throw errors.length === 1 ? errors[0] : new SynthError(errors);
 }
 
-/** One zod issue as a problem that says what was found and what is allowed. */
-function describeIssue(issue: z.core.$ZodIssue, data: unknown, sources: readonly YamlSource[]): ConfigProblem {
+/** Problems in file order (those without a line first). */
+export function byPosition(a: ConfigProblem, b: ConfigProblem): number {
+  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+}
+
+/**
+ * Which file wrote the value at `path` of the merged config: the cluster's (its value replaces the
+ * defaults', and a path found in neither file is the cluster's to add), the defaults (the cluster
+ * inherits it whole), or both (a map below the top merged from the two). See mergeDefaults.
+ */
+function originOf(cluster: unknown, defaults: unknown, path: readonly (string | number)[]): 'cluster' | 'defaults' | 'both' {
+  if (!path.length) return 'cluster';
+  let [fromCluster, fromDefaults] = [cluster, defaults];
+  for (const key of path) {
+    if (!isMap(fromCluster) || !isMap(fromDefaults) || !Object.hasOwn(fromDefaults, key)) return 'cluster';
+    if (!Object.hasOwn(fromCluster, key)) return 'defaults';
+    [fromCluster, fromDefaults] = [fromCluster[key], fromDefaults[key]];
+  }
+  return isMap(fromCluster) && isMap(fromDefaults) ? 'both' : 'cluster';
+}
+
+function isMap(value: unknown): value is Record<string | number, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Where the value at `path` was written (with `atKey`, the key of its last segment, for unknown
+ * keys): `inDefaults` when the cluster inherits it whole from the defaults, with its position
+ * there; else its position in the cluster's file, and for a map merged from both files, where
+ * the defaults' part is (`mergedWith`).
+ */
+function placeIn(sources: Sources, path: readonly (string | number)[], atKey = false): { inDefaults: boolean; at: Pick<ConfigProblem, 'line' | 'column' | 'mergedWith'> } {
+  const { cluster, defaults } = sources;
+  const origin = defaults ? originOf(cluster.data, defaults.data, path) : 'cluster';
+  if (origin === 'defaults') return { inDefaults: true, at: position(defaults!, path, atKey) };
+  return { inDefaults: false, at: { ...position(cluster, path, atKey), ...(origin === 'both' ? { mergedWith: reference(defaults!, path) } : {}) } };
+}
+
+/**
+ * Where `path` is for a problem of the cluster's file: a value the cluster inherits from the
+ * defaults is named there, as `from`.
+ */
+function placeInClusterFile(sources: Sources, path: readonly (string | number)[]): Pick<ConfigProblem, 'line' | 'column' | 'from' | 'mergedWith'> {
+  const { inDefaults, at } = placeIn(sources, path);
+  return inDefaults ? { from: reference(sources.defaults!, path) } : at;
+}
+
+/** The line and column of `path` in `source` (of its nearest parent the file has), if any. */
+function position(source: YamlSource, path: readonly (string | number)[], atKey = false): Pick<ConfigProblem, 'line' | 'column'> {
+  const found = source.locate(path, atKey);
+  return found ? { line: found.line, column: found.column } : {};
+}
+
+/** `file:line:column` of `path` in `source`. */
+function reference(source: YamlSource, path: readonly (string | number)[]): string {
+  const { line, column } = position(source, path);
+  return line === undefined ? source.file : `${source.file}:${line}:${column}`;
+}
+
+/** One zod issue as problems that say what was found and what is allowed, placed where the value was written. */
+function describeIssue(issue: z.core.$ZodIssue, data: unknown, sources: Sources): PlacedProblem[] {
   const path = issue.path as (string | number)[];
+  const field = formatFieldPath(path);
   const found = valueAt(data, path);
   let message = issue.message;
-  let where = path;
   switch (issue.code) {
     case 'unrecognized_keys': {
-      // The keys come from the file: a few, cut short (a file that is not a config, such as a
-      // credentials file reached by mistake, must not be printed).
-      const shown = issue.keys.slice(0, MAX_KEYS_SHOWN).map((k) => quote(k)).join(', ');
-      const more = issue.keys.length > MAX_KEYS_SHOWN ? ` and ${issue.keys.length - MAX_KEYS_SHOWN} more` : '';
-      message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${shown}${more}; allowed: ${allowedKeys(path).join(', ')}`;
-      where = [...path, issue.keys[0]];
-      return { field: formatFieldPath(path), message, ...locateIn(sources, where, true) };
+      // Each file's unknown keys where that file has them; the defaults may not hold `name`.
+      const placed = issue.keys.map((key) => ({ key, ...placeIn(sources, [...path, key], true) }));
+      return [true, false].flatMap((inDefaults) => {
+        const keys = placed.filter((p) => p.inDefaults === inDefaults);
+        if (!keys.length) return [];
+        const allowed = allowedKeys(path).filter((k) => !(inDefaults && !path.length && k === 'name'));
+        return [{ inDefaults, problem: { field, message: unknownKeys(keys.map((k) => k.key), allowed), ...keys[0].at } }];
+      });
     }
     case 'invalid_type':
       message = found === undefined
@@ -129,7 +211,18 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown, sources: readonly
       message = `${describe(found)} is not valid: expected ${issue.message.replace(/^Too (big|small): expected /, '')}`;
       break;
   }
-  return { field: formatFieldPath(path), message, ...locateIn(sources, where) };
+  const { inDefaults, at } = placeIn(sources, path);
+  return [{ inDefaults, problem: { field, message, ...at } }];
+}
+
+/**
+ * Unknown keys, a few, cut short: the keys come from the file, and a file that is not a config
+ * (a credentials file reached by mistake) must not be printed.
+ */
+function unknownKeys(keys: readonly string[], allowed: readonly string[]): string {
+  const shown = keys.slice(0, MAX_KEYS_SHOWN).map((k) => quote(k)).join(', ');
+  const more = keys.length > MAX_KEYS_SHOWN ? ` and ${keys.length - MAX_KEYS_SHOWN} more` : '';
+  return `unknown key${keys.length > 1 ? 's' : ''} ${shown}${more}; allowed: ${allowed.join(', ')}`;
 }
 
 /** Unknown keys listed in a message. */

@@ -9,6 +9,7 @@ import { IMAGE_REFERENCE_PATTERN } from '../../lib/rules/image-reference';
 import { OC_IMAGE, STORAGE_SWITCH_DEADLINE_SECONDS } from '../../lib/registry/storage-switch';
 import { MC_IMAGE } from '../../lib/minio/minio-bucket';
 import { MINIO_IMAGE } from '../../lib/minio/minio-object-store';
+import { GitOpsTools } from '../../lib/gitops/gitops-annotations';
 
 // The schema of a cluster config file. It checks shapes, types, names and sizes, and rejects
 // unknown keys; rules that relate fields (ReadWriteOnce needs one replica, ...) live in the
@@ -309,6 +310,8 @@ export const clusterConfigSchema = z.strictObject({
   pruner: pruner.optional(),
   storageSwitch: storageSwitch.optional(),
   applierRbac: applierRbac.optional(),
+  gitops: z.enum(GitOpsTools).optional()
+    .describe('The GitOps tool that applies dist/<name>/: argocd or flux writes only that tool\'s annotations (sync waves and options; prune, ssa and force), each complete on its own; both (default) writes both tools\' annotations.'),
 }).describe('One OpenShift cluster: its internal image registry.');
 
 /** A validated cluster config. */

@@ -2,8 +2,9 @@
 // cluster by the next sync (Argo CD with prune, Flux with prune: true), unless the object in the
 // cluster carries the tools' prune protection; the object in the cluster carries the annotations
 // of the dist/ it was last synced from, so that is what decides. A namespace takes every object in
-// it along, claims included, whatever their own annotations say.
-import { pruneProtection } from '../../lib/gitops/gitops-annotations';
+// it along, claims included, whatever their own annotations say. Only the tools a cluster's output
+// is written for (`gitops: argocd` or `flux`) count.
+import { PruneProtection, pruneProtection } from '../../lib/gitops/gitops-annotations';
 
 /** What a change does to data: deletes it, or leaves it behind on purpose. */
 export interface DataRisk {
@@ -26,6 +27,28 @@ export interface ClusterContext {
   claimsIn(namespace: string): string[];
   /** The Namespace object, when it leaves dist/ in this change. */
   removedNamespace(namespace: string): ManifestObject;
+  /** The tools that apply the cluster's output (see `gitOpsToolsOf`). */
+  readonly tools: GitOpsToolsApplying;
+}
+
+/** Which GitOps tools apply a cluster's output: each one's protection counts. */
+export interface GitOpsToolsApplying {
+  readonly argocd: boolean;
+  readonly flux: boolean;
+}
+
+const TOOL_PREFIXES = { argocd: 'argocd.argoproj.io/', flux: 'kustomize.toolkit.fluxcd.io/' };
+
+/**
+ * The tools a cluster's output is written for, by the annotations its objects carry: synth with
+ * `gitops: argocd` writes no Flux annotation anywhere, and `flux` no Argo CD one. Output that
+ * carries neither (written by hand, or an empty cluster) may be applied by either.
+ */
+export function gitOpsToolsOf(objects: readonly ManifestObject[]): GitOpsToolsApplying {
+  const keys = objects.flatMap((o) => [o?.metadata?.annotations, o?.metadata?.labels].flatMap((m) => (typeof m === 'object' && m !== null ? Object.keys(m) : [])));
+  const argocd = keys.some((k) => k.startsWith(TOOL_PREFIXES.argocd));
+  const flux = keys.some((k) => k.startsWith(TOOL_PREFIXES.flux));
+  return argocd || flux ? { argocd, flux } : { argocd: true, flux: true };
 }
 
 /** What a change to one object does to data, or undefined when it touches none. */
@@ -39,13 +62,15 @@ export function dataRisk(before: ManifestObject, after: ManifestObject, context:
 /** A claim or namespace that leaves dist/, or loses its protection. */
 function holderRisk(before: ManifestObject, after: ManifestObject, context: ClusterContext): DataRisk | undefined {
   if (!before) return undefined;
+  const { tools } = context;
   const namespace = isNamespace(before) ? String(before.metadata?.name) : undefined;
   const claims = namespace === undefined ? [] : context.claimsIn(namespace);
   const what = namespace === undefined
     ? 'the claim and every image in it'
     : `the namespace and every object in it${claims.length ? `, including ${plural(claims.length, 'claim')} ${claims.join(', ')} and the images in ${claims.length > 1 ? 'them' : 'it'}` : ''}`;
   const old = pruneProtection(before.metadata);
-  const deleters = [!old.argocd && 'Argo CD (no Prune=false)', !old.flux && 'Flux (no kustomize.toolkit.fluxcd.io/prune: disabled)'].filter(Boolean);
+  const unprotected = (kept: PruneProtection) => (tools.argocd && !kept.argocd) || (tools.flux && !kept.flux);
+  const deleters = [tools.argocd && !old.argocd && 'Argo CD (no Prune=false)', tools.flux && !old.flux && 'Flux (no kustomize.toolkit.fluxcd.io/prune: disabled)'].filter(Boolean);
   if (!after) {
     if (deleters.length) {
       return {
@@ -55,20 +80,30 @@ function holderRisk(before: ManifestObject, after: ManifestObject, context: Clus
       };
     }
     const home = namespace === undefined ? context.removedNamespace(String(before.metadata?.namespace)) : undefined;
-    const homeKept = pruneProtection(home?.metadata);
-    if (home && !(homeKept.argocd && homeKept.flux)) {
+    if (home && unprotected(pruneProtection(home.metadata))) {
       return { loss: true, message: `is deleted with its namespace ${String(before.metadata?.namespace)}, which leaves dist/ without prune protection, whatever the claim's own annotations say` };
     }
     const remove = namespace === undefined ? `oc delete pvc -n ${String(before.metadata?.namespace)} ${String(before.metadata?.name)}` : `oc delete namespace ${namespace}`;
+    const protections = [tools.argocd && 'Prune=false', tools.flux && 'Flux prune: disabled'].filter(Boolean).join('; ');
     return {
       loss: false,
-      message: `leaves dist/ but stays in the cluster with its data (Prune=false; Flux prune: disabled)${claims.length ? `, with ${claims.join(', ')}` : ''}; `
+      message: `leaves dist/ but stays in the cluster with its data (${protections})${claims.length ? `, with ${claims.join(', ')}` : ''}; `
         + `nothing here uses it any more: delete it by hand (${remove}) once its images are copied or no longer needed`,
     };
   }
   const next = pruneProtection(after.metadata);
-  const lost = [old.argocd && !next.argocd && 'Argo CD', old.flux && !next.flux && 'Flux'].filter(Boolean);
+  const lostFor = (tool: keyof GitOpsToolsApplying) => old[tool] && !next[tool];
+  const lost = [tools.argocd && lostFor('argocd') && 'Argo CD', tools.flux && lostFor('flux') && 'Flux'].filter(Boolean);
   if (lost.length) return { loss: true, message: `loses its prune protection for ${lost.join(' and ')}: once it leaves dist/, a sync deletes ${what}` };
+  // The output is now written for the other tool only (gitops: argocd or flux).
+  const dropped = [!tools.argocd && lostFor('argocd') && 'Argo CD', !tools.flux && lostFor('flux') && 'Flux'].filter(Boolean);
+  if (dropped.length) {
+    const kept = tools.argocd ? 'Argo CD' : 'Flux';
+    return {
+      loss: false,
+      message: `keeps its prune protection for ${kept} only: this cluster's output is now written for ${kept} alone (gitops); if ${dropped.join(' and ')} applied it, a sync would delete ${what} once it leaves dist/`,
+    };
+  }
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 import { escapeControl } from '../output/terminal-text';
 import { Document, parseAllDocuments } from 'yaml';
 import { ConfigError, SynthError } from '../config/config-error';
-import { DataRisk, dataRisk, ManifestObject } from './data-risk';
+import { ClusterContext, DataRisk, dataRisk, GitOpsToolsApplying, gitOpsToolsOf, ManifestObject } from './data-risk';
 
 /** One object of an output tree, keyed so that the same object matches across two trees. */
 interface Keyed {
@@ -45,7 +45,18 @@ export interface ObjectChange {
 export function diffOutputs(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): ObjectChange[] {
   const old = index(before);
   const next = index(after);
-  const context = (cluster: string) => ({
+  // The tools that apply each cluster's new output, worked out once, and only when needed.
+  let tools: Map<string, GitOpsToolsApplying> | undefined;
+  const toolsOf = (cluster: string) => {
+    if (!tools) {
+      const objects = new Map<string, ManifestObject[]>();
+      for (const item of next.values()) (objects.get(item.cluster) ?? objects.set(item.cluster, []).get(item.cluster)!).push(asObject(item.value));
+      tools = new Map([...objects].map(([name, list]) => [name, gitOpsToolsOf(list)]));
+    }
+    return tools.get(cluster) ?? gitOpsToolsOf([]);
+  };
+  const context = (cluster: string): ClusterContext => ({
+    tools: toolsOf(cluster),
     claimsIn: (namespace: string) => [...old.values()]
       .filter((o) => o.cluster === cluster && asObject(o.value)?.kind === 'PersistentVolumeClaim' && asObject(o.value)?.metadata?.namespace === namespace)
       .map((o) => `${namespace}/${String(asObject(o.value)?.metadata?.name)}`).sort(),
@@ -140,17 +151,49 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const show = (v: unknown) => {
-  if (v === undefined) return '(none)';
-  const text = JSON.stringify(v);
-  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
-};
+/** How reports show values. */
+export interface FormatOptions {
+  /**
+   * Every value whole (a Job's patch, a script), however long.
+   * @default false: a value longer than SHOWN_LENGTH is cut, around what changed
+   */
+  readonly full?: boolean;
+}
+
+/** Characters of a value shown, when not `full`. */
+export const SHOWN_LENGTH = 100;
+/** Unchanged characters shown before and after what changed in a long value. */
+const CONTEXT = 30;
+
+/**
+ * A field's old and new values as shown: JSON, whole with `full`. Otherwise a long value is cut:
+ * where both sides exist, to the part that differs with a little context on each side (so that
+ * two long values never look the same), else to its first SHOWN_LENGTH characters.
+ */
+function showChange(f: FieldChange, { full = false }: FormatOptions): [string, string] {
+  const [before, after] = [f.before, f.after].map((v) => (v === undefined ? '(none)' : [...JSON.stringify(v)]));
+  if (typeof before === 'string' || typeof after === 'string') {
+    const cut = (t: string | string[]) => (typeof t === 'string' ? t : full || t.length <= SHOWN_LENGTH ? t.join('') : `${t.slice(0, SHOWN_LENGTH - 3).join('')}...`);
+    return [cut(before), cut(after)];
+  }
+  if (full || (before.length <= SHOWN_LENGTH && after.length <= SHOWN_LENGTH)) return [before.join(''), after.join('')];
+  let prefix = 0;
+  while (prefix < before.length && prefix < after.length && before[prefix] === after[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < before.length - prefix && suffix < after.length - prefix && before[before.length - 1 - suffix] === after[after.length - 1 - suffix]) suffix++;
+  const start = Math.max(0, prefix - CONTEXT);
+  const window = (t: string[]) => {
+    const end = Math.min(t.length, t.length - suffix + CONTEXT, start + SHOWN_LENGTH);
+    return `${start > 0 ? '...' : ''}${t.slice(start, end).join('')}${end < t.length ? '...' : ''}`;
+  };
+  return [window(before), window(after)];
+}
 
 /** What happened to a Secret value, which is never shown. */
 const secretChange = (f: FieldChange) => `${f.before === undefined ? 'added' : f.after === undefined ? 'removed' : 'changed'} (Secret value not shown)`;
 
 /** A terminal report. */
-export function formatText(changes: readonly ObjectChange[]): string {
+export function formatText(changes: readonly ObjectChange[], options: FormatOptions = {}): string {
   if (!changes.length) return 'no drift: dist/ is what the configs synthesize\n';
   const mark = { added: '+', removed: '-', changed: '~' };
   // Data first, where nobody scrolls past it.
@@ -161,14 +204,14 @@ export function formatText(changes: readonly ObjectChange[]): string {
   ];
   for (const c of changes) {
     lines.push(`${mark[c.change]} ${c.cluster}: ${c.object}${c.data?.loss ? '  !!! DATA LOSS (above)' : ''}`);
-    for (const f of c.fields) lines.push(`    ${f.path}: ${f.secret ? secretChange(f) : `${show(f.before)} -> ${show(f.after)}`}`);
+    for (const f of c.fields) lines.push(`    ${f.path}: ${f.secret ? secretChange(f) : showChange(f, options).join(' -> ')}`);
   }
   // Names, kinds and keys come from files: nothing in them may act on the terminal or add a line.
   return lines.map(escapeControl).join('\n') + '\n';
 }
 
 /** A Markdown report, for a pull request comment. */
-export function formatMarkdown(changes: readonly ObjectChange[]): string {
+export function formatMarkdown(changes: readonly ObjectChange[], options: FormatOptions = {}): string {
   if (!changes.length) return '### Registry config: no change to dist/\n';
   const code = (s: string) => `\`${s.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
   const lines = [`### Registry config: ${summary(changes)}`, ''];
@@ -179,7 +222,7 @@ export function formatMarkdown(changes: readonly ObjectChange[]): string {
   }
   lines.push('| change | cluster | object | fields |', '|---|---|---|---|');
   for (const c of changes) {
-    const fields = c.fields.map((f) => `${code(f.path)}: ${f.secret ? secretChange(f) : `${code(show(f.before))} → ${code(show(f.after))}`}`).join('<br>');
+    const fields = c.fields.map((f) => `${code(f.path)}: ${f.secret ? secretChange(f) : showChange(f, options).map(code).join(' → ')}`).join('<br>');
     lines.push(`| ${c.change} | ${c.cluster} | ${code(c.object)} | ${fields} |`);
   }
   return lines.map(escapeControl).join('\n') + '\n';

@@ -1,7 +1,7 @@
 // The rights a GitOps tool's service account needs to apply the output: computed from the objects
 // themselves, so that they are exactly what the output needs, and a kind this table does not know
 // is an error instead of a "forbidden" on the first sync.
-import { gitOpsAnnotations, isAdopted, isApplierRbac, pruneProtection } from './gitops-annotations';
+import { gitOpsAnnotations, GitOpsTools, includesTool, isAdopted, isApplierRbac, pruneProtection } from './gitops-annotations';
 
 /** An RBAC rule (`rbac.authorization.k8s.io/v1` PolicyRule). */
 export interface PolicyRule {
@@ -86,16 +86,20 @@ export interface ObjectVerbs {
  *   delete and a create, gitops-engine `pkg/utils/kube/resource_ops.go`; Flux's force re-creates it);
  * - `update` for RBAC objects: Argo CD reconciles them with `kubectl auth reconcile` (updates, and
  *   re-creates a binding whose roleRef changed) before it applies them (resource_ops.go rbacReconcile).
+ *   Flux sends no update: its server-side apply patches and deletes only (fluxcd/pkg
+ *   `ssa/manager_apply.go`).
+ * Only the tools in `tools` apply the objects, with the annotations written for them.
  */
-export function applierVerbs(object: OutputObject): ObjectVerbs {
-  const annotations = gitOpsAnnotations(object);
+export function applierVerbs(object: OutputObject, tools: GitOpsTools = GitOpsTools.BOTH): ObjectVerbs {
+  const annotations = gitOpsAnnotations(object, tools);
   const kept = pruneProtection({ annotations });
   const replaced = /(^|,)\s*Replace=true\s*(,|$)/.test(annotations['argocd.argoproj.io/sync-options'] ?? '')
     || annotations['kustomize.toolkit.fluxcd.io/force'] === 'enabled';
   const adopted = isAdopted(object);
+  const argocd = includesTool(tools, 'argocd');
   const named = ['patch'];
-  if (!(kept.argocd && kept.flux) || replaced) named.push('delete');
-  if (apiGroup(object.apiVersion) === RBAC_GROUP) named.push('update');
+  if ((argocd && !kept.argocd) || (includesTool(tools, 'flux') && !kept.flux) || replaced) named.push('delete');
+  if (argocd && apiGroup(object.apiVersion) === RBAC_GROUP) named.push('update');
   return { unnamed: ['get', 'list', 'watch', ...(adopted ? [] : ['create'])], named };
 }
 
@@ -109,7 +113,7 @@ type Grants = Map<string, { unnamed: Set<string>; named: Map<string, Set<string>
  * check), the rules of every ClusterRole (cluster-wide) and Role (in its namespace) among them, and
  * `bind` on a role a binding refers to that is not among them. ApplierRbac's own objects are left out.
  */
-export function applierPermissions(objects: readonly OutputObject[]): ApplierPermissions {
+export function applierPermissions(objects: readonly OutputObject[], tools: GitOpsTools = GitOpsTools.BOTH): ApplierPermissions {
   const scopes = new Map<string, Grants>();
   const grant = (namespace: string, group: string, resource: string, verbs: readonly string[], names?: readonly string[]) => {
     const grants = scopes.get(namespace) ?? scopes.set(namespace, new Map()).get(namespace)!;
@@ -130,7 +134,7 @@ export function applierPermissions(objects: readonly OutputObject[]): ApplierPer
     }
     const namespace = known.namespaced ? object.metadata.namespace ?? '' : '';
     if (known.namespaced && !namespace) throw new Error(`${object.apiVersion} ${object.kind} ${object.metadata.name} has no namespace`);
-    const verbs = applierVerbs(object);
+    const verbs = applierVerbs(object, tools);
     grant(namespace, group, known.resource, verbs.unnamed);
     grant(namespace, group, known.resource, verbs.named, [object.metadata.name ?? '']);
     if (group !== RBAC_GROUP) continue;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { applierPermissions, OutputObject, PolicyRule } from './applier-permissions';
-import { APPLIER_RBAC_LABEL } from './gitops-annotations';
+import { APPLIER_RBAC_LABEL, checkGitOpsTools, GitOpsTools } from './gitops-annotations';
 import { checkDnsLabel, checkDnsSubdomain } from '../rules/kubernetes';
 
 /** A ServiceAccount, by namespace and name. */
@@ -32,6 +32,12 @@ export interface ApplierRbacProps {
    * @default OPENSHIFT_GITOPS_APPLICATION_CONTROLLER (OpenShift GitOps' default instance)
    */
   readonly serviceAccount?: ServiceAccountReference;
+  /**
+   * The tools that apply the objects, with the annotations written for them (addGitOpsAnnotations):
+   * what they send follows from those (a claim Flux never prunes needs no `delete` for Flux).
+   * @default GitOpsTools.BOTH
+   */
+  readonly gitOpsTools?: GitOpsTools;
 }
 
 /**
@@ -57,7 +63,9 @@ export class ApplierRbac extends Construct {
     const account = props.serviceAccount ?? OPENSHIFT_GITOPS_APPLICATION_CONTROLLER;
     checkDnsLabel('serviceAccount.namespace', account.namespace);
     checkDnsSubdomain('serviceAccount.name', account.name);
-    const { cluster, namespaces } = applierPermissions(props.objects);
+    const tools = props.gitOpsTools ?? GitOpsTools.BOTH;
+    checkGitOpsTools('gitOpsTools', tools);
+    const { cluster, namespaces } = applierPermissions(props.objects, tools);
     this.clusterRules = cluster;
     this.namespaceRules = namespaces;
 

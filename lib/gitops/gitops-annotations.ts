@@ -3,6 +3,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { REGISTRY_NAMESPACE } from '../registry/constants';
+import { ValidationError } from '../rules/validation-error';
 
 /** What the annotations depend on: an object's type, namespace and labels. */
 export interface TypedObject {
@@ -17,9 +18,34 @@ export interface TypedObject {
  */
 export const APPLIER_RBAC_LABEL: Readonly<Record<string, string>> = { 'app.kubernetes.io/component': 'gitops-applier-rbac' };
 
-const ARGO_WAVE = 'argocd.argoproj.io/sync-wave';
-const ARGO_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
-const FLUX_PRUNE = 'kustomize.toolkit.fluxcd.io/prune';
+/** Which GitOps tools the annotations are written for. */
+export enum GitOpsTools {
+  /** Argo CD's and Flux's: either tool may apply the output. */
+  BOTH = 'both',
+  /** Argo CD's only: sync waves and sync options. */
+  ARGO_CD = 'argocd',
+  /** Flux's only: kustomize-controller's prune, ssa and force annotations. */
+  FLUX = 'flux',
+}
+
+/** The annotation prefix each tool reads; annotations of a tool not chosen are left out. */
+const PREFIXES = { argocd: 'argocd.argoproj.io/', flux: 'kustomize.toolkit.fluxcd.io/' } as const;
+
+/** Throws a ValidationError naming `field` unless `tools` is one of GitOpsTools (callers without types). */
+export function checkGitOpsTools(field: string, tools: unknown): asserts tools is GitOpsTools {
+  if (!Object.values<unknown>(GitOpsTools).includes(tools)) {
+    throw new ValidationError(field, `must be one of ${Object.values(GitOpsTools).join(', ')} (GitOpsTools), got ${JSON.stringify(tools)}`);
+  }
+}
+
+/** Whether the annotations for `tools` include those of `tool`. */
+export function includesTool(tools: GitOpsTools, tool: keyof typeof PREFIXES): boolean {
+  return tools === GitOpsTools.BOTH || tools === tool;
+}
+
+const ARGO_WAVE = `${PREFIXES.argocd}sync-wave`;
+const ARGO_SYNC_OPTIONS = `${PREFIXES.argocd}sync-options`;
+const FLUX_PRUNE = `${PREFIXES.flux}prune`;
 
 /**
  * Argo CD sync waves: namespaces, then credentials, then the object store, then the Jobs (bucket,
@@ -43,8 +69,20 @@ export const SYNC_WAVES: Readonly<Record<string, string>> = {
 };
 const DEFAULT_WAVE = '0';
 
-/** Annotations for one object, by its kind. */
-export function gitOpsAnnotations(object: TypedObject): Record<string, string> {
+/**
+ * Annotations for one object, by its kind: for Argo CD, Flux, or both (the default). Each tool's
+ * protections are complete on their own: a claim, a namespace and the adopted objects are never
+ * pruned or deleted by the tool chosen, adopted objects are applied server-side, Jobs are
+ * replaced, and Argo CD's waves order the sync.
+ */
+export function gitOpsAnnotations(object: TypedObject, tools: GitOpsTools = GitOpsTools.BOTH): Record<string, string> {
+  checkGitOpsTools('tools', tools);
+  const all = annotationsForBoth(object);
+  if (tools === GitOpsTools.BOTH) return all;
+  return Object.fromEntries(Object.entries(all).filter(([key]) => key.startsWith(PREFIXES[tools])));
+}
+
+function annotationsForBoth(object: TypedObject): Record<string, string> {
   const annotations: Record<string, string> = { [ARGO_WAVE]: syncWave(object) };
   if (object.kind === 'PersistentVolumeClaim' || isNamespace(object)) {
     // A claim holds images: a rename or a removed config must never prune or delete it. Nor its
@@ -56,13 +94,13 @@ export function gitOpsAnnotations(object: TypedObject): Record<string, string> {
   if (isAdopted(object)) {
     // Applied as the partial objects they are, server-side, and never pruned or deleted.
     annotations[ARGO_SYNC_OPTIONS] = 'ServerSideApply=true,Prune=false,Delete=false';
-    annotations['kustomize.toolkit.fluxcd.io/ssa'] = 'merge';
+    annotations[`${PREFIXES.flux}ssa`] = 'merge';
     annotations[FLUX_PRUNE] = 'disabled';
   }
   if (object.kind === 'Job') {
     // A Job's pod template is immutable: recreate the Job when it changes instead of failing the sync.
     annotations[ARGO_SYNC_OPTIONS] = 'Force=true,Replace=true';
-    annotations['kustomize.toolkit.fluxcd.io/force'] = 'enabled';
+    annotations[`${PREFIXES.flux}force`] = 'enabled';
   }
   return annotations;
 }
@@ -126,13 +164,21 @@ function syncWave(object: TypedObject): string {
   return SYNC_WAVES[object.kind] ?? DEFAULT_WAVE;
 }
 
+export interface GitOpsAnnotationOptions {
+  /**
+   * The tools that apply the output: only their annotations are written.
+   * @default GitOpsTools.BOTH
+   */
+  readonly tools?: GitOpsTools;
+}
+
 /**
  * Adds the GitOps annotations to every API object in `scope` (a chart, or a whole app). Call it
  * once, after the constructs are made: `addGitOpsAnnotations(app)` before `app.synth()`.
  */
-export function addGitOpsAnnotations(scope: IConstruct): void {
+export function addGitOpsAnnotations(scope: IConstruct, options: GitOpsAnnotationOptions = {}): void {
   for (const object of scope.node.findAll().filter(ApiObject.isApiObject)) {
     const typed = { apiVersion: object.apiVersion, kind: object.kind, metadata: object.metadata.toJson() };
-    for (const [key, value] of Object.entries(gitOpsAnnotations(typed))) object.metadata.addAnnotation(key, value);
+    for (const [key, value] of Object.entries(gitOpsAnnotations(typed, options.tools))) object.metadata.addAnnotation(key, value);
   }
 }

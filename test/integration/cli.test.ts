@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mapStack } from '../../app/cli/source-stack';
@@ -16,6 +16,17 @@ describe('the command-line tool', () => {
     const none = runCli([]);
     expect(none.status).toBe(2);
     expect(none.stderr).toBe(help.stdout);
+  });
+
+  test('--version and -V print the package\'s version (GNU style: name and version first) and the Node.js that runs it, exit 0', () => {
+    const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+    for (const flag of ['--version', '-V']) {
+      const result = runCli([flag]);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toBe(`${TOOL} ${version}\nNode.js ${process.version}\n`);
+      expect(result.stderr).toBe('');
+    }
+    expect(runCli(['--help']).stdout).toContain(`${TOOL} --version`);
   });
 
   test.each(COMMANDS)('%s --help prints its usage and options, exit 0', (name) => {

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diffOutputs, formatMarkdown, formatText } from '../../app/diff/object-diff';
@@ -74,6 +75,26 @@ describe('diffOutputs', () => {
     expect(formatText(diffOutputs(new Map([['p/s.yaml', `${bare}data: {K: djE=}\n`]]), new Map([['p/s.yaml', `${bare}data: null\n`]])))).not.toContain('djE=');
   });
 
+  test('a long value is cut around what changed, so the two sides never look the same; --full shows both whole', () => {
+    const patch = (endpoint: string) => JSON.stringify({ op: 'add', path: '/spec/storage/s3', value: { region: 'eu-west-1', bucket: 'acme-registry-images', regionEndpoint: endpoint, virtualHostedStyle: false } });
+    const job = (endpoint: string) => `apiVersion: batch/v1\nkind: Job\nmetadata: {name: switch, namespace: ns}\nspec:\n  env:\n    - {name: SET, value: ${JSON.stringify(patch(endpoint))}}\n`;
+    const changes = diffOutputs(new Map([['c/job.yaml', job('https://s3.eu-west-1.example.com')]]), new Map([['c/job.yaml', job('https://s3.eu-west-2.example.com')]]));
+    const [line] = formatText(changes).split('\n').filter((l) => l.startsWith('    spec.env[0].value: '));
+    const [before, after] = line.slice('    spec.env[0].value: '.length).split(' -> ');
+    expect(before).not.toBe(after);
+    // 30 characters of context on each side of the one that differs.
+    expect(before).toBe('...dpoint\\":\\"https://s3.eu-west-1.example.com\\",\\"virtualHosted...');
+    expect(after).toBe('...dpoint\\":\\"https://s3.eu-west-2.example.com\\",\\"virtualHosted...');
+    // Whole, as JSON: what the Job gets, with nothing left out.
+    expect(formatText(changes, { full: true })).toContain(`    spec.env[0].value: ${JSON.stringify(patch('https://s3.eu-west-1.example.com'))} -> ${JSON.stringify(patch('https://s3.eu-west-2.example.com'))}\n`);
+    expect(formatMarkdown(changes, { full: true })).toContain(`\`${JSON.stringify(patch('https://s3.eu-west-2.example.com'))}\``);
+    expect(formatMarkdown(changes)).toContain('`...dpoint\\":\\"https://s3.eu-west-2.example.com\\",\\"virtualHosted...`');
+    // A long value on one side only: its start, cut at 100 characters.
+    const added = diffOutputs(new Map([['c/job.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n']]), new Map([['c/job.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {k: ${JSON.stringify('y'.repeat(300))}}\n`]]));
+    expect(formatText(added)).toContain(`    data: (none) -> {"k":"${'y'.repeat(91)}...\n`);
+    expect(formatText(added, { full: true })).toContain(`    data: (none) -> {"k":"${'y'.repeat(300)}"}\n`);
+  });
+
   test('no changes reads as such', () => {
     expect(formatText([])).toBe('no drift: dist/ is what the configs synthesize\n');
     expect(formatMarkdown([])).toBe('### Registry config: no change to dist/\n');
@@ -96,6 +117,24 @@ describe('the diff command', () => {
     const markdown = run(['--config', config, '--dist', join(root, 'dist'), '--format', 'markdown']);
     expect(markdown.status).toBe(1);
     expect(markdown.stdout).toMatch(/^### Registry config: 0 added, 1 changed, 0 removed\n/);
+  });
+
+  test('--full shows the storage switch\'s patch whole, as the Job carries it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'diff-full-'));
+    mkdirSync(join(dir, 'config'));
+    const config = (endpoint: string) => `name: aws\nregistry:\n  storage:\n    s3:\n      bucket: acme-registry-images\n      region: eu-west-1\n      regionEndpoint: ${endpoint}\n      credentials: {existingSecret: {}}\n`;
+    writeFileSync(join(dir, 'config', 'aws.yaml'), config('https://s3.eu-west-1.example.com'));
+    expect(synthCommand(['--config', join(dir, 'config'), '--outdir', join(dir, 'dist')]).status).toBe(0);
+    writeFileSync(join(dir, 'config', 'aws.yaml'), config('https://s3.eu-west-2.example.com'));
+    const setOf = (yaml: string) => (parseAllDocuments(yaml).map((d) => d.toJS()).find((o) => o.kind === 'Job').spec.template.spec.containers[0].env as { name: string; value: string }[]).find((e) => e.name === 'SET')!.value;
+    const before = setOf(readFileSync(join(dir, 'dist', 'aws', 'storage-switch', 'storage-switch.yaml'), 'utf8'));
+    expect(before.length).toBeGreaterThan(100);
+    const full = run(['--config', join(dir, 'config'), '--dist', join(dir, 'dist'), '--full']);
+    expect(full.status).toBe(1);
+    expect(full.stdout).toContain(`: ${JSON.stringify(before)} -> ${JSON.stringify(before.replace('eu-west-1.example', 'eu-west-2.example'))}\n`);
+    const cut = run(['--config', join(dir, 'config'), '--dist', join(dir, 'dist')]);
+    expect(cut.stdout).not.toContain(JSON.stringify(before));
+    expect(cut.stdout).toContain('https://s3.eu-west-1.example.com\\",\\"virtualHosted... -> ...');
   });
 
   test('a plain Secret whose values changed: the diff names the keys, never the old or new values', () => {
@@ -134,7 +173,7 @@ describe('the diff command', () => {
     expect(bad.stderr).toContain('registry: is required');
     const usage = run(['--format', 'html']);
     expect(usage.status).toBe(2);
-    expect(usage.stderr).toBe('openshift-image-registry-cdk8s diff: --format must be text or markdown, got "html"\nusage: openshift-image-registry-cdk8s diff [--config DIR] [--dist DIR] [--format text|markdown]\n');
+    expect(usage.stderr).toBe('openshift-image-registry-cdk8s diff: --format must be text or markdown, got "html"\nusage: openshift-image-registry-cdk8s diff [--config DIR] [--dist DIR] [--format text|markdown] [--full]\n');
   });
 });
 

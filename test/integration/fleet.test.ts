@@ -26,6 +26,17 @@ const defaults = `registry:
     pvc: {size: 200Gi, storageClassName: thin}
 `;
 
+/** The message of the SynthError that synthesizing the config folder `dir` throws. */
+function fleetError(dir: string): string {
+  try {
+    synthesizeFleet(readConfigFolder(dir));
+  } catch (e) {
+    expect(e).toBeInstanceOf(SynthError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a SynthError');
+}
+
 const configOf = (files: Map<string, string>, cluster: string) =>
   parseAllDocuments(files.get(`${cluster}/registry/registry.yaml`)!).map((d) => d.toJS()).find((o) => o.kind === 'Config');
 
@@ -68,24 +79,40 @@ describe('fleet of clusters with shared defaults', () => {
     expect(configOf(files, 'lab').spec.routes).toEqual([{ name: 'internal' }]);
   });
 
-  test('an error in a cluster names its file and field; a value from the defaults says where it is set', () => {
+  test('an error in the defaults is reported once, at the defaults file, line and column, not once per cluster', () => {
     const dir = folder({ '_defaults.yaml': defaults.replace('size: 200Gi', 'size: 200GB'), 'prod.yaml': 'name: prod\nregistry:\n  replicas: 2\n', 'lab.yaml': 'name: lab\nregistry:\n  replicas: 1\n' });
-    let error: SynthError | undefined;
-    try {
-      synthesizeFleet(readConfigFolder(dir));
-    } catch (e) {
-      error = e as SynthError;
-    }
-    expect(error).toBeInstanceOf(SynthError);
-    expect(error!.message.split('\n')).toEqual([
-      `${join(dir, 'lab.yaml')}: registry.storage.pvc.size (set in ${join(dir, '_defaults.yaml')}:7:17): string "200GB" is not valid: expected a Kubernetes quantity such as 100Gi, 512Mi or 500m (binary suffixes Ki..Ei, decimal k..E; not GB)`,
-      `${join(dir, 'prod.yaml')}: registry.storage.pvc.size (set in ${join(dir, '_defaults.yaml')}:7:17): string "200GB" is not valid: expected a Kubernetes quantity such as 100Gi, 512Mi or 500m (binary suffixes Ki..Ei, decimal k..E; not GB)`,
+    expect(fleetError(dir).split('\n')).toEqual([
+      `${join(dir, '_defaults.yaml')}:7:17: registry.storage.pvc.size: string "200GB" is not valid: expected a Kubernetes quantity such as 100Gi, 512Mi or 500m (binary suffixes Ki..Ei, decimal k..E; not GB)`,
     ]);
+    // A cluster that overrides the value does not inherit the problem; the others still do.
+    writeFileSync(join(dir, 'lab.yaml'), 'name: lab\nregistry:\n  replicas: 1\n  storage:\n    pvc: {size: 1Gi}\n');
+    expect(() => synthesizeFleet(readConfigFolder(dir))).toThrow(`${join(dir, '_defaults.yaml')}:7:17: registry.storage.pvc.size: string "200GB"`);
+    writeFileSync(join(dir, 'prod.yaml'), 'name: prod\nregistry:\n  replicas: 1\n  storage:\n    pvc: {size: 1Gi}\n');
+    expect(synthesizeFleet(readConfigFolder(dir)).size).toBeGreaterThan(0);
+  });
+
+  test('a typo at the top of the defaults: once, at its line, with the keys the defaults allow (not name)', () => {
+    const dir = folder({ '_defaults.yaml': 'registry:\n  storage: {emptyDir: {}}\nprunner:\n  schedule: "0 0 * * *"\n', 'a.yaml': 'name: a\n', 'b.yaml': 'name: b\n', 'c.yaml': 'name: c\ncolour: blue\n' });
+    expect(fleetError(dir).split('\n')).toEqual([
+      `${join(dir, '_defaults.yaml')}:3:1: unknown key "prunner"; allowed: openshiftVersion, minio, registry, imageConfig, pruner, storageSwitch, applierRbac, gitops`,
+      `${join(dir, 'c.yaml')}:2:1: unknown key "colour"; allowed: name, openshiftVersion, minio, registry, imageConfig, pruner, storageSwitch, applierRbac, gitops`,
+    ]);
+  });
+
+  test('two back ends, one from the defaults and one from the cluster: both places are named', () => {
+    const dir = folder({ '_defaults.yaml': defaults, 'lab.yaml': 'name: lab\nregistry:\n  storage:\n    emptyDir: {}\n' });
+    expect(() => synthesizeFleet(readConfigFolder(dir))).toThrow(
+      `${join(dir, 'lab.yaml')}:4:5: registry.storage (merged with ${join(dir, '_defaults.yaml')}:7:5): exactly one storage back end must be set (one of pvc, existingClaim, emptyDir, s3, gcs, azure, swift, ibmcos), got pvc and emptyDir`);
   });
 
   test('a rule broken by the merge points at the cluster file', () => {
     const dir = folder({ '_defaults.yaml': defaults, 'prod.yaml': 'name: prod\nregistry:\n  replicas: 2\n' });
     expect(() => synthesizeFleet(readConfigFolder(dir))).toThrow(`${join(dir, 'prod.yaml')}:3:13: registry.replicas: 2 replicas cannot share the ReadWriteOnce claim`);
+  });
+
+  test('a rule broken by a value from the defaults names the cluster, and where the value is set', () => {
+    const dir = folder({ '_defaults.yaml': `${defaults}  replicas: 2\n`, 'prod.yaml': 'name: prod\nregistry:\n  logLevel: Debug\n' });
+    expect(() => synthesizeFleet(readConfigFolder(dir))).toThrow(`${join(dir, 'prod.yaml')}: registry.replicas (set in ${join(dir, '_defaults.yaml')}:8:13): 2 replicas cannot share the ReadWriteOnce claim`);
   });
 
   test('the defaults may not name a cluster, and must be a map', () => {
@@ -94,9 +121,12 @@ describe('fleet of clusters with shared defaults', () => {
     expect(() => synthesizeFleet(readConfigFolder(folder({ '_defaults.yaml': 'registry: [\n', 'a.yaml': 'name: a\n' })))).toThrow('invalid YAML');
   });
 
-  test('unknown keys in the defaults are reported with the defaults file', () => {
-    const dir = folder({ '_defaults.yaml': 'registry:\n  replica: 1\n', 'a.yaml': 'name: a\nregistry:\n  storage: {emptyDir: {}}\n' });
-    expect(() => synthesizeFleet(readConfigFolder(dir))).toThrow(`${join(dir, 'a.yaml')}: registry (set in ${join(dir, '_defaults.yaml')}:2:3): unknown key "replica"`);
+  test('unknown keys in the defaults are reported with the defaults file, at the key', () => {
+    const dir = folder({ '_defaults.yaml': 'registry:\n  replica: 1\n', 'a.yaml': 'name: a\nregistry:\n  storage: {emptyDir: {}}\n  colour: blue\n' });
+    expect(() => synthesizeFleet(readConfigFolder(dir))).toThrow([
+      `${join(dir, '_defaults.yaml')}:2:3: registry: unknown key "replica"; allowed: managementState, replicas, rolloutStrategy, storage, defaultRoute, routes, disableRedirect, nodeSelector, tolerations, affinity, resources, logLevel, proxy`,
+      `${join(dir, 'a.yaml')}:4:3: registry: unknown key "colour"; allowed: managementState, replicas, rolloutStrategy, storage, defaultRoute, routes, disableRedirect, nodeSelector, tolerations, affinity, resources, logLevel, proxy`,
+    ].join('\n'));
   });
 
   test('other _ files are refused', () => {
@@ -143,6 +173,18 @@ describe('determinism', () => {
     expect(result.status).toBe(0);
     const expected = Object.fromEntries(synthesizeFleet(readConfigFolder(dir)));
     expect(snapshotDir(out)).toEqual(expected);
+  }, 60_000);
+
+  test('on worker threads too, an error in the defaults is one line, whichever threads met it', () => {
+    const many: Record<string, string> = { '_defaults.yaml': 'registry:\n  storage: {emptyDir: {}}\nprunner: {}\n' };
+    for (let i = 0; i < 220; i++) many[`c${String(i).padStart(3, '0')}.yaml`] = `name: c${String(i).padStart(3, '0')}\n`;
+    const dir = folder(many);
+    const result = synthCommand(['--config', dir, '--outdir', join(mkdtempSync(join(tmpdir(), 'threads-')), 'dist')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr.split('\n').filter(Boolean)).toEqual([
+      `${join(dir, '_defaults.yaml')}:3:1: unknown key "prunner"; allowed: openshiftVersion, minio, registry, imageConfig, pruner, storageSwitch, applierRbac, gitops`,
+      expect.stringMatching(/^synth failed: /),
+    ]);
   }, 60_000);
 
   // synth starts worker threads only on a machine with more than one core.

@@ -52,8 +52,12 @@ beforeAll(() => {
   for (const key of [...S3_KEYS, ...ROOT_KEYS]) process.env[`PLAIN_SECRET_${key}`] = `value-of-${key}`;
 });
 
-/** The requests the tools send for one object, read from its annotations as they read them. */
-function requests(object: Manifest): Request[] {
+/** Which tools apply the output. */
+type Tools = { argocd: boolean; flux: boolean };
+const BOTH: Tools = { argocd: true, flux: true };
+
+/** The requests `tools` send for one object, read from its annotations as they read them. */
+function requests(object: Manifest, tools: Tools = BOTH): Request[] {
   const annotations = object.metadata.annotations ?? {};
   const options = (annotations['argocd.argoproj.io/sync-options'] ?? '').split(',').map((o) => o.trim());
   const name = object.metadata.name!;
@@ -65,18 +69,20 @@ function requests(object: Manifest): Request[] {
   const out = [on('get'), on('list', false), on('watch', false)];
   // Objects the cluster always has (the operator or installer creates them): applied server-side,
   // never pruned; a server-side apply of an existing object is a patch.
-  const adopted = options.includes('ServerSideApply=true') && options.includes('Prune=false') && options.includes('Delete=false');
+  const fluxPruneDisabled = annotations['kustomize.toolkit.fluxcd.io/prune'] === 'disabled';
+  const adopted = (!tools.argocd || (options.includes('ServerSideApply=true') && options.includes('Prune=false') && options.includes('Delete=false')))
+    && (!tools.flux || (annotations['kustomize.toolkit.fluxcd.io/ssa'] === 'merge' && fluxPruneDisabled));
   if (adopted) return [...out, on('patch')];
   // A new object: a client-side create (no name), or a server-side apply that creates (the API
   // server also checks `create`, with the name). An existing one: a patch (both kinds of apply).
   out.push(on('create', false), on('create'), on('patch'));
   // Argo CD Replace=true with Force=true: kubectl replace --force, a delete and a create; Flux's force likewise.
-  if (options.includes('Replace=true') || annotations['kustomize.toolkit.fluxcd.io/force'] === 'enabled') out.push(on('delete'));
-  // Pruned when it leaves dist/, unless protected from both tools.
-  if (!options.includes('Prune=false') || annotations['kustomize.toolkit.fluxcd.io/prune'] !== 'disabled') out.push(on('delete'));
+  if ((tools.argocd && options.includes('Replace=true')) || (tools.flux && annotations['kustomize.toolkit.fluxcd.io/force'] === 'enabled')) out.push(on('delete'));
+  // Pruned when it leaves dist/, unless protected from every tool that applies it.
+  if ((tools.argocd && !options.includes('Prune=false')) || (tools.flux && !fluxPruneDisabled)) out.push(on('delete'));
   // Argo CD runs `kubectl auth reconcile` on RBAC objects: it updates them, and deletes and
   // re-creates a binding whose roleRef changed.
-  if (group === 'rbac.authorization.k8s.io') out.push(on('update'), on('delete'));
+  if (tools.argocd && group === 'rbac.authorization.k8s.io') out.push(on('update'), on('delete'));
   return out;
 }
 
@@ -86,9 +92,13 @@ function boundRules(rbac: Manifest[], namespace: string): PolicyRule[] {
   return [...clusterRules, ...rbac.filter((o) => o.kind === 'Role' && namespace && o.metadata.namespace === namespace).flatMap((o) => o.rules ?? [])];
 }
 
-describe('applierRbac: rights for every object of every cluster folder', () => {
+describe.each([
+  ['Argo CD and Flux', '', BOTH],
+  ['Argo CD only (gitops: argocd)', 'gitops: argocd', { argocd: true, flux: false }],
+  ['Flux only (gitops: flux)', 'gitops: flux', { argocd: false, flux: true }],
+] as const)('applierRbac for %s: rights for every object of every cluster folder', (_tools, gitops, tools) => {
   test.each(Object.keys(corpus))('%s', (key) => {
-    const files = synth(withRbac(corpus[key]));
+    const files = synth(withRbac(`${corpus[key].trimEnd()}\n${gitops}`));
     const rbac = objectsOf(files, (f) => f.startsWith('applier-rbac/')).filter((o) => o.kind !== 'Namespace');
     const applied = objectsOf(files, (f) => !f.startsWith('applier-rbac/'));
     expect(applied.length).toBeGreaterThan(0);
@@ -96,7 +106,7 @@ describe('applierRbac: rights for every object of every cluster folder', () => {
     for (const object of applied) {
       const scope = APPLIED_RESOURCES[apiGroup(object.apiVersion) ? `${object.kind}.${apiGroup(object.apiVersion)}` : object.kind].namespaced ? object.metadata.namespace! : '';
       const rules = boundRules(rbac, scope);
-      for (const request of requests(object)) {
+      for (const request of requests(object, tools)) {
         if (!allows(rules, request)) denied.push(`${object.kind} ${scope}/${object.metadata.name}: ${request.verb}${request.name ? '' : ' (no name)'}`);
       }
       // Writing a role takes holding what it grants (no escalate verb is granted).
@@ -160,6 +170,16 @@ describe('the rights written for config/minio-s3.yaml', () => {
     expect(noConsole.filter((n) => names(files).includes(n))).toHaveLength(4); // cluster-wide and the registry's namespace unchanged
   });
 
+  test('gitops: argocd takes the same rights as both tools; gitops: flux the same without update (Flux only patches and deletes)', () => {
+    const rules = (gitops: string) => objectsOf(synth(`${text}${gitops}\n`), (f) => f.startsWith('applier-rbac/'))
+      .filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role').map((o) => ({ namespace: o.metadata.namespace, rules: o.rules }));
+    const both = rules('');
+    expect(rules('gitops: argocd')).toEqual(both);
+    const withoutUpdate = both.map((r) => ({ ...r, rules: r.rules!.map((rule) => ({ ...rule, verbs: rule.verbs.filter((v) => v !== 'update') })) }));
+    expect(withoutUpdate).not.toEqual(both);
+    expect(rules('gitops: flux')).toEqual(withoutUpdate);
+  });
+
   test('another service account', () => {
     const other = synth(withRbac(readFileSync(join(repoRoot, 'config', 'minio-s3.yaml'), 'utf8'), 'applierRbac: {serviceAccount: {namespace: gitops, name: argocd-application-controller}}'));
     const binding = objectsOf(other, (f) => f.startsWith('applier-rbac/')).find((o) => o.kind === 'ClusterRoleBinding') as unknown as { subjects: unknown };
@@ -212,7 +232,7 @@ describe("OpenShift GitOps' default instance", () => {
     const granted = [...defaultRules, ...rbac.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role').flatMap((o) => o.rules!)];
     expect(deniedKinds(granted)).toEqual([]);
     // And the default instance may write the applier's RBAC itself: rbac.authorization.k8s.io is among its groups.
-    expect(rbac.flatMap(requests).every((r) => allows(defaultRules, r))).toBe(true);
+    expect(rbac.flatMap((o) => requests(o)).every((r) => allows(defaultRules, r))).toBe(true);
   });
 
   test('the rules docs/gitops.md gives to those who manage its rights elsewhere are enough for config/minio-s3.yaml', () => {

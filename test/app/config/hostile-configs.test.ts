@@ -305,7 +305,7 @@ describe('class 14: error reporting stays linear', () => {
     const start = Date.now();
     const message = configError(`${valid}${keys(40_000, '', () => '1')}\n`);
     expect(Date.now() - start).toBeLessThan(15_000);
-    expect(message).toBe('config/prod.yaml:4:1: unknown keys "k0", "k1", "k2", "k3", "k4" and 39995 more; allowed: name, openshiftVersion, minio, registry, imageConfig, pruner, storageSwitch, applierRbac');
+    expect(message).toBe('config/prod.yaml:4:1: unknown keys "k0", "k1", "k2", "k3", "k4" and 39995 more; allowed: name, openshiftVersion, minio, registry, imageConfig, pruner, storageSwitch, applierRbac, gitops');
   }, 60_000);
 
   test('a file full of syntax errors: the first, and how many more', () => {

@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../../app/config/config-error';
-import { loadConfigFile, parseConfigText } from '../../../app/config/loader';
+import { ConfigError, SynthError } from '../../../app/config/config-error';
+import { loadConfigFile, parseConfigText, parseDefaultsText } from '../../../app/config/loader';
 
 /** The problems parseConfigText reports, one line each. */
 function problems(text: string): string[] {
@@ -127,4 +127,110 @@ test('YAML\'s .nan and .inf where a number is expected are named as written, not
     .toEqual(['clusters/prod.yaml:5:21: pruner.keepTagRevisions: expected a number, got NaN (YAML\'s .nan)']);
   expect(problems('name: a\nregistry:\n  storage: {emptyDir: {}}\npruner:\n  failedJobsHistoryLimit: -.inf\n'))
     .toEqual(['clusters/prod.yaml:5:27: pruner.failedJobsHistoryLimit: expected a number, got -Infinity (YAML\'s -.inf)']);
+});
+
+describe('config over fleet defaults: each problem in the file where its value was written', () => {
+  const defaultsFile = 'config/_defaults.yaml';
+  /** Every problem parsing `text` over `defaults` reports, as `file -> lines`. */
+  function problemsByFile(text: string, defaults: string): Record<string, string[]> {
+    try {
+      parseConfigText(text, 'config/prod.yaml', parseDefaultsText(defaults, defaultsFile));
+    } catch (e) {
+      const errors = e instanceof SynthError ? e.errors : [e as ConfigError];
+      expect(errors.every((error) => error instanceof ConfigError)).toBe(true);
+      return Object.fromEntries(errors.map((error) => [error.file, error.message.split('\n')]));
+    }
+    throw new Error('expected an error');
+  }
+
+  test('a value the cluster inherits whole is the defaults\' problem, at its line', () => {
+    expect(problemsByFile('name: prod\n', 'registry:\n  storage:\n    pvc: {size: 1GB}\n')).toEqual({
+      [defaultsFile]: [`${defaultsFile}:3:17: registry.storage.pvc.size: string "1GB" is not valid: expected a Kubernetes quantity such as 100Gi, 512Mi or 500m (binary suffixes Ki..Ei, decimal k..E; not GB)`],
+    });
+  });
+
+  test('unknown keys go each to its own file, even in a map both files have', () => {
+    expect(problemsByFile('name: prod\nregistry:\n  colour: blue\n', 'registry:\n  storage: {emptyDir: {}}\n  replica: 2\nprunner: {}\n')).toEqual({
+      [defaultsFile]: [
+        `${defaultsFile}:3:3: registry: unknown key "replica"; allowed: managementState, replicas, rolloutStrategy, storage, defaultRoute, routes, disableRedirect, nodeSelector, tolerations, affinity, resources, logLevel, proxy`,
+        `${defaultsFile}:4:1: unknown key "prunner"; allowed: openshiftVersion, minio, registry, imageConfig, pruner, storageSwitch, applierRbac, gitops`,
+      ],
+      'config/prod.yaml': ['config/prod.yaml:3:3: registry: unknown key "colour"; allowed: managementState, replicas, rolloutStrategy, storage, defaultRoute, routes, disableRedirect, nodeSelector, tolerations, affinity, resources, logLevel, proxy'],
+    });
+  });
+
+  test('a value of the cluster that replaces the defaults\' is the cluster\'s problem alone', () => {
+    expect(problemsByFile('name: prod\nregistry:\n  replicas: x\n', 'registry:\n  storage: {emptyDir: {}}\n  replicas: y\n')).toEqual({
+      'config/prod.yaml': ['config/prod.yaml:3:13: registry.replicas: expected a number, got string "x"'],
+    });
+  });
+
+  test('a map merged from both files that breaks a rule names both places', () => {
+    expect(problemsByFile('name: prod\nregistry:\n  storage:\n    emptyDir: {}\n', 'registry:\n  storage:\n    pvc: {}\n')).toEqual({
+      'config/prod.yaml': [`config/prod.yaml:4:5: registry.storage (merged with ${defaultsFile}:3:5): exactly one storage back end must be set (one of pvc, existingClaim, emptyDir, s3, gcs, azure, swift, ibmcos), got pvc and emptyDir`],
+    });
+  });
+
+  test('a required field missing from a section the cluster inherits whole is the defaults\' problem', () => {
+    expect(problemsByFile('name: prod\nregistry:\n  storage: {emptyDir: {}}\n', 'minio: {size: 10Gi}\n')).toEqual({
+      [defaultsFile]: [`${defaultsFile}:1:8: minio.rootCredentials: is required (a map)`],
+    });
+  });
+
+  test('null in the cluster removes an inherited bad value: no problem', () => {
+    expect(parseConfigText('name: prod\nprunner: null\n', 'config/prod.yaml', parseDefaultsText('registry:\n  storage: {emptyDir: {}}\nprunner: {}\n', defaultsFile)).config.name).toBe('prod');
+  });
+});
+
+describe('plainSecret variables', () => {
+  const config = (minioVariables: string, registryVariables: string) => `name: prod
+minio:
+  rootCredentials:
+    plainSecret:
+      fromEnv: {${minioVariables}}
+registry:
+  storage:
+    s3:
+      credentials:
+        plainSecret:
+          fromEnv: {${registryVariables}}
+`;
+
+  test('every unset variable is listed in one run, each with the field that names it', () => {
+    for (const v of ['PLAIN_SECRET_T_USER', 'PLAIN_SECRET_T_PASSWORD', 'PLAIN_SECRET_T_ACCESS', 'PLAIN_SECRET_T_SECRET']) delete process.env[v];
+    process.env.PLAIN_SECRET_T_PASSWORD = 'set';
+    try {
+      const text = config('MINIO_ROOT_USER: PLAIN_SECRET_T_USER, MINIO_ROOT_PASSWORD: PLAIN_SECRET_T_PASSWORD', 'REGISTRY_STORAGE_S3_ACCESSKEY: PLAIN_SECRET_T_ACCESS, REGISTRY_STORAGE_S3_SECRETKEY: PLAIN_SECRET_T_SECRET');
+      const advice = 'is not set (or empty); export it before synth, or choose existingSecret, externalSecret or sealedSecret';
+      expect(problems(text)).toEqual([
+        `clusters/prod.yaml:5:34: minio.rootCredentials.plainSecret.fromEnv.MINIO_ROOT_USER: environment variable PLAIN_SECRET_T_USER ${advice}`,
+        `clusters/prod.yaml:11:52: registry.storage.s3.credentials.plainSecret.fromEnv.REGISTRY_STORAGE_S3_ACCESSKEY: environment variable PLAIN_SECRET_T_ACCESS ${advice}`,
+        `clusters/prod.yaml:11:106: registry.storage.s3.credentials.plainSecret.fromEnv.REGISTRY_STORAGE_S3_SECRETKEY: environment variable PLAIN_SECRET_T_SECRET ${advice}`,
+      ]);
+      // An empty variable is unset too; with every variable set, the config loads.
+      process.env.PLAIN_SECRET_T_USER = '';
+      expect(problems(text)).toHaveLength(3);
+      Object.assign(process.env, { PLAIN_SECRET_T_USER: 'u', PLAIN_SECRET_T_ACCESS: 'a', PLAIN_SECRET_T_SECRET: 's' });
+      expect(parseConfigText(text, 'prod.yaml').config.name).toBe('prod');
+    } finally {
+      for (const v of ['PLAIN_SECRET_T_USER', 'PLAIN_SECRET_T_PASSWORD', 'PLAIN_SECRET_T_ACCESS', 'PLAIN_SECRET_T_SECRET']) delete process.env[v];
+    }
+  });
+
+  test('a variable named in the defaults is the defaults\' problem', () => {
+    delete process.env.PLAIN_SECRET_T_ROOT;
+    const defaults = parseDefaultsText('minio:\n  rootCredentials:\n    plainSecret:\n      fromEnv: {MINIO_ROOT_USER: PLAIN_SECRET_T_ROOT, MINIO_ROOT_PASSWORD: PLAIN_SECRET_T_ROOT}\n', 'config/_defaults.yaml');
+    let error: unknown;
+    try {
+      parseConfigText('name: prod\nregistry:\n  storage:\n    s3:\n      credentials: {existingSecret: {}}\n', 'config/prod.yaml', defaults);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).file).toBe('config/_defaults.yaml');
+    expect((error as ConfigError).message.split('\n').map((line) => line.split(': ').slice(0, 2).join(': '))).toEqual([
+      'config/_defaults.yaml:4:34: minio.rootCredentials.plainSecret.fromEnv.MINIO_ROOT_USER',
+      'config/_defaults.yaml:4:76: minio.rootCredentials.plainSecret.fromEnv.MINIO_ROOT_PASSWORD',
+    ]);
+  });
 });

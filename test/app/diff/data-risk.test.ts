@@ -73,11 +73,49 @@ describe('diff: what a change does to data', () => {
     // Flux matches "disabled" in any case, in a label too (fluxcd/pkg ssa/utils/meta.go AnyInMetadata).
     const both = claim('argocd.argoproj.io/sync-options: Prune=false, kustomize.toolkit.fluxcd.io/prune: Disabled');
     expect(diffOutputs(new Map([['c/a.yaml', both]]), new Map())[0].data!.loss).toBe(false);
-    expect(diffOutputs(new Map([['c/a.yaml', both]]), new Map([['c/a.yaml', claim('argocd.argoproj.io/sync-options: Prune=false')]]))[0].data).toEqual({
+    // Still written for Flux (an ssa annotation), but no longer protected from its prune.
+    expect(diffOutputs(new Map([['c/a.yaml', both]]), new Map([['c/a.yaml', claim('argocd.argoproj.io/sync-options: Prune=false, kustomize.toolkit.fluxcd.io/ssa: merge')]]))[0].data).toEqual({
       loss: true, message: 'loses its prune protection for Flux: once it leaves dist/, a sync deletes the claim and every image in it',
+    });
+    expect(diffOutputs(new Map([['c/a.yaml', both]]), new Map([['c/a.yaml', claim('')]]))[0].data).toEqual({
+      loss: true, message: 'loses its prune protection for Argo CD and Flux: once it leaves dist/, a sync deletes the claim and every image in it',
     });
     // Prune=confirm still deletes (after a confirmation): not protection.
     expect(diffOutputs(new Map([['c/a.yaml', claim('argocd.argoproj.io/sync-options: Prune=confirm, kustomize.toolkit.fluxcd.io/prune: disabled')]]), new Map())[0].data!.loss).toBe(true);
+  });
+
+  describe('gitops: argocd or flux: only the tool the output is written for counts', () => {
+    const only = (tool: string) => claimConfig().replace('name: prod\n', `name: prod\ngitops: ${tool}\n`);
+
+    test('switching to one tool is no data loss; the dropped protection is said', () => {
+      const changes = diffOutputs(dist(claimConfig()), dist(only('argocd')));
+      const claim = byObject(changes, 'v1 PersistentVolumeClaim openshift-image-registry/image-registry-pvc')!;
+      expect(claim.fields).toEqual([{ path: 'metadata.annotations.kustomize.toolkit.fluxcd.io/prune', before: 'disabled', after: undefined }]);
+      expect(claim.data).toEqual({
+        loss: false,
+        message: "keeps its prune protection for Argo CD only: this cluster's output is now written for Argo CD alone (gitops); if Flux applied it, a sync would delete the claim and every image in it once it leaves dist/",
+      });
+      expect(changes.filter((c) => c.data?.loss)).toEqual([]);
+      expect(byObject(diffOutputs(dist(claimConfig()), dist(only('flux'))), 'v1 PersistentVolumeClaim openshift-image-registry/image-registry-pvc')!.data!.message)
+        .toMatch(/^keeps its prune protection for Flux only: .*if Argo CD applied it/);
+    });
+
+    test('a claim that leaves an Argo CD-only (or Flux-only) output is kept, not a false data loss for the other tool', () => {
+      for (const tool of ['argocd', 'flux']) {
+        const changes = diffOutputs(dist(only(tool).replace('image-registry-pvc', 'registry-a')), dist(only(tool).replace('image-registry-pvc', 'registry-b')));
+        expect(byObject(changes, 'v1 PersistentVolumeClaim openshift-image-registry/registry-a')!.data).toEqual({
+          loss: false,
+          message: `leaves dist/ but stays in the cluster with its data (${tool === 'argocd' ? 'Prune=false' : 'Flux prune: disabled'}); nothing here uses it any more: `
+            + 'delete it by hand (oc delete pvc -n openshift-image-registry registry-a) once its images are copied or no longer needed',
+        });
+      }
+    });
+
+    test('a whole cluster that leaves dist/ is judged for both tools: nothing is left to say which applies it', () => {
+      const unprotectedForFlux = new Map([...dist(only('argocd'))]);
+      expect(diffOutputs(unprotectedForFlux, new Map()).find((c) => c.object.includes('PersistentVolumeClaim'))!.data)
+        .toMatchObject({ loss: true, message: expect.stringMatching(/^leaves dist\/ without prune protection: Flux /) });
+    });
   });
 
   test('managementState: Removed with Managed storage is data loss (the operator deletes the storage); with Unmanaged storage it is not', () => {

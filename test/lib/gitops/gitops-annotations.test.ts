@@ -1,6 +1,8 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { pruneProtection } from '../../../lib/gitops/gitops-annotations';
-import { addGitOpsAnnotations, gitOpsAnnotations, ImagePruner, ImageRegistry, MinioObjectStore, RegistryPvc, RegistryStorage, SecretSource } from '../../../lib';
+import {
+  addGitOpsAnnotations, ApplierRbac, gitOpsAnnotations, GitOpsTools, ImagePruner, ImageRegistry, MinioObjectStore, RegistryPvc, RegistryStorage, SecretSource, ValidationError,
+} from '../../../lib';
 
 describe('addGitOpsAnnotations', () => {
   const synth = () => {
@@ -90,5 +92,46 @@ describe('addGitOpsAnnotations', () => {
 
   test('only the registry operator\'s ImagePruner gets those options, not a kind of that name in another group', () => {
     expect(gitOpsAnnotations({ apiVersion: 'example.com/v1', kind: 'ImagePruner' })['argocd.argoproj.io/sync-options']).toBeUndefined();
+  });
+});
+
+describe('addGitOpsAnnotations for one tool', () => {
+  const synth = (tools?: GitOpsTools) => {
+    const app = new App();
+    const chart = new Chart(app, 'lab');
+    new ImageRegistry(chart, 'Registry', { storage: RegistryStorage.fromPvc(new RegistryPvc(chart, 'Storage')) });
+    addGitOpsAnnotations(app, { tools });
+    return Object.fromEntries(Testing.synth(chart).map((o) => [o.kind, o.metadata.annotations]));
+  };
+
+  test('Argo CD only: its waves and sync options, no Flux annotation; the claim and Config stay protected', () => {
+    expect(synth(GitOpsTools.ARGO_CD)).toEqual({
+      PersistentVolumeClaim: { 'argocd.argoproj.io/sync-wave': '2', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' },
+      Config: { 'argocd.argoproj.io/sync-wave': '2', 'argocd.argoproj.io/sync-options': 'ServerSideApply=true,Prune=false,Delete=false' },
+    });
+  });
+
+  test('Flux only: prune disabled and ssa merge, no Argo CD annotation', () => {
+    expect(synth(GitOpsTools.FLUX)).toEqual({
+      PersistentVolumeClaim: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+      Config: { 'kustomize.toolkit.fluxcd.io/ssa': 'merge', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+    });
+  });
+
+  test('both by default', () => {
+    expect(synth()).toEqual(synth(GitOpsTools.BOTH));
+    expect(Object.keys(synth().Config).sort()).toEqual(['argocd.argoproj.io/sync-options', 'argocd.argoproj.io/sync-wave', 'kustomize.toolkit.fluxcd.io/prune', 'kustomize.toolkit.fluxcd.io/ssa']);
+  });
+
+  test('a Job is re-created by the tool chosen', () => {
+    const job = { apiVersion: 'batch/v1', kind: 'Job' };
+    expect(gitOpsAnnotations(job, GitOpsTools.ARGO_CD)).toEqual({ 'argocd.argoproj.io/sync-wave': '1', 'argocd.argoproj.io/sync-options': 'Force=true,Replace=true' });
+    expect(gitOpsAnnotations(job, GitOpsTools.FLUX)).toEqual({ 'kustomize.toolkit.fluxcd.io/force': 'enabled' });
+  });
+
+  test('a value that is not a GitOpsTools (JavaScript callers) is a ValidationError naming the prop', () => {
+    expect(() => gitOpsAnnotations({ apiVersion: 'v1', kind: 'Secret' }, 'argo' as GitOpsTools)).toThrow(new ValidationError('tools', 'must be one of both, argocd, flux (GitOpsTools), got "argo"'));
+    expect(() => new ApplierRbac(new Chart(new App(), 'rbac'), 'Rbac', { objects: [], gitOpsTools: 'Flux' as GitOpsTools })).toThrow(ValidationError);
+    expect(() => new ApplierRbac(new Chart(new App(), 'rbac'), 'Rbac', { objects: [], gitOpsTools: 'Flux' as GitOpsTools })).toThrow('gitOpsTools: must be one of both, argocd, flux');
   });
 });
