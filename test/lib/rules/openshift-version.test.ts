@@ -25,7 +25,7 @@ describe('the version table (generated from each minor\'s CRDs)', () => {
         expect(range.last).toBeUndefined();
       }
     }
-    expect(Object.keys(VERSIONED_FIELDS).sort()).toEqual(['Config', 'ImagePruner']);
+    expect(Object.keys(VERSIONED_FIELDS).sort()).toEqual(['Config', 'Image', 'ImagePruner']);
   });
 });
 
