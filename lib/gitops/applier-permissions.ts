@@ -1,6 +1,7 @@
 // The rights a GitOps tool's service account needs to apply the output: computed from the objects
 // themselves, so that they are exactly what the output needs, and a kind this table does not know
 // is an error instead of a "forbidden" on the first sync.
+import { ValidationError } from '../rules/validation-error';
 import { gitOpsAnnotations, GitOpsTools, includesTool, isAdopted, isApplierRbac, pruneProtection } from './gitops-annotations';
 
 /** An RBAC rule (`rbac.authorization.k8s.io/v1` PolicyRule). */
@@ -36,7 +37,13 @@ export interface ApplierPermissions {
  * whether it is namespaced (the `spec.names.plural` and `spec.scope` of its CRD, or the
  * Kubernetes API's own). A kind missing here is an error when rights are computed.
  */
-export const APPLIED_RESOURCES: Readonly<Record<string, { readonly resource: string; readonly namespaced: boolean }>> = {
+/** A kind's resource as the API names it, and its scope. */
+export interface AppliedResource {
+  readonly resource: string;
+  readonly namespaced: boolean;
+}
+
+export const APPLIED_RESOURCES: Readonly<Record<string, AppliedResource>> = {
   'Namespace': { resource: 'namespaces', namespaced: false },
   'Secret': { resource: 'secrets', namespaced: true },
   'ConfigMap': { resource: 'configmaps', namespaced: true },
@@ -113,7 +120,7 @@ type Grants = Map<string, { unnamed: Set<string>; named: Map<string, Set<string>
  * check), the rules of every ClusterRole (cluster-wide) and Role (in its namespace) among them, and
  * `bind` on a role a binding refers to that is not among them. ApplierRbac's own objects are left out.
  */
-export function applierPermissions(objects: readonly OutputObject[], tools: GitOpsTools = GitOpsTools.BOTH): ApplierPermissions {
+export function applierPermissions(objects: readonly OutputObject[], tools: GitOpsTools = GitOpsTools.BOTH, resources: Readonly<Record<string, AppliedResource>> = {}): ApplierPermissions {
   const scopes = new Map<string, Grants>();
   const grant = (namespace: string, group: string, resource: string, verbs: readonly string[], names?: readonly string[]) => {
     const grants = scopes.get(namespace) ?? scopes.set(namespace, new Map()).get(namespace)!;
@@ -128,15 +135,19 @@ export function applierPermissions(objects: readonly OutputObject[], tools: GitO
   const roles = new Set(own.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole').map((o) => `${o.kind}\u0000${o.metadata.namespace ?? ''}\u0000${o.metadata.name}`));
   for (const object of own) {
     const group = apiGroup(object.apiVersion);
-    const known = APPLIED_RESOURCES[group ? `${object.kind}.${group}` : object.kind];
+    const kindKey = group ? `${object.kind}.${group}` : object.kind;
+    const known = Object.hasOwn(APPLIED_RESOURCES, kindKey) ? APPLIED_RESOURCES[kindKey] : Object.hasOwn(resources, kindKey) ? resources[kindKey] : undefined;
     if (!known) {
-      throw new Error(`no rights are known for ${object.apiVersion} ${object.kind}: add its resource to APPLIED_RESOURCES in lib/gitops/applier-permissions.ts`);
+      throw new ValidationError('objects', `no rights are known for ${object.apiVersion} ${object.kind}: give its resource in the resources prop (resources: {'${kindKey}': {resource: '...', namespaced: ...}}), or, in this library, add it to APPLIED_RESOURCES in lib/gitops/applier-permissions.ts`);
     }
     const namespace = known.namespaced ? object.metadata.namespace ?? '' : '';
     if (known.namespaced && !namespace) throw new Error(`${object.apiVersion} ${object.kind} ${object.metadata.name} has no namespace`);
     const verbs = applierVerbs(object, tools);
     grant(namespace, group, known.resource, verbs.unnamed);
     grant(namespace, group, known.resource, verbs.named, [object.metadata.name ?? '']);
+    // A Route that sets its host also takes `create` on routes/custom-host (openshift-apiserver's
+    // route host allocation, library-go pkg/route/hostassignment AllocateHost).
+    if (group === 'route.openshift.io' && object.kind === 'Route' && (object as { spec?: { host?: unknown } }).spec?.host) grant(namespace, group, 'routes/custom-host', ['create']);
     if (group !== RBAC_GROUP) continue;
     // To write a role, hold what it grants; to bind a role it does not write, `bind` on it.
     for (const rule of object.rules ?? []) {

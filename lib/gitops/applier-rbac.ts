@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { applierPermissions, OutputObject, PolicyRule } from './applier-permissions';
+import { AppliedResource, applierPermissions, OutputObject, PolicyRule } from './applier-permissions';
 import { APPLIER_RBAC_LABEL, checkGitOpsTools, GitOpsTools } from './gitops-annotations';
 import { checkDnsLabel, checkDnsSubdomain } from '../rules/kubernetes';
 
@@ -38,6 +38,13 @@ export interface ApplierRbacProps {
    * @default GitOpsTools.BOTH
    */
   readonly gitOpsTools?: GitOpsTools;
+  /**
+   * Kinds among `objects` that this library does not write (an ImageDigestMirrorSet, a
+   * ServiceMonitor), by `Kind.group` (`Kind` for the core group): their resource name as the API
+   * names it, and whether they are namespaced.
+   * @default - none: an object of a kind the library does not know is an error naming it
+   */
+  readonly resources?: Readonly<Record<string, AppliedResource>>;
 }
 
 /**
@@ -65,7 +72,7 @@ export class ApplierRbac extends Construct {
     checkDnsSubdomain('serviceAccount.name', account.name);
     const tools = props.gitOpsTools ?? GitOpsTools.BOTH;
     checkGitOpsTools('gitOpsTools', tools);
-    const { cluster, namespaces } = applierPermissions(props.objects, tools);
+    const { cluster, namespaces } = applierPermissions(props.objects, tools, props.resources);
     this.clusterRules = cluster;
     this.namespaceRules = namespaces;
 

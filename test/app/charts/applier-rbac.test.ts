@@ -253,7 +253,20 @@ describe('applierPermissions', () => {
 
   test('a kind it knows no rights for is an error naming it and where to add it (a new kind fails synth and these tests)', () => {
     expect(() => applierPermissions([object('apps/v1', 'StatefulSet', 'x', 'ns')]))
-      .toThrow('no rights are known for apps/v1 StatefulSet: add its resource to APPLIED_RESOURCES in lib/gitops/applier-permissions.ts');
+      .toThrow("objects: no rights are known for apps/v1 StatefulSet: give its resource in the resources prop (resources: {'StatefulSet.apps': {resource: '...', namespaced: ...}}), or, in this library, add it to APPLIED_RESOURCES in lib/gitops/applier-permissions.ts");
+  });
+
+  test('a kind the library does not write may be given with its resource (an ImageDigestMirrorSet beside the output)', () => {
+    const idms = object('config.openshift.io/v1', 'ImageDigestMirrorSet', 'mirrors');
+    const { cluster } = applierPermissions([idms], undefined, { 'ImageDigestMirrorSet.config.openshift.io': { resource: 'imagedigestmirrorsets', namespaced: false } });
+    expect(cluster.flatMap((r) => r.resources)).toContain('imagedigestmirrorsets');
+  });
+
+  test('a Route that sets its host takes create on routes/custom-host (openshift-apiserver\'s host allocation)', () => {
+    const route = (host?: string) => ({ ...object('route.openshift.io/v1', 'Route', 'r', 'minio'), spec: { ...(host ? { host } : {}), to: { kind: 'Service', name: 's' } } });
+    const custom = (o: object) => applierPermissions([o as ReturnType<typeof object>]).namespaces.minio.filter((r) => r.resources.includes('routes/custom-host'));
+    expect(custom(route('minio.apps.example.com'))).toEqual([{ apiGroups: ['route.openshift.io'], resources: ['routes/custom-host'], verbs: ['create'] }]);
+    expect(custom(route())).toEqual([]);
   });
 
   test('every kind the library writes has its resource as the API names it', () => {
