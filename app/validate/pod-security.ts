@@ -67,28 +67,48 @@ const UNFILLING_SCCS = ['anyuid'];
  * ServiceAccount, or to the group of a namespace's or of all service accounts.
  */
 export class SccGrants {
-  private readonly granted = new Set<string>();
+  /** Grants by SCC: `namespace/account`, `namespace/*` (a namespace's accounts) or `*` (all). */
+  private readonly granted = new Map<string, Set<string>>();
 
   constructor(objects: readonly Obj[]) {
     for (const binding of objects) {
       if (binding.kind !== 'RoleBinding' && binding.kind !== 'ClusterRoleBinding') continue;
       const role = asMap(binding.roleRef);
-      if (role.kind !== 'ClusterRole' || !UNFILLING_SCCS.some((scc) => role.name === `system:openshift:scc:${scc}`)) continue;
+      const scc = /^system:openshift:scc:(.+)$/.exec(asString(role.name) ?? '')?.[1];
+      if (role.kind !== 'ClusterRole' || !scc) continue;
+      const accounts = this.granted.get(scc) ?? new Set<string>();
+      this.granted.set(scc, accounts);
       const bindingNamespace = asString(asMap(binding.metadata).namespace);
       for (const subject of asList(binding.subjects).map(asMap)) {
         const name = asString(subject.name);
-        if (subject.kind === 'ServiceAccount' && name) this.granted.add(`${asString(subject.namespace) ?? bindingNamespace}/${name}`);
-        else if (subject.kind === 'Group' && name === 'system:serviceaccounts') this.granted.add('*');
-        else if (subject.kind === 'Group' && name?.startsWith('system:serviceaccounts:')) this.granted.add(`${name.slice('system:serviceaccounts:'.length)}/*`);
+        if (subject.kind === 'ServiceAccount' && name) accounts.add(`${asString(subject.namespace) ?? bindingNamespace}/${name}`);
+        else if (subject.kind === 'Group' && name === 'system:serviceaccounts') accounts.add('*');
+        else if (subject.kind === 'Group' && name?.startsWith('system:serviceaccounts:')) accounts.add(`${name.slice('system:serviceaccounts:'.length)}/*`);
       }
     }
   }
 
-  /** True when the pod's service account may use an SCC that leaves its unset fields unset. */
-  public unfilled(namespace: unknown, pod: Obj): boolean {
+  /** True when the pod's service account may use one of `sccs`. */
+  public allows(sccs: readonly string[], namespace: unknown, pod: Obj): boolean {
     const account = asString(pod.serviceAccountName) ?? asString(pod.serviceAccount) ?? 'default';
-    return this.granted.has('*') || this.granted.has(`${namespace}/*`) || this.granted.has(`${namespace}/${account}`);
+    return sccs.some((scc) => {
+      const accounts = this.granted.get(scc);
+      return !!accounts && (accounts.has('*') || accounts.has(`${namespace}/*`) || accounts.has(`${namespace}/${account}`));
+    });
   }
+}
+
+/**
+ * SCCs that admit a pod with any UID but root (MustRunAsNonRoot or RunAsAny), tried when
+ * restricted-v2 refuses a fixed UID outside the namespace's range; nonroot-v2 still fills in
+ * seccomp, drop ALL and allowPrivilegeEscalation.
+ */
+const ANY_UID_SCCS = ['anyuid', 'nonroot-v2', 'nonroot'];
+
+/** The UIDs a namespace's annotation gives restricted-v2 (`openshift.io/sa.scc.uid-range: 1000680000/10000`). */
+function uidRange(namespace: Obj | undefined): [number, number] | undefined {
+  const range = /^(\d+)\/(\d+)$/.exec(asString(asMap(asMap(namespace?.metadata).annotations)['openshift.io/sa.scc.uid-range']) ?? '');
+  return range ? [Number(range[1]), Number(range[1]) + Number(range[2]) - 1] : undefined;
 }
 
 /** Volume types restricted allows (check_restrictedVolumes.go). */
@@ -109,13 +129,17 @@ const SELINUX_TYPES = ['', 'container_t', 'container_init_t', 'container_kvm_t',
  * Problems of the pod template of `object` under `level`, for what the pod sets itself (see
  * above). Any shape is read safely (a wrong shape is the schema's to report): never a TypeError.
  */
-export function checkPodSecurity(object: { kind?: string } & Obj, level: PodSecurityLevel, grants?: SccGrants): SchemaProblem[] {
+export function checkPodSecurity(object: { kind?: string } & Obj, level: PodSecurityLevel, grants?: SccGrants, namespace?: Obj): SchemaProblem[] {
   const path = hasPodTemplate(object.kind) ? POD_SPEC_PATHS[object.kind as string] : undefined;
   if (!path) return [];
   const pod = path.reduce<unknown>((o, k) => asMap(o)[k], object);
   if (!isMap(pod)) return [];
   // Under restricted-v2 the SCC fills in what is unset; under anyuid nothing is, and any UID goes.
-  const unfilled = grants?.unfilled(asMap(object.metadata).namespace, pod) ?? false;
+  const unfilled = grants?.allows(UNFILLING_SCCS, asMap(object.metadata).namespace, pod) ?? false;
+  // A fixed ID is refused by restricted-v2 unless it is in the namespace's range, or another SCC takes any.
+  const range = uidRange(namespace);
+  const anyId = grants?.allows(ANY_UID_SCCS, asMap(object.metadata).namespace, pod) ?? false;
+  const fixedRefused = (value: unknown) => typeof value === 'number' && value !== 0 && !anyId && !(range && value >= range[0] && value <= range[1]);
   const at = path.join('.');
   const problems: SchemaProblem[] = [];
   const add = (field: string, message: string) => problems.push({ field: `${at}.${field}`, message: `${message} (${level})` });
@@ -140,7 +164,7 @@ export function checkPodSecurity(object: { kind?: string } & Obj, level: PodSecu
     if (podContext.runAsUser === 0) add('securityContext.runAsUser', 'must not be 0');
     // restricted-v2 refuses a value outside the namespace's range, which is known only on the cluster.
     for (const key of ['runAsUser', 'runAsGroup', 'fsGroup'] as const) {
-      if (!unfilled && typeof podContext[key] === 'number' && podContext[key] !== 0) add(`securityContext.${key}`, 'must not be set: OpenShift\'s restricted-v2 SCC assigns it from the namespace\'s range and refuses other values');
+      if (fixedRefused(podContext[key])) add(`securityContext.${key}`, 'must not be set: OpenShift\'s restricted-v2 SCC assigns it from the namespace\'s range and refuses other values (unless the service account may use nonroot-v2 or anyuid)');
     }
   }
 
@@ -171,7 +195,7 @@ export function checkPodSecurity(object: { kind?: string } & Obj, level: PodSecu
     if (context.runAsNonRoot === false) add(`${sc}.runAsNonRoot`, 'must not be false');
     if (context.runAsUser === 0) add(`${sc}.runAsUser`, 'must not be 0');
     for (const key of ['runAsUser', 'runAsGroup'] as const) {
-      if (!unfilled && typeof context[key] === 'number' && context[key] !== 0) add(`${sc}.${key}`, 'must not be set: OpenShift\'s restricted-v2 SCC assigns it from the namespace\'s range and refuses other values');
+      if (fixedRefused(context[key])) add(`${sc}.${key}`, 'must not be set: OpenShift\'s restricted-v2 SCC assigns it from the namespace\'s range and refuses other values (unless the service account may use nonroot-v2 or anyuid)');
     }
     if (!unfilled) continue;
     const why = 'its service account may use the anyuid SCC, which OpenShift tries before restricted-v2 and which fills in nothing';

@@ -222,7 +222,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
     if (hasPodTemplate(kind)) {
       const level = enforcedLevel(namespaces.get(metadata.namespace));
       grants ??= new SccGrants(manifests.map((m) => m.object));
-      for (const p of level ? checkPodSecurity(object, level, grants) : []) add(p.field, p.message);
+      for (const p of level ? checkPodSecurity(object, level, grants, namespaces.get(metadata.namespace)) : []) add(p.field, p.message);
       const cutOff = !usesHostNetwork(object) && registryNamespaceTrafficProblem(metadata.namespace, asMap(podTemplateLabels(object)), manifests.map((m) => m.object), options.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION);
       if (cutOff) add('metadata.namespace', cutOff);
     }

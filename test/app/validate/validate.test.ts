@@ -116,8 +116,8 @@ describe('validate', () => {
         'Deployment/app spec.template.spec.volumes[0].hostPath: volume type hostPath is not allowed (restricted)',
         'Deployment/app spec.template.spec.volumes[1].nfs: volume type nfs is not allowed (restricted allows configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret) (restricted)',
         'Deployment/app spec.template.spec.securityContext.seccompProfile.type: must not be Unconfined; use RuntimeDefault or Localhost (restricted)',
-        "Deployment/app spec.template.spec.securityContext.runAsUser: must not be set: OpenShift's restricted-v2 SCC assigns it from the namespace's range and refuses other values (restricted)",
-        "Deployment/app spec.template.spec.securityContext.fsGroup: must not be set: OpenShift's restricted-v2 SCC assigns it from the namespace's range and refuses other values (restricted)",
+        "Deployment/app spec.template.spec.securityContext.runAsUser: must not be set: OpenShift's restricted-v2 SCC assigns it from the namespace's range and refuses other values (unless the service account may use nonroot-v2 or anyuid) (restricted)",
+        "Deployment/app spec.template.spec.securityContext.fsGroup: must not be set: OpenShift's restricted-v2 SCC assigns it from the namespace's range and refuses other values (unless the service account may use nonroot-v2 or anyuid) (restricted)",
         'Deployment/app spec.template.spec.containers[0].securityContext.privileged: must not be true (restricted)',
         'Deployment/app spec.template.spec.containers[0].securityContext.capabilities.add: SYS_ADMIN may not be added (restricted allows only NET_BIND_SERVICE) (restricted)',
         'Deployment/app spec.template.spec.containers[0].securityContext.capabilities.add: CHOWN may not be added (restricted allows only NET_BIND_SERVICE) (restricted)',
@@ -581,5 +581,13 @@ describe('Pod Security and the anyuid SCC', () => {
   test('without the grant, restricted-v2 fills in the rest and refuses a fixed UID', () => {
     expect(fields([namespace, deployment])).toEqual(['spec.template.spec.securityContext.runAsUser', 'spec.template.spec.securityContext.fsGroup']);
     expect(fields([namespace, anyuid({ kind: 'ServiceAccount', name: 'other', namespace: 'minio' }), deployment])).toHaveLength(2);
+  });
+
+  test('nonroot-v2 takes any non-root UID and still fills in the rest; a UID in the namespace\'s range is restricted-v2\'s own', () => {
+    const nonroot = { ...anyuid({ kind: 'ServiceAccount', name: 'minio', namespace: 'minio' }), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:openshift:scc:nonroot-v2' } };
+    expect(fields([namespace, nonroot, deployment])).toEqual([]);
+    const ranged = (range: string) => ({ ...namespace, metadata: { ...namespace.metadata, annotations: { 'openshift.io/sa.scc.uid-range': range } } });
+    expect(fields([ranged('1000/10000'), deployment])).toEqual([]);
+    expect(fields([ranged('1000680000/10000'), deployment])).toEqual(['spec.template.spec.securityContext.runAsUser', 'spec.template.spec.securityContext.fsGroup']);
   });
 });
