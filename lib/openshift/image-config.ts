@@ -7,7 +7,7 @@ import { checkImageConfig } from '../rules/image-config-rules';
 import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../rules/openshift-version';
 import type { RuleFinding } from '../rules/registry-rules';
 import { ValidationError } from '../rules/validation-error';
-import { checkFirstInChart } from '../registry/one-per-chart';
+import { checkFirstInCluster } from '../registry/cluster-scope';
 
 /** The cluster only reads the Image config with this name. */
 export const IMAGE_CONFIG_NAME = 'cluster';
@@ -122,7 +122,7 @@ export class ImageConfig extends Construct {
       }),
     };
     this.check();
-    checkFirstInChart(this, Image.GVK.apiVersion, Image.GVK.kind, IMAGE_CONFIG_NAME);
+    checkFirstInCluster(this, Image.GVK.apiVersion, Image.GVK.kind, IMAGE_CONFIG_NAME);
     this.apiObject = new Image(this, 'Resource', {
       metadata: { name: IMAGE_CONFIG_NAME },
       spec: {

@@ -10,7 +10,7 @@ import { checkImagePruner } from '../rules/image-pruner';
 import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../rules/openshift-version';
 import { checkOneOf, checkQuantity } from '../rules/kubernetes';
 import { ValidationError } from '../rules/validation-error';
-import { checkFirstInChart } from './one-per-chart';
+import { checkFirstInCluster } from './cluster-scope';
 
 // What the operator does with an unset field is in pkg/resource/prunercronjob.go (the CronJob's
 // values) and pkg/operator/controllerimagepruner.go (Bootstrap: the ImagePruner it creates at
@@ -145,7 +145,7 @@ export class ImagePruner extends Construct {
     if (error) throw new ValidationError(error.field, error.message, error.versionBound);
     this.warnings = findings.map((f) => `${f.field}: ${f.message}`);
 
-    checkFirstInChart(this, ImagePrunerObject.GVK.apiVersion, ImagePrunerObject.GVK.kind, IMAGE_PRUNER_NAME);
+    checkFirstInCluster(this, ImagePrunerObject.GVK.apiVersion, ImagePrunerObject.GVK.kind, IMAGE_PRUNER_NAME);
     this.apiObject = new ImagePrunerObject(this, 'Resource', { metadata: { name: IMAGE_PRUNER_NAME }, spec });
   }
 }

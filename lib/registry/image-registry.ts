@@ -1,5 +1,4 @@
-import { ApiObject } from 'cdk8s';
-import { Construct, Node } from 'constructs';
+import { Construct } from 'constructs';
 import {
   Config,
   ConfigSpec,
@@ -17,7 +16,7 @@ import { checkDnsSubdomain, checkOneOf, checkQuantity } from '../rules/kubernete
 import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../rules/openshift-version';
 import { checkRegistryConfig, RuleFinding } from '../rules/registry-rules';
 import { ValidationError } from '../rules/validation-error';
-import { checkFirstInChart } from './one-per-chart';
+import { checkFirstInCluster, clusterObjects } from './cluster-scope';
 
 /** The management states the operator acts on (it only logs others, such as `Force`). */
 export enum ManagementState {
@@ -142,9 +141,10 @@ export interface ImageRegistryProps {
 /**
  * The image registry operator's Config `cluster` (`imageregistry.operator.openshift.io/v1`),
  * with the operator's rules (rules/registry-rules.ts) checked when it is made, against the other
- * objects of its App made so far: its claim, the S3 store's Service, the credentials. Make the
- * registry after them. One Config per chart: with several clusters in one App, give each its own
- * chart (the rules then also see the other clusters' objects; an App per cluster keeps them apart).
+ * objects of its cluster made so far: its claim, the S3 store's Service, the credentials. Make the
+ * registry after them. A cluster is the App's child that holds the registry (see clusterScope):
+ * with several clusters in one App, give each a chart of its own, or a construct that holds its
+ * charts; one Config per cluster.
  */
 export class ImageRegistry extends Construct {
   /** The typed Config object, for escape hatches. */
@@ -196,9 +196,9 @@ export class ImageRegistry extends Construct {
       logLevel: props.logLevel,
       proxy: props.proxy,
     };
-    // The operator's rules, as `validate` runs them on manifests, over the objects made so far.
+    // The operator's rules, as `validate` runs them on manifests, over this cluster's objects made so far.
     const json = Config.manifest({ metadata: { name: REGISTRY_CONFIG_NAME }, spec }).spec;
-    const others = Node.of(this).root.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson());
+    const others = clusterObjects(this).map((o) => o.toJson());
     const findings: RuleFinding[] = [
       ...checkRegistryConfig(json, others, { claimAccessModes: storage.accessMode && [storage.accessMode], openshiftVersion: this.openshiftVersion }),
       // The CRD's CEL rules, as this version's CRD has them (validate runs them with the schema).
@@ -208,7 +208,7 @@ export class ImageRegistry extends Construct {
     if (error) throw new ValidationError(error.field, error.message, error.versionBound);
     this.warnings = findings.filter((f) => !f.unverified).map((f) => `${f.field}: ${f.message}`);
 
-    checkFirstInChart(this, Config.GVK.apiVersion, Config.GVK.kind, REGISTRY_CONFIG_NAME);
+    checkFirstInCluster(this, Config.GVK.apiVersion, Config.GVK.kind, REGISTRY_CONFIG_NAME);
     this.apiObject = new Config(this, 'Resource', { metadata: { name: REGISTRY_CONFIG_NAME }, spec });
   }
 }
