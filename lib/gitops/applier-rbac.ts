@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { applierPermissions, OutputObject, PolicyRule } from './applier-permissions';
 import { APPLIER_RBAC_LABEL } from './gitops-annotations';
 import { checkDnsLabel, checkDnsSubdomain } from '../rules/kubernetes';
+import { checkProps, is, propTypes } from '../rules/prop-types';
 
 /** A ServiceAccount, by namespace and name. */
 export interface ServiceAccountReference {
@@ -34,6 +35,18 @@ export interface ApplierRbacProps {
   readonly serviceAccount?: ServiceAccountReference;
 }
 
+/** The props' types, for callers without TypeScript (lib/rules/prop-types.ts). */
+const PROP_TYPES = propTypes<ApplierRbacProps>('ApplierRbac', {
+  objects: is.listOf(is.shape<OutputObject>({
+    apiVersion: is.string.isRequired,
+    kind: is.string.isRequired,
+    metadata: is.shape<OutputObject['metadata']>({ name: is.string, namespace: is.string, labels: is.mapOf(is.string), annotations: is.mapOf(is.string) }).isRequired,
+    rules: is.listOf(is.map<PolicyRule>()),
+    roleRef: is.shape<NonNullable<OutputObject['roleRef']>>({ kind: is.string.isRequired, name: is.string.isRequired }),
+  })).isRequired,
+  serviceAccount: is.shape<ServiceAccountReference>({ namespace: is.string.isRequired, name: is.string.isRequired }),
+});
+
 /**
  * The rights a GitOps tool needs to apply `objects`, and no more (see applierPermissions): a
  * ClusterRole for the cluster-scoped kinds and a Role in each namespace, each bound to the service
@@ -54,6 +67,7 @@ export class ApplierRbac extends Construct {
 
   constructor(scope: Construct, id: string, props: ApplierRbacProps) {
     super(scope, id);
+    checkProps(PROP_TYPES, props);
     const account = props.serviceAccount ?? OPENSHIFT_GITOPS_APPLICATION_CONTROLLER;
     checkDnsLabel('serviceAccount.namespace', account.namespace);
     checkDnsSubdomain('serviceAccount.name', account.name);

@@ -12,11 +12,13 @@ import {
 import { REGISTRY_CONFIG_NAME } from './constants';
 import { RegistryStorage } from './registry-storage';
 import { checkBuiltInSpecRules } from '../rules/cel/crd-rules';
-import { checkDnsSubdomain, checkOneOf, checkQuantity } from '../rules/kubernetes';
-import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../rules/openshift-version';
+import { checkDnsSubdomain, checkQuantity } from '../rules/kubernetes';
+import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OPENSHIFT_VERSIONS, OpenShiftVersion } from '../rules/openshift-version';
+import { checkProps, is, propTypes } from '../rules/prop-types';
 import { checkRegistryConfig, RuleFinding } from '../rules/registry-rules';
 import { ValidationError } from '../rules/validation-error';
 import { checkFirstInCluster, clusterObjects } from './cluster-scope';
+import { NODE_SELECTOR, RESOURCES, ROUTE, TOLERATIONS } from './shared-props';
 
 /** The management states the operator acts on (it only logs others, such as `Force`). */
 export enum ManagementState {
@@ -138,6 +140,25 @@ export interface ImageRegistryProps {
   readonly openshiftVersion?: OpenShiftVersion;
 }
 
+/** The props' types, for callers without TypeScript (lib/rules/prop-types.ts). */
+const PROP_TYPES = propTypes<ImageRegistryProps>('ImageRegistry', {
+  storage: is.instanceOf(RegistryStorage, 'a RegistryStorage (RegistryStorage.fromPvc, .s3, .fromMinio, ...)').isRequired,
+  managementState: is.oneOf(Object.values(ManagementState)),
+  replicas: is.number,
+  rolloutStrategy: is.oneOf(Object.values(RolloutStrategy)),
+  defaultRoute: is.boolean,
+  routes: is.listOf(ROUTE),
+  disableRedirect: is.boolean,
+  nodeSelector: NODE_SELECTOR,
+  tolerations: TOLERATIONS,
+  affinity: is.map<ConfigSpecAffinity>(),
+  resources: RESOURCES,
+  logLevel: is.oneOf(Object.values(ConfigSpecLogLevel)),
+  proxy: is.shape<ConfigSpecProxy>({ http: is.string, https: is.string, noProxy: is.string }),
+  additionalSpec: is.map<Omit<ConfigSpec, ManagedSpecField>>(),
+  openshiftVersion: is.oneOf(OPENSHIFT_VERSIONS, 'a known OpenShift version'),
+});
+
 /**
  * The image registry operator's Config `cluster` (`imageregistry.operator.openshift.io/v1`),
  * with the operator's rules (rules/registry-rules.ts) checked when it is made, against the other
@@ -164,16 +185,14 @@ export class ImageRegistry extends Construct {
 
   constructor(scope: Construct, id: string, props: ImageRegistryProps) {
     super(scope, id);
+    checkProps(PROP_TYPES, props);
     const storage = props.storage;
     this.openshiftVersion = checkOpenShiftVersion('openshiftVersion', props.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION);
     const managementState = props.managementState ?? ManagementState.MANAGED;
-    checkOneOf('managementState', managementState, Object.values(ManagementState));
     this.replicas = props.replicas ?? 1;
-    if (props.rolloutStrategy !== undefined) checkOneOf('rolloutStrategy', props.rolloutStrategy, Object.values(RolloutStrategy));
     // The operator needs Recreate with ReadWriteOnce storage: the default there, a rule below.
     this.rolloutStrategy = props.rolloutStrategy ?? (storage.isReadWriteOnce ? RolloutStrategy.RECREATE : undefined);
     checkRouteNames(props.routes ?? []);
-    if (props.logLevel !== undefined) checkOneOf('logLevel', props.logLevel, Object.values(ConfigSpecLogLevel));
     for (const [kind, quantities] of Object.entries({ requests: props.resources?.requests, limits: props.resources?.limits })) {
       for (const [resource, quantity] of Object.entries(quantities ?? {})) {
         checkQuantity(`resources.${kind}.${resource}`, String(quantity.value));
