@@ -60,7 +60,7 @@ function describe(value: unknown): string {
 }
 
 /** `parent.key`, or `parent["a.b"]` for a key that is not a plain name. */
-export function fieldOf(parent: string, key: string | number): string {
+function fieldOf(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
   const name = /^[A-Za-z_$][\w$-]*$/.test(key) ? key : JSON.stringify(key);
   if (!parent) return name;
