@@ -1,7 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // main.test.ts beside main.ts, as `cdk8s init` lays out an app; the other tests in test/.
+  testMatch: ['<rootDir>/main.test.ts', '<rootDir>/test/**/*.test.ts'],
   // swc strips types without type-checking; `npm test` runs tsc --noEmit first for that.
   // kubernetes-models ships ES modules only: swc turns them into CommonJS for jest.
   transform: { '^.+\\.(ts|js)$': ['@swc/jest'] },

@@ -1,4 +1,5 @@
 import { ApiObject, App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
 import { ImageConfigChart } from './image-config-chart';
 import { ObjectStoreChart } from './object-store-chart';
 import { PrunerChart } from './pruner-chart';
@@ -47,7 +48,9 @@ export const STAGES: Readonly<Record<string, string>> = {
  * objects are left out. Rule violations become ConfigErrors that point at the config's field.
  */
 export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
-  const app = new App();
+  // One chart per stage, held by one construct: the library's rules see this cluster's objects
+  // across its charts (lib/registry/cluster-scope.ts).
+  const cluster = new Construct(new App(), loaded.config.name);
   const { minio, registry, imageConfig, pruner, storageSwitch } = loaded.config;
   const gitOpsTools = loaded.config.gitops ?? GitOpsTools.BOTH;
   const openshiftVersion = loaded.config.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION;
@@ -67,28 +70,28 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
         source.validate(REGISTRY_S3_SECRET_KEYS);
         return source;
       });
-      objectStore = new ObjectStoreChart(app, 'object-store', { minio, bucketUser });
+      objectStore = new ObjectStoreChart(cluster, 'object-store', { minio, bucketUser });
     }
-    const switchChart = new Chart(app, 'storage-switch');
-    const storage = new RegistryStorageChart(app, 'registry-storage', { storage: registry.storage, minioBucket: objectStore?.bucket });
+    const switchChart = new Chart(cluster, 'storage-switch');
+    const storage = new RegistryStorageChart(cluster, 'registry-storage', { storage: registry.storage, minioBucket: objectStore?.bucket });
     // Before the Config: any other back end already in spec.storage goes (see StorageSwitch).
     if (storageSwitch?.enabled !== false) {
       withinField('storageSwitch', () => new StorageSwitch(switchChart, 'StorageSwitch', { storage: storage.storage, image: storageSwitch?.image }));
     }
-    const registryChart = new RegistryChart(app, 'registry', { registry, storage: storage.storage, openshiftVersion });
+    const registryChart = new RegistryChart(cluster, 'registry', { registry, storage: storage.storage, openshiftVersion });
     for (const [field, message] of registryChart.warnings) loaded.warn(field, message);
     // Only when the section sets something: the object is shared, and an empty one says nothing.
     if (imageConfig && setsAnything(imageConfig)) {
-      const imageConfigChart = new ImageConfigChart(app, 'image-config', { imageConfig, routes: registry.routes, openshiftVersion });
+      const imageConfigChart = new ImageConfigChart(cluster, 'image-config', { imageConfig, routes: registry.routes, openshiftVersion });
       for (const [field, message] of imageConfigChart.warnings) loaded.warn(field, message);
     }
     if (pruner) {
-      for (const [field, message] of new PrunerChart(app, 'pruner', { pruner, openshiftVersion }).warnings) loaded.warn(field, message);
+      for (const [field, message] of new PrunerChart(cluster, 'pruner', { pruner, openshiftVersion }).warnings) loaded.warn(field, message);
     }
   } catch (e) {
     throw asConfigError(loaded, e);
   }
-  let rendered = render(app.charts, gitOpsTools);
+  let rendered = render(cluster.node.children.filter(Chart.isChart), gitOpsTools);
   if (loaded.config.applierRbac) {
     // The applier's rights come first, with the namespaces they live in (a Role needs its
     // namespace; whoever applies this stage creates both, so the applier needs no right to create
@@ -96,7 +99,7 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
     const isNamespace = (o: { apiVersion: string; kind: string }) => o.apiVersion === 'v1' && o.kind === 'Namespace';
     const namespaces = rendered.flatMap((chart) => chart.objects.filter(isNamespace));
     rendered = rendered.map((chart) => ({ ...chart, objects: chart.objects.filter((o) => !isNamespace(o)) })).filter((chart) => chart.objects.length);
-    const chart = new Chart(app, 'applier-rbac');
+    const chart = new Chart(cluster, 'applier-rbac');
     try {
       withinField('applierRbac', () => new ApplierRbac(chart, 'ApplierRbac', {
         objects: rendered.flatMap((c) => c.objects) as OutputObject[],

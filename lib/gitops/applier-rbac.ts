@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppliedResource, applierPermissions, OutputObject, PolicyRule } from './applier-permissions';
-import { APPLIER_RBAC_LABEL, checkGitOpsTools, GitOpsTools } from './gitops-annotations';
+import { APPLIER_RBAC_LABEL, GitOpsTools } from './gitops-annotations';
 import { checkDnsLabel, checkDnsSubdomain } from '../rules/kubernetes';
+import { checkProps, is, propTypes } from '../rules/prop-types';
 
 /** A ServiceAccount, by namespace and name. */
 export interface ServiceAccountReference {
@@ -47,6 +48,20 @@ export interface ApplierRbacProps {
   readonly resources?: Readonly<Record<string, AppliedResource>>;
 }
 
+/** The props' types, for callers without TypeScript (lib/rules/prop-types.ts). */
+const PROP_TYPES = propTypes<ApplierRbacProps>('ApplierRbac', {
+  objects: is.listOf(is.shape<OutputObject>({
+    apiVersion: is.string.isRequired,
+    kind: is.string.isRequired,
+    metadata: is.shape<OutputObject['metadata']>({ name: is.string, namespace: is.string, labels: is.mapOf(is.string), annotations: is.mapOf(is.string) }).isRequired,
+    rules: is.listOf(is.map<PolicyRule>()),
+    roleRef: is.shape<NonNullable<OutputObject['roleRef']>>({ kind: is.string.isRequired, name: is.string.isRequired }),
+  })).isRequired,
+  serviceAccount: is.shape<ServiceAccountReference>({ namespace: is.string.isRequired, name: is.string.isRequired }),
+  gitOpsTools: is.oneOf(Object.values(GitOpsTools), 'GitOpsTools'),
+  resources: is.mapOf(is.shape<AppliedResource>({ resource: is.string.isRequired, namespaced: is.boolean.isRequired })),
+});
+
 /**
  * The rights a GitOps tool needs to apply `objects`, and no more (see applierPermissions): a
  * ClusterRole for the cluster-scoped kinds and a Role in each namespace, each bound to the service
@@ -67,11 +82,11 @@ export class ApplierRbac extends Construct {
 
   constructor(scope: Construct, id: string, props: ApplierRbacProps) {
     super(scope, id);
+    checkProps(PROP_TYPES, props);
     const account = props.serviceAccount ?? OPENSHIFT_GITOPS_APPLICATION_CONTROLLER;
     checkDnsLabel('serviceAccount.namespace', account.namespace);
     checkDnsSubdomain('serviceAccount.name', account.name);
     const tools = props.gitOpsTools ?? GitOpsTools.BOTH;
-    checkGitOpsTools('gitOpsTools', tools);
     const { cluster, namespaces } = applierPermissions(props.objects, tools, props.resources);
     this.clusterRules = cluster;
     this.namespaceRules = namespaces;

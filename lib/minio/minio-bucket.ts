@@ -8,6 +8,7 @@ import { REGISTRY_CREDENTIAL_KEYS } from '../rules/credential-keys';
 import { checkImageReference } from '../rules/image-reference';
 import { checkBucketName } from '../rules/s3';
 import { withinField } from '../rules/validation-error';
+import { checkProps, is, propTypes } from '../rules/prop-types';
 
 /** MinIO client image, pinned. */
 export const MC_IMAGE = 'quay.io/minio/mc:RELEASE.2025-04-16T18-13-26Z';
@@ -33,6 +34,14 @@ export interface MinioBucketProps {
   readonly mcImage?: string;
 }
 
+/** The props' types, for callers without TypeScript (lib/rules/prop-types.ts). */
+const PROP_TYPES = propTypes<MinioBucketProps>('MinioBucket', {
+  objectStore: is.instanceOf(MinioObjectStore, 'a MinioObjectStore').isRequired,
+  bucket: is.string.isRequired,
+  user: is.instanceOf(SecretSource, 'a SecretSource (SecretSource.existing, .externalSecret, ...)'),
+  mcImage: is.string,
+});
+
 /**
  * A bucket in a MinIO, created by a Job that waits for MinIO and runs `mc mb --ignore-existing`
  * (idempotent), and optionally a user whose policy is limited to the bucket.
@@ -55,6 +64,7 @@ export class MinioBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: MinioBucketProps) {
     super(scope, id);
+    checkProps(PROP_TYPES, props);
     checkBucketName('bucket', props.bucket);
     this.bucket = props.bucket;
     this.objectStore = props.objectStore;

@@ -7,6 +7,7 @@ import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_NAMESPACE_LABELS, RES
 import { checkImageReference } from '../rules/image-reference';
 import { checkDnsLabel, checkDnsSubdomain, checkQuantity } from '../rules/kubernetes';
 import { ValidationError, withinField } from '../rules/validation-error';
+import { checkProps, is, propTypes } from '../rules/prop-types';
 
 /** MinIO server image, pinned (the last release with the full embedded console). */
 export const MINIO_IMAGE = 'quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z';
@@ -95,6 +96,22 @@ export interface MinioObjectStoreProps {
   readonly resources?: MinioResources;
 }
 
+/** The props' types, for callers without TypeScript (lib/rules/prop-types.ts). */
+const PROP_TYPES = propTypes<MinioObjectStoreProps>('MinioObjectStore', {
+  rootCredentials: is.instanceOf(SecretSource, 'a SecretSource (SecretSource.existing, .externalSecret, ...)').isRequired,
+  namespace: is.string,
+  name: is.string,
+  image: is.string,
+  size: is.string,
+  storageClassName: is.string,
+  tls: is.boolean,
+  apiRoute: is.boolean,
+  routeHost: is.string,
+  consoleRoute: is.boolean,
+  consoleRouteHost: is.string,
+  resources: is.shape<MinioResources>({ requests: is.mapOf(is.string), limits: is.mapOf(is.string) }),
+});
+
 /**
  * A single MinIO server in its own namespace: data PVC, Deployment (Recreate), Service for the API
  * (9000) and console (9001), optional edge or reencrypt Routes, probes, and a pod that runs under the
@@ -114,6 +131,7 @@ export class MinioObjectStore extends Construct {
 
   constructor(scope: Construct, id: string, props: MinioObjectStoreProps) {
     super(scope, id);
+    checkProps(PROP_TYPES, props);
     this.namespace = props.namespace ?? 'minio';
     this.name = props.name ?? 'minio';
     this.tls = props.tls ?? false;

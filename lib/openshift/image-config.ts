@@ -4,10 +4,12 @@ import { Image, ImageSpec } from '../../imports/imageconfig-config.openshift.io'
 import type { RegistryRoute } from '../registry/image-registry';
 import { checkBuiltInSpecRules } from '../rules/cel/crd-rules';
 import { checkImageConfig } from '../rules/image-config-rules';
-import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../rules/openshift-version';
+import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OPENSHIFT_VERSIONS, OpenShiftVersion } from '../rules/openshift-version';
 import type { RuleFinding } from '../rules/registry-rules';
 import { ValidationError } from '../rules/validation-error';
-import { checkFirstInChart } from '../registry/one-per-chart';
+import { checkFirstInCluster } from '../registry/cluster-scope';
+import { ROUTE } from '../registry/shared-props';
+import { checkProps, is, propTypes } from '../rules/prop-types';
 
 /** The cluster only reads the Image config with this name. */
 export const IMAGE_CONFIG_NAME = 'cluster';
@@ -91,6 +93,21 @@ export interface ImageConfigProps {
   readonly internalRegistry?: boolean;
 }
 
+/** The props' types, for callers without TypeScript (lib/rules/prop-types.ts). */
+const PROP_TYPES = propTypes<ImageConfigProps>('ImageConfig', {
+  externalRegistryHostnames: is.listOf(is.string),
+  allowedRegistriesForImport: is.listOf(is.shape<RegistryLocation>({ domainName: is.string.isRequired, insecure: is.boolean })),
+  registrySources: is.shape<RegistrySources>({
+    allowedRegistries: is.listOf(is.string),
+    blockedRegistries: is.listOf(is.string),
+    insecureRegistries: is.listOf(is.string),
+    containerRuntimeSearchRegistries: is.listOf(is.string),
+  }),
+  additionalTrustedCA: is.string,
+  openshiftVersion: is.oneOf(OPENSHIFT_VERSIONS, 'a known OpenShift version'),
+  internalRegistry: is.boolean,
+});
+
 /**
  * The cluster-wide image policy, `images.config.openshift.io/cluster`, as a partial object: only
  * the fields given here are written, so that a server-side apply leaves the fields other teams
@@ -107,6 +124,7 @@ export class ImageConfig extends Construct {
 
   constructor(scope: Construct, id: string, props: ImageConfigProps = {}) {
     super(scope, id);
+    checkProps(PROP_TYPES, props);
     const sources = props.registrySources;
     this.openshiftVersion = checkOpenShiftVersion('openshiftVersion', props.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION);
     this.internalRegistry = props.internalRegistry;
@@ -122,7 +140,7 @@ export class ImageConfig extends Construct {
       }),
     };
     this.check();
-    checkFirstInChart(this, Image.GVK.apiVersion, Image.GVK.kind, IMAGE_CONFIG_NAME);
+    checkFirstInCluster(this, Image.GVK.apiVersion, Image.GVK.kind, IMAGE_CONFIG_NAME);
     this.apiObject = new Image(this, 'Resource', {
       metadata: { name: IMAGE_CONFIG_NAME },
       spec: {
@@ -135,6 +153,7 @@ export class ImageConfig extends Construct {
 
   /** Lists `hostname` (`host[:port]`) after the hostnames already listed. */
   public addExternalRegistryHostname(hostname: string): void {
+    is.string.isRequired.check(hostname, 'hostname');
     this.hostnames.push(hostname);
     try {
       this.check();
@@ -150,6 +169,7 @@ export class ImageConfig extends Construct {
    * one from the router, which the registry operator publishes in status by itself.
    */
   public addRoute(route: RegistryRoute): void {
+    ROUTE.isRequired.check(route, 'route');
     if (route.hostname === undefined) {
       throw new ValidationError('externalRegistryHostnames', `route ${JSON.stringify(route.name)} has no hostname: the router makes one up, and the registry operator already publishes it in the Image config's status; give the route a hostname to list it here`);
     }

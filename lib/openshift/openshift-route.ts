@@ -2,8 +2,9 @@ import { Construct } from 'constructs';
 import { Route, RouteSpec, RouteSpecTlsInsecureEdgeTerminationPolicy, RouteSpecTlsTermination, RouteSpecToKind } from '../../imports/route-route.openshift.io';
 import { checkBuiltInSpecRules } from '../rules/cel/crd-rules';
 import { checkDnsLabel, checkDnsSubdomain } from '../rules/kubernetes';
-import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../rules/openshift-version';
+import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OPENSHIFT_VERSIONS, OpenShiftVersion } from '../rules/openshift-version';
 import { ValidationError } from '../rules/validation-error';
+import { checkProps, is, propTypes } from '../rules/prop-types';
 
 /** How the router terminates TLS: edge (plain HTTP to the service), reencrypt, passthrough. */
 export { RouteSpecTlsTermination as RouteTermination };
@@ -34,12 +35,24 @@ export interface OpenShiftRouteProps {
   readonly openshiftVersion?: OpenShiftVersion;
 }
 
+/** The props' types, for callers without TypeScript (lib/rules/prop-types.ts). */
+const PROP_TYPES = propTypes<OpenShiftRouteProps>('OpenShiftRoute', {
+  name: is.string.isRequired,
+  namespace: is.string.isRequired,
+  serviceName: is.string.isRequired,
+  targetPort: is.string.isRequired,
+  host: is.string,
+  termination: is.oneOf(Object.values(RouteSpecTlsTermination)),
+  openshiftVersion: is.oneOf(OPENSHIFT_VERSIONS, 'a known OpenShift version'),
+});
+
 /** An OpenShift Route (`route.openshift.io/v1`) with TLS, on the typed import. */
 export class OpenShiftRoute extends Construct {
   public readonly apiObject: Route;
 
   constructor(scope: Construct, id: string, props: OpenShiftRouteProps) {
     super(scope, id);
+    checkProps(PROP_TYPES, props);
     checkDnsSubdomain('name', props.name);
     checkDnsLabel('namespace', props.namespace);
     if (props.host !== undefined) checkDnsSubdomain('host', props.host);

@@ -4,7 +4,6 @@ import {
 } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
 import type { StorageManagementState } from './registry-storage';
 import { checkAzureAccountName, checkAzureContainerName, checkAzureNetworkAccess } from '../rules/azure';
-import { checkOneOf } from '../rules/kubernetes';
 
 /** Whether the storage account is reachable from the internet or only from the cluster's vnet. */
 export { AzureNetworkAccessType };
@@ -84,10 +83,8 @@ export interface AzureStorageProps {
 export function azureSpec(props: AzureStorageProps): ConfigSpecStorageAzure {
   checkAzureAccountName('accountName', props.accountName);
   checkAzureContainerName('container', props.container);
-  if (props.cloudName !== undefined) checkOneOf('cloudName', props.cloudName, Object.values(AzureCloudName));
   const networkAccess = props.networkAccess;
   if (networkAccess !== undefined) {
-    checkOneOf('networkAccess.type', networkAccess.type, Object.values(AzureNetworkAccessType));
     checkAzureNetworkAccess(networkAccess);
   }
   return {

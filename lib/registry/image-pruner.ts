@@ -7,10 +7,12 @@ import {
 import { IMAGE_PRUNER_NAME } from './constants';
 import { ImageRegistryProps, LogLevel } from './image-registry';
 import { checkImagePruner } from '../rules/image-pruner';
-import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../rules/openshift-version';
-import { checkOneOf, checkQuantity } from '../rules/kubernetes';
+import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OPENSHIFT_VERSIONS, OpenShiftVersion } from '../rules/openshift-version';
+import { checkQuantity } from '../rules/kubernetes';
+import { checkProps, is, propTypes } from '../rules/prop-types';
 import { ValidationError } from '../rules/validation-error';
-import { checkFirstInChart } from './one-per-chart';
+import { checkFirstInCluster } from './cluster-scope';
+import { NODE_SELECTOR, RESOURCES, TOLERATIONS } from './shared-props';
 
 // What the operator does with an unset field is in pkg/resource/prunercronjob.go (the CronJob's
 // values) and pkg/operator/controllerimagepruner.go (Bootstrap: the ImagePruner it creates at
@@ -100,6 +102,23 @@ export interface ImagePrunerProps {
   readonly openshiftVersion?: OpenShiftVersion;
 }
 
+/** The props' types, for callers without TypeScript (lib/rules/prop-types.ts). */
+const PROP_TYPES = propTypes<ImagePrunerProps>('ImagePruner', {
+  schedule: is.string,
+  suspend: is.boolean,
+  keepTagRevisions: is.number,
+  keepYoungerThanDuration: is.string,
+  ignoreInvalidImageReferences: is.boolean,
+  resources: RESOURCES,
+  nodeSelector: NODE_SELECTOR,
+  tolerations: TOLERATIONS,
+  affinity: is.map<NonNullable<ImageRegistryProps['affinity']>>(),
+  logLevel: is.oneOf(Object.values(LogLevel)),
+  successfulJobsHistoryLimit: is.number,
+  failedJobsHistoryLimit: is.number,
+  openshiftVersion: is.oneOf(OPENSHIFT_VERSIONS, 'a known OpenShift version'),
+});
+
 /**
  * The image registry operator's ImagePruner `cluster` (`imageregistry.operator.openshift.io/v1`),
  * with the pruner's rules (rules/image-pruner.ts) checked when it is made. Only the fields given
@@ -116,8 +135,8 @@ export class ImagePruner extends Construct {
 
   constructor(scope: Construct, id: string, props: ImagePrunerProps = {}) {
     super(scope, id);
+    checkProps(PROP_TYPES, props);
     this.openshiftVersion = checkOpenShiftVersion('openshiftVersion', props.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION);
-    if (props.logLevel !== undefined) checkOneOf('logLevel', props.logLevel, Object.values(LogLevel));
     for (const [kind, quantities] of Object.entries({ requests: props.resources?.requests, limits: props.resources?.limits })) {
       for (const [resource, quantity] of Object.entries(quantities ?? {})) {
         checkQuantity(`resources.${kind}.${resource}`, String(quantity.value));
@@ -145,7 +164,7 @@ export class ImagePruner extends Construct {
     if (error) throw new ValidationError(error.field, error.message, error.versionBound);
     this.warnings = findings.map((f) => `${f.field}: ${f.message}`);
 
-    checkFirstInChart(this, ImagePrunerObject.GVK.apiVersion, ImagePrunerObject.GVK.kind, IMAGE_PRUNER_NAME);
+    checkFirstInCluster(this, ImagePrunerObject.GVK.apiVersion, ImagePrunerObject.GVK.kind, IMAGE_PRUNER_NAME);
     this.apiObject = new ImagePrunerObject(this, 'Resource', { metadata: { name: IMAGE_PRUNER_NAME }, spec });
   }
 }

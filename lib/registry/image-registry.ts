@@ -1,5 +1,4 @@
-import { ApiObject } from 'cdk8s';
-import { Construct, Node } from 'constructs';
+import { Construct } from 'constructs';
 import {
   Config,
   ConfigSpec,
@@ -13,11 +12,13 @@ import {
 import { REGISTRY_CONFIG_NAME } from './constants';
 import { RegistryStorage } from './registry-storage';
 import { checkBuiltInSpecRules } from '../rules/cel/crd-rules';
-import { checkDnsSubdomain, checkOneOf, checkQuantity } from '../rules/kubernetes';
-import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../rules/openshift-version';
+import { checkDnsSubdomain, checkQuantity } from '../rules/kubernetes';
+import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OPENSHIFT_VERSIONS, OpenShiftVersion } from '../rules/openshift-version';
+import { checkProps, is, propTypes } from '../rules/prop-types';
 import { checkRegistryConfig, RuleFinding } from '../rules/registry-rules';
 import { ValidationError } from '../rules/validation-error';
-import { checkFirstInChart } from './one-per-chart';
+import { checkFirstInCluster, clusterObjects } from './cluster-scope';
+import { NODE_SELECTOR, RESOURCES, ROUTE, TOLERATIONS } from './shared-props';
 
 /** The management states the operator acts on (it only logs others, such as `Force`). */
 export enum ManagementState {
@@ -139,12 +140,32 @@ export interface ImageRegistryProps {
   readonly openshiftVersion?: OpenShiftVersion;
 }
 
+/** The props' types, for callers without TypeScript (lib/rules/prop-types.ts). */
+const PROP_TYPES = propTypes<ImageRegistryProps>('ImageRegistry', {
+  storage: is.instanceOf(RegistryStorage, 'a RegistryStorage (RegistryStorage.fromPvc, .s3, .fromMinio, ...)').isRequired,
+  managementState: is.oneOf(Object.values(ManagementState)),
+  replicas: is.number,
+  rolloutStrategy: is.oneOf(Object.values(RolloutStrategy)),
+  defaultRoute: is.boolean,
+  routes: is.listOf(ROUTE),
+  disableRedirect: is.boolean,
+  nodeSelector: NODE_SELECTOR,
+  tolerations: TOLERATIONS,
+  affinity: is.map<ConfigSpecAffinity>(),
+  resources: RESOURCES,
+  logLevel: is.oneOf(Object.values(ConfigSpecLogLevel)),
+  proxy: is.shape<ConfigSpecProxy>({ http: is.string, https: is.string, noProxy: is.string }),
+  additionalSpec: is.map<Omit<ConfigSpec, ManagedSpecField>>(),
+  openshiftVersion: is.oneOf(OPENSHIFT_VERSIONS, 'a known OpenShift version'),
+});
+
 /**
  * The image registry operator's Config `cluster` (`imageregistry.operator.openshift.io/v1`),
  * with the operator's rules (rules/registry-rules.ts) checked when it is made, against the other
- * objects of its App made so far: its claim, the S3 store's Service, the credentials. Make the
- * registry after them. One Config per chart: with several clusters in one App, give each its own
- * chart (the rules then also see the other clusters' objects; an App per cluster keeps them apart).
+ * objects of its cluster made so far: its claim, the S3 store's Service, the credentials. Make the
+ * registry after them. A cluster is the App's child that holds the registry (see clusterScope):
+ * with several clusters in one App, give each a chart of its own, or a construct that holds its
+ * charts; one Config per cluster.
  */
 export class ImageRegistry extends Construct {
   /** The typed Config object, for escape hatches. */
@@ -164,16 +185,14 @@ export class ImageRegistry extends Construct {
 
   constructor(scope: Construct, id: string, props: ImageRegistryProps) {
     super(scope, id);
+    checkProps(PROP_TYPES, props);
     const storage = props.storage;
     this.openshiftVersion = checkOpenShiftVersion('openshiftVersion', props.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION);
     const managementState = props.managementState ?? ManagementState.MANAGED;
-    checkOneOf('managementState', managementState, Object.values(ManagementState));
     this.replicas = props.replicas ?? 1;
-    if (props.rolloutStrategy !== undefined) checkOneOf('rolloutStrategy', props.rolloutStrategy, Object.values(RolloutStrategy));
     // The operator needs Recreate with ReadWriteOnce storage: the default there, a rule below.
     this.rolloutStrategy = props.rolloutStrategy ?? (storage.isReadWriteOnce ? RolloutStrategy.RECREATE : undefined);
     checkRouteNames(props.routes ?? []);
-    if (props.logLevel !== undefined) checkOneOf('logLevel', props.logLevel, Object.values(ConfigSpecLogLevel));
     for (const [kind, quantities] of Object.entries({ requests: props.resources?.requests, limits: props.resources?.limits })) {
       for (const [resource, quantity] of Object.entries(quantities ?? {})) {
         checkQuantity(`resources.${kind}.${resource}`, String(quantity.value));
@@ -196,9 +215,9 @@ export class ImageRegistry extends Construct {
       logLevel: props.logLevel,
       proxy: props.proxy,
     };
-    // The operator's rules, as `validate` runs them on manifests, over the objects made so far.
+    // The operator's rules, as `validate` runs them on manifests, over this cluster's objects made so far.
     const json = Config.manifest({ metadata: { name: REGISTRY_CONFIG_NAME }, spec }).spec;
-    const others = Node.of(this).root.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson());
+    const others = clusterObjects(this).map((o) => o.toJson());
     const findings: RuleFinding[] = [
       ...checkRegistryConfig(json, others, { claimAccessModes: storage.accessMode && [storage.accessMode], openshiftVersion: this.openshiftVersion }),
       // The CRD's CEL rules, as this version's CRD has them (validate runs them with the schema).
@@ -208,7 +227,7 @@ export class ImageRegistry extends Construct {
     if (error) throw new ValidationError(error.field, error.message, error.versionBound);
     this.warnings = findings.filter((f) => !f.unverified).map((f) => `${f.field}: ${f.message}`);
 
-    checkFirstInChart(this, Config.GVK.apiVersion, Config.GVK.kind, REGISTRY_CONFIG_NAME);
+    checkFirstInCluster(this, Config.GVK.apiVersion, Config.GVK.kind, REGISTRY_CONFIG_NAME);
     this.apiObject = new Config(this, 'Resource', { metadata: { name: REGISTRY_CONFIG_NAME }, spec });
   }
 }

@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { REGISTRY_CREDENTIALS_SECRET_NAME, REGISTRY_NAMESPACE } from './constants';
-import type { RegistryStorage } from './registry-storage';
+import { RegistryStorage } from './registry-storage';
 import { checkAzureCredentials } from '../rules/azure';
 import { CredentialedBackend, REGISTRY_CREDENTIAL_KEYS } from '../rules/credential-keys';
 import { checkSwiftCredentials } from '../rules/swift';
+import { checkProps, is, propTypes } from '../rules/prop-types';
 import { ValidationError, withinField } from '../rules/validation-error';
 import { CredentialsSecret } from '../secrets/credentials-secret';
 import { SecretSource } from '../secrets/secret-source';
@@ -26,6 +27,12 @@ export interface RegistryCredentialsProps {
   readonly source: SecretSource;
 }
 
+/** The props' types, for callers without TypeScript (lib/rules/prop-types.ts). */
+const PROP_TYPES = propTypes<RegistryCredentialsProps>('RegistryCredentials', {
+  storage: is.instanceOf(RegistryStorage, 'a RegistryStorage (RegistryStorage.s3, .gcs, ...)').isRequired,
+  source: is.instanceOf(SecretSource, 'a SecretSource (SecretSource.existing, .externalSecret, ...)').isRequired,
+});
+
 /**
  * The registry's storage credentials: Secret `image-registry-private-configuration-user` in
  * `openshift-image-registry` with the keys of the storage's back end. Without this Secret the
@@ -39,6 +46,7 @@ export class RegistryCredentials extends Construct {
 
   constructor(scope: Construct, id: string, props: RegistryCredentialsProps) {
     super(scope, id);
+    checkProps(PROP_TYPES, props);
     const backend = props.storage.backend;
     if (backend === undefined || !(backend in REGISTRY_CREDENTIAL_KEYS)) {
       throw new ValidationError('storage', `${backend ?? 'no'} storage reads no credentials; credentials go with ${Object.keys(REGISTRY_CREDENTIAL_KEYS).join(', ')}`);

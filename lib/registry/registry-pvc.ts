@@ -1,7 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { OPERATOR_CLAIM_NAME, REGISTRY_NAMESPACE } from './constants';
-import { checkDnsSubdomain, checkOneOf, checkQuantity } from '../rules/kubernetes';
+import { checkDnsSubdomain, checkQuantity } from '../rules/kubernetes';
+import { checkProps, is, propTypes } from '../rules/prop-types';
 import { ValidationError } from '../rules/validation-error';
 
 /** Access modes the registry can use for its volume. */
@@ -39,6 +40,11 @@ export interface RegistryPvcProps {
   readonly accessMode?: AccessMode;
 }
 
+/** The props' types, for callers without TypeScript (lib/rules/prop-types.ts). */
+const PROP_TYPES = propTypes<RegistryPvcProps>('RegistryPvc', {
+  name: is.string, size: is.string, storageClassName: is.string, accessMode: is.oneOf(Object.values(AccessMode)),
+});
+
 /** The PersistentVolumeClaim that holds the registry's images, in `openshift-image-registry`. */
 export class RegistryPvc extends Construct {
   /** Claim name. */
@@ -50,6 +56,7 @@ export class RegistryPvc extends Construct {
 
   constructor(scope: Construct, id: string, props: RegistryPvcProps = {}) {
     super(scope, id);
+    checkProps(PROP_TYPES, props);
     this.name = props.name ?? 'image-registry-pvc';
     this.accessMode = props.accessMode ?? AccessMode.READ_WRITE_ONCE;
     const size = props.size ?? '100Gi';
@@ -62,7 +69,6 @@ export class RegistryPvc extends Construct {
     }
     checkQuantity('size', size, { positive: true });
     if (props.storageClassName !== undefined) checkDnsSubdomain('storageClassName', props.storageClassName);
-    checkOneOf('accessMode', this.accessMode, Object.values(AccessMode));
 
     this.apiObject = new k8s.KubePersistentVolumeClaim(this, 'Resource', {
       metadata: { name: this.name, namespace: REGISTRY_NAMESPACE },

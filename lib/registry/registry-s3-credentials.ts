@@ -4,6 +4,7 @@ import { REGISTRY_CREDENTIALS_SECRET_NAME } from './constants';
 import { REGISTRY_CREDENTIAL_KEYS } from './registry-credentials';
 import { CredentialsSecret } from '../secrets/credentials-secret';
 import { SecretSource } from '../secrets/secret-source';
+import { checkProps, is, propTypes } from '../rules/prop-types';
 
 /** The Secret the operator reads S3 credentials from. */
 export const REGISTRY_S3_SECRET_NAME = REGISTRY_CREDENTIALS_SECRET_NAME;
@@ -14,6 +15,11 @@ export interface RegistryS3CredentialsProps {
   /** Where the access key and secret key come from. */
   readonly source: SecretSource;
 }
+
+/** The props' types, for callers without TypeScript (lib/rules/prop-types.ts). */
+const PROP_TYPES = propTypes<RegistryS3CredentialsProps>('RegistryS3Credentials', {
+  source: is.instanceOf(SecretSource, 'a SecretSource (SecretSource.existing, .externalSecret, ...)').isRequired,
+});
 
 /**
  * The registry's S3 credentials: Secret `image-registry-private-configuration-user` in
@@ -26,6 +32,7 @@ export class RegistryS3Credentials extends Construct {
 
   constructor(scope: Construct, id: string, props: RegistryS3CredentialsProps) {
     super(scope, id);
+    checkProps(PROP_TYPES, props);
     this.secret = new CredentialsSecret(this, 'Secret', {
       name: REGISTRY_S3_SECRET_NAME,
       namespace: REGISTRY_NAMESPACE,

@@ -1,12 +1,13 @@
 import { ConfigSpecStorage, ConfigSpecStorageS3, toJson_ConfigSpecStorage } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
-import { azureSpec, AzureStorageProps } from './azure-storage';
+import { AzureCloudName, AzureInternalNetworkProps, AzureNetworkAccessProps, AzureNetworkAccessType, azureSpec, AzureStorageProps } from './azure-storage';
 import { STORAGE_BACKENDS } from './constants';
 import { gcsSpec, GcsStorageProps } from './gcs-storage';
 import { ibmCosSpec, IbmCosStorageProps } from './ibmcos-storage';
 import { AccessMode, RegistryPvc } from './registry-pvc';
-import { swiftSpec, SwiftStorageProps } from './swift-storage';
+import { SwiftAuthVersion, swiftSpec, SwiftStorageProps } from './swift-storage';
 import { MinioBucket } from '../minio/minio-bucket';
-import { checkDnsSubdomain, checkOneOf, checkWholeNumber } from '../rules/kubernetes';
+import { checkDnsSubdomain, checkWholeNumber } from '../rules/kubernetes';
+import { checkProps, is, propTypes } from '../rules/prop-types';
 import { checkBucketName } from '../rules/s3';
 import { ValidationError } from '../rules/validation-error';
 
@@ -109,6 +110,50 @@ export interface MinioStorageProps extends S3OptionsProps {
   readonly regionEndpoint?: string;
 }
 
+// The factories' props types, for callers without TypeScript (lib/rules/prop-types.ts). Defined
+// here, not beside each back end's props: they need this module's enums.
+const MANAGEMENT_STATE = is.oneOf(Object.values(StorageManagementState));
+const S3_OPTIONS = { region: is.string, chunkSizeMiB: is.number, trustedCa: is.string, managementState: MANAGEMENT_STATE };
+const PROP_TYPES = {
+  fromPvc: propTypes<ClaimStorageOptions>('RegistryStorage.fromPvc', { managementState: MANAGEMENT_STATE }),
+  fromExistingClaim: propTypes<ExistingClaimProps>('RegistryStorage.fromExistingClaim', {
+    name: is.string.isRequired, accessMode: is.oneOf(Object.values(AccessMode)), managementState: MANAGEMENT_STATE,
+  }),
+  s3: propTypes<S3StorageProps>('RegistryStorage.s3', {
+    ...S3_OPTIONS, bucket: is.string.isRequired, regionEndpoint: is.string, virtualHostedStyle: is.boolean, encrypt: is.boolean, keyId: is.string,
+  }),
+  fromMinio: propTypes<MinioStorageProps>('RegistryStorage.fromMinio', {
+    ...S3_OPTIONS, bucket: is.instanceOf(MinioBucket, 'a MinioBucket').isRequired, regionEndpoint: is.string,
+  }),
+  gcs: propTypes<GcsStorageProps>('RegistryStorage.gcs', {
+    bucket: is.string.isRequired, region: is.string, projectId: is.string, keyId: is.string, managementState: MANAGEMENT_STATE,
+  }),
+  azure: propTypes<AzureStorageProps>('RegistryStorage.azure', {
+    accountName: is.string.isRequired,
+    container: is.string.isRequired,
+    cloudName: is.oneOf(Object.values(AzureCloudName)),
+    networkAccess: is.shape<AzureNetworkAccessProps>({
+      type: is.oneOf(Object.values(AzureNetworkAccessType)).isRequired,
+      internal: is.shape<AzureInternalNetworkProps>({ vnetName: is.string, subnetName: is.string, privateEndpointName: is.string, networkResourceGroupName: is.string }),
+    }),
+    managementState: MANAGEMENT_STATE,
+  }),
+  swift: propTypes<SwiftStorageProps>('RegistryStorage.swift', {
+    container: is.string.isRequired,
+    authUrl: is.string,
+    authVersion: is.oneOf(Object.values(SwiftAuthVersion)),
+    domain: is.string,
+    domainId: is.string,
+    tenant: is.string,
+    tenantId: is.string,
+    regionName: is.string,
+    managementState: MANAGEMENT_STATE,
+  }),
+  ibmcos: propTypes<IbmCosStorageProps>('RegistryStorage.ibmcos', {
+    bucket: is.string.isRequired, serviceInstanceCrn: is.string, resourceKeyCrn: is.string, managementState: MANAGEMENT_STATE,
+  }),
+};
+
 /**
  * Where the registry keeps its images: one back end, chosen with a static factory.
  * The operator fails with "exactly one storage type should be configured" otherwise.
@@ -116,6 +161,8 @@ export interface MinioStorageProps extends S3OptionsProps {
 export class RegistryStorage {
   /** A claim created by this project (see `RegistryPvc`). */
   public static fromPvc(pvc: RegistryPvc, options: ClaimStorageOptions = {}): RegistryStorage {
+    is.instanceOf(RegistryPvc, 'a RegistryPvc').isRequired.check(pvc, 'pvc');
+    checkProps(PROP_TYPES.fromPvc, options);
     return new RegistryStorage({ pvc: { claim: pvc.name }, managementState: storageManagementState(options.managementState) }, pvc.accessMode);
   }
 
@@ -124,14 +171,15 @@ export class RegistryStorage {
    * `image-registry-storage`, to keep using it).
    */
   public static fromExistingClaim(props: ExistingClaimProps): RegistryStorage {
+    checkProps(PROP_TYPES.fromExistingClaim, props);
     const accessMode = props.accessMode ?? AccessMode.READ_WRITE_ONCE;
     checkDnsSubdomain('name', props.name);
-    checkOneOf('accessMode', accessMode, Object.values(AccessMode));
     return new RegistryStorage({ pvc: { claim: props.name }, managementState: storageManagementState(props.managementState) }, accessMode);
   }
 
   /** An S3 bucket on AWS or any S3-compatible store (Ceph RGW, NooBaa, an external MinIO). */
   public static s3(props: S3StorageProps): RegistryStorage {
+    checkProps(PROP_TYPES.s3, props);
     checkBucketName('bucket', props.bucket);
     // The operator's S3 rules (region with an endpoint, scheme, encrypt with Managed) are in
     // rules/registry-rules.ts: ImageRegistry runs them on the Config it writes.
@@ -154,6 +202,7 @@ export class RegistryStorage {
    * itself (clients outside cannot reach the store), and the operator leaves the bucket alone.
    */
   public static fromMinio(props: MinioStorageProps): RegistryStorage {
+    checkProps(PROP_TYPES.fromMinio, props);
     const store = props.bucket.objectStore;
     if (props.regionEndpoint !== undefined) store.checkEndpoint('regionEndpoint', props.regionEndpoint);
     if (store.tls && props.trustedCa === undefined) {
@@ -167,21 +216,25 @@ export class RegistryStorage {
 
   /** A Google Cloud Storage bucket. */
   public static gcs(props: GcsStorageProps): RegistryStorage {
+    checkProps(PROP_TYPES.gcs, props);
     return new RegistryStorage({ gcs: gcsSpec(props), managementState: storageManagementState(props.managementState) });
   }
 
   /** A blob container in an Azure storage account. */
   public static azure(props: AzureStorageProps): RegistryStorage {
+    checkProps(PROP_TYPES.azure, props);
     return new RegistryStorage({ azure: azureSpec(props), managementState: storageManagementState(props.managementState) });
   }
 
   /** A container in OpenStack Object Storage (Swift). */
   public static swift(props: SwiftStorageProps): RegistryStorage {
+    checkProps(PROP_TYPES.swift, props);
     return new RegistryStorage({ swift: swiftSpec(props), managementState: storageManagementState(props.managementState) });
   }
 
   /** A bucket in IBM Cloud Object Storage (IBM Cloud and Power VS clusters). */
   public static ibmcos(props: IbmCosStorageProps): RegistryStorage {
+    checkProps(PROP_TYPES.ibmcos, props);
     return new RegistryStorage({ ibmcos: ibmCosSpec(props), managementState: storageManagementState(props.managementState) });
   }
 
@@ -195,6 +248,7 @@ export class RegistryStorage {
    * before OpenShift 4.17, say). No rule but "exactly one back end" (checked by `ImageRegistry`) is applied.
    */
   public static fromStorageSpec(spec: ConfigSpecStorage): RegistryStorage {
+    is.map<ConfigSpecStorage>().isRequired.check(spec, 'spec');
     if (spec.pvc) {
       throw new ValidationError('pvc', 'a claim needs its access mode: use RegistryStorage.fromPvc or fromExistingClaim');
     }
@@ -235,9 +289,7 @@ export class RegistryStorage {
 
 /** Storage this project names is Unmanaged unless asked: the operator then never deletes it. */
 function storageManagementState(state: StorageManagementState | undefined): StorageManagementState {
-  const value = state ?? StorageManagementState.UNMANAGED;
-  checkOneOf('managementState', value, Object.values(StorageManagementState));
-  return value;
+  return state ?? StorageManagementState.UNMANAGED;
 }
 
 function s3Options(props: S3OptionsProps): ConfigSpecStorageS3 {

@@ -7,6 +7,7 @@ import { checkImageReference } from '../rules/image-reference';
 import { checkOneOf, escapeKubeletExpansion } from '../rules/kubernetes';
 import { isMap, Obj } from '../rules/shapes';
 import { storageAsWritten } from '../rules/storage-as-written';
+import { checkProps, is, propTypes } from '../rules/prop-types';
 import { ValidationError, withinField } from '../rules/validation-error';
 
 /**
@@ -36,6 +37,12 @@ export interface StorageSwitchProps {
   readonly image?: string;
 }
 
+/** The props' types, for callers without TypeScript (lib/rules/prop-types.ts). */
+const PROP_TYPES = propTypes<StorageSwitchProps>('StorageSwitch', {
+  storage: is.instanceOf(RegistryStorage, 'a RegistryStorage (RegistryStorage.fromPvc, .s3, .fromMinio, ...)').isRequired,
+  image: is.string,
+});
+
 /**
  * Makes a GitOps sync switch the registry's storage back end by itself. The operator writes a
  * back end into `spec.storage` when a cluster is installed (S3 on AWS, Swift or a claim on
@@ -61,6 +68,7 @@ export interface StorageSwitchProps {
 export class StorageSwitch extends Construct {
   constructor(scope: Construct, id: string, props: StorageSwitchProps) {
     super(scope, id);
+    checkProps(PROP_TYPES, props);
     const image = props.image ?? OC_IMAGE;
     checkImageReference('image', image);
     const env = storageSwitchEnv(props.storage);
@@ -136,14 +144,12 @@ export interface StorageSwitchEnv {
 }
 
 /**
- * The switch script's inputs for `storage`. Throws a ValidationError naming `storage` unless it
- * holds exactly one known back end (anything else would make the Job remove the live back end
- * and set nothing the API server keeps).
+ * The switch script's inputs for `storage` (StorageSwitch has checked that it is a
+ * RegistryStorage). Throws a ValidationError naming `storage` unless it holds exactly one known
+ * back end (anything else would make the Job remove the live back end and set nothing the API
+ * server keeps).
  */
 export function storageSwitchEnv(storage: RegistryStorage): StorageSwitchEnv {
-  if (!(storage instanceof RegistryStorage)) {
-    throw new ValidationError('storage', 'must be a RegistryStorage (RegistryStorage.fromPvc, .s3, .fromMinio, ...)');
-  }
   const spec = storage.toJson();
   const unknown = Object.keys(spec).find((key) => key !== 'managementState' && !(STORAGE_BACKENDS as readonly string[]).includes(key));
   if (unknown !== undefined) {

@@ -1,6 +1,5 @@
 import type { ConfigSpecStorageSwift } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
 import type { StorageManagementState } from './registry-storage';
-import { checkOneOf } from '../rules/kubernetes';
 import { checkSwiftAuthUrl, checkSwiftContainer } from '../rules/swift';
 import { ValidationError } from '../rules/validation-error';
 
@@ -66,7 +65,6 @@ export interface SwiftStorageProps {
 /** `spec.storage.swift` for `props`, after the rules. */
 export function swiftSpec(props: SwiftStorageProps): ConfigSpecStorageSwift {
   checkSwiftContainer('container', props.container);
-  if (props.authVersion !== undefined) checkOneOf('authVersion', props.authVersion, Object.values(SwiftAuthVersion));
   if (props.authUrl !== undefined) checkSwiftAuthUrl('authURL', props.authUrl, props.authVersion);
   const optional = { domain: props.domain, domainID: props.domainId, tenant: props.tenant, tenantID: props.tenantId, regionName: props.regionName };
   for (const [field, value] of Object.entries(optional)) {

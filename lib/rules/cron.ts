@@ -38,6 +38,19 @@ const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\
  * when it accepts it. The texts follow robfig/cron's errors.
  */
 export function cronScheduleProblem(schedule: string): string | undefined {
+  const parsed = parseSchedule(schedule);
+  return typeof parsed === 'string' ? parsed : undefined;
+}
+
+/** The days a schedule names, as robfig/cron v3 reads them (parser.go getRange, spec.go dayMatches). */
+interface ParsedField {
+  readonly values: ReadonlySet<number>;
+  /** robfig's starBit: the field is `*` or `?` (step 1), so the other day field alone decides. */
+  readonly star: boolean;
+}
+
+/** The five fields of an accepted schedule, undefined for a descriptor (which always fires), or why it is refused. */
+function parseSchedule(schedule: string): ParsedField[] | undefined | string {
   if (schedule.length === 0) return 'is empty';
   if (schedule.includes('TZ')) return 'names a time zone (TZ= or CRON_TZ=), which the CronJob API refuses in a schedule';
   if (schedule.startsWith('@')) return descriptorProblem(schedule);
@@ -46,16 +59,47 @@ export function cronScheduleProblem(schedule: string): string | undefined {
     const descriptor = fields.length === 1 && (CRON_DESCRIPTORS as readonly string[]).includes(`@${fields[0]}`) ? ` (or the descriptor @${fields[0]})` : '';
     return `has ${fields.length} field${fields.length === 1 ? '' : 's'}; a schedule has exactly 5: minute hour day-of-month month day-of-week${descriptor}`;
   }
+  const parsed: ParsedField[] = [];
   for (const [i, field] of fields.entries()) {
+    const values = new Set<number>();
+    let star = false;
     // strings.FieldsFunc: empty list items are dropped, not refused.
     for (const part of field.split(',').filter((p) => p !== '')) {
-      const problem = rangeProblem(part, CRON_FIELDS[i]);
-      // Other cron dialects take 7 for Sunday; robfig/cron does not.
-      const sunday = i === 4 && problem?.endsWith('above the maximum 6') ? '; Sunday is 0' : '';
-      if (problem) return `${CRON_FIELDS[i].name} ${quote(field)}: ${problem}${sunday}`;
+      const range = parseRange(part, CRON_FIELDS[i]);
+      if (typeof range === 'string') {
+        // Other cron dialects take 7 for Sunday; robfig/cron does not.
+        const sunday = i === 4 && range.endsWith('above the maximum 6') ? '; Sunday is 0' : '';
+        return `${CRON_FIELDS[i].name} ${quote(field)}: ${range}${sunday}`;
+      }
+      range.values.forEach((v) => values.add(v));
+      star ||= range.star;
     }
+    parsed.push({ values, star });
   }
-  return undefined;
+  return parsed;
+}
+
+// The longest each month gets: 29 February in leap years.
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * For a schedule the API server accepts: `never` when no date matches it, `leap-years` when only
+ * 29 February does, otherwise undefined. robfig/cron v3 (spec.go dayMatches) needs both day
+ * fields to match when either is `*` or `?`, and either one otherwise: `0 0 30 2 1` runs on every
+ * Monday in February, `0 0 30 2 *` never. Next() then finds no time within five years and gives
+ * the zero time, and the Kubernetes CronJob controller only records a warning event
+ * ("InvalidSchedule ... time difference between two schedules is less than 1 second",
+ * pkg/controller/cronjob/utils.go mostRecentScheduleTime) and never starts a Job.
+ */
+export function cronScheduleRarity(schedule: string): 'never' | 'leap-years' | undefined {
+  const parsed = parseSchedule(schedule);
+  if (parsed === undefined || typeof parsed === 'string') return undefined;
+  const [, , dayOfMonth, month, dayOfWeek] = parsed;
+  // Every month has every weekday: a day of week that counts on its own always matches.
+  if (dayOfMonth.star || !dayOfWeek.star) return undefined;
+  const dates = [...month.values].flatMap((m) => [...dayOfMonth.values].filter((d) => d <= DAYS_IN_MONTH[m - 1]).map((d) => [m, d]));
+  if (!dates.length) return 'never';
+  return dates.every(([m, d]) => m === 2 && d === 29) ? 'leap-years' : undefined;
 }
 
 function descriptorProblem(schedule: string): string | undefined {
@@ -69,15 +113,17 @@ function descriptorProblem(schedule: string): string | undefined {
 }
 
 /** robfig/cron getRange: `*`, `?`, a value or name, `a-b`, each with an optional `/step`. */
-function rangeProblem(expr: string, bounds: FieldBounds): string | undefined {
+function parseRange(expr: string, bounds: FieldBounds): ParsedField | string {
   const rangeAndStep = expr.split('/');
   const lowAndHigh = rangeAndStep[0].split('-');
   let start: number;
   let end: number;
+  let star = false;
   if (lowAndHigh[0] === '*' || lowAndHigh[0] === '?') {
     // Anything after `*-` is not read at all.
     start = bounds.min;
     end = bounds.max;
+    star = true;
   } else {
     const low = intOrName(lowAndHigh[0], bounds);
     if (typeof low === 'string') return low;
@@ -96,12 +142,16 @@ function rangeProblem(expr: string, bounds: FieldBounds): string | undefined {
     step = parsed;
     // `N/step` means N to the maximum.
     if (lowAndHigh.length === 1) end = bounds.max;
+    // `*/2` is not `*`: it names every other value.
+    if (step > 1) star = false;
   } else if (rangeAndStep.length > 2) return `too many slashes in ${quote(expr)}`;
   if (start < bounds.min) return `${start} is below the minimum ${bounds.min}`;
   if (end > bounds.max) return `${end} is above the maximum ${bounds.max}`;
   if (start > end) return `the range starts at ${start}, after its end ${end}`;
   if (step === 0) return `the step must be a positive number in ${quote(expr)}`;
-  return undefined;
+  const values = new Set<number>();
+  for (let v = start; v <= end; v += step) values.add(v);
+  return { values, star };
 }
 
 function intOrName(text: string, bounds: FieldBounds): number | string {

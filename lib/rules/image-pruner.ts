@@ -4,7 +4,7 @@
 // ImagePruner was accepted, and shows only as Degraded on the ImagePruner. Constructs run these
 // rules on what they write, `validate` on manifests from disk: the same messages.
 import { PRUNER_CRONJOB_NAME, REGISTRY_NAMESPACE } from '../registry/constants';
-import { cronScheduleProblem } from './cron';
+import { cronScheduleProblem, cronScheduleRarity } from './cron';
 import { formatGoDuration, parseGoDuration } from './go-duration';
 import { checkPodPlacement } from './pod-placement';
 import { checkVersionFields, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from './openshift-version';
@@ -50,6 +50,15 @@ function schedule(spec: Obj, add: Add): void {
   if (problem) {
     add('schedule', `${quote(value)} ${problem}. The operator copies the schedule into ${CRONJOB}, the API server refuses it, and the pruner stops running (Degraded, SyncError); write five fields (minute hour day-of-month month day-of-week) such as "0 0 * * *", or @daily, @hourly, @every 6h`);
     return;
+  }
+  // The API server takes a date that never comes (robfig/cron reads each field alone); the
+  // CronJob then never starts a Job, and the ImagePruner still reports Scheduled, not Degraded
+  // (pkg/operator/controllerimagepruner.go syncPrunerStatus).
+  const rarity = cronScheduleRarity(value);
+  if (rarity === 'never') {
+    add('schedule', `${quote(value)} names a day of month that none of its months has (the 30th of February, the 31st of April, ...): the API server accepts it, but the CronJob never starts the pruner, and the ImagePruner still reports Scheduled, not Degraded, while no image is ever pruned. Name a day every chosen month has (1 to 28 for February), or a day of week instead of the day of month`, 'warning');
+  } else if (rarity === 'leap-years') {
+    add('schedule', `${quote(value)} matches only the 29th of February: the pruner runs once in four years. Name a day every year has`, 'warning');
   }
   const every = /^@every (.*)$/s.exec(value);
   const interval = every ? parseGoDuration(every[1]).nanoseconds : undefined;

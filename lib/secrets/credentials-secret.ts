@@ -4,6 +4,7 @@ import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind } from '../../impo
 import { SealedSecret } from '../../imports/sealedsecrets-bitnami.com';
 import { SecretSource } from './secret-source';
 import { checkDnsLabel, checkDnsSubdomain } from '../rules/kubernetes';
+import { checkProps, is, propTypes } from '../rules/prop-types';
 
 export interface CredentialsSecretProps {
   /** Name of the Secret that consumers read. */
@@ -22,6 +23,14 @@ const SEALING_SCOPE_ANNOTATIONS = {
   'cluster-wide': { 'sealedsecrets.bitnami.com/cluster-wide': 'true' },
 };
 
+/** The props' types, for callers without TypeScript (lib/rules/prop-types.ts). */
+const PROP_TYPES = propTypes<CredentialsSecretProps>('CredentialsSecret', {
+  name: is.string.isRequired,
+  namespace: is.string.isRequired,
+  keys: is.listOf(is.string).isRequired,
+  source: is.instanceOf(SecretSource, 'a SecretSource (SecretSource.existing, .externalSecret, ...)').isRequired,
+});
+
 /**
  * A Secret with fixed keys, rendered the way its source says: nothing (existing secret), an
  * ExternalSecret, a SealedSecret, or a plain Secret from environment variables.
@@ -33,6 +42,7 @@ export class CredentialsSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: CredentialsSecretProps) {
     super(scope, id);
+    checkProps(PROP_TYPES, props);
     checkDnsSubdomain('name', props.name);
     checkDnsLabel('namespace', props.namespace);
     props.source.validate(props.keys);

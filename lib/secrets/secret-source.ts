@@ -1,3 +1,4 @@
+import { checkProps, is, propTypes } from '../rules/prop-types';
 import { ValidationError } from '../rules/validation-error';
 
 /** Where an ExternalSecret reads from: a SecretStore or ClusterSecretStore of external-secrets. */
@@ -34,8 +35,10 @@ export interface ExternalSecretSourceProps {
   readonly refreshInterval?: string;
 }
 
+const SEALING_SCOPES = ['strict', 'namespace-wide', 'cluster-wide'] as const;
+
 /** Scopes a SealedSecret can be sealed with (`kubeseal --scope`). */
-export type SealingScope = 'strict' | 'namespace-wide' | 'cluster-wide';
+export type SealingScope = typeof SEALING_SCOPES[number];
 
 export interface SealedSecretSourceProps {
   /** Secret key -> value encrypted with `kubeseal` for this secret's name and namespace. */
@@ -54,6 +57,19 @@ export type EnvironmentSourceProps = Readonly<Record<string, string>>;
 /** The ways a credentials Secret can come to exist; no value is ever a default in the code. */
 export type SecretSourceKind = 'existingSecret' | 'externalSecret' | 'sealedSecret' | 'plainSecret';
 
+// The factories' props types, for callers without TypeScript (lib/rules/prop-types.ts).
+const PROP_TYPES = {
+  externalSecret: propTypes<ExternalSecretSourceProps>('SecretSource.externalSecret', {
+    store: is.shape<SecretStoreReference>({ name: is.string.isRequired, kind: is.oneOf(['SecretStore', 'ClusterSecretStore']) }).isRequired,
+    data: is.mapOf(is.shape<RemoteValue>({ key: is.string.isRequired, property: is.string })).isRequired,
+    refreshInterval: is.string,
+  }),
+  sealedSecret: propTypes<SealedSecretSourceProps>('SecretSource.sealedSecret', {
+    encryptedData: is.mapOf(is.string).isRequired,
+    scope: is.oneOf(SEALING_SCOPES),
+  }),
+};
+
 /**
  * How a credentials Secret gets its values, chosen with a static factory. Only `fromEnvironment`
  * puts values in the output, as plaintext, and only because it was asked for: for labs.
@@ -66,16 +82,19 @@ export class SecretSource {
 
   /** An ExternalSecret (`external-secrets.io/v1`) that fills the Secret from a store. */
   public static externalSecret(props: ExternalSecretSourceProps): SecretSource {
+    checkProps(PROP_TYPES.externalSecret, props);
     return new SecretSource('externalSecret', props.data, props);
   }
 
   /** A SealedSecret (`bitnami.com/v1alpha1`) with values sealed by `kubeseal`. */
   public static sealedSecret(props: SealedSecretSourceProps): SecretSource {
+    checkProps(PROP_TYPES.sealedSecret, props);
     return new SecretSource('sealedSecret', props.encryptedData, undefined, props);
   }
 
   /** A plain Secret with values read from environment variables at synth time: plaintext in the output, for labs only. */
   public static fromEnvironment(variables: EnvironmentSourceProps): SecretSource {
+    is.mapOf(is.string).isRequired.check(variables, 'variables');
     return new SecretSource('plainSecret', variables);
   }
 

@@ -7,6 +7,13 @@ import { repoRoot } from '../../helpers';
 const root = repoRoot;
 const synthText = (text: string) => synthesizeCluster(parseConfigText(text, 'lab.yaml'));
 const objects = (yaml: string) => parseAllDocuments(yaml).map((d) => d.toJS());
+/** The objects that make credentials Secrets: all that differs between the ways (the rest is the example's, in main.test.ts's snapshot). */
+const credentialObjects = (files: Map<string, string>) => [...files.values()].flatMap(objects).filter((o) => ['Secret', 'ExternalSecret', 'SealedSecret'].includes(o.kind));
+/** The registry stage and the storage switch's inputs: what an S3 store of its own changes (the rest is in main.test.ts's snapshot). */
+const registryAndSwitchInputs = (files: Map<string, string>) => ({
+  'registry/registry.yaml': files.get('registry/registry.yaml'),
+  'storage-switch env': objects(files.get('storage-switch/storage-switch.yaml')!).find((o) => o.kind === 'Job').spec.template.spec.containers[0].env,
+});
 
 const minio = (credentials: string) => `name: lab
 minio:
@@ -19,11 +26,8 @@ ${credentials.replace(/^/gm, '        ')}
 `;
 
 describe('S3 on MinIO: the example config', () => {
+  // Its whole output is main.test.ts's snapshot.
   const files = synthesizeCluster(loadConfigFile(join(root, 'config', 'minio-s3.yaml')));
-
-  test('output snapshot', () => {
-    expect(Object.fromEntries(files)).toMatchSnapshot();
-  });
 
   test('one chart per concern: the object store, the storage switch, the registry, the image config and the pruner, in that order', () => {
     const charts = ['object-store/object-store.yaml', 'storage-switch/storage-switch.yaml', 'registry/registry.yaml', 'registry/image-config.yaml', 'registry/pruner.yaml'];
@@ -54,7 +58,7 @@ describe('credentials ways', () => {
     const files = synthText(minio('existingSecret: {}'));
     expect(objects(files.get('registry/registry.yaml')!).map((o) => o.kind)).toEqual(['Config']);
     expect(objects(files.get('object-store/object-store.yaml')!).map((o) => o.kind)).toEqual(['Namespace', 'PersistentVolumeClaim', 'Service', 'Deployment', 'ConfigMap', 'Deployment', 'Job']);
-    expect(Object.fromEntries(files)).toMatchSnapshot();
+    expect(credentialObjects(files)).toEqual([]);
   });
 
   test('ExternalSecret: one per namespace that needs the credentials', () => {
@@ -62,7 +66,7 @@ describe('credentials ways', () => {
     const external = [...files.values()].flatMap(objects).filter((o) => o.kind === 'ExternalSecret');
     expect(external.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['minio/minio-bucket-image-registry-user', 'openshift-image-registry/image-registry-private-configuration-user']);
     expect(external[1].spec.refreshInterval).toBe('15m');
-    expect(Object.fromEntries(files)).toMatchSnapshot();
+    expect(credentialObjects(files)).toMatchSnapshot();
   });
 
   test('SealedSecret: sealed cluster-wide, the same values open in both namespaces', () => {
@@ -70,7 +74,7 @@ describe('credentials ways', () => {
     const sealed = [...files.values()].flatMap(objects).filter((o) => o.kind === 'SealedSecret');
     expect(sealed).toHaveLength(2);
     expect(sealed.every((o) => o.metadata.annotations['sealedsecrets.bitnami.com/cluster-wide'] === 'true')).toBe(true);
-    expect(Object.fromEntries(files)).toMatchSnapshot();
+    expect(credentialObjects(files)).toMatchSnapshot();
   });
 
   test('SealedSecret sealed strict cannot serve two namespaces', () => {
@@ -85,7 +89,7 @@ describe('credentials ways', () => {
     const secrets = [...files.values()].flatMap(objects).filter((o) => o.kind === 'Secret');
     expect(secrets.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['minio/minio-bucket-image-registry-user', 'openshift-image-registry/image-registry-private-configuration-user']);
     expect(secrets[1].stringData).toEqual({ REGISTRY_STORAGE_S3_ACCESSKEY: 'registry', REGISTRY_STORAGE_S3_SECRETKEY: 'registry-secret-from-env' });
-    expect(Object.fromEntries(files)).toMatchSnapshot();
+    expect(credentialObjects(files)).toMatchSnapshot();
   });
 
   test('plain Secret with an unset variable names the field and the variable', () => {
@@ -126,7 +130,7 @@ describe('S3 rules in a config file', () => {
     expect(config.spec.disableRedirect).toBeUndefined();
     // The storage switch patches with the CRD's field names, as the Config has them.
     expect(files.get('storage-switch/storage-switch.yaml')).toContain('\\"trustedCA\\":{\\"name\\":\\"rgw-ca\\"}');
-    expect(Object.fromEntries(files)).toMatchSnapshot();
+    expect(registryAndSwitchInputs(files)).toMatchSnapshot();
   });
 
   test('a custom endpoint without a region: the file\'s line and what to set', () => {

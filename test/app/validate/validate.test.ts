@@ -335,6 +335,13 @@ describe('validate', () => {
       expect(problems([pruner({ schedule: '0 0 * * 7' })])).toEqual([`ImagePruner/cluster spec.${constructError}`]);
     });
 
+    test('a schedule that never fires: the same warning as the construct\'s', () => {
+      const { warnings } = new ImagePruner(Testing.chart(), 'Pruner', { schedule: '0 0 31 4,6,9,11 *' });
+      expect(warnings).toHaveLength(1);
+      expect(problems([pruner({ schedule: '0 0 31 4,6,9,11 *' })])).toEqual([`warning ImagePruner/cluster spec.${warnings[0]}`]);
+      expect(warnings[0]).toContain('the CronJob never starts the pruner');
+    });
+
     test('only the pruner named cluster is read by the operator', () => {
       expect(problems([pruner({}, 'nightly')])).toEqual(['ImagePruner/nightly metadata.name: the operator only reads the ImagePruner named cluster (it ignores others and creates its own)']);
     });

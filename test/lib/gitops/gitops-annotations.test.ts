@@ -132,6 +132,6 @@ describe('addGitOpsAnnotations for one tool', () => {
   test('a value that is not a GitOpsTools (JavaScript callers) is a ValidationError naming the prop', () => {
     expect(() => gitOpsAnnotations({ apiVersion: 'v1', kind: 'Secret' }, 'argo' as GitOpsTools)).toThrow(new ValidationError('tools', 'must be one of both, argocd, flux (GitOpsTools), got "argo"'));
     expect(() => new ApplierRbac(new Chart(new App(), 'rbac'), 'Rbac', { objects: [], gitOpsTools: 'Flux' as GitOpsTools })).toThrow(ValidationError);
-    expect(() => new ApplierRbac(new Chart(new App(), 'rbac'), 'Rbac', { objects: [], gitOpsTools: 'Flux' as GitOpsTools })).toThrow('gitOpsTools: must be one of both, argocd, flux');
+    expect(() => new ApplierRbac(new Chart(new App(), 'rbac'), 'Rbac', { objects: [], gitOpsTools: 'Flux' as GitOpsTools })).toThrow('gitOpsTools: "Flux" is not GitOpsTools; use one of both, argocd, flux');
   });
 });

@@ -109,10 +109,10 @@ describe('ImageConfig', () => {
   });
 });
 
-test('a chart holds one image config: a second is refused, one in another chart is not', () => {
+test('a cluster holds one image config: a second is refused, one in another cluster is not', () => {
   const app = new App();
   const chart = new Chart(app, 'prod');
   new ImageConfig(chart, 'A');
-  expect(() => new ImageConfig(chart, 'B')).toThrow('B: chart prod already has the Image cluster: a cluster has one');
+  expect(() => new ImageConfig(chart, 'B')).toThrow('B: cluster prod already has the Image cluster: a cluster has one');
   expect(() => new ImageConfig(new Chart(app, 'lab'), 'A')).not.toThrow();
 });

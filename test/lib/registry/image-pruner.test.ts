@@ -91,10 +91,10 @@ describe('ImagePruner', () => {
   });
 });
 
-test('a chart holds one ImagePruner: a second is refused, one in another chart is not', () => {
+test('a cluster holds one ImagePruner: a second is refused, one in another cluster is not', () => {
   const app = new App();
   const chart = new Chart(app, 'prod');
   new ImagePruner(chart, 'P');
-  expect(() => new ImagePruner(chart, 'Q')).toThrow('Q: chart prod already has the ImagePruner cluster: a cluster has one');
+  expect(() => new ImagePruner(chart, 'Q')).toThrow('Q: cluster prod already has the ImagePruner cluster: a cluster has one');
   expect(() => new ImagePruner(new Chart(app, 'lab'), 'P')).not.toThrow();
 });

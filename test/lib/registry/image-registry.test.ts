@@ -203,9 +203,9 @@ describe('ImageRegistry', () => {
   });
 });
 
-test('a chart holds one registry Config: a second is refused', () => {
+test('a cluster holds one registry Config: a second is refused', () => {
   const chart = Testing.chart();
   new ImageRegistry(chart, 'Registry', { storage: rwo });
-  expect(() => new ImageRegistry(chart, 'Again', { storage: rwo })).toThrow('Again: chart');
+  expect(() => new ImageRegistry(chart, 'Again', { storage: rwo })).toThrow('Again: cluster test already has');
   expect(() => new ImageRegistry(chart, 'Again2', { storage: rwo })).toThrow('already has the Config cluster: a cluster has one');
 });

@@ -266,7 +266,7 @@ describe('StorageSwitch', () => {
     });
 
     test('a plain object instead of a RegistryStorage', () => {
-      expect(refused({ pvc: { claim: 'x' } })).toBe('storage: must be a RegistryStorage (RegistryStorage.fromPvc, .s3, .fromMinio, ...)');
+      expect(refused({ pvc: { claim: 'x' } })).toBe('storage: must be a RegistryStorage (RegistryStorage.fromPvc, .s3, .fromMinio, ...), not a map');
     });
 
     test('every factory gives a Job', () => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CRON_DESCRIPTORS, CRON_FIELDS, cronScheduleProblem } from '../../../lib/rules/cron';
+import { CRON_DESCRIPTORS, CRON_FIELDS, cronScheduleProblem, cronScheduleRarity } from '../../../lib/rules/cron';
 
 // The Kubernetes API server's verdict on a new CronJob's schedule: robfig/cron v3 ParseStandard,
 // and no "TZ". Expected verdicts are robfig's (github.com/robfig/cron/v3 parser.go).
@@ -118,4 +118,51 @@ test('hints: a bare descriptor name suggests the descriptor, day of week 7 says 
   expect(cronScheduleProblem('weekly')).toBe('has 1 field; a schedule has exactly 5: minute hour day-of-month month day-of-week (or the descriptor @weekly)');
   expect(cronScheduleProblem('0 3 * * 7')).toBe('day of week "7": 7 is above the maximum 6; Sunday is 0');
   expect(cronScheduleProblem('0 3 * 13 *')).not.toMatch(/Sunday/);
+});
+
+// robfig/cron v3 spec.go dayMatches: both day fields must match when either is `*` or `?` (a
+// step over 1 clears that mark), either one otherwise; Next() gives up after five years.
+describe('schedules the API server accepts but that never (or rarely) fire', () => {
+  test.each([
+    '0 0 30 2 *', '0 0 31 2 *', '0 0 31 4,6,9,11 *', '0 0 31 2,4 *', '0 0 30-31 feb ?', '0 0 30 2 */1', '0 0 31 2-2 *',
+  ])('%p never fires', (schedule) => {
+    expect(cronScheduleProblem(schedule)).toBeUndefined();
+    expect(cronScheduleRarity(schedule)).toBe('never');
+  });
+
+  test.each(['0 0 29 2 *', '0 0 29-31 2 ?', '0 0 29/5 feb *'])('%p fires only in leap years', (schedule) => {
+    expect(cronScheduleRarity(schedule)).toBe('leap-years');
+  });
+
+  test.each([
+    '0 0 30 2 1', // day of month OR day of week: every Monday in February
+    '0 0 30 2 */2', // a step over 1 is not `*`: OR again
+    '0 0 * 2 1', // day of month `*`: every Monday in February
+    '0 0 28,30 2 *', '0 0 31 1-12 *', '0 0 31 4,5 *', '0 0 28 2 *', '0 0 */30 2 *', '0 0 * * *',
+    '@yearly', '@every 24h',
+    '0 0 31 2', // refused by the API server: another rule's
+  ])('%p is not flagged', (schedule) => {
+    expect(cronScheduleRarity(schedule)).toBeUndefined();
+  });
+});
+
+test('never and leap-years agree with walking eight years of days through robfig\'s dayMatches', () => {
+  // Day of month and month as lists of values, day of week `*` or a list: the oracle knows the sets.
+  const list = (min: number, max: number) => fc.uniqueArray(fc.integer({ min, max }), { minLength: 1, maxLength: 4 });
+  const dayField = (min: number, max: number) => fc.oneof(fc.constant('*' as const), list(min, max));
+  fc.assert(fc.property(dayField(1, 31), list(1, 12), dayField(0, 6), (dom, months, dow) => {
+    const show = (f: '*' | number[]) => (f === '*' ? '*' : f.join(','));
+    const schedule = `0 0 ${show(dom)} ${months.join(',')} ${show(dow)}`;
+    const matched: string[] = [];
+    for (let day = Date.UTC(2024, 0, 1); day < Date.UTC(2032, 0, 1); day += 86_400_000) {
+      const date = new Date(day);
+      if (!months.includes(date.getUTCMonth() + 1)) continue;
+      const domMatch = dom === '*' || dom.includes(date.getUTCDate());
+      const dowMatch = dow === '*' || dow.includes(date.getUTCDay());
+      // spec.go dayMatches: AND when either field has the star bit, OR otherwise.
+      if (dom === '*' || dow === '*' ? domMatch && dowMatch : domMatch || dowMatch) matched.push(`${date.getUTCMonth() + 1}-${date.getUTCDate()}`);
+    }
+    const expected = !matched.length ? 'never' : matched.every((d) => d === '2-29') ? 'leap-years' : undefined;
+    expect(cronScheduleRarity(schedule)).toBe(expected);
+  }), { numRuns: 300 });
 });

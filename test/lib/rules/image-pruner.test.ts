@@ -60,6 +60,17 @@ describe('the image pruner\'s rules', () => {
   });
 });
 
+test('a schedule that never fires is a warning, as the API server takes it and the pruner never runs', () => {
+  const warnings = (schedule: string) => checkImagePruner({ schedule }).filter((f) => f.severity === 'warning');
+  for (const schedule of ['0 0 30 2 *', '0 0 31 4,6,9,11 *', '0 0 31 2,4 *']) {
+    expect(warnings(schedule)).toEqual([{ field: 'schedule', severity: 'warning', message: expect.stringMatching(/names a day of month that none of its months has .*the CronJob never starts the pruner, and the ImagePruner still reports Scheduled/) }]);
+  }
+  expect(warnings('0 0 29 2 *')).toEqual([{ field: 'schedule', severity: 'warning', message: '"0 0 29 2 *" matches only the 29th of February: the pruner runs once in four years. Name a day every year has' }]);
+  // Day of month and day of week both restricted: either matches, so every Monday in February.
+  expect(warnings('0 0 30 2 1')).toEqual([]);
+  expect(checkImagePruner({ schedule: '0 0 30 2 *' }).filter((f) => f.severity === 'error')).toEqual([]);
+});
+
 test('an @every schedule under an hour is a warning; under a second it says the CronJob runs every second', () => {
   const warnings = (schedule: string) => checkImagePruner({ schedule }).filter((f) => f.severity === 'warning');
   expect(warnings('@every 30m')).toEqual([{ field: 'schedule', severity: 'warning', message: expect.stringMatching(/^"@every 30m" starts the pruner every 30m; each run reads every image/) }]);
