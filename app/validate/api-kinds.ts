@@ -38,6 +38,25 @@ const REMOVED: readonly { apiVersion: string; removedIn: number; kinds?: readonl
   { apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta3', removedIn: 32 },
 ];
 
+/**
+ * Generally available Kubernetes API versions (and kinds) newer than OpenShift 4.12's Kubernetes
+ * 1.25, with the Kubernetes minor that first serves them (the Kubernetes release notes; an older
+ * cluster refuses them).
+ */
+const SERVED_FROM: readonly { apiVersion: string; servedIn: number; kinds?: readonly string[] }[] = [
+  { apiVersion: 'flowcontrol.apiserver.k8s.io/v1', servedIn: 29 },
+  { apiVersion: 'admissionregistration.k8s.io/v1', servedIn: 30, kinds: ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'] },
+  { apiVersion: 'networking.k8s.io/v1', servedIn: 33, kinds: ['IPAddress', 'ServiceCIDR'] },
+  { apiVersion: 'storage.k8s.io/v1', servedIn: 34, kinds: ['VolumeAttributesClass'] },
+];
+
+/** An error when OpenShift `version` does not serve `apiVersion` `kind` yet; undefined when it does. */
+export function notYetServed(apiVersion: string, kind: string, version: OpenShiftVersion): string | undefined {
+  const kubernetes = kubernetesMinor(version);
+  const entry = SERVED_FROM.find((e) => e.apiVersion === apiVersion && (!e.kinds || e.kinds.includes(kind)) && e.servedIn > kubernetes);
+  return entry && `${apiVersion} ${kind} is served from Kubernetes 1.${entry.servedIn} (OpenShift 4.${entry.servedIn - 13}) on: OpenShift ${version}'s API server refuses it`;
+}
+
 /** API groups of OpenShift's own API servers (not custom resources: no CRD to pass). */
 const OPENSHIFT_API_GROUPS = new Set([
   'apps.openshift.io', 'authorization.openshift.io', 'build.openshift.io', 'image.openshift.io', 'oauth.openshift.io',

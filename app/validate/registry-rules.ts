@@ -33,6 +33,8 @@ export interface Manifest {
 export interface RuleProblem extends SchemaProblem {
   readonly manifest: Manifest;
   readonly severity: 'error' | 'warning' | 'note';
+  /** A field the cluster's version lacks: nothing below it is said. */
+  readonly versionBound?: boolean;
 }
 
 /** A kind whose rules live in lib/rules: the one object of it the cluster reads, and its rules. */
@@ -84,7 +86,7 @@ export function checkRegistryRules(manifests: readonly Manifest[], openshiftVers
       const named = asMap(manifest.object.metadata).name === ruled.name ? []
         : [{ manifest, field: 'metadata.name', message: ruled.misnamed, severity: 'error' as const }];
       const findings = ruled.check(manifest.object.spec, cluster, manifest.application === 'merged')
-        .map(({ field, message, severity }) => ({ manifest, field: `spec.${field}`, message, severity }));
+        .map(({ field, message, severity, versionBound }) => ({ manifest, field: `spec.${field}`, message, severity, ...(versionBound ? { versionBound } : {}) }));
       return [...named, ...findings];
     }));
 }

@@ -2,7 +2,7 @@ import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { countNodes, describeTreeError, TreeError } from '../config/yaml-bounds';
 import { formatBytes, MANIFEST_FILE_LIMIT } from '../output/read-tree';
 import { escapeControl } from '../output/terminal-text';
-import { unknownKind } from './api-kinds';
+import { notYetServed, unknownKind } from './api-kinds';
 import { builtInProblems } from './built-in-checks';
 import { isPolicy, isTypeProblem, policyObjects } from './acm-policies';
 import { applicationOf, isClusterSingleton, mayComeFromLiveObject, withoutNulls } from './as-applied';
@@ -214,6 +214,8 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
       const unknown = unknownKind(apiVersion, kind, options.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION, core);
       add('', unknown.message, unknown.severity);
     }
+    const unserved = notYetServed(apiVersion, kind, options.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION);
+    if (unserved) add('apiVersion', unserved);
     for (const p of [...schema ?? [], ...builtInProblems(object)]) {
       // Merged into the live object, a field left out keeps its live value; a template's is unknown.
       if (p.missing && (manifest.templated || (manifest.application === 'merged' && mayComeFromLiveObject(p.field)))) continue;
@@ -233,9 +235,17 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
       add(object.stringData ? 'stringData' : 'data', 'a plain Secret puts credentials in git; use an existing secret, an ExternalSecret or a SealedSecret (plainSecret in the config is for labs)');
     }
   }
-  const all = [...problems, ...checkRegistryRules(named, options.openshiftVersion)];
-  // A templated value is known only by its type: what else is said of it cannot be known.
-  return all.filter((p) => !p.manifest.templated?.has(p.field) || isTypeProblem(p.message));
+  // One field, one finding: a rule says nothing more of a field its schema already refuses, and
+  // nothing is said below a field the cluster's version lacks.
+  const schemaFields = new Map<Manifest, Set<string>>();
+  for (const p of problems) if (p.severity === 'error' && p.field) (schemaFields.get(p.manifest) ?? schemaFields.set(p.manifest, new Set()).get(p.manifest)!).add(p.field);
+  const rules = checkRegistryRules(named, options.openshiftVersion).filter((p) => !schemaFields.get(p.manifest)?.has(p.field));
+  const absent = new Map<Manifest, string[]>();
+  for (const p of rules) if (p.versionBound) (absent.get(p.manifest) ?? absent.set(p.manifest, []).get(p.manifest)!).push(p.field);
+  const below = (p: RuleProblem) => absent.get(p.manifest)?.some((field) => p.field.startsWith(`${field}.`) || p.field.startsWith(`${field}[`));
+  return [...problems, ...rules]
+    // A templated value is known only by its type: what else is said of it cannot be known.
+    .filter((p) => (!p.manifest.templated?.has(p.field) || isTypeProblem(p.message)) && !below(p));
 }
 
 /** A Secret whose every value is a template (ACM's fromSecret): its values are not in git. */

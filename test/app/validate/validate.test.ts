@@ -82,6 +82,10 @@ describe('validate', () => {
       expect(problems([{ apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta3', kind: 'FlowSchema', metadata: { name: 'f' } }], { openshiftVersion: '4.19' }))
         .toEqual(['FlowSchema/f : flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema is not served by OpenShift 4.19 (Kubernetes 1.32 removed it): the API server refuses it; use flowcontrol.apiserver.k8s.io/v1']);
       expect(problems([{ apiVersion: 'v1', kind: 'Widget', metadata: { name: 'w' } }])).toEqual(['Widget/w : the API server has no kind Widget in v1']);
+      // A GA version newer than the cluster is refused too.
+      const flowSchema = { apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kind: 'FlowSchema', metadata: { name: 'f' }, spec: { priorityLevelConfiguration: { name: 'p' } } };
+      expect(problems([flowSchema], { openshiftVersion: '4.15' })).toEqual(['FlowSchema/f apiVersion: flowcontrol.apiserver.k8s.io/v1 FlowSchema is served from Kubernetes 1.29 (OpenShift 4.16) on: OpenShift 4.15\'s API server refuses it']);
+      expect(problems([flowSchema], { openshiftVersion: '4.16' })).toEqual([]);
     });
 
     test('an object without a name gets that error and every other one of the object', () => {
