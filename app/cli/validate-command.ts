@@ -7,7 +7,9 @@ import { readTree } from '../output/read-tree';
 import { unfinishedSwaps } from '../output/write-output-dir';
 import { builtInSchemas } from '../validate/built-in-schemas';
 import { CrdFolderError, CrdSchemas, SchemaSource } from '../validate/crd-schemas';
+import { enclosingRecord } from '../validate/kustomizations';
 import { formatProblems, STREAM_BYTE_LIMIT, STREAM_NAME, validateStream, validateTree, ValidationReport } from '../validate/validate-manifests';
+import { RuleProblem } from '../validate/registry-rules';
 import { formatBytes } from '../output/read-tree';
 
 /** `validate`: checks a folder of manifests offline, as the API server and the operator would. */
@@ -56,17 +58,28 @@ export const validateCommand = command({
     const options = { schemas, openshiftVersion, allowPlainSecrets: values['allow-plain-secrets'] };
     const report = dir === '-' ? await validateStandardInput(options) : validateFolder(dir, options);
     if (typeof report === 'number') return report;
-    const errors = report.problems.filter((p) => p.severity === 'error').length;
-    const notes = report.problems.filter((p) => p.severity === 'note').length;
+    const problems = [...versionNotes(report), ...report.problems];
+    const errors = problems.filter((p) => p.severity === 'error').length;
+    const notes = problems.filter((p) => p.severity === 'note').length;
     const where = dir === '-' ? 'standard input' : dir;
-    process.stdout.write(formatProblems(dir === '-' ? report.problems : report.problems.map((p) => ({ ...p, manifest: { ...p.manifest, file: `${dir}/${p.manifest.file}` } }))));
-    const warnings = report.problems.length - errors - notes;
+    // Files relative to the folder given; '' is the folder itself (its files outside every cluster folder).
+    const named = dir === '-' ? problems : problems.map((p) => ({ ...p, manifest: { ...p.manifest, file: p.manifest.file ? `${dir}/${p.manifest.file}` : dir } }));
+    process.stdout.write(formatProblems(named));
+    const warnings = problems.length - errors - notes;
     console.error(`${count(report.objects, 'object')} checked in ${where}: ${count(errors, 'error')}, ${count(warnings, 'warning')}${notes ? `, ${count(notes, 'note')} (not checked)` : ''}`);
     return errors ? 1 : 0;
   },
 });
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** A note for each cluster checked against the newest version because nothing said which it runs. */
+function versionNotes(report: ValidationReport): RuleProblem[] {
+  return report.clusters.filter((c) => c.versionFrom === 'default').map((c) => ({
+    manifest: { file: c.file, object: {} }, field: '', severity: 'note',
+    message: `checked against OpenShift ${c.openshiftVersion}, the newest: nothing records the version this cluster runs (synth records a config's openshiftVersion in the cluster folder's kustomization.yaml); give --openshift-version`,
+  }));
+}
 
 /** The manifests of a folder: a report, or the exit code after saying why the folder cannot be read. */
 function validateFolder(dir: string, options: Parameters<typeof validateTree>[1]): ValidationReport | number {
@@ -81,7 +94,8 @@ function validateFolder(dir: string, options: Parameters<typeof validateTree>[1]
   }
   if (!files.size) throw new UsageError(`no files in ${dir}`);
   for (const work of unfinishedSwaps(dir)) console.error(`warning: ${dir}/${work} holds a killed synth's unfinished change: this output may mix old and new clusters; run synth to finish it`);
-  return validateTree(files, options);
+  // A stage folder (dist/<cluster>/registry) records nothing itself: its cluster folder does.
+  return validateTree(files, options, { root: dir, enclosing: enclosingRecord(dir) });
 }
 
 /** A stream of manifests on standard input, read up to STREAM_BYTE_LIMIT. */

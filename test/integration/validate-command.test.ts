@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toYaml } from '../../app/output/to-yaml';
@@ -9,6 +9,8 @@ import { repoRoot, runCli } from '../helpers';
 const env: NodeJS.ProcessEnv = { ...process.env };
 delete env.CRD_DIR;
 const run = (args: string[]) => runCli(['validate', ...args], { env });
+/** What validate prints but the notes (which say, for one, which OpenShift version a folder without a record was checked against). */
+const withoutNotes = (stdout: string) => stdout.replace(/^note: .*\n/gm, '');
 
 const pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'image-registry-pvc', namespace: 'openshift-image-registry' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '100Gi' } } } };
 const config = (spec: object) => ({ apiVersion: 'imageregistry.operator.openshift.io/v1', kind: 'Config', metadata: { name: 'cluster' }, spec: { managementState: 'Managed', replicas: 1, rolloutStrategy: 'Recreate', storage: { pvc: { claim: 'image-registry-pvc' } }, ...spec } });
@@ -31,7 +33,9 @@ const folder = (files: Record<string, string>) => {
 describe('the validate command', () => {
   test('with no CRD folder, dist/ validates against the built-in schemas: exit 0 and a count', () => {
     const result = run([join(repoRoot, 'dist')]);
-    expect(result.stderr).toMatch(/^26 objects checked in .*dist: 0 errors, 0 warnings\n$/);
+    expect(result.stderr).toMatch(/^26 objects checked in .*dist: 0 errors, 0 warnings, 1 note \(not checked\)\n$/);
+    // The default cluster's config sets no openshiftVersion: the note says which version was used.
+    expect(result.stdout).toBe(`note: ${repoRoot}/dist/default/kustomization.yaml: checked against OpenShift 4.23, the newest: nothing records the version this cluster runs (synth records a config's openshiftVersion in the cluster folder's kustomization.yaml); give --openshift-version\n`);
     expect(result.status).toBe(0);
   });
 
@@ -39,14 +43,14 @@ describe('the validate command', () => {
     const dir = folder({ 'registry.yaml': toYaml(pvc, config({ replica: 1 })) });
     const result = run([dir]);
     expect(result.status).toBe(1);
-    expect(result.stdout).toBe(`${dir}/registry.yaml: Config cluster: spec.replica: unknown field\n`);
+    expect(withoutNotes(result.stdout)).toBe(`${dir}/registry.yaml: Config cluster: spec.replica: unknown field\n`);
   });
 
   test('exit 1 with one line per problem naming file, object and field', () => {
     const dir = folder({ 'prod/registry.yaml': toYaml(pvc, config({ replicas: 2 })) });
     const result = run([dir]);
     expect(result.status).toBe(1);
-    expect(result.stdout).toBe(`${dir}/prod/registry.yaml: Config cluster: spec.replicas: 2 replicas cannot share the ReadWriteOnce claim image-registry-pvc: the operator refuses it; use 1 replica, or a ReadWriteMany claim\n`);
+    expect(withoutNotes(result.stdout)).toBe(`${dir}/prod/registry.yaml: Config cluster: spec.replicas: 2 replicas cannot share the ReadWriteOnce claim image-registry-pvc: the operator refuses it; use 1 replica, or a ReadWriteMany claim\n`);
   });
 
   test('--crds DIR adds a user\'s CRDs on top of the built-in ones', () => {
@@ -54,7 +58,7 @@ describe('the validate command', () => {
     const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'lab' }, spec: { size: 'big' } };
     const dir = folder({ 'widget.yaml': toYaml(widget), 'registry.yaml': toYaml(pvc, config({ replica: 1 })) });
     const result = run([dir, '--crds', crds]);
-    expect(result.stdout).toBe(`${dir}/registry.yaml: Config cluster: spec.replica: unknown field\n${dir}/widget.yaml: Widget lab/w: spec.size: must be integer\n`);
+    expect(withoutNotes(result.stdout)).toBe(`${dir}/registry.yaml: Config cluster: spec.replica: unknown field\n${dir}/widget.yaml: Widget lab/w: spec.size: must be integer\n`);
     expect(result.status).toBe(1);
   });
 
@@ -107,6 +111,51 @@ describe('the validate command', () => {
   });
 });
 
+describe('which folders are clusters, and which version each is checked against', () => {
+  /** A copy of the committed dist/ under PARENT/dist, and PARENT. */
+  const copyOfDist = () => {
+    const parent = mkdtempSync(join(tmpdir(), 'validate-parent-'));
+    cpSync(join(repoRoot, 'dist'), join(parent, 'dist'), { recursive: true });
+    return parent;
+  };
+  const edit = (file: string, from: string | RegExp, to: string) => {
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(from);
+    writeFileSync(file, text.replace(from, to));
+  };
+
+  test('validate PARENT finds the cluster folders in PARENT/dist: each is checked alone, against its own version', () => {
+    const parent = copyOfDist();
+    const dist = join(parent, 'dist');
+    // minio-s3 runs 4.16 (synth recorded it), which has no chunkSizeMiB.
+    edit(join(dist, 'minio-s3', 'registry', 'registry.yaml'), /^( {4}s3:\n)/m, '$1      chunkSizeMiB: 16\n');
+    // Another cluster whose claim has the name of default's, ReadWriteMany, for 3 replicas: fine.
+    cpSync(join(dist, 'default'), join(dist, 'shared'), { recursive: true });
+    edit(join(dist, 'shared', 'registry', 'registry-storage.yaml'), '- ReadWriteOnce', '- ReadWriteMany');
+    edit(join(dist, 'shared', 'registry', 'registry.yaml'), 'replicas: 1', 'replicas: 3');
+    // default's own claim is ReadWriteOnce: 3 replicas there are refused by the operator.
+    edit(join(dist, 'default', 'registry', 'registry.yaml'), 'replicas: 1', 'replicas: 3');
+    const result = run([parent]);
+    expect(withoutNotes(result.stdout).split('\n').filter(Boolean)).toEqual([
+      `${dist}/default/registry/registry.yaml: Config cluster: spec.replicas: 3 replicas cannot share the ReadWriteOnce claim image-registry-pvc: the operator refuses it; use 1 replica, or a ReadWriteMany claim`,
+      `${dist}/minio-s3/registry/registry.yaml: Config cluster: spec.storage.s3.chunkSizeMiB: is not in OpenShift 4.16's Config CRD; it first appears in 4.17`,
+    ]);
+    expect(result.status).toBe(1);
+  });
+
+  test('a stage folder (what a Flux Kustomization applies) is checked against its cluster folder\'s version', () => {
+    const parent = copyOfDist();
+    edit(join(parent, 'dist', 'minio-s3', 'registry', 'registry.yaml'), /^( {4}s3:\n)/m, '$1      chunkSizeMiB: 16\n');
+    const stage = run([join(parent, 'dist', 'minio-s3', 'registry')]);
+    expect(stage.stdout).toBe(`${parent}/dist/minio-s3/registry/registry.yaml: Config cluster: spec.storage.s3.chunkSizeMiB: is not in OpenShift 4.16's Config CRD; it first appears in 4.17\n`);
+    expect(stage.status).toBe(1);
+    // A cluster whose config sets no version: the note names the version used.
+    const unrecorded = run([join(parent, 'dist', 'default', 'registry')]);
+    expect(unrecorded.stdout).toBe(`note: ${parent}/dist/default/registry/kustomization.yaml: checked against OpenShift 4.23, the newest: nothing records the version this cluster runs (synth records a config's openshiftVersion in the cluster folder's kustomization.yaml); give --openshift-version\n`);
+    expect(unrecorded.status).toBe(0);
+  });
+});
+
 test('validate and diff say when the output holds a killed synth\'s unfinished change', () => {
   const dist = mkdtempSync(join(tmpdir(), 'validate-dist-'));
   cpSync(join(repoRoot, 'dist'), dist, { recursive: true });
@@ -123,7 +172,8 @@ describe('validate - : a stream of manifests on standard input', () => {
   test('what `kubectl kustomize` builds from a cluster folder validates as that cluster', () => {
     const built = spawnSync('kubectl', ['kustomize', join(repoRoot, 'dist', 'minio-s3')], { encoding: 'utf8' });
     expect(built.status).toBe(0);
-    const result = stdin(built.stdout);
+    // The build does not carry what the cluster folder records: its version is given.
+    const result = stdin(built.stdout, ['--openshift-version', '4.16']);
     expect(result.stderr).toMatch(/^\d+ objects checked in standard input: 0 errors, 0 warnings\n$/);
     expect(result.status).toBe(0);
   });

@@ -1,0 +1,151 @@
+// Which folders validate takes as clusters, what each cluster's kustomization file records, and
+// what a kustomization does to its files on their way to the cluster.
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { kustomizationYaml, OPENSHIFT_VERSION_ANNOTATION } from '../../../app/output/kustomization';
+import { toYaml } from '../../../app/output/to-yaml';
+import { builtInSchemas } from '../../../app/validate/built-in-schemas';
+import { enclosingRecord, KUSTOMIZATION_FILE_NAMES } from '../../../app/validate/kustomizations';
+import { formatProblems, TreeSource, validateTree, ValidateOptions } from '../../../app/validate/validate-manifests';
+import { repoRoot } from '../../helpers';
+
+const schemas = builtInSchemas();
+
+const claim = (accessMode: string) => ({
+  apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'image-registry-pvc', namespace: 'openshift-image-registry' },
+  spec: { accessModes: [accessMode], resources: { requests: { storage: '100Gi' } } },
+});
+const config = (spec: object) => ({ apiVersion: 'imageregistry.operator.openshift.io/v1', kind: 'Config', metadata: { name: 'cluster' }, spec: { managementState: 'Managed', replicas: 1, ...spec } });
+const threeReplicas = config({ replicas: 3, rolloutStrategy: 'Recreate', storage: { pvc: { claim: 'image-registry-pvc' } } });
+const chunked = config({ storage: { s3: { bucket: 'b', region: 'us-east-1', chunkSizeMiB: 10 } } });
+const kustomization = (resources: string[], openshiftVersion?: string) => kustomizationYaml(resources, { openshiftVersion });
+
+/** `file: Kind name: field: message` for each problem, notes left out unless asked for. */
+function lines(files: [string, string][], options: Partial<ValidateOptions> = {}, source: TreeSource = {}, severities = ['error', 'warning']): string[] {
+  const report = validateTree(new Map(files), { schemas, ...options }, source);
+  return formatProblems(report.problems.filter((p) => severities.includes(p.severity))).split('\n').filter(Boolean);
+}
+
+const tooManyReplicas = (file: string) => `${file}: Config cluster: spec.replicas: 3 replicas cannot share the ReadWriteOnce claim image-registry-pvc: the operator refuses it; use 1 replica, or a ReadWriteMany claim`;
+const chunkSize416 = (file: string) => `${file}: Config cluster: spec.storage.s3.chunkSizeMiB: is not in OpenShift 4.16's Config CRD; it first appears in 4.17`;
+
+describe('cluster folders, wherever they are below the folder given', () => {
+  // PARENT/dist/<cluster>, as `validate PARENT` sees a project with its output: cluster a has a
+  // ReadWriteMany claim for its 3 replicas, cluster b a ReadWriteOnce claim of the same name.
+  const fleet: [string, string][] = [
+    ['dist/a/kustomization.yaml', kustomization(['registry/registry.yaml'])],
+    ['dist/a/registry/kustomization.yaml', kustomization(['registry.yaml'])],
+    ['dist/a/registry/registry.yaml', toYaml(claim('ReadWriteMany'), threeReplicas)],
+    ['dist/b/kustomization.yaml', kustomization(['registry/registry.yaml', 'storage/claim.yaml'])],
+    ['dist/b/registry/kustomization.yaml', kustomization(['registry.yaml'])],
+    ['dist/b/registry/registry.yaml', toYaml(threeReplicas)],
+    ['dist/b/storage/kustomization.yaml', kustomization(['claim.yaml'])],
+    ['dist/b/storage/claim.yaml', toYaml(claim('ReadWriteOnce'))],
+    ['dist/old/kustomization.yaml', kustomization(['registry.yaml'], '4.16')],
+    ['dist/old/registry.yaml', toYaml(chunked)],
+  ];
+
+  test('each cluster folder is its own cluster, with its own claims and its own recorded version', () => {
+    expect(lines(fleet)).toEqual([tooManyReplicas('dist/b/registry/registry.yaml'), chunkSize416('dist/old/registry.yaml')]);
+    const { clusters } = validateTree(new Map(fleet), { schemas });
+    expect(clusters.map((c) => [c.file, c.openshiftVersion, c.versionFrom])).toEqual([
+      ['dist/a/kustomization.yaml', '4.23', 'default'],
+      ['dist/b/kustomization.yaml', '4.23', 'default'],
+      ['dist/old/kustomization.yaml', '4.16', { recordedIn: 'dist/old/kustomization.yaml' }],
+    ]);
+  });
+
+  test('a folder with a kustomization file inside a cluster folder (a stage) is part of that cluster', () => {
+    // Were dist/b/storage a cluster of its own, b's claim would be "not among the manifests" (a warning).
+    expect(lines(fleet.filter(([file]) => file.startsWith('dist/b/')))).toEqual([tooManyReplicas('dist/b/registry/registry.yaml')]);
+  });
+
+  test('files outside every cluster folder: one group per top folder, and one for the files at the top', () => {
+    const files: [string, string][] = [
+      ...fleet,
+      ['dist/stray.yaml', toYaml(claim('ReadWriteOnce'))],
+      ['loose/claim.yaml', toYaml(claim('ReadWriteOnce'))],
+      ['loose/deeper/registry.yaml', toYaml(threeReplicas)],
+      ['top.yaml', toYaml(threeReplicas)],
+    ];
+    const { clusters } = validateTree(new Map(files), { schemas });
+    expect(clusters.map((c) => c.file)).toEqual(['dist/a/kustomization.yaml', 'dist/b/kustomization.yaml', 'dist/old/kustomization.yaml', 'dist', 'loose', '']);
+    const errors = lines(files);
+    // loose/ is one group: its claim and its Config meet; top.yaml's Config sees no claim (a warning).
+    expect(errors).toContain(tooManyReplicas('loose/deeper/registry.yaml'));
+    expect(errors.filter((line) => line.includes('top.yaml'))).toEqual([expect.stringMatching(/^warning: top\.yaml: Config cluster: spec\.storage\.pvc\.claim: .*not among/)]);
+  });
+
+  test.each(KUSTOMIZATION_FILE_NAMES)('a kustomization file named %s makes a cluster folder and records its version', (name) => {
+    const files: [string, string][] = [[`lab/${name}`, kustomization(['registry.yaml'], '4.16')], ['lab/registry.yaml', toYaml(chunked)], ['edge/registry.yaml', toYaml(chunked)]];
+    expect(lines(files)).toEqual([chunkSize416('lab/registry.yaml')]);
+    expect(validateTree(new Map(files), { schemas }).clusters.map((c) => c.file)).toEqual([`lab/${name}`, 'edge']);
+  });
+
+  test('two kustomization files in one folder: kustomize refuses the folder', () => {
+    expect(lines([['lab/Kustomization', kustomization(['a.yaml'])], ['lab/kustomization.yaml', kustomization(['a.yaml'])]])).toEqual([
+      'lab/kustomization.yaml: Kustomization is in this folder too: kustomize refuses a folder with more than one kustomization file; keep one',
+    ]);
+  });
+});
+
+describe('a folder inside a cluster folder (a stage, which Flux applies on its own)', () => {
+  const stage: [string, string][] = [['kustomization.yaml', kustomization(['registry.yaml'])], ['registry.yaml', toYaml(chunked)]];
+
+  test('is checked against the version its cluster folder records', () => {
+    const enclosing = { file: '../kustomization.yaml', openshiftVersion: '4.16' as const };
+    expect(lines(stage, {}, { enclosing })).toEqual([chunkSize416('registry.yaml')]);
+    expect(validateTree(new Map(stage), { schemas }, { enclosing }).clusters[0].versionFrom).toEqual({ recordedIn: '../kustomization.yaml' });
+    // Its own record, or the option, wins.
+    expect(lines([['kustomization.yaml', kustomization(['registry.yaml'], '4.23')], stage[1]], {}, { enclosing })).toEqual([]);
+    expect(lines(stage, { openshiftVersion: '4.23' }, { enclosing })).toEqual([]);
+  });
+
+  describe('enclosingRecord: the walk up from the folder given', () => {
+    const root = mkdtempSync(join(tmpdir(), 'enclosing-'));
+    cpSync(join(repoRoot, 'dist'), join(root, 'dist'), { recursive: true });
+    const write = (path: string, text: string) => {
+      mkdirSync(join(root, path, '..'), { recursive: true });
+      writeFileSync(join(root, path), text);
+    };
+
+    test('a stage of a cluster that records its version gets it; one that records none gets nothing', () => {
+      expect(enclosingRecord(join(root, 'dist', 'minio-s3', 'registry'))).toEqual({ file: '../kustomization.yaml', openshiftVersion: '4.16', plainSecrets: undefined });
+      expect(enclosingRecord(join(root, 'dist', 'default', 'registry'))).toBeUndefined();
+      expect(enclosingRecord(join(root, 'dist', 'minio-s3'))).toBeUndefined();
+    });
+
+    test('through a chain of folders that each hold a kustomization file, the nearest record wins', () => {
+      write('fleet/kustomization.yaml', kustomization(['prod'], '4.14'));
+      write('fleet/prod/Kustomization', kustomization(['registry'], '4.16'));
+      write('fleet/prod/registry/kustomization.yml', kustomization(['registry.yaml']));
+      write('fleet/prod/registry/extra/kustomization.yaml', kustomization([]));
+      expect(enclosingRecord(join(root, 'fleet', 'prod', 'registry', 'extra'))).toMatchObject({ file: '../../Kustomization', openshiftVersion: '4.16' });
+      expect(enclosingRecord(join(root, 'fleet', 'prod'))).toMatchObject({ file: '../kustomization.yaml', openshiftVersion: '4.14' });
+    });
+
+    test('the walk ends at a folder without a kustomization file, at a repository\'s top folder, and at a bad file', () => {
+      write('gap/kustomization.yaml', kustomization(['a/b'], '4.16'));
+      write('gap/a/b/x.yaml', '');
+      expect(enclosingRecord(join(root, 'gap', 'a', 'b'))).toBeUndefined(); // gap/a holds none
+      write('outer/kustomization.yaml', kustomization(['repo'], '4.16'));
+      write('outer/repo/.git/HEAD', '');
+      write('outer/repo/kustomization.yaml', kustomization(['stage']));
+      write('outer/repo/stage/kustomization.yaml', kustomization([]));
+      expect(enclosingRecord(join(root, 'outer', 'repo', 'stage'))).toBeUndefined();
+      write('bad/kustomization.yaml', 'metadata: {annotations: [');
+      write('bad/stage/kustomization.yaml', kustomization([]));
+      expect(enclosingRecord(join(root, 'bad', 'stage'))).toBeUndefined();
+      write('two/kustomization.yaml', kustomization([], '4.16'));
+      write('two/kustomization.yml', kustomization([], '4.16'));
+      expect(enclosingRecord(join(root, 'two', 'stage'))).toBeUndefined();
+    });
+  });
+});
+
+test('a recorded version that is not one is an error on the kustomization file, whatever its name', () => {
+  expect(lines([['lab/Kustomization', kustomization(['registry.yaml'], '4.99')]])).toEqual([
+    `lab/Kustomization: metadata.annotations.${OPENSHIFT_VERSION_ANNOTATION}: "4.99" is not a known OpenShift version; use one of 4.12, 4.13, 4.14, 4.15, 4.16, 4.17, 4.18, 4.19, 4.20, 4.21, 4.22, 4.23`,
+  ]);
+});
