@@ -156,6 +156,47 @@ describe('which folders are clusters, and which version each is checked against'
   });
 });
 
+describe('a kustomization that changes its files on the way to the cluster (kubectl kustomize builds it here)', () => {
+  // A base and two overlays, as GitOps repositories write them: prod patches the Config's replicas
+  // (its ReadWriteOnce claim then refuses them) and MinIO's resources, lab prefixes every name (the
+  // operator then reads no Config: it reads only the one named cluster).
+  const minio = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'minio', namespace: 'minio' }, spec: { selector: { matchLabels: { app: 'minio' } }, template: { metadata: { labels: { app: 'minio' } }, spec: { containers: [{ name: 'minio', image: 'quay.io/minio/minio:latest' }] } } } };
+  const kustomization = (fields: object) => toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', ...fields });
+  const repo = folder({
+    'base/kustomization.yaml': kustomization({ resources: ['registry.yaml', 'minio.yaml'] }),
+    'base/registry.yaml': toYaml(pvc, config({})),
+    'base/minio.yaml': toYaml(minio),
+    'overlays/prod/kustomization.yaml': kustomization({ resources: ['../../base'], patches: [{ path: 'replicas.yaml' }, { path: 'minio-resources.yaml' }] }),
+    'overlays/prod/replicas.yaml': toYaml({ apiVersion: 'imageregistry.operator.openshift.io/v1', kind: 'Config', metadata: { name: 'cluster' }, spec: { replicas: 2 } }),
+    // A strategic merge patch: a partial Deployment, refused were it applied whole.
+    'overlays/prod/minio-resources.yaml': toYaml({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'minio', namespace: 'minio' }, spec: { template: { spec: { containers: [{ name: 'minio', resources: { requests: { memory: '2Gi' } } }] } } } }),
+    'overlays/lab/kustomization.yaml': kustomization({ resources: ['../../base'], namePrefix: 'lab-' }),
+  });
+  const build = (overlay: string) => {
+    const built = spawnSync('kubectl', ['kustomize', join(repo, overlay)], { encoding: 'utf8' });
+    expect(built.stderr).toBe('');
+    return runCli(['validate', '-', '--openshift-version', '4.23'], { env, input: built.stdout });
+  };
+
+  test('what kustomize builds is what validate refuses', () => {
+    const prod = build('overlays/prod');
+    expect(prod.stdout).toContain('<stdin>: Config cluster: spec.replicas: 2 replicas cannot share the ReadWriteOnce claim image-registry-pvc');
+    expect(prod.status).toBe(1);
+    const lab = build('overlays/lab');
+    expect(lab.stdout).toContain('<stdin>: Config lab-cluster: metadata.name: ');
+    expect(lab.status).toBe(1);
+  });
+
+  test('validate on the folders says once per kustomization that it checked the files, not the build, and how to check the build; the patch files are not objects', () => {
+    const result = run([repo, '--openshift-version', '4.23']);
+    expect(result.stdout.split('\n').filter(Boolean)).toEqual([
+      `note: ${repo}/overlays/lab/kustomization.yaml: not checked as built: kustomize changes the objects on their way to the cluster (namePrefix) and adds objects from outside this folder (../../base); the files here were checked as they are written. Validate what it builds: kubectl kustomize ${repo}/overlays/lab | openshift-image-registry-cdk8s validate -`,
+      `note: ${repo}/overlays/prod/kustomization.yaml: not checked as built: kustomize changes the objects on their way to the cluster (patches) and adds objects from outside this folder (../../base); the files here were checked as they are written, and what it reads as patches or generator input (replicas.yaml, minio-resources.yaml) not at all. Validate what it builds: kubectl kustomize ${repo}/overlays/prod | openshift-image-registry-cdk8s validate -`,
+    ]);
+    expect(result.status).toBe(0);
+  });
+});
+
 test('validate and diff say when the output holds a killed synth\'s unfinished change', () => {
   const dist = mkdtempSync(join(tmpdir(), 'validate-dist-'));
   cpSync(join(repoRoot, 'dist'), dist, { recursive: true });

@@ -8,6 +8,7 @@ import { toYaml } from '../../../app/output/to-yaml';
 import { builtInSchemas } from '../../../app/validate/built-in-schemas';
 import { enclosingRecord, KUSTOMIZATION_FILE_NAMES } from '../../../app/validate/kustomizations';
 import { formatProblems, TreeSource, validateTree, ValidateOptions } from '../../../app/validate/validate-manifests';
+import { readTree } from '../../../app/output/read-tree';
 import { repoRoot } from '../../helpers';
 
 const schemas = builtInSchemas();
@@ -148,4 +149,65 @@ test('a recorded version that is not one is an error on the kustomization file, 
   expect(lines([['lab/Kustomization', kustomization(['registry.yaml'], '4.99')]])).toEqual([
     `lab/Kustomization: metadata.annotations.${OPENSHIFT_VERSION_ANNOTATION}: "4.99" is not a known OpenShift version; use one of 4.12, 4.13, 4.14, 4.15, 4.16, 4.17, 4.18, 4.19, 4.20, 4.21, 4.22, 4.23`,
   ]);
+});
+
+describe('kustomizations that change their files on the way to the cluster', () => {
+  const partialDeployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'minio', namespace: 'minio' }, spec: { template: { spec: { containers: [{ name: 'minio', resources: { requests: { memory: '2Gi' } } }] } } } };
+  const kustomizationOf = (fields: object) => toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', ...fields });
+  const notes = (files: [string, string][], root?: string) => validateTree(new Map(files), { schemas, openshiftVersion: '4.23' }, { root }).problems
+    .filter((p) => p.severity === 'note').map((p) => `${p.manifest.file}: ${p.message}`);
+
+  test.each([
+    ['namePrefix', 'lab-'], ['nameSuffix', '-x'], ['namespace', 'lab'], ['commonLabels', { a: 'b' }], ['labels', [{ pairs: { a: 'b' } }]],
+    ['commonAnnotations', { a: 'b' }], ['patches', [{ patch: 'x' }]], ['patchesStrategicMerge', ['p.yaml']], ['patchesJson6902', [{ path: 'p.yaml' }]],
+    ['replacements', [{ path: 'r.yaml' }]], ['images', [{ name: 'minio', newTag: 'x' }]], ['replicas', [{ name: 'minio', count: 2 }]],
+    ['configMapGenerator', [{ name: 'c', literals: ['a=b'] }]], ['secretGenerator', [{ name: 's', literals: ['a=b'] }]],
+    ['helmCharts', [{ name: 'minio' }]], ['generators', ['g.yaml']], ['transformers', ['t.yaml']], ['components', ['../c']],
+  ])('%s: a note on the kustomization, pointing at the build', (field, value) => {
+    expect(notes([['lab/kustomization.yaml', kustomizationOf({ resources: ['a.yaml'], [field]: value })], ['lab/a.yaml', toYaml(claim('ReadWriteMany'))]], 'clusters')).toEqual([
+      expect.stringMatching(new RegExp(`^lab/kustomization\\.yaml: not checked as built: kustomize changes the objects on their way to the cluster \\(${field}\\); .* Validate what it builds: kubectl kustomize clusters/lab \\| openshift-image-registry-cdk8s validate -$`)),
+    ]);
+  });
+
+  test('resources kustomize reads from outside the folder, or fetches: a note; plain resources, empty fields and what only orders or tunes: none', () => {
+    const note = (resources: string[]) => notes([['kustomization.yaml', kustomizationOf({ resources })]]);
+    expect(note(['../base', 'https://github.com/org/repo//registry?ref=v1', 'github.com/org/repo/registry', '/etc/x.yaml', 'a.yaml'])).toEqual([
+      'kustomization.yaml: not checked as built: kustomize adds objects from outside this folder (../base, https://github.com/org/repo//registry?ref=v1, github.com/org/repo/registry and 1 more); the files here were checked as they are written. Validate what it builds: kubectl kustomize . | openshift-image-registry-cdk8s validate -',
+    ]);
+    expect(notes([['kustomization.yaml', kustomizationOf({ resources: ['a.yaml', 'stage'], patches: [], commonLabels: {}, namePrefix: '', sortOptions: { order: 'legacy' }, generatorOptions: { disableNameSuffixHash: true } })]])).toEqual([]);
+    // What synth writes changes nothing.
+    expect(validateTree(readTree(join(repoRoot, 'dist')), { schemas }).problems.filter((p) => p.severity === 'note')).toEqual([]);
+  });
+
+  test('the files it reads as patches, replacements or generator input are not objects: not checked, not counted', () => {
+    const files: [string, string][] = [
+      ['kustomization.yaml', kustomizationOf({
+        resources: ['minio.yaml'],
+        patches: [{ path: 'patches/minio.yaml' }],
+        patchesStrategicMerge: ['smp.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: inline}\n'],
+        patchesJson6902: [{ target: { kind: 'Deployment', name: 'minio' }, path: 'json6902.yaml' }],
+        replacements: [{ path: 'replacements.yaml' }],
+        configMapGenerator: [{ name: 'settings', files: ['settings=settings.yaml'] }],
+      })],
+      ['minio.yaml', toYaml(partialDeployment)],
+      ['patches/minio.yaml', toYaml(partialDeployment)],
+      ['smp.yaml', toYaml(partialDeployment)],
+      ['json6902.yaml', toYaml([{ op: 'replace', path: '/spec/replicas', value: 2 }])],
+      ['replacements.yaml', toYaml([{ source: { kind: 'ConfigMap', name: 'x' }, targets: [] }])],
+      ['settings.yaml', toYaml(['not', 'an', 'object'])],
+    ];
+    const report = validateTree(new Map(files), { schemas, openshiftVersion: '4.23' });
+    // minio.yaml is a resource: applied whole, so refused without a selector; the patches are not reported.
+    expect(report.problems.filter((p) => p.severity !== 'note').map((p) => `${p.manifest.file}: ${p.field}`)).toEqual(['minio.yaml: spec.selector']);
+    expect(report.objects).toBe(1);
+    expect(report.problems.find((p) => p.severity === 'note')?.message).toContain('what it reads as patches or generator input (patches/minio.yaml, json6902.yaml, replacements.yaml and 2 more) not at all');
+  });
+
+  test('a file that a kustomization also lists as a resource is an object', () => {
+    const report = validateTree(new Map([
+      ['kustomization.yaml', kustomizationOf({ resources: ['minio.yaml'], patches: [{ path: 'minio.yaml' }] })],
+      ['minio.yaml', toYaml(partialDeployment)],
+    ]), { schemas, openshiftVersion: '4.23' });
+    expect(report.objects).toBe(1);
+  });
 });
