@@ -1,8 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { command, TOOL, UsageError } from './command';
 import { DEFAULT_OPENSHIFT_VERSION, isOpenShiftVersion, OPENSHIFT_VERSIONS } from '../../lib/rules/openshift-version';
 import { escapeControl } from '../output/terminal-text';
-import { SynthError } from '../config/config-error';
+import { ConfigError, SynthError } from '../config/config-error';
+import { loadConfigFile, loadDefaultsFile } from '../config/loader';
+import { plainSecretFields } from '../charts/secret-source-from-config';
+import { PLAIN_SECRETS_ANNOTATION } from '../output/kustomization';
+import { readConfigFolder } from '../synth';
 import { readTree } from '../output/read-tree';
 import { unfinishedSwaps } from '../output/write-output-dir';
 import { builtInSchemas } from '../validate/built-in-schemas';
@@ -16,7 +21,7 @@ import { formatBytes } from '../output/read-tree';
 export const validateCommand = command({
   name: 'validate',
   summary: 'Checks every manifest in a folder offline: schemas, Pod Security, plain Secrets, the operator\'s rules.',
-  synopsis: '[DIR | -] [--crds DIR] [--openshift-version 4.x] [--allow-plain-secrets]',
+  synopsis: '[DIR | -] [--crds DIR] [--openshift-version 4.x] [--allow-plain-secrets] [--config DIR]',
   details: [
     '  DIR                    folder of manifests (default: dist); - reads one cluster\'s manifests from',
     '                         standard input (kubectl kustomize overlays/prod | ... validate -)',
@@ -27,13 +32,18 @@ export const validateCommand = command({
     `                         ${OPENSHIFT_VERSIONS.join(', ')}: registry Config and`,
     '                         ImagePruner fields its CRDs lack are errors. Default: each cluster\'s',
     `                         openshiftVersion as synth recorded it in its kustomization.yaml, else ${DEFAULT_OPENSHIFT_VERSION}`,
-    '  --allow-plain-secrets  accept Secret objects (refused by default: no secret values in git)',
+    '  --allow-plain-secrets  accept every plain Secret, in every cluster (refused by default: no secret',
+    '                         values in git; a cluster folder lets through only the ones its config asked',
+    '                         for, as synth recorded them in its kustomization.yaml)',
+    '  --config DIR           the config folder the clusters were synthesized from: a cluster folder that',
+    '                         lets plain Secrets through must come from a config with a plainSecret',
     'Exit 0 when there is no error (warnings and notes are printed), 1 on any error, 2 on bad usage.',
   ],
   options: {
     'crds': { type: 'string' },
     'openshift-version': { type: 'string' },
     'allow-plain-secrets': { type: 'boolean', default: false },
+    'config': { type: 'string' },
   },
   allowPositionals: true,
   async run({ values, positionals }) {
@@ -55,10 +65,19 @@ export const validateCommand = command({
       console.error(e.message);
       return 2;
     }
+    let choices: Map<string, PlainSecretChoice> | undefined;
+    try {
+      choices = values.config === undefined ? undefined : plainSecretChoices(values.config);
+    } catch (e) {
+      // Every bad config file, one line each: the same errors as synth.
+      if (!(e instanceof SynthError)) throw e;
+      console.error(e.message);
+      return 2;
+    }
     const options = { schemas, openshiftVersion, allowPlainSecrets: values['allow-plain-secrets'] };
     const report = dir === '-' ? await validateStandardInput(options) : validateFolder(dir, options);
     if (typeof report === 'number') return report;
-    const problems = [...versionNotes(report), ...report.problems];
+    const problems = [...versionNotes(report), ...report.problems, ...(choices && dir !== '-' ? unaskedPlainSecrets(report, dir, values.config!, choices) : [])];
     const errors = problems.filter((p) => p.severity === 'error').length;
     const notes = problems.filter((p) => p.severity === 'note').length;
     const where = dir === '-' ? 'standard input' : dir;
@@ -72,6 +91,55 @@ export const validateCommand = command({
 });
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** What a cluster's config says of plain Secrets: its file, and the fields that ask for one. */
+interface PlainSecretChoice {
+  readonly file: string;
+  readonly fields: readonly string[];
+}
+
+/** Each cluster of a config folder (by name, as synth names its folder) and its plainSecret fields. */
+function plainSecretChoices(configDir: string): Map<string, PlainSecretChoice> {
+  const folder = readConfigFolder(configDir);
+  const errors: ConfigError[] = [];
+  const choices = new Map<string, PlainSecretChoice>();
+  try {
+    const defaults = folder.defaults === undefined ? undefined : loadDefaultsFile(folder.defaults);
+    for (const file of folder.clusters) {
+      try {
+        const { config } = loadConfigFile(file, defaults);
+        choices.set(config.name, { file, fields: plainSecretFields(config) });
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        errors.push(e);
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    errors.push(e);
+  }
+  if (errors.length) throw new SynthError(errors);
+  return choices;
+}
+
+/**
+ * An error for each cluster folder that lets plain Secrets through although its config (the one
+ * synth names the folder after) asks for none: synth did not write that, someone else did (a pull
+ * request that hides a Secret's values in git behind the annotation, say).
+ */
+function unaskedPlainSecrets(report: ValidationReport, dir: string, configDir: string, choices: ReadonlyMap<string, PlainSecretChoice>): RuleProblem[] {
+  const records = new Set(report.clusters.flatMap((c) => (c.plainSecrets ? [c.plainSecrets.recordedIn] : [])));
+  return [...records].flatMap((recordedIn) => {
+    const cluster = basename(resolve(realpathSync(dir), dirname(recordedIn)));
+    const choice = choices.get(cluster);
+    if (choice?.fields.length) return [];
+    const why = choice ? `${choice.file} asks for none (no plainSecret)` : `no config in ${configDir} makes a cluster named ${cluster}`;
+    return [{
+      manifest: { file: recordedIn, object: {} }, field: `metadata.annotations.${PLAIN_SECRETS_ANNOTATION}`, severity: 'error' as const,
+      message: `lets plain Secrets through, but ${why}: synth did not write this; remove the annotation and the plain Secrets, or ask for them in the config`,
+    }];
+  });
+}
 
 /** A note for each cluster checked against the newest version because nothing said which it runs. */
 function versionNotes(report: ValidationReport): RuleProblem[] {

@@ -89,6 +89,8 @@ export interface CheckedCluster {
    * records it (relative to the folder validated), or nothing, so the default (the newest).
    */
   readonly versionFrom: 'option' | 'default' | { readonly recordedIn: string };
+  /** The plain Secrets its record lets through (PLAIN_SECRETS_ANNOTATION), and the kustomization file that records them. */
+  readonly plainSecrets?: { readonly recordedIn: string; readonly secrets: readonly string[] };
 }
 
 /**
@@ -155,15 +157,17 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
 
   const clusters: CheckedCluster[] = [];
   for (const { manifests: group, cluster, folder } of groupByCluster(manifests, kustomizations)) {
+    // The cluster's own record, else the one of the cluster folder around the folder given.
     const own = cluster?.record;
     const recorded = own?.openshiftVersion ? own : source.enclosing?.openshiftVersion ? source.enclosing : undefined;
     const openshiftVersion = options.openshiftVersion ?? recorded?.openshiftVersion;
+    const plainSecrets = own?.plainSecrets ? own : source.enclosing?.plainSecrets ? source.enclosing : undefined;
     clusters.push({
       file: cluster?.file ?? (files.has(STREAM_NAME) ? STREAM_NAME : folder),
       openshiftVersion: openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION,
       versionFrom: options.openshiftVersion ? 'option' : recorded ? { recordedIn: recorded.file } : 'default',
+      plainSecrets: plainSecrets && { recordedIn: plainSecrets.file, secrets: plainSecrets.plainSecrets! },
     });
-    const plainSecrets = own?.plainSecrets ? own : source.enclosing?.plainSecrets ? source.enclosing : undefined;
     if (plainSecrets && !options.allowPlainSecrets) {
       report(plainSecrets.file, plainSecretsWarning(plainSecrets.plainSecrets!, group), 'warning', {}, `metadata.annotations.${PLAIN_SECRETS_ANNOTATION}`);
     }
@@ -220,7 +224,8 @@ function isKustomizationDocument(object: Manifest['object']): boolean {
 
 /** Says loudly that a cluster lets plain Secrets through, and which of them are here. */
 function plainSecretsWarning(allowed: readonly string[], group: readonly Manifest[]): string {
-  const here = group.filter(({ object }) => isPlainSecret(object)).map(({ object }) => secretId(object)).filter((id) => allowed.includes(id));
+  const present = new Set(group.filter(({ object }) => isPlainSecret(object)).map(({ object }) => secretId(object)));
+  const here = allowed.filter((id) => present.has(id));
   return `lets these plain Secrets through, with their values in git: ${allowed.join(', ')} (${here.length ? `here: ${here.join(', ')}` : 'none of them here'}). `
     + 'synth writes this for a config with a plainSecret (labs only): make sure this cluster\'s config asks for one (validate --config checks it)';
 }

@@ -197,6 +197,72 @@ describe('a kustomization that changes its files on the way to the cluster (kube
   });
 });
 
+describe('plain Secrets written on purpose: the config\'s choice travels with the output', () => {
+  // lab asks for a plain Secret (MinIO's root credentials, from the environment); prod does not.
+  const project = mkdtempSync(join(tmpdir(), 'validate-plain-'));
+  const config = join(project, 'config');
+  const out = join(project, 'dist');
+  mkdirSync(config);
+  writeFileSync(join(config, 'lab.yaml'), 'name: lab\nminio:\n  rootCredentials:\n    plainSecret:\n      fromEnv: {MINIO_ROOT_USER: PLAIN_SECRET_USER, MINIO_ROOT_PASSWORD: PLAIN_SECRET_PASSWORD}\nregistry:\n  storage:\n    s3:\n      credentials: {existingSecret: {}}\n');
+  const prod = 'name: prod\nregistry:\n  storage:\n    pvc: {name: image-registry-pvc, size: 100Gi, accessMode: ReadWriteMany}\n';
+  writeFileSync(join(config, 'prod.yaml'), prod);
+  const synth = runCli(['synth', '--config', config, '--outdir', out], { env: { ...env, PLAIN_SECRET_USER: 'admin', PLAIN_SECRET_PASSWORD: 'password-1234' } });
+  const rootSecret = 'minio/minio-root-credentials';
+  const plainSecret = toYaml({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'minio-root-credentials', namespace: 'minio' }, stringData: { MINIO_ROOT_PASSWORD: 'x' } });
+  const refusal = 'Secret minio/minio-root-credentials: stringData: a plain Secret puts credentials in git';
+
+  test('validate passes the cluster that asked for it, and its stage folders, saying loudly which Secrets it lets through', () => {
+    expect(synth.status).toBe(0);
+    expect(readFileSync(join(out, 'lab', 'kustomization.yaml'), 'utf8')).toContain(`openshift-image-registry-cdk8s/plain-secrets: ${rootSecret}\n`);
+    const result = run([out]);
+    expect(result.stdout).toContain(`warning: ${out}/lab/kustomization.yaml: metadata.annotations.openshift-image-registry-cdk8s/plain-secrets: lets these plain Secrets through, with their values in git: ${rootSecret} (here: ${rootSecret}).`);
+    expect(result.stdout).not.toContain(refusal);
+    expect(result.status).toBe(0);
+    const stage = run([join(out, 'lab', 'object-store')]);
+    expect(stage.stdout).toContain(`warning: ${out}/lab/object-store/../kustomization.yaml: metadata.annotations.openshift-image-registry-cdk8s/plain-secrets: lets these plain Secrets through`);
+    expect(stage.status).toBe(0);
+  });
+
+  test('and still refuses a plain Secret in the other clusters', () => {
+    const dist = mkdtempSync(join(tmpdir(), 'validate-plain-dist-'));
+    cpSync(out, dist, { recursive: true });
+    writeFileSync(join(dist, 'prod', 'registry', 'extra.yaml'), plainSecret);
+    const result = run([dist]);
+    expect(result.stdout).toContain(`${dist}/prod/registry/extra.yaml: ${refusal}`);
+    expect(result.status).toBe(1);
+  });
+
+  test('a cluster folder whose config never asked for plain Secrets but whose kustomization.yaml says so: a warning, and with --config an error naming the config', () => {
+    const dist = mkdtempSync(join(tmpdir(), 'validate-plain-dist-'));
+    cpSync(out, dist, { recursive: true });
+    // What a pull request could do: the Secret, and the annotation that lets it through.
+    writeFileSync(join(dist, 'prod', 'registry', 'extra.yaml'), plainSecret);
+    const kustomization = join(dist, 'prod', 'kustomization.yaml');
+    writeFileSync(kustomization, readFileSync(kustomization, 'utf8').replace('kind: Kustomization\n', `kind: Kustomization\nmetadata:\n  annotations:\n    openshift-image-registry-cdk8s/plain-secrets: ${rootSecret}\n`));
+    const unchecked = run([dist]);
+    expect(unchecked.stdout).toContain(`warning: ${dist}/prod/kustomization.yaml: metadata.annotations.openshift-image-registry-cdk8s/plain-secrets: lets these plain Secrets through, with their values in git: ${rootSecret}`);
+    const checked = run([dist, '--config', config]);
+    expect(checked.stdout).toContain(`${dist}/prod/kustomization.yaml: metadata.annotations.openshift-image-registry-cdk8s/plain-secrets: lets plain Secrets through, but ${config}/prod.yaml asks for none (no plainSecret): synth did not write this; remove the annotation and the plain Secrets, or ask for them in the config\n`);
+    expect(checked.stdout).not.toMatch(/lab\/kustomization.yaml: metadata.annotations.openshift-image-registry-cdk8s\/plain-secrets: lets plain Secrets through, but/);
+    expect(checked.status).toBe(1);
+    // A cluster folder no config makes.
+    cpSync(join(dist, 'prod'), join(dist, 'ghost'), { recursive: true });
+    expect(run([dist, '--config', config]).stdout).toContain(`${dist}/ghost/kustomization.yaml: metadata.annotations.openshift-image-registry-cdk8s/plain-secrets: lets plain Secrets through, but no config in ${config} makes a cluster named ghost`);
+    // The stage folder is compared as its cluster folder.
+    expect(run([join(dist, 'prod', 'registry'), '--config', config]).stdout).toContain(`${dist}/prod/registry/../kustomization.yaml: metadata.annotations.openshift-image-registry-cdk8s/plain-secrets: lets plain Secrets through, but ${config}/prod.yaml asks for none`);
+  });
+
+  test('a config folder with errors: every error, exit 2', () => {
+    const bad = mkdtempSync(join(tmpdir(), 'validate-plain-config-'));
+    writeFileSync(join(bad, 'prod.yaml'), `${prod}  replicas: many\n`);
+    writeFileSync(join(bad, 'lab.yaml'), 'name: lab\n');
+    const result = run([out, '--config', bad]);
+    expect(result.stderr.split('\n').filter(Boolean)).toEqual([expect.stringMatching(new RegExp(`^${bad}/lab.yaml:.*registry`)), expect.stringMatching(new RegExp(`^${bad}/prod.yaml:5:13: registry.replicas: `))]);
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(2);
+  });
+});
+
 test('validate and diff say when the output holds a killed synth\'s unfinished change', () => {
   const dist = mkdtempSync(join(tmpdir(), 'validate-dist-'));
   cpSync(join(repoRoot, 'dist'), dist, { recursive: true });

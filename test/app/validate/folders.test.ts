@@ -211,3 +211,54 @@ describe('kustomizations that change their files on the way to the cluster', () 
     expect(report.objects).toBe(1);
   });
 });
+
+describe('plain Secrets a cluster\'s config asked for, as synth recorded them', () => {
+  const secret = (namespace: string, name: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, stringData: { KEY: 'value' } });
+  const refused = (file: string, namespace: string, name: string) => `${file}: Secret ${namespace}/${name}: stringData: a plain Secret puts credentials in git; use an existing secret, an ExternalSecret or a SealedSecret (plainSecret in the config is for labs)`;
+  const lab: [string, string][] = [
+    ['lab/kustomization.yaml', kustomizationYaml(['secrets.yaml'], { plainSecrets: ['openshift-image-registry/registry-creds', 'minio/root'] })],
+    ['lab/secrets.yaml', toYaml(secret('openshift-image-registry', 'registry-creds'), secret('minio', 'root'))],
+  ];
+  const allowedWarning = 'warning: lab/kustomization.yaml: metadata.annotations.openshift-image-registry-cdk8s/plain-secrets: lets these plain Secrets through, with their values in git: minio/root, openshift-image-registry/registry-creds';
+
+  test('the recorded Secrets pass that cluster, with a warning that says so; any other plain Secret is refused, there and in the other clusters', () => {
+    const files: [string, string][] = [
+      ...lab,
+      ['lab/more.yaml', toYaml(secret('minio', 'other'), secret('default', 'root'))],
+      ['prod/kustomization.yaml', kustomization(['secrets.yaml'])],
+      ['prod/secrets.yaml', toYaml(secret('minio', 'root'))],
+    ];
+    expect(lines(files)).toEqual([
+      `${allowedWarning} (here: minio/root, openshift-image-registry/registry-creds). synth writes this for a config with a plainSecret (labs only): make sure this cluster's config asks for one (validate --config checks it)`,
+      refused('lab/more.yaml', 'minio', 'other'),
+      refused('lab/more.yaml', 'default', 'root'),
+      refused('prod/secrets.yaml', 'minio', 'root'),
+    ]);
+    expect(validateTree(new Map(files), { schemas }).clusters.map((c) => c.plainSecrets)).toEqual([{ recordedIn: 'lab/kustomization.yaml', secrets: ['minio/root', 'openshift-image-registry/registry-creds'] }, undefined]);
+  });
+
+  test('--allow-plain-secrets lets every plain Secret through, in every cluster, and the record needs no warning', () => {
+    expect(lines([...lab, ['prod/secrets.yaml', toYaml(secret('minio', 'root'))]], { allowPlainSecrets: true })).toEqual([]);
+  });
+
+  test('a stage folder gets the record of its cluster folder', () => {
+    const stage: [string, string][] = [['kustomization.yaml', kustomization(['secrets.yaml'])], ['secrets.yaml', toYaml(secret('minio', 'root'))]];
+    expect(lines(stage)).toEqual([refused('secrets.yaml', 'minio', 'root')]);
+    expect(lines(stage, {}, { enclosing: { file: '../kustomization.yaml', plainSecrets: ['minio/root'] } })).toEqual([
+      expect.stringMatching(/^warning: \.\.\/kustomization\.yaml: metadata\.annotations\.openshift-image-registry-cdk8s\/plain-secrets: lets these plain Secrets through, with their values in git: minio\/root \(here: minio\/root\)/),
+    ]);
+  });
+
+  test('a record that is not a list of namespace/name lets nothing through, and is an error', () => {
+    const bad = (value: string) => lines([
+      ['kustomization.yaml', toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', metadata: { annotations: { 'openshift-image-registry-cdk8s/plain-secrets': value } } })],
+      ['secrets.yaml', toYaml(secret('minio', 'root'))],
+    ]);
+    for (const value of ['*', 'minio/*', 'root', 'minio/root, ', 'Minio/root', 'minio/root/x']) {
+      expect(bad(value)).toEqual([
+        `kustomization.yaml: metadata.annotations.openshift-image-registry-cdk8s/plain-secrets: ${JSON.stringify(value)} is not a list of plain Secrets as synth writes it ("namespace/name, namespace/name"): no plain Secret is let through`,
+        refused('secrets.yaml', 'minio', 'root'),
+      ]);
+    }
+  });
+});
