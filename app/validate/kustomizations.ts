@@ -1,6 +1,6 @@
 // Kustomization files among the manifests: which folders are clusters, what synth recorded about
 // each cluster, and what kustomize does to the files on their way to the cluster.
-import { existsSync, lstatSync, realpathSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { OPENSHIFT_VERSION_ANNOTATION, parsePlainSecrets, PLAIN_SECRETS_ANNOTATION } from '../output/kustomization';
@@ -98,7 +98,7 @@ export function buildNote(kustomization: Kustomization, root: string | undefined
     outside.length ? `adds objects from outside this folder (${listed(outside)})` : '',
   ].filter(Boolean).join(' and ');
   const patches = skipped.length ? `, and what it reads as patches or generator input (${listed(skipped.map((f) => posix.relative(folder, f)))}) not at all` : '';
-  const dir = root === undefined ? folder || '.' : posix.join(root, folder);
+  const dir = shellWord(root === undefined ? folder || '.' : posix.join(root, folder));
   return `not checked as built: kustomize ${what}; the files here were checked as they are written${patches}. `
     + `Validate what it builds: kubectl kustomize ${dir} | openshift-image-registry-cdk8s validate -`;
 }
@@ -121,7 +121,7 @@ export function enclosingRecord(dir: string): ClusterRecord | undefined {
   for (let up = '..'; ; up = `${up}/..`) {
     const parent = dirname(folder);
     if (parent === folder) return undefined;
-    const names = KUSTOMIZATION_FILE_NAMES.filter((name) => lstatSync(join(parent, name), { throwIfNoEntry: false }));
+    const names = KUSTOMIZATION_FILE_NAMES.filter((name) => exists(join(parent, name)));
     if (names.length !== 1) return undefined; // none: the chain ends; several: kustomize refuses the folder
     let first: unknown;
     try {
@@ -131,8 +131,17 @@ export function enclosingRecord(dir: string): ClusterRecord | undefined {
     }
     const record = readRecord(`${up}/${names[0]}`, asMap(first), []);
     if (record.openshiftVersion !== undefined || record.plainSecrets !== undefined) return record;
-    if (existsSync(join(parent, '.git'))) return undefined;
+    if (exists(join(parent, '.git'))) return undefined;
     folder = parent;
+  }
+}
+
+/** Whether anything (a file, a folder, a link) is at `path`; a folder that cannot be read holds nothing. */
+function exists(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
   }
 }
 
@@ -192,6 +201,11 @@ function isRemote(entry: string): boolean {
 function isWithin(path: string, folder: string): boolean {
   if (path === '..' || path.startsWith('../')) return false;
   return folder === '' || path === folder || path.startsWith(`${folder}/`);
+}
+
+/** A path as one word of a shell command line: quoted when it holds anything but the usual characters. */
+function shellWord(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, "'\\''")}'`;
 }
 
 function isSet(value: unknown): boolean {

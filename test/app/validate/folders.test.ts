@@ -179,6 +179,12 @@ describe('kustomizations that change their files on the way to the cluster', () 
     expect(validateTree(readTree(join(repoRoot, 'dist')), { schemas }).problems.filter((p) => p.severity === 'note')).toEqual([]);
   });
 
+  test('the command names the folder as given, quoted for the shell when it must be', () => {
+    const overlay: [string, string][] = [['prod/kustomization.yaml', kustomizationOf({ namePrefix: 'p-' })]];
+    expect(notes(overlay, "it's here")[0]).toMatch(/kubectl kustomize 'it'\\''s here\/prod' \| openshift-image-registry-cdk8s validate -$/);
+    expect(notes(overlay)[0]).toMatch(/kubectl kustomize prod \| /);
+  });
+
   test('the files it reads as patches, replacements or generator input are not objects: not checked, not counted', () => {
     const files: [string, string][] = [
       ['kustomization.yaml', kustomizationOf({
