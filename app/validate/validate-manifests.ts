@@ -111,38 +111,23 @@ export interface CheckedCluster {
 export function validateTree(files: ReadonlyMap<string, string>, options: ValidateOptions, source: TreeSource = {}): ValidationReport {
   const manifests: Manifest[] = [];
   const problems: RuleProblem[] = [];
-  const report = (file: string, message: string, severity: RuleProblem['severity'] = 'error', object: Manifest['object'] = {}, field = '') => {
+  const report: Report = (file, message, severity = 'error', object = {}, field = '') => {
     problems.push({ manifest: { file, object }, field, message, severity });
   };
   // Kustomization files first: they say which folders are clusters and which files are patches.
-  const kustomizations = new Map<string, Kustomization>(); // folder -> its kustomization
-  for (const [file, text] of files) {
-    if (!isKustomizationFile(file)) continue;
-    const docs = parseDocuments(file, text, source.limits ?? FILE_LIMITS, report);
-    if (!docs) continue;
-    const other = kustomizations.get(folderOf(file));
-    if (other) {
-      report(file, `${posix.basename(other.file)} is in this folder too: kustomize refuses a folder with more than one kustomization file; keep one`);
-      continue;
-    }
-    const [first, ...rest] = docs;
-    const kustomization = readKustomization(file, first?.object ?? {});
-    kustomizations.set(kustomization.folder, kustomization);
-    for (const p of kustomization.problems) report(file, p.message, 'error', {}, p.field);
-    for (const { object } of rest) report(file, 'a second document in this file: kustomize reads only the first, the Kustomization; keep one', 'error', object);
-  }
+  const kustomizations = readKustomizations(files, source.limits ?? FILE_LIMITS, report);
   const asResources = new Set([...kustomizations.values()].flatMap((k) => k.resources));
-  const inputs = new Map<Kustomization, string[]>();
-  for (const k of kustomizations.values()) inputs.set(k, k.inputs.filter((path) => files.has(path) && !asResources.has(path)));
-  const notObjects = new Set([...inputs.values()].flat());
+  const notObjects = new Set<string>();
   for (const k of kustomizations.values()) {
-    const note = buildNote(k, source.root, inputs.get(k)!);
+    const inputs = k.inputs.filter((path) => files.has(path) && !asResources.has(path));
+    for (const path of inputs) notObjects.add(path);
+    const note = buildNote(k, source.root, inputs);
     if (note) report(k.file, note, 'note');
   }
 
   for (const [file, text] of files) {
     if ((!/\.ya?ml$/.test(file) && file !== STREAM_NAME) || isKustomizationFile(file) || notObjects.has(file)) continue;
-    for (const { object } of parseDocuments(file, text, source.limits ?? FILE_LIMITS, report) ?? []) {
+    for (const object of parseDocuments(file, text, source.limits ?? FILE_LIMITS, report) ?? []) {
       // A Kustomization in a file of another name is read by no one: not an object either.
       if (isKustomizationDocument(object)) continue;
       if (isPolicy(object)) {
@@ -178,11 +163,36 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
   return { objects: manifests.length, problems, clusters };
 }
 
+type Report = (file: string, message: string, severity?: RuleProblem['severity'], object?: Manifest['object'], field?: string) => void;
+
 /**
- * The documents of a file that are maps, with their position; undefined when the file as a whole
- * is refused. Every refused file or document is reported.
+ * The kustomization file of each folder (folder -> its kustomization), read as kustomize reads it:
+ * one per folder, its first document. A file kustomize would refuse is reported, and still makes
+ * its folder a cluster folder.
  */
-function parseDocuments(file: string, text: string, limits: FileLimits, report: (file: string, message: string, severity?: RuleProblem['severity'], object?: Manifest['object']) => void): { index: number; object: Manifest['object'] }[] | undefined {
+function readKustomizations(files: ReadonlyMap<string, string>, limits: FileLimits, report: Report): Map<string, Kustomization> {
+  const kustomizations = new Map<string, Kustomization>();
+  for (const [file, text] of files) {
+    if (!isKustomizationFile(file)) continue;
+    const other = kustomizations.get(folderOf(file));
+    if (other) {
+      report(file, `${posix.basename(other.file)} is in this folder too: kustomize refuses a folder with more than one kustomization file; keep one`);
+      continue;
+    }
+    const [first, ...rest] = parseDocuments(file, text, limits, report) ?? [];
+    const kustomization = readKustomization(file, first ?? {});
+    kustomizations.set(kustomization.folder, kustomization);
+    for (const p of kustomization.problems) report(file, p.message, 'error', {}, p.field);
+    for (const object of rest) report(file, 'a second document in this file: kustomize reads only the first, the Kustomization; keep one', 'error', object);
+  }
+  return kustomizations;
+}
+
+/**
+ * The documents of a file that are maps; undefined when the file as a whole is refused. Every
+ * refused file or document is reported.
+ */
+function parseDocuments(file: string, text: string, limits: FileLimits, report: Report): Manifest['object'][] | undefined {
   if (Buffer.byteLength(text) > limits.bytes) {
     report(file, `the file is ${Buffer.byteLength(text)} bytes; a manifest file may be at most ${formatBytes(limits.bytes)}`);
     return undefined;
@@ -194,7 +204,7 @@ function parseDocuments(file: string, text: string, limits: FileLimits, report: 
     report(file, `invalid YAML: ${String((e as Error).message).split('\n')[0]}`);
     return undefined;
   }
-  const maps: { index: number; object: Manifest['object'] }[] = [];
+  const maps: Manifest['object'][] = [];
   let budget = limits.nodes;
   for (const [i, doc] of docs.entries()) {
     if (doc === null || doc === undefined) continue;
@@ -213,7 +223,7 @@ function parseDocuments(file: string, text: string, limits: FileLimits, report: 
       report(file, `document ${i + 1} is ${Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}, not a Kubernetes object (a map with apiVersion, kind and metadata)`);
       continue;
     }
-    maps.push({ index: i, object: doc as Manifest['object'] });
+    maps.push(doc as Manifest['object']);
   }
   return maps;
 }
