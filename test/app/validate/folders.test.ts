@@ -268,3 +268,21 @@ describe('plain Secrets a cluster\'s config asked for, as synth recorded them', 
     }
   });
 });
+
+describe('hostile kustomization files', () => {
+  test('any shape of any field: read without failing, what kustomize would refuse is an error, and the folder stays a cluster folder', () => {
+    const shapes = ['resources: 5', 'patches: "x"', 'patches: [5, null, {path: 7}]', 'patchesStrategicMerge: {a: 1}', 'configMapGenerator: [{files: [1, "a=c.yaml"], envs: 3}]',
+      'helmCharts: [{valuesFile: [1]}]', 'openapi: [1]', 'resources: [null, 1, "../x", "https://x"]', 'metadata: {annotations: {openshift-image-registry-cdk8s/plain-secrets: 5}}',
+      'metadata: {annotations: {openshift-image-registry-cdk8s/openshift-version: [4.16]}}', 'resources: [', '[1, 2]', '"just a string"'];
+    for (const shape of shapes) {
+      const report = validateTree(new Map([['lab/kustomization.yaml', `${shape}\n`], ['lab/a.yaml', toYaml(claim('ReadWriteMany')), ], ['lab/b.yaml', toYaml(claim('ReadWriteMany'))]]), { schemas, openshiftVersion: '4.23' });
+      expect(report.clusters.map((c) => c.file)).toEqual(['lab/kustomization.yaml']);
+      // The same claim twice in one cluster folder: the two files are one cluster.
+      expect([shape, report.problems.filter((p) => p.message.startsWith('the same object as in lab/a.yaml')).length]).toEqual([shape, 1]);
+    }
+    expect(lines([['lab/kustomization.yaml', 'resources: [\n']])).toEqual([expect.stringMatching(/^lab\/kustomization\.yaml: invalid YAML: /)]);
+    expect(lines([['lab/kustomization.yaml', 'metadata: {annotations: {openshift-image-registry-cdk8s/plain-secrets: 5}}\n']])).toEqual([
+      'lab/kustomization.yaml: metadata.annotations.openshift-image-registry-cdk8s/plain-secrets: 5 is not a list of plain Secrets as synth writes it ("namespace/name, namespace/name"): no plain Secret is let through',
+    ]);
+  });
+});
