@@ -275,7 +275,7 @@ describe('hostile kustomization files', () => {
       'helmCharts: [{valuesFile: [1]}]', 'openapi: [1]', 'resources: [null, 1, "../x", "https://x"]', 'metadata: {annotations: {openshift-image-registry-cdk8s/plain-secrets: 5}}',
       'metadata: {annotations: {openshift-image-registry-cdk8s/openshift-version: [4.16]}}', 'resources: [', '[1, 2]', '"just a string"'];
     for (const shape of shapes) {
-      const report = validateTree(new Map([['lab/kustomization.yaml', `${shape}\n`], ['lab/a.yaml', toYaml(claim('ReadWriteMany')), ], ['lab/b.yaml', toYaml(claim('ReadWriteMany'))]]), { schemas, openshiftVersion: '4.23' });
+      const report = validateTree(new Map([['lab/kustomization.yaml', `${shape}\n`], ['lab/a.yaml', toYaml(claim('ReadWriteMany'))], ['lab/b.yaml', toYaml(claim('ReadWriteMany'))]]), { schemas, openshiftVersion: '4.23' });
       expect(report.clusters.map((c) => c.file)).toEqual(['lab/kustomization.yaml']);
       // The same claim twice in one cluster folder: the two files are one cluster.
       expect([shape, report.problems.filter((p) => p.message.startsWith('the same object as in lab/a.yaml')).length]).toEqual([shape, 1]);
