@@ -4,7 +4,7 @@ import { ObjectStoreChart } from './object-store-chart';
 import { PrunerChart } from './pruner-chart';
 import { RegistryChart } from './registry-chart';
 import { RegistryStorageChart } from './registry-storage-chart';
-import { plainSecretFields, secretSourceFromConfig } from './secret-source-from-config';
+import { asksForPlainSecrets, secretSourceFromConfig } from './secret-source-from-config';
 import { LoadedConfig } from '../config/loader';
 import { ApplierRbac } from '../../lib/gitops/applier-rbac';
 import { OutputObject } from '../../lib/gitops/applier-permissions';
@@ -112,7 +112,7 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   const problems = validateManifests(rendered.flatMap(({ file, objects }) => objects.map((object) => ({ file, object }))), {
     schemas: OUTPUT_SCHEMAS,
     openshiftVersion,
-    allowPlainSecrets: plainSecretFields(loaded.config).length > 0,
+    allowPlainSecrets: asksForPlainSecrets(loaded.config),
   }).filter((p) => p.severity === 'error');
   if (problems.length) {
     throw loaded.error('', `the objects made from this config would be refused by the API server or the operator; this is a defect of this tool, please report it:\n${formatProblems(problems).trimEnd()}`);

@@ -16,11 +16,7 @@ export function storageCredentials(storage: RegistryConfig['storage']): { backen
   return backend && { backend, credentials: storage[backend]!.credentials! };
 }
 
-/** The fields of a config that ask for a plain Secret (labs only: its values land in dist/). */
-export function plainSecretFields(config: ClusterConfig): string[] {
-  const storage = storageCredentials(config.registry.storage);
-  return [
-    config.minio?.rootCredentials.plainSecret ? 'minio.rootCredentials.plainSecret' : '',
-    storage?.credentials.plainSecret ? `registry.storage.${storage.backend}.credentials.plainSecret` : '',
-  ].filter(Boolean);
+/** Whether a config asks for a plain Secret (labs only: its values land in dist/). */
+export function asksForPlainSecrets(config: ClusterConfig): boolean {
+  return Boolean(config.minio?.rootCredentials.plainSecret || storageCredentials(config.registry.storage)?.credentials.plainSecret);
 }

@@ -5,7 +5,7 @@ import { DEFAULT_OPENSHIFT_VERSION, isOpenShiftVersion, OPENSHIFT_VERSIONS } fro
 import { escapeControl } from '../output/terminal-text';
 import { ConfigError, SynthError } from '../config/config-error';
 import { loadConfigFile, loadDefaultsFile } from '../config/loader';
-import { plainSecretFields } from '../charts/secret-source-from-config';
+import { asksForPlainSecrets } from '../charts/secret-source-from-config';
 import { PLAIN_SECRETS_ANNOTATION } from '../output/kustomization';
 import { readConfigFolder } from '../synth';
 import { readTree } from '../output/read-tree';
@@ -92,13 +92,13 @@ export const validateCommand = command({
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
-/** What a cluster's config says of plain Secrets: its file, and the fields that ask for one. */
+/** What a cluster's config says of plain Secrets: its file, and whether it asks for one. */
 interface PlainSecretChoice {
   readonly file: string;
-  readonly fields: readonly string[];
+  readonly asks: boolean;
 }
 
-/** Each cluster of a config folder (by name, as synth names its folder) and its plainSecret fields. */
+/** Each cluster of a config folder (by name, as synth names its folder), and whether it asks for plain Secrets. */
 function plainSecretChoices(configDir: string): Map<string, PlainSecretChoice> {
   const folder = readConfigFolder(configDir);
   const errors: ConfigError[] = [];
@@ -108,7 +108,7 @@ function plainSecretChoices(configDir: string): Map<string, PlainSecretChoice> {
     for (const file of folder.clusters) {
       try {
         const { config } = loadConfigFile(file, defaults);
-        choices.set(config.name, { file, fields: plainSecretFields(config) });
+        choices.set(config.name, { file, asks: asksForPlainSecrets(config) });
       } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
         errors.push(e);
@@ -132,7 +132,7 @@ function unaskedPlainSecrets(report: ValidationReport, dir: string, configDir: s
   return [...records].flatMap((recordedIn) => {
     const cluster = basename(resolve(realpathSync(dir), dirname(recordedIn)));
     const choice = choices.get(cluster);
-    if (choice?.fields.length) return [];
+    if (choice?.asks) return [];
     const why = choice ? `${choice.file} asks for none (no plainSecret)` : `no config in ${configDir} makes a cluster named ${cluster}`;
     return [{
       manifest: { file: recordedIn, object: {} }, field: `metadata.annotations.${PLAIN_SECRETS_ANNOTATION}`, severity: 'error' as const,

@@ -40,7 +40,7 @@ export function kustomizationYaml(resources: readonly string[], record: ClusterR
 }
 
 /** `["b/y", "a/x"]` -> `a/x, b/y`: sorted, so that the same Secrets give the same bytes. */
-export function formatPlainSecrets(ids: readonly string[]): string {
+function formatPlainSecrets(ids: readonly string[]): string {
   return [...ids].sort().join(', ');
 }
 
