@@ -5,7 +5,7 @@ import { ObjectStoreChart } from './object-store-chart';
 import { PrunerChart } from './pruner-chart';
 import { RegistryChart } from './registry-chart';
 import { RegistryStorageChart } from './registry-storage-chart';
-import { secretSourceFromConfig, storageCredentials } from './secret-source-from-config';
+import { asksForPlainSecrets, secretSourceFromConfig } from './secret-source-from-config';
 import { LoadedConfig } from '../config/loader';
 import { ApplierRbac } from '../../lib/gitops/applier-rbac';
 import { OutputObject } from '../../lib/gitops/applier-permissions';
@@ -15,7 +15,7 @@ import { toYaml } from '../output/to-yaml';
 import { CoreSchemas } from '../validate/core-schemas';
 import { CompiledSchemas } from '../validate/crd-schemas';
 import { byKind } from '../validate/generated/crd-validators';
-import { formatProblems, validateManifests } from '../validate/validate-manifests';
+import { formatProblems, isPlainSecret, validateManifests } from '../validate/validate-manifests';
 import { REGISTRY_S3_SECRET_KEYS } from '../../lib/registry/registry-s3-credentials';
 import { StorageSwitch } from '../../lib/registry/storage-switch';
 import { DEFAULT_OPENSHIFT_VERSION } from '../../lib/rules/openshift-version';
@@ -117,7 +117,7 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   const problems = validateManifests(rendered.flatMap(({ file, objects }) => objects.map((object) => ({ file, object }))), {
     schemas: OUTPUT_SCHEMAS,
     openshiftVersion,
-    allowPlainSecrets: Boolean(minio?.rootCredentials.plainSecret || storageCredentials(registry.storage)?.credentials.plainSecret),
+    allowPlainSecrets: asksForPlainSecrets(loaded.config),
   }).filter((p) => p.severity === 'error');
   if (problems.length) {
     throw loaded.error('', `the objects made from this config would be refused by the API server or the operator; this is a defect of this tool, please report it:\n${formatProblems(problems).trimEnd()}`);
@@ -132,8 +132,10 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
   }
   const ordered = Object.values(STAGES).filter((stage, i, all) => stages.has(stage) && all.indexOf(stage) === i);
   for (const stage of ordered) files.set(`${stage}/kustomization.yaml`, kustomizationYaml(stages.get(stage)!));
-  // The version, when the config sets one, for `validate` to check this cluster against.
-  files.set('kustomization.yaml', kustomizationYaml(ordered.flatMap((stage) => stages.get(stage)!.map((file) => `${stage}/${file}`)), loaded.config.openshiftVersion));
+  // For `validate` to judge this cluster by its config: the version, when the config sets one,
+  // and the plain Secrets it asked for (a plainSecret), by name.
+  const plainSecrets = rendered.flatMap((chart) => chart.objects).filter(isPlainSecret).map((secret) => `${secret.metadata.namespace}/${secret.metadata.name}`);
+  files.set('kustomization.yaml', kustomizationYaml(ordered.flatMap((stage) => stages.get(stage)!.map((file) => `${stage}/${file}`)), { openshiftVersion: loaded.config.openshiftVersion, plainSecrets }));
   return files;
 }
 
@@ -171,7 +173,7 @@ function setsAnything(value: unknown): boolean {
  * `object` with its GitOps annotations after the ones it has (what the library's
  * addGitOpsAnnotations gives, with metadata keys in the order dist/ has always had).
  */
-function withGitOpsAnnotations(object: { apiVersion: string; kind: string; metadata: { namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } }, tools: GitOpsTools) {
+function withGitOpsAnnotations(object: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } }, tools: GitOpsTools) {
   const annotations = { ...object.metadata.annotations, ...gitOpsAnnotations(object, tools) };
   return { ...object, metadata: { ...object.metadata, ...(Object.keys(annotations).length ? { annotations } : {}) } };
 }

@@ -1,4 +1,4 @@
-import { CredentialsConfig, RegistryConfig } from '../config/schema';
+import { ClusterConfig, CredentialsConfig, RegistryConfig } from '../config/schema';
 import { CredentialedBackend, REGISTRY_CREDENTIAL_KEYS } from '../../lib/registry/registry-credentials';
 import { SecretSource } from '../../lib/secrets/secret-source';
 
@@ -14,4 +14,9 @@ export function secretSourceFromConfig(config: CredentialsConfig): SecretSource 
 export function storageCredentials(storage: RegistryConfig['storage']): { backend: CredentialedBackend; credentials: CredentialsConfig } | undefined {
   const backend = (Object.keys(REGISTRY_CREDENTIAL_KEYS) as CredentialedBackend[]).find((key) => storage[key]?.credentials);
   return backend && { backend, credentials: storage[backend]!.credentials! };
+}
+
+/** Whether a config asks for a plain Secret (labs only: its values land in dist/). */
+export function asksForPlainSecrets(config: ClusterConfig): boolean {
+  return Boolean(config.minio?.rootCredentials.plainSecret || storageCredentials(config.registry.storage)?.credentials.plainSecret);
 }

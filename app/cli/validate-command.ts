@@ -1,21 +1,27 @@
-import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { command, TOOL, UsageError } from './command';
 import { DEFAULT_OPENSHIFT_VERSION, isOpenShiftVersion, OPENSHIFT_VERSIONS } from '../../lib/rules/openshift-version';
 import { escapeControl } from '../output/terminal-text';
-import { SynthError } from '../config/config-error';
+import { ConfigError, SynthError } from '../config/config-error';
+import { loadConfigFile, loadDefaultsFile } from '../config/loader';
+import { asksForPlainSecrets } from '../charts/secret-source-from-config';
+import { PLAIN_SECRETS_ANNOTATION } from '../output/kustomization';
+import { readConfigFolder } from '../synth';
 import { InputFileError, MANIFEST_FILE_LIMIT, readInputFile, readTree } from '../output/read-tree';
 import { unfinishedSwaps } from '../output/write-output-dir';
 import { builtInSchemas } from '../validate/built-in-schemas';
 import { CrdFolderError, CrdSchemas, SchemaSource } from '../validate/crd-schemas';
+import { enclosingRecord } from '../validate/kustomizations';
 import { formatProblems, STREAM_BYTE_LIMIT, STREAM_NAME, validateStream, validateTree, ValidationReport } from '../validate/validate-manifests';
+import { RuleProblem } from '../validate/registry-rules';
 import { formatBytes } from '../output/read-tree';
 
 /** `validate`: checks a folder of manifests offline, as the API server and the operator would. */
 export const validateCommand = command({
   name: 'validate',
   summary: 'Checks every manifest in a folder offline: schemas, Pod Security, plain Secrets, the operator\'s rules.',
-  synopsis: '[DIR | -] [--crds DIR] [--openshift-version 4.x] [--allow-plain-secrets]',
+  synopsis: '[DIR | -] [--crds DIR] [--openshift-version 4.x] [--allow-plain-secrets] [--config DIR]',
   details: [
     '  DIR                    folder (or file) of manifests (default: dist); - reads one cluster\'s manifests from',
     '                         standard input (kubectl kustomize overlays/prod | ... validate -)',
@@ -26,13 +32,18 @@ export const validateCommand = command({
     `                         ${OPENSHIFT_VERSIONS.join(', ')}: registry Config and`,
     '                         ImagePruner fields its CRDs lack are errors. Default: each cluster\'s',
     `                         openshiftVersion as synth recorded it in its kustomization.yaml, else ${DEFAULT_OPENSHIFT_VERSION}`,
-    '  --allow-plain-secrets  accept Secret objects (refused by default: no secret values in git)',
+    '  --allow-plain-secrets  accept every plain Secret, in every cluster (refused by default: no secret',
+    '                         values in git; a cluster folder lets through only the ones its config asked',
+    '                         for, as synth recorded them in its kustomization.yaml)',
+    '  --config DIR           the config folder the clusters were synthesized from: a cluster folder that',
+    '                         lets plain Secrets through must come from a config with a plainSecret',
     'Exit 0 when there is no error (warnings and notes are printed), 1 on any error, 2 on bad usage.',
   ],
   options: {
     'crds': { type: 'string' },
     'openshift-version': { type: 'string' },
     'allow-plain-secrets': { type: 'boolean', default: false },
+    'config': { type: 'string' },
   },
   allowPositionals: true,
   async run({ values, positionals }) {
@@ -54,24 +65,93 @@ export const validateCommand = command({
       console.error(e.message);
       return 2;
     }
+    let choices: Map<string, PlainSecretChoice> | undefined;
+    try {
+      choices = values.config === undefined ? undefined : plainSecretChoices(values.config);
+    } catch (e) {
+      // Every bad config file, one line each: the same errors as synth.
+      if (!(e instanceof SynthError)) throw e;
+      console.error(e.message);
+      return 2;
+    }
     const options = { schemas, openshiftVersion, allowPlainSecrets: values['allow-plain-secrets'] };
     if (dir !== '-' && !existsSync(dir)) throw new UsageError(`${dir} does not exist`);
     // A single file is a folder of one file, named as given.
     const file = dir !== '-' && statSync(dir).isFile();
-    const report = dir === '-' ? await validateStandardInput(options) : validateFolder(file ? dirname(dir) : dir, options, file ? [basename(dir)] : undefined);
+    const folder = file ? dirname(dir) : dir;
+    const report = dir === '-' ? await validateStandardInput(options) : validateFolder(folder, options, file ? [basename(dir)] : undefined);
     if (typeof report === 'number') return report;
-    const errors = report.problems.filter((p) => p.severity === 'error').length;
-    const notes = report.problems.filter((p) => p.severity === 'note').length;
+    const problems = [...versionNotes(report), ...report.problems, ...(choices && dir !== '-' ? unaskedPlainSecrets(report, dir, values.config!, choices) : [])];
+    const errors = problems.filter((p) => p.severity === 'error').length;
+    const notes = problems.filter((p) => p.severity === 'note').length;
     const where = dir === '-' ? 'standard input' : dir;
-    const prefix = dir === '-' ? '' : `${file ? dirname(dir) : dir}/`;
-    process.stdout.write(formatProblems(report.problems.map((p) => ({ ...p, manifest: { ...p.manifest, file: `${prefix}${p.manifest.file}` } }))));
-    const warnings = report.problems.length - errors - notes;
+    // Files relative to the folder given; '' is the folder itself (its files outside every cluster folder).
+    const named = dir === '-' ? problems : problems.map((p) => ({ ...p, manifest: { ...p.manifest, file: p.manifest.file ? `${folder}/${p.manifest.file}` : folder } }));
+    process.stdout.write(formatProblems(named));
+    const warnings = problems.length - errors - notes;
     console.error(`${count(report.objects, 'object')} checked in ${where}: ${count(errors, 'error')}, ${count(warnings, 'warning')}${notes ? `, ${count(notes, 'note')} (not checked)` : ''}`);
     return errors ? 1 : 0;
   },
 });
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** What a cluster's config says of plain Secrets: its file, and whether it asks for one. */
+interface PlainSecretChoice {
+  readonly file: string;
+  readonly asks: boolean;
+}
+
+/** Each cluster of a config folder (by name, as synth names its folder), and whether it asks for plain Secrets. */
+function plainSecretChoices(configDir: string): Map<string, PlainSecretChoice> {
+  const folder = readConfigFolder(configDir);
+  const errors: ConfigError[] = [];
+  const choices = new Map<string, PlainSecretChoice>();
+  try {
+    const defaults = folder.defaults === undefined ? undefined : loadDefaultsFile(folder.defaults);
+    for (const file of folder.clusters) {
+      try {
+        const { config } = loadConfigFile(file, defaults);
+        choices.set(config.name, { file, asks: asksForPlainSecrets(config) });
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        errors.push(e);
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    errors.push(e);
+  }
+  if (errors.length) throw new SynthError(errors);
+  return choices;
+}
+
+/**
+ * An error for each cluster folder that lets plain Secrets through although its config (the one
+ * synth names the folder after) asks for none: synth did not write that, someone else did (a pull
+ * request that hides a Secret's values in git behind the annotation, say).
+ */
+function unaskedPlainSecrets(report: ValidationReport, dir: string, configDir: string, choices: ReadonlyMap<string, PlainSecretChoice>): RuleProblem[] {
+  const records = new Set(report.clusters.flatMap((c) => (c.plainSecrets ? [c.plainSecrets.recordedIn] : [])));
+  return [...records].flatMap((recordedIn) => {
+    const cluster = basename(resolve(realpathSync(dir), dirname(recordedIn)));
+    const choice = choices.get(cluster);
+    if (choice?.asks) return [];
+    const why = choice ? `${choice.file} asks for none (no plainSecret)` : `no config in ${configDir} makes a cluster named ${cluster}`;
+    return [{
+      manifest: { file: recordedIn, object: {} }, field: `metadata.annotations.${PLAIN_SECRETS_ANNOTATION}`, severity: 'error' as const,
+      message: `lets plain Secrets through, but ${why}: synth did not write this; remove the annotation and the plain Secrets, or ask for them in the config`,
+    }];
+  });
+}
+
+/** A note for each cluster checked against the newest version because nothing said which it runs. */
+function versionNotes(report: ValidationReport): RuleProblem[] {
+  return report.clusters.filter((c) => c.versionFrom === 'default').map((c) => ({
+    manifest: { file: c.file, object: {} }, field: '', severity: 'note',
+    message: `checked against OpenShift ${c.openshiftVersion}, the newest: nothing records the version this cluster runs (synth records a config's openshiftVersion in the cluster folder's kustomization.yaml); give --openshift-version`,
+  }));
+}
 
 /** The manifests of a folder: a report, or the exit code after saying why the folder cannot be read. */
 function validateFolder(dir: string, options: Parameters<typeof validateTree>[1], only?: readonly string[]): ValidationReport | number {
@@ -90,7 +170,8 @@ function validateFolder(dir: string, options: Parameters<typeof validateTree>[1]
   }
   if (!files.size) throw new UsageError(`no files in ${dir}`);
   for (const work of unfinishedSwaps(dir)) console.error(`warning: ${dir}/${work} holds a killed synth's unfinished change: this output may mix old and new clusters; run synth to finish it`);
-  return validateTree(files, options);
+  // A stage folder (dist/<cluster>/registry) records nothing itself: its cluster folder does.
+  return validateTree(files, options, { root: dir, enclosing: enclosingRecord(dir) });
 }
 
 /** A stream of manifests on standard input, read up to STREAM_BYTE_LIMIT. */

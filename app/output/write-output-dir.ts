@@ -1,7 +1,7 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
-import { kustomizationYaml, OPENSHIFT_VERSION_ANNOTATION } from './kustomization';
+import { kustomizationYaml, OPENSHIFT_VERSION_ANNOTATION, parsePlainSecrets, PLAIN_SECRETS_ANNOTATION } from './kustomization';
 import { isOpenShiftVersion } from '../../lib/rules/openshift-version';
 import { OutputError, OutputLockedError } from './output-error';
 import { isAlive, lock, readIfThere } from './output-lock';
@@ -421,8 +421,11 @@ function isSynthCluster(path: string): boolean {
     if (text === undefined) return false;
     const { resources, metadata } = parse(text) as { resources?: unknown; metadata?: { annotations?: Record<string, unknown> } };
     const version = metadata?.annotations?.[OPENSHIFT_VERSION_ANNOTATION];
+    const secrets = metadata?.annotations?.[PLAIN_SECRETS_ANNOTATION];
+    const plainSecrets = secrets === undefined ? undefined : parsePlainSecrets(secrets);
     return Array.isArray(resources) && resources.length > 0 && resources.every((r) => typeof r === 'string')
-      && (version === undefined || isOpenShiftVersion(version)) && text === kustomizationYaml(resources, version);
+      && (version === undefined || isOpenShiftVersion(version)) && (secrets === undefined || plainSecrets !== undefined)
+      && text === kustomizationYaml(resources, { openshiftVersion: version, plainSecrets });
   } catch {
     return false;
   }

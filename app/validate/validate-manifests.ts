@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { countNodes, describeTreeError, TreeError } from '../config/yaml-bounds';
 import { formatBytes, MANIFEST_FILE_LIMIT } from '../output/read-tree';
@@ -11,9 +12,10 @@ import { SchemaSource } from './crd-schemas';
 import { checkPodSecurity, enforcedLevel, hasPodTemplate, podTemplateLabels, SccGrants, usesHostNetwork } from './pod-security';
 import { registryNamespaceTrafficProblem } from '../../lib/rules/registry-namespace';
 import { checkRegistryRules, Manifest, RuleProblem } from './registry-rules';
-import { DEFAULT_OPENSHIFT_VERSION, isOpenShiftVersion, OPENSHIFT_VERSIONS, OpenShiftVersion } from '../../lib/rules/openshift-version';
-import { OPENSHIFT_VERSION_ANNOTATION } from '../output/kustomization';
-import { asMap, asString, isMap, quote, show } from '../../lib/rules/shapes';
+import { DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../../lib/rules/openshift-version';
+import { PLAIN_SECRETS_ANNOTATION } from '../output/kustomization';
+import { buildNote, ClusterRecord, folderOf, isKustomizationFile, Kustomization, readKustomization } from './kustomizations';
+import { asMap, asString, isMap, show } from '../../lib/rules/shapes';
 
 /** Most values (maps, lists and scalars) a manifest file may hold with its aliases expanded. */
 export const MANIFEST_NODE_LIMIT = 1_000_000;
@@ -36,106 +38,218 @@ export interface ValidateOptions {
   /** Where schemas come from, tried in order (CRDs, core kinds). */
   readonly schemas: readonly SchemaSource[];
   /**
-   * Plain Secrets are allowed (the config asked for a plainSecret).
+   * Every plain Secret is allowed (`--allow-plain-secrets`; synth, for a config with a plainSecret).
    * @default false
    */
   readonly allowPlainSecrets?: boolean;
   /**
+   * The plain Secrets (`namespace/name`) the cluster's config asked for, as synth recorded them:
+   * these are allowed.
+   * @default - in validateTree, the cluster's record (PLAIN_SECRETS_ANNOTATION); else none
+   */
+  readonly recordedPlainSecrets?: readonly string[];
+  /**
    * The clusters' OpenShift version: registry Config and ImagePruner fields its CRDs lack are errors.
    * @default - in validateTree, each cluster's version as synth recorded it in its
-   * kustomization.yaml (OPENSHIFT_VERSION_ANNOTATION); else DEFAULT_OPENSHIFT_VERSION
+   * kustomization file (OPENSHIFT_VERSION_ANNOTATION); else DEFAULT_OPENSHIFT_VERSION, with a note
    */
   readonly openshiftVersion?: OpenShiftVersion;
+}
+
+/** Where the files given to validateTree come from. */
+export interface TreeSource {
+  /**
+   * The folder's path as the user gave it, for the commands validate suggests.
+   * @default - paths relative to the folder
+   */
+  readonly root?: string;
+  /**
+   * What the cluster folder around the folder recorded (kustomizations.ts enclosingRecord), for
+   * clusters that record nothing themselves (a stage folder).
+   * @default - nothing
+   */
+  readonly enclosing?: ClusterRecord;
+  /** @default - MANIFEST_FILE_LIMIT bytes and MANIFEST_NODE_LIMIT values per file */
+  readonly limits?: FileLimits;
 }
 
 export interface ValidationReport {
   readonly objects: number;
   readonly problems: RuleProblem[];
+  /** Each cluster checked (validateTree), in the order of its first file. */
+  readonly clusters: readonly CheckedCluster[];
+}
+
+/** A cluster validateTree checked, and the OpenShift version it was checked against. */
+export interface CheckedCluster {
+  /** Its kustomization file; else its folder ('' for the files at the top), or STREAM_NAME. */
+  readonly file: string;
+  readonly openshiftVersion: OpenShiftVersion;
+  /**
+   * Where the version comes from: the option (`--openshift-version`), the kustomization file that
+   * records it (relative to the folder validated), or nothing, so the default (the newest).
+   */
+  readonly versionFrom: 'option' | 'default' | { readonly recordedIn: string };
+  /** The plain Secrets its record lets through (PLAIN_SECRETS_ANNOTATION), and the kustomization file that records them. */
+  readonly plainSecrets?: { readonly recordedIn: string; readonly secrets: readonly string[] };
 }
 
 /**
- * Checks every object of an output tree (relative path -> YAML): see validateManifests. The
- * operator's rules apply across the objects of each cluster (a folder with a kustomization.yaml,
- * or each top folder).
+ * Checks every object of a folder (relative path -> YAML): see validateManifests, once per
+ * cluster. A cluster is a folder with a kustomization file (KUSTOMIZATION_FILE_NAMES) that is not
+ * inside another one, wherever it is below the folder given (the folder itself, `dist/<cluster>`,
+ * `PARENT/dist/<cluster>`); files outside every cluster folder are one group per top folder
+ * (and one for the files at the top). Each cluster is checked against what synth recorded in its
+ * kustomization file, else what the cluster folder around the folder recorded (`source.enclosing`).
+ * Files a kustomization reads as patches or generator input are not objects and are not checked;
+ * a kustomization that changes its objects on their way to the cluster gets a note saying that
+ * the files were checked as written, not as built.
  *
  * The files are untrusted: each must be at most MANIFEST_FILE_LIMIT bytes and expand to at most
  * MANIFEST_NODE_LIMIT values, with no recursive alias and no `__proto__` key; each document must
  * be a map. A file or document that is not is one error naming it, and is not checked further.
  */
-export function validateTree(files: ReadonlyMap<string, string>, options: ValidateOptions, limits = FILE_LIMITS): ValidationReport {
+export function validateTree(files: ReadonlyMap<string, string>, options: ValidateOptions, source: TreeSource = {}): ValidationReport {
   const manifests: Manifest[] = [];
   const problems: RuleProblem[] = [];
-  const versions = new Map<string, OpenShiftVersion>(); // kustomization.yaml -> its cluster's version
-  const kustomizations = new Set<string>(); // files that hold a Kustomization
+  const report: Report = (file, message, severity = 'error', object = {}, field = '') => {
+    problems.push({ manifest: { file, object }, field, message, severity });
+  };
+  // Kustomization files first: they say which folders are clusters and which files are patches.
+  const kustomizations = readKustomizations(files, source.limits ?? FILE_LIMITS, report);
+  const asResources = new Set([...kustomizations.values()].flatMap((k) => k.resources));
+  const notObjects = new Set<string>();
+  for (const k of kustomizations.values()) {
+    const inputs = k.inputs.filter((path) => files.has(path) && !asResources.has(path));
+    for (const path of inputs) notObjects.add(path);
+    const note = buildNote(k, source.root, inputs);
+    if (note) report(k.file, note, 'note');
+  }
+
   for (const [file, text] of files) {
-    if (!/\.ya?ml$/.test(file) && file !== STREAM_NAME) continue;
-    const fail = (message: string, object: Manifest['object'] = {}) => problems.push({ manifest: { file, object }, field: '', message, severity: 'error' });
-    if (Buffer.byteLength(text) > limits.bytes) {
-      fail(`the file is ${Buffer.byteLength(text)} bytes; a manifest file may be at most ${formatBytes(limits.bytes)}`);
-      continue;
-    }
-    let docs: unknown[];
-    try {
-      docs = loadAll(text, { schema: CORE_SCHEMA, maxDepth: 100 });
-    } catch (e) {
-      fail(`invalid YAML: ${String((e as Error).message).split('\n')[0]}`);
-      continue;
-    }
-    let budget = limits.nodes;
-    for (const [i, doc] of docs.entries()) {
-      if (doc === null || doc === undefined) continue;
-      try {
-        budget -= countNodes(doc, budget);
-      } catch (e) {
-        if (!(e instanceof TreeError)) throw e;
-        if (e.reason === 'size') {
-          fail(`the file expands to more than ${limits.nodes} values by document ${i + 1} (maps, lists and scalars, each alias counted as a copy of its anchor); the limit is ${limits.nodes}: use fewer aliases`);
-          break;
-        }
-        fail(`document ${i + 1}: ${describeTreeError(e, 'the document')}`, isMap(doc) ? doc : {});
-        continue;
-      }
-      if (!isMap(doc)) {
-        fail(`document ${i + 1} is ${Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}, not a Kubernetes object (a map with apiVersion, kind and metadata)`);
-        continue;
-      }
-      const object = doc as Manifest['object'];
-      if (object.kind === 'Kustomization' && asString(object.apiVersion)?.startsWith('kustomize.config.k8s.io/')) {
-        const problem = kustomizationProblem(object, kustomizations.has(file));
-        kustomizations.add(file);
-        if (problem) fail(problem, object);
-        else {
-          const recorded = asMap(asMap(object.metadata).annotations)[OPENSHIFT_VERSION_ANNOTATION];
-          if (isOpenShiftVersion(recorded)) versions.set(file, recorded);
-        }
-        continue;
-      }
+    if ((!/\.ya?ml$/.test(file) && file !== STREAM_NAME) || isKustomizationFile(file) || notObjects.has(file)) continue;
+    for (const document of parseDocuments(file, text, source.limits ?? FILE_LIMITS, report) ?? []) {
+      // A Kustomization in a file of another name is read by no one: not an object either.
+      if (isKustomizationDocument(document)) continue;
       // A List (`kind: List`, or any `...List` of items) is applied item by item by oc, kubectl,
       // Argo CD and kustomize.
-      const items = object.apiVersion === 'v1' && /List$/.test(asString(object.kind) ?? '') && Array.isArray(object.items) ? object.items : [object];
+      const items = document.apiVersion === 'v1' && /List$/.test(asString(document.kind) ?? '') && Array.isArray(document.items) ? document.items : [document];
       for (const item of items) {
         if (!isMap(item)) {
-          fail(`document ${i + 1}: an item of the List is ${Array.isArray(item) ? 'a list' : `a ${typeof item}`}, not a Kubernetes object`);
+          report(file, `an item of a List is ${Array.isArray(item) ? 'a list' : `a ${typeof item}`}, not a Kubernetes object`, 'error', document);
           continue;
         }
-        const member = item as Manifest['object'];
-        if (isPolicy(member)) {
-          const policy = policyObjects(file, member);
+        const object = item as Manifest['object'];
+        if (isPolicy(object)) {
+          const policy = policyObjects(file, object);
           for (const m of policy.manifests) manifests.push(m);
-          for (const note of policy.notes) problems.push({ manifest: { file, object: member }, field: note.field, message: note.message, severity: 'note' });
-          for (const problem of policy.problems) problems.push({ manifest: { file, object: member }, field: problem.field, message: problem.message, severity: 'error' });
+          for (const note of policy.notes) report(file, note.message, 'note', object, note.field);
+          for (const problem of policy.problems) report(file, problem.message, 'error', object, problem.field);
           continue;
         }
-        manifests.push(asApplied(file, member));
+        manifests.push(asApplied(file, object));
       }
     }
   }
-  // One at a time: push(...list) fails past about 150000 arguments.
-  for (const { manifests: group, kustomization } of groupByCluster(manifests, files)) {
-    const openshiftVersion = options.openshiftVersion ?? (kustomization === undefined ? undefined : versions.get(kustomization));
-    for (const p of validateManifests(group, { ...options, openshiftVersion }, kustomization !== undefined)) problems.push(p);
+
+  const clusters: CheckedCluster[] = [];
+  for (const { manifests: group, cluster, folder } of groupByCluster(manifests, kustomizations)) {
+    // The cluster's own record, else the one of the cluster folder around the folder given.
+    const own = cluster?.record;
+    const recorded = own?.openshiftVersion ? own : source.enclosing?.openshiftVersion ? source.enclosing : undefined;
+    const openshiftVersion = options.openshiftVersion ?? recorded?.openshiftVersion;
+    const plainSecrets = own?.plainSecrets ? own : source.enclosing?.plainSecrets ? source.enclosing : undefined;
+    clusters.push({
+      file: cluster?.file ?? (files.has(STREAM_NAME) ? STREAM_NAME : folder),
+      openshiftVersion: openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION,
+      versionFrom: options.openshiftVersion ? 'option' : recorded ? { recordedIn: recorded.file } : 'default',
+      plainSecrets: plainSecrets && { recordedIn: plainSecrets.file, secrets: plainSecrets.plainSecrets! },
+    });
+    if (plainSecrets && !options.allowPlainSecrets) {
+      report(plainSecrets.file, plainSecretsWarning(plainSecrets.plainSecrets!, group), 'warning', {}, `metadata.annotations.${PLAIN_SECRETS_ANNOTATION}`);
+    }
+    const clusterOptions = { ...options, openshiftVersion, recordedPlainSecrets: plainSecrets?.plainSecrets ?? options.recordedPlainSecrets };
+    // One at a time: push(...list) fails past about 150000 arguments.
+    for (const p of validateManifests(group, clusterOptions, cluster !== undefined)) problems.push(p);
   }
-  return { objects: manifests.length, problems };
+  return { objects: manifests.length, problems, clusters };
+}
+
+type Report = (file: string, message: string, severity?: RuleProblem['severity'], object?: Manifest['object'], field?: string) => void;
+
+/**
+ * The kustomization file of each folder (folder -> its kustomization), read as kustomize reads it:
+ * one per folder, its first document. A file kustomize would refuse is reported, and still makes
+ * its folder a cluster folder.
+ */
+function readKustomizations(files: ReadonlyMap<string, string>, limits: FileLimits, report: Report): Map<string, Kustomization> {
+  const kustomizations = new Map<string, Kustomization>();
+  for (const [file, text] of files) {
+    if (!isKustomizationFile(file)) continue;
+    const other = kustomizations.get(folderOf(file));
+    if (other) {
+      report(file, `${posix.basename(other.file)} is in this folder too: kustomize refuses a folder with more than one kustomization file; keep one`);
+      continue;
+    }
+    const [first, ...rest] = parseDocuments(file, text, limits, report) ?? [];
+    const kustomization = readKustomization(file, first ?? {});
+    kustomizations.set(kustomization.folder, kustomization);
+    for (const p of kustomization.problems) report(file, p.message, 'error', {}, p.field);
+    for (const object of rest) report(file, 'a second document in this file: kustomize reads only the first, the Kustomization; keep one', 'error', object);
+  }
+  return kustomizations;
+}
+
+/**
+ * The documents of a file that are maps; undefined when the file as a whole is refused. Every
+ * refused file or document is reported.
+ */
+function parseDocuments(file: string, text: string, limits: FileLimits, report: Report): Manifest['object'][] | undefined {
+  if (Buffer.byteLength(text) > limits.bytes) {
+    report(file, `the file is ${Buffer.byteLength(text)} bytes; a manifest file may be at most ${formatBytes(limits.bytes)}`);
+    return undefined;
+  }
+  let docs: unknown[];
+  try {
+    docs = loadAll(text, { schema: CORE_SCHEMA, maxDepth: 100 });
+  } catch (e) {
+    report(file, `invalid YAML: ${String((e as Error).message).split('\n')[0]}`);
+    return undefined;
+  }
+  const maps: Manifest['object'][] = [];
+  let budget = limits.nodes;
+  for (const [i, doc] of docs.entries()) {
+    if (doc === null || doc === undefined) continue;
+    try {
+      budget -= countNodes(doc, budget);
+    } catch (e) {
+      if (!(e instanceof TreeError)) throw e;
+      if (e.reason === 'size') {
+        report(file, `the file expands to more than ${limits.nodes} values by document ${i + 1} (maps, lists and scalars, each alias counted as a copy of its anchor); the limit is ${limits.nodes}: use fewer aliases`);
+        break;
+      }
+      report(file, `document ${i + 1}: ${describeTreeError(e, 'the document')}`, 'error', isMap(doc) ? doc : {});
+      continue;
+    }
+    if (!isMap(doc)) {
+      report(file, `document ${i + 1} is ${Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}, not a Kubernetes object (a map with apiVersion, kind and metadata)`);
+      continue;
+    }
+    maps.push(doc as Manifest['object']);
+  }
+  return maps;
+}
+
+function isKustomizationDocument(object: Manifest['object']): boolean {
+  return (object.kind === 'Kustomization' || object.kind === 'Component') && Boolean(asString(object.apiVersion)?.startsWith('kustomize.config.k8s.io/'));
+}
+
+/** Says loudly that a cluster lets plain Secrets through, and which of them are here. */
+function plainSecretsWarning(allowed: readonly string[], group: readonly Manifest[]): string {
+  const present = new Set(group.filter(({ object }) => isPlainSecret(object)).map(({ object }) => secretId(object)));
+  const here = allowed.filter((id) => present.has(id));
+  return `lets these plain Secrets through, with their values in git: ${allowed.join(', ')} (${here.length ? `here: ${here.join(', ')}` : 'none of them here'}). `
+    + 'synth writes this for a config with a plainSecret (labs only): make sure this cluster\'s config asks for one (validate --config checks it)';
 }
 
 /**
@@ -159,7 +273,7 @@ function replacedConfig(manifest: Manifest): RuleProblem {
  * cluster, named STREAM_NAME, with the limits of a whole cluster's stream.
  */
 export function validateStream(text: string, options: ValidateOptions): ValidationReport {
-  return validateTree(new Map([[STREAM_NAME, text]]), options, { bytes: STREAM_BYTE_LIMIT, nodes: STREAM_NODE_LIMIT });
+  return validateTree(new Map([[STREAM_NAME, text]]), options, { limits: { bytes: STREAM_BYTE_LIMIT, nodes: STREAM_NODE_LIMIT } });
 }
 
 /** A manifest as the cluster takes it: nulls left out, and merged into the live object or whole. */
@@ -231,8 +345,8 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
     if (kind === 'Config' && apiVersion.startsWith('imageregistry.operator.openshift.io/') && manifest.application === 'whole' && isClusterSingleton(object) && manifest.within?.enforced !== false) {
       problems.push(replacedConfig(manifest));
     }
-    if (kind === 'Secret' && apiVersion === 'v1' && (object.data || object.stringData) && !options.allowPlainSecrets && !fromTemplates(manifest)) {
-      add(object.stringData ? 'stringData' : 'data', 'a plain Secret puts credentials in git; use an existing secret, an ExternalSecret or a SealedSecret (plainSecret in the config is for labs)');
+    if (isPlainSecret(object) && !options.allowPlainSecrets && !options.recordedPlainSecrets?.includes(secretId(object)) && !fromTemplates(manifest)) {
+      add(object.stringData ? 'stringData' : 'data', 'a plain Secret puts credentials in git; use an existing secret, an ExternalSecret or a SealedSecret (or --allow-plain-secrets; this tool\'s configs ask for one with plainSecret, for labs)');
     }
   }
   // One field, one finding: a rule says nothing more of a field its schema already refuses, and
@@ -271,16 +385,34 @@ function schemaProblems(object: Manifest['object'], schemas: readonly SchemaSour
   return problems;
 }
 
-function groupByCluster(manifests: readonly Manifest[], files: ReadonlyMap<string, string>): { manifests: Manifest[]; kustomization?: string }[] {
-  if (files.has('kustomization.yaml')) return [{ manifests: [...manifests], kustomization: 'kustomization.yaml' }];
-  const groups = new Map<string, Manifest[]>();
+/**
+ * The manifests of each cluster folder (the outermost folders with a kustomization file), and of
+ * each top folder for the files outside every cluster folder ('' for the files at the top).
+ */
+function groupByCluster(manifests: readonly Manifest[], kustomizations: ReadonlyMap<string, Kustomization>): { manifests: Manifest[]; cluster?: Kustomization; folder: string }[] {
+  const groups = new Map<string, { manifests: Manifest[]; cluster?: Kustomization; folder: string }>();
   for (const m of manifests) {
-    const key = m.file.includes('/') ? m.file.split('/')[0] : '';
+    const folders = folderOf(m.file).split('/');
+    let cluster = kustomizations.get('');
+    for (let depth = 1; !cluster && depth <= folders.length && folders[0] !== ''; depth++) cluster = kustomizations.get(folders.slice(0, depth).join('/'));
+    const folder = cluster?.folder ?? (m.file.includes('/') ? folders[0] : '');
+    const key = `${cluster ? 'cluster' : 'top'}\0${folder}`;
     const group = groups.get(key);
-    if (group) group.push(m);
-    else groups.set(key, [m]);
+    if (group) group.manifests.push(m);
+    else groups.set(key, { manifests: [m], cluster, folder });
   }
-  return [...groups].map(([key, group]) => ({ manifests: group, kustomization: key !== '' && files.has(`${key}/kustomization.yaml`) ? `${key}/kustomization.yaml` : undefined }));
+  return [...groups.values()];
+}
+
+/** A Secret that carries its values in the manifest, so in git. */
+export function isPlainSecret(object: Manifest['object']): boolean {
+  return object.kind === 'Secret' && object.apiVersion === 'v1' && Boolean(object.data || object.stringData);
+}
+
+/** `namespace/name`, as PLAIN_SECRETS_ANNOTATION lists Secrets. */
+function secretId(object: Manifest['object']): string {
+  const metadata = asMap(object.metadata);
+  return `${asString(metadata.namespace) ?? ''}/${asString(metadata.name) ?? ''}`;
 }
 
 /**
@@ -318,22 +450,3 @@ const CLUSTER_SCOPED = new Set([
   'storage.k8s.io/StorageClass', 'apiextensions.k8s.io/CustomResourceDefinition', 'imageregistry.operator.openshift.io/Config',
   'imageregistry.operator.openshift.io/ImagePruner', 'config.openshift.io/Image', 'external-secrets.io/ClusterSecretStore',
 ]);
-
-/**
- * Why kustomize would refuse or misread a Kustomization, for the parts validate reads: one per file
- * (kustomize reads the first), metadata and annotations maps, the recorded version a known one.
- */
-function kustomizationProblem(object: Manifest['object'], second: boolean): string | undefined {
-  if (second) return 'a second Kustomization in this file: kustomize reads only the first; keep one';
-  const metadata = object.metadata as unknown;
-  if (metadata === undefined) return undefined;
-  if (!isMap(metadata)) return `metadata: must be a map, got ${show(metadata)}`;
-  const annotations = metadata.annotations;
-  if (annotations === undefined) return undefined;
-  if (!isMap(annotations)) return `metadata.annotations: must be a map, got ${show(annotations)}`;
-  const recorded = annotations[OPENSHIFT_VERSION_ANNOTATION];
-  if (recorded !== undefined && !isOpenShiftVersion(recorded)) {
-    return `metadata.annotations.${OPENSHIFT_VERSION_ANNOTATION}: ${quote(recorded)} is not a known OpenShift version; use one of ${OPENSHIFT_VERSIONS.join(', ')}`;
-  }
-  return undefined;
-}

@@ -84,7 +84,9 @@ describe('the package', () => {
 
   test('its CLI runs from the installed package: validate accepts what the library made', () => {
     const result = runCliFrom(['validate', 'dist']);
-    expect(result.stderr).toMatch(/^\d+ objects checked in dist: 0 errors, 0 warnings\n$/);
+    expect(result.stderr).toMatch(/^\d+ objects checked in dist: 0 errors, 0 warnings, 1 note \(not checked\)\n$/);
+    // A cdk8s app's dist/ records no OpenShift version: the note names the one used.
+    expect(result.stdout).toMatch(/^note: dist: checked against OpenShift 4\.23, the newest: nothing records the version this cluster runs .*; give --openshift-version\n$/);
     const help = runCliFrom(['--help']);
     expect(help.stdout).toContain('validate');
   });

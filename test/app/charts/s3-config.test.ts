@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { synthesizeCluster } from '../../../app/charts/cluster';
 import { loadConfigFile, parseConfigText } from '../../../app/config/loader';
+import { PLAIN_SECRETS_ANNOTATION } from '../../../app/output/kustomization';
 import { repoRoot } from '../../helpers';
 
 const root = repoRoot;
@@ -89,6 +90,9 @@ describe('credentials ways', () => {
     const secrets = [...files.values()].flatMap(objects).filter((o) => o.kind === 'Secret');
     expect(secrets.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['minio/minio-bucket-image-registry-user', 'openshift-image-registry/image-registry-private-configuration-user']);
     expect(secrets[1].stringData).toEqual({ REGISTRY_STORAGE_S3_ACCESSKEY: 'registry', REGISTRY_STORAGE_S3_SECRETKEY: 'registry-secret-from-env' });
+    // The choice travels with the output: validate lets exactly these through (docs/validate.md).
+    expect(parse(files.get('kustomization.yaml')!).metadata.annotations).toEqual({ [PLAIN_SECRETS_ANNOTATION]: 'minio/minio-bucket-image-registry-user, openshift-image-registry/image-registry-private-configuration-user' });
+    expect(files.get('object-store/kustomization.yaml')).not.toContain(PLAIN_SECRETS_ANNOTATION);
     expect(credentialObjects(files)).toMatchSnapshot();
   });
 

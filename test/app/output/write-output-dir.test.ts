@@ -99,13 +99,20 @@ describe('only what synth wrote is ever replaced or removed', () => {
     expect(Object.keys(listing(outdir)).sort()).toEqual([MARKER, 'prod/kustomization.yaml', 'prod/registry.yaml']);
     // One that records the cluster's OpenShift version is synth's too.
     fs.rmSync(join(outdir, MARKER));
-    writeFileSync(join(outdir, 'prod', 'kustomization.yaml'), kustomizationYaml(['registry.yaml'], '4.16'));
+    writeFileSync(join(outdir, 'prod', 'kustomization.yaml'), kustomizationYaml(['registry.yaml'], { openshiftVersion: '4.16' }));
     writeOutputDir(outdir, files(cluster('prod', 'newer')));
     expect(readFileSync(join(outdir, 'prod', 'registry.yaml'), 'utf8')).toBe('newer');
+    // And one that records the plain Secrets its config asked for.
+    fs.rmSync(join(outdir, MARKER));
+    writeFileSync(join(outdir, 'prod', 'kustomization.yaml'), kustomizationYaml(['registry.yaml'], { openshiftVersion: '4.16', plainSecrets: ['minio/root'] }));
+    writeOutputDir(outdir, files(cluster('prod', 'newest')));
+    expect(readFileSync(join(outdir, 'prod', 'registry.yaml'), 'utf8')).toBe('newest');
     // One with an annotation value synth never writes is not.
     fs.rmSync(join(outdir, MARKER));
     mkdirSync(join(outdir, 'notes'));
-    writeFileSync(join(outdir, 'notes', 'kustomization.yaml'), kustomizationYaml(['registry.yaml'], 'my own notes'));
+    writeFileSync(join(outdir, 'notes', 'kustomization.yaml'), kustomizationYaml(['registry.yaml'], { openshiftVersion: 'my own notes' }));
+    expect(() => writeOutputDir(outdir, files(cluster('prod', 'new')))).toThrow('it is not empty and synth did not write it (it holds notes)');
+    writeFileSync(join(outdir, 'notes', 'kustomization.yaml'), kustomizationYaml(['registry.yaml']).replace('kind: Kustomization\n', 'kind: Kustomization\nmetadata:\n  annotations:\n    openshift-image-registry-cdk8s/plain-secrets: "*"\n'));
     expect(() => writeOutputDir(outdir, files(cluster('prod', 'new')))).toThrow('it is not empty and synth did not write it (it holds notes)');
     fs.rmSync(join(outdir, 'notes'), { recursive: true });
     writeOutputDir(outdir, files(cluster('prod', 'new')));

@@ -164,7 +164,7 @@ describe('validate', () => {
 
   test('no plaintext Secret unless the config asked for one', () => {
     const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'minio' }, stringData: { KEY: 'value' } };
-    expect(problems([secret])).toEqual(['Secret/s stringData: a plain Secret puts credentials in git; use an existing secret, an ExternalSecret or a SealedSecret (plainSecret in the config is for labs)']);
+    expect(problems([secret])).toEqual(['Secret/s stringData: a plain Secret puts credentials in git; use an existing secret, an ExternalSecret or a SealedSecret (or --allow-plain-secrets; this tool\'s configs ask for one with plainSecret, for labs)']);
     expect(problems([secret], { allowPlainSecrets: true })).toEqual([]);
   });
 
@@ -402,7 +402,7 @@ describe('one object per identity in a cluster', () => {
 describe('each cluster against its own OpenShift version', () => {
   const chunked = { ...config({ storage: { s3: { bucket: 'b', region: 'us-east-1', chunkSizeMiB: 10 } } }) };
   const fleet = (version416: string) => new Map([
-    ['old/kustomization.yaml', kustomizationYaml(['registry.yaml'], version416)], ['old/registry.yaml', toYaml(chunked)],
+    ['old/kustomization.yaml', kustomizationYaml(['registry.yaml'], { openshiftVersion: version416 })], ['old/registry.yaml', toYaml(chunked)],
     ['new/kustomization.yaml', kustomizationYaml(['registry.yaml'])], ['new/registry.yaml', toYaml(chunked)],
   ]);
   const versionErrors = (report: ReturnType<typeof validateTree>) => report.problems
@@ -438,10 +438,10 @@ describe('kustomization files and identities as kustomize reads them', () => {
     expect(duplicates([role(), role('foo')])).toHaveLength(1);
   });
 
-  test('a second Kustomization in one kustomization.yaml, or metadata that is not a map, is an error on that file', () => {
-    const messages = (kustomization: string) => validateTree(new Map([['kustomization.yaml', kustomization]]), { schemas }).problems.map((p) => p.message);
-    const first = kustomizationYaml(['a.yaml'], '4.16');
-    expect(messages(`${first}---\n${kustomizationYaml(['a.yaml'], '4.23')}`)).toEqual(['a second Kustomization in this file: kustomize reads only the first; keep one']);
+  test('a second document in a kustomization file, or metadata that is not a map, is an error on that file', () => {
+    const messages = (kustomization: string) => validateTree(new Map([['kustomization.yaml', kustomization]]), { schemas }).problems.map((p) => `${p.field ? `${p.field}: ` : ''}${p.message}`);
+    const first = kustomizationYaml(['a.yaml'], { openshiftVersion: '4.16' });
+    expect(messages(`${first}---\n${kustomizationYaml(['a.yaml'], { openshiftVersion: '4.23' })}`)).toEqual(['a second document in this file: kustomize reads only the first, the Kustomization; keep one']);
     expect(messages('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nmetadata: 5\n')).toEqual(['metadata: must be a map, got 5']);
     expect(messages('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nmetadata: {annotations: [1]}\n')).toEqual(['metadata.annotations: must be a map, got a list']);
   });
