@@ -18,6 +18,9 @@ export class TreeError extends Error {
   }
 }
 
+/** Characters of a string that count as one more value (see countNodes). */
+export const STRING_CHARS_PER_VALUE = 64;
+
 /** Deeper trees are refused (js-yaml stops at 100 levels already; the `yaml` package does not). */
 const MAX_DEPTH = 1000;
 
@@ -38,6 +41,9 @@ export function countNodes(root: unknown, max: number, refusedKeys = PROTOTYPE_K
   const open = new Set<object>();
   const path: (string | number)[] = [];
   const visit = (value: unknown): number => {
+    // A long string weighs like the values it could have been: an alias of a 3 MB string repeated
+    // is gigabytes to the walkers, though a few values.
+    if (typeof value === 'string') return 1 + Math.floor(value.length / STRING_CHARS_PER_VALUE);
     if (value === null || typeof value !== 'object') return 1;
     const known = sizes.get(value);
     if (known !== undefined) return known;
@@ -51,7 +57,7 @@ export function countNodes(root: unknown, max: number, refusedKeys = PROTOTYPE_K
       if (refused) throw new TreeError('key', [...path], `"${key}" cannot be a key: ${refused}; remove or rename it`);
       size += visit(child);
       path.pop();
-      if (size > max) throw new TreeError('size', [], `expands to more than ${max} values (maps, lists and scalars, each alias counted as a copy of its anchor); the limit is ${max}: use fewer aliases`);
+      if (size > max) throw new TreeError('size', [], `expands to more than ${max} values (maps, lists and scalars, a long string one per 64 characters, each alias counted as a copy of its anchor); the limit is ${max}: use fewer aliases`);
     }
     open.delete(value);
     sizes.set(value, size);

@@ -76,9 +76,20 @@ export function policyObjects(file: string, policy: Manifest['object']): { manif
   return { manifests, notes, problems };
 }
 
-const TEMPLATE = /\{\{.*\}\}/s;
-/** A whole value that is one template ending in a conversion to a typed value. */
-const TYPED_TEMPLATE = /^\s*\{\{(?:hub)?(?:(?!\}\}).)*\|\s*(?:toInt|toBool|toLiteral)\s*(?:hub)?\}\}\s*$/s;
+/** A string that holds a template `{{ ... }}` (found in linear time: the text may be hostile). */
+function isTemplate(text: string): boolean {
+  const open = text.indexOf('{{');
+  return open >= 0 && text.indexOf('}}', open + 2) >= 0;
+}
+
+/** A whole value that is one template whose pipeline ends in toInt, toBool or toLiteral. */
+function isTypedTemplate(text: string): boolean {
+  const value = text.trim();
+  if (!value.startsWith('{{') || value.indexOf('}}') !== value.length - 2) return false;
+  const pipeline = value.slice(2, -2).replace(/^hub\b/, '').replace(/\bhub$/, '');
+  const last = pipeline.slice(pipeline.lastIndexOf('|') + 1).trim();
+  return pipeline.includes('|') && ['toInt', 'toBool', 'toLiteral'].includes(last);
+}
 
 /**
  * `value` with every typed template left out (its value is not known) and every other template
@@ -89,7 +100,7 @@ function resolveTemplates(value: unknown, path: string, templated: Set<string>):
     let copy: unknown[] | undefined;
     value.forEach((item, i) => {
       const at = `${path}[${i}]`;
-      if (typeof item === 'string' && TEMPLATE.test(item)) templated.add(at);
+      if (typeof item === 'string' && isTemplate(item)) templated.add(at);
       const resolved = resolveTemplates(item, at, templated);
       if (resolved !== item) (copy ??= [...value])[i] = resolved;
     });
@@ -99,9 +110,9 @@ function resolveTemplates(value: unknown, path: string, templated: Set<string>):
   let copy: Obj | undefined;
   for (const [key, child] of Object.entries(value)) {
     const at = path ? `${path}.${key}` : key;
-    if (typeof child === 'string' && TEMPLATE.test(child)) {
+    if (typeof child === 'string' && isTemplate(child)) {
       templated.add(at);
-      if (TYPED_TEMPLATE.test(child)) {
+      if (isTypedTemplate(child)) {
         copy ??= { ...value };
         delete copy[key];
       }

@@ -225,7 +225,7 @@ function parseDocuments(file: string, text: string, limits: FileLimits, report: 
     } catch (e) {
       if (!(e instanceof TreeError)) throw e;
       if (e.reason === 'size') {
-        report(file, `the file expands to more than ${limits.nodes} values by document ${i + 1} (maps, lists and scalars, each alias counted as a copy of its anchor); the limit is ${limits.nodes}: use fewer aliases`);
+        report(file, `the file expands to more than ${limits.nodes} values by document ${i + 1} (maps, lists and scalars, a long string one per 64 characters, each alias counted as a copy of its anchor); the limit is ${limits.nodes}: use fewer aliases`);
         break;
       }
       report(file, `document ${i + 1}: ${describeTreeError(e, 'the document')}`, 'error', isMap(doc) ? doc : {});

@@ -24,14 +24,29 @@ const MC = `#!${process.execPath}
 const fs = require('fs'); const path = require('path');
 const state = path.join(process.env.STATE_DIR, 'minio.json');
 const s = JSON.parse(fs.readFileSync(state, 'utf8'));
-const args = process.argv.slice(2);
-fs.appendFileSync(path.join(process.env.STATE_DIR, 'calls.log'), args.slice(0, 3).join(' ') + '\\n');
 const fail = (m) => { console.error('mc: <ERROR> ' + m); process.exit(1); };
+// minio/cli (an urfave/cli v1 fork) Command.Run: an argument that starts with '-' is a flag wherever
+// it stands, until '--'; an unknown flag is a usage error that prints it (mc onUsageError).
+const raw = process.argv.slice(2);
+const end = raw.indexOf('--');
+const flags = {};
+const args = [];
+(end < 0 ? raw : raw.slice(0, end)).forEach((a, i, all) => {
+  if (!a.startsWith('-') || a === '-') { if (!(i > 0 && all[i - 1] === '--user')) args.push(a); return; }
+  const [name, value] = a.split(/=(.*)/s);
+  if (!['--user', '--ignore-existing'].includes(name)) fail('Invalid command usage, flag provided but not defined: ' + a);
+  flags[name] = value ?? (name === '--user' ? all[i + 1] : true);
+});
+if (end >= 0) args.push(...raw.slice(end + 1));
+fs.appendFileSync(path.join(process.env.STATE_DIR, 'calls.log'), args.slice(0, 3).join(' ') + '\\n');
 const aliases = path.join(process.env.MC_CONFIG_DIR, 'aliases.json');
 const save = () => fs.writeFileSync(state, JSON.stringify(s));
 if (!s.up) fail('Unable to reach MinIO');
 if (args[0] === 'alias' && args[1] === 'set') {
   const [, , name, url, user, password] = args;
+  // mc alias-set.go checkAliasSetSyntax: keys too short are refused, and printed.
+  if ((user ?? '').length < 3) fail('Invalid access key \\x60' + user + '\\x60.');
+  if ((password ?? '').length < 8) fail('Invalid secret key \\x60' + password + '\\x60.');
   if (user !== s.root.user || password !== s.root.password) fail('Unable to initialize new alias from the provided credentials. The Access Key Id you provided does not exist in our records.');
   fs.mkdirSync(process.env.MC_CONFIG_DIR, { recursive: true });
   fs.writeFileSync(aliases, JSON.stringify({ [name]: { url, user, password } }));
@@ -48,8 +63,9 @@ else if (cmd === 'user add') {
   if (secret.length < 8) fail('secret key must be minimum 8 or more characters long');
   s.users[access] = { secret, policies: s.users[access]?.policies ?? [] }; save();
 } else if (cmd === 'policy attach') {
-  const [policy, flag, access] = args.slice(4);
-  if (flag !== '--user' || !s.users[access]) fail('The specified user does not exist.');
+  const [policy] = args.slice(4);
+  const access = flags['--user'];
+  if (!access || !s.users[access]) fail('The specified user does not exist.');
   if (!(policy in s.policies)) fail('The canned policy does not exist.');
   if (s.users[access].policies.includes(policy)) fail('The specified policy change is already in effect.');
   s.users[access].policies.push(policy); save();
@@ -176,5 +192,18 @@ describe('the bucket user sync', () => {
     const { world, ready } = await runSync([(w) => w.setUser('registry', 'short'), () => {}], { access: 'registry', secret: 'secret-key-1' });
     expect(ready).toEqual(['ready', 'unready']);
     expect(world.minio.users.registry.secret).toBe('secret-key-1');
+  }, 20_000);
+
+  test('no credential reaches the log, not even one mc refuses and prints (a leading -, too short)', async () => {
+    const { world, ready, stdout, stderr } = await runSync([
+      (w) => w.setUser('registry', '-Xq9SuperSecretKey'),
+      (w) => { w.setRoot('minio-admin', '-rootpw'); },
+      () => {},
+    ], { access: 'registry', secret: 'secret-key-1' });
+    // A key that starts with '-' is a value, not a flag, after `--`.
+    expect(ready[0]).toBe('ready');
+    expect(world.minio.users.registry.secret).toBe('-Xq9SuperSecretKey');
+    expect(`${stdout}${stderr}`).not.toMatch(/Xq9SuperSecretKey|-rootpw|secret-key-1/);
+    expect(stderr).toContain('could not set the bucket user');
   }, 20_000);
 });

@@ -17,7 +17,7 @@ describe('MinioBucket', () => {
   test('a Job waits for MinIO, then creates the bucket idempotently', () => {
     const { job, script } = synth('image-registry');
     expect(job.metadata).toMatchObject({ name: 'minio-bucket-image-registry', namespace: 'minio' });
-    expect(script).toMatch(/until mc alias set store "\$ENDPOINT"/);
+    expect(script).toMatch(/until mc alias set -- store "\$ENDPOINT"/);
     expect(script).toContain('mc mb --ignore-existing "store/$BUCKET"');
     expect(script).not.toContain('mc admin');
     const env = Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
