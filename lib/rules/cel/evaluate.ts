@@ -260,8 +260,10 @@ function ruleMessageOrDefault(rule: CelRule): string {
   return rule.message ? rule.message.trim() : `failed rule: ${ruleErrorString(rule)}`;
 }
 
+/** The rule (or its message), as the API server names it; cut at 300 characters, so one problem stays one readable line. */
 function ruleErrorString(rule: CelRule): string {
-  return (rule.message ? rule.message : rule.rule).trim();
+  const text = (rule.message ? rule.message : rule.rule).trim();
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
 function quoteRule(rule: string): string {

@@ -7,7 +7,7 @@
 // semver (1.33): a rule that uses them is reported as not checked, never as failed.
 // Everything is loaded on first use: synth pays for CEL only when a rule runs.
 import type * as Cel from '@bufbuild/cel';
-import { CHARGE_CALL, CHARGE_STEP, currentMeter } from './meter';
+import { CHARGE_CALL, CHARGE_STEP, currentMeter, sizeCost } from './meter';
 
 type CelModule = typeof Cel;
 let cel: CelModule | undefined;
@@ -45,7 +45,7 @@ export function kubernetesEnvironment(minor: number): Cel.CelEnv {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { strings } = require('@bufbuild/cel/ext') as typeof import('@bufbuild/cel/ext');
     env = c.celEnv({
-      funcs: [...strings, ...meterFunctions(c), ...regexFunctions(c), ...listFunctions(c), ...urlFunctions(c), ...(minor >= 28 ? quantityFunctions(c) : []), ...(minor >= 29 ? setFunctions(c) : [])],
+      funcs: [...strings.filter((f) => f.name !== 'replace'), ...replaceFunctions(c), ...meterFunctions(c), ...regexFunctions(c), ...listFunctions(c), ...urlFunctions(c), ...(minor >= 28 ? quantityFunctions(c) : []), ...(minor >= 29 ? setFunctions(c) : [])],
       re2: { compile: (pattern: string) => ({ test: (text: string) => regexp(pattern).matcher(text).find() }) },
     });
     environments.set(minor, env);
@@ -54,11 +54,44 @@ export function kubernetesEnvironment(minor: number): Cel.CelEnv {
 }
 
 function meterFunctions({ celFunc, CelScalar }: CelModule): Cel.CelFunc[] {
-  const charge = <T>(value: T): T => {
+  // A call: one unit and the size of what it made. A comprehension step: one unit.
+  const call = <T>(value: T): T => {
+    currentMeter.meter.charge(1 + sizeCost(value));
+    return value;
+  };
+  const step = <T>(value: T): T => {
     currentMeter.meter.charge();
     return value;
   };
-  return [celFunc(CHARGE_CALL, [CelScalar.DYN], CelScalar.DYN, charge), celFunc(CHARGE_STEP, [CelScalar.DYN], CelScalar.DYN, charge)];
+  return [celFunc(CHARGE_CALL, [CelScalar.DYN], CelScalar.DYN, call), celFunc(CHARGE_STEP, [CelScalar.DYN], CelScalar.DYN, step)];
+}
+
+/** Charges work that grows faster than what it makes, before it is done. */
+const precharge = (units: number) => currentMeter.meter.charge(Math.floor(units));
+
+/**
+ * The strings extension's replace (cel-go ext/strings.go: Go's strings.Replace, `n` < 0 for all),
+ * charged for the string it would make before making it: `s.replace('', s)` makes |s|² bytes.
+ */
+function replaceFunctions({ celMethod, CelScalar }: CelModule): Cel.CelFunc[] {
+  const replace = (text: string, old: string, replacement: string, n: number): string => {
+    if (n === 0 || old === replacement) return text;
+    const runes = old === '' ? Array.from(text) : undefined;
+    const parts = runes ? undefined : text.split(old);
+    const found = runes ? runes.length + 1 : parts!.length - 1;
+    const count = n < 0 || n > found ? found : n;
+    precharge((text.length + count * Math.max(0, replacement.length - old.length)) / 10);
+    if (runes) return runes.reduce((out, rune, i) => out + (i < count ? replacement : '') + rune, '') + (runes.length < count ? replacement : '');
+    return parts!.slice(0, count + 1).join(replacement) + (count < parts!.length - 1 ? old + parts!.slice(count + 1).join(old) : '');
+  };
+  return [
+    celMethod('replace', CelScalar.STRING, [CelScalar.STRING, CelScalar.STRING], CelScalar.STRING, function (this: string, old: string, replacement: string) {
+      return replace(this, old, replacement, -1);
+    }),
+    celMethod('replace', CelScalar.STRING, [CelScalar.STRING, CelScalar.STRING, CelScalar.INT], CelScalar.STRING, function (this: string, old: string, replacement: string, n: bigint) {
+      return replace(this, old, replacement, Number(n));
+    }),
+  ];
 }
 
 /** k8s.io/apiserver/pkg/cel/library/regex.go. */
@@ -103,6 +136,7 @@ function listFunctions({ celMethod, CelScalar, listType }: CelModule): Cel.CelFu
   };
   const indexOf = (last: boolean) => function (this: Cel.CelList, value: unknown) {
     const all = items(this);
+    precharge(all.length);
     const { equals } = equality();
     const order = last ? [...all.keys()].reverse() : [...all.keys()];
     return BigInt(order.find((i) => equals(all[i], value)) ?? -1);
@@ -144,6 +178,7 @@ function setFunctions({ celFunc, CelScalar, listType }: CelModule): Cel.CelFunc[
   const contains = (outer: Cel.CelList, inner: Cel.CelList) => {
     const { equals } = equality();
     const all = [...outer];
+    precharge(all.length * [...inner].length);
     return [...inner].every((x) => all.some((y) => equals(x, y)));
   };
   return [
@@ -152,6 +187,7 @@ function setFunctions({ celFunc, CelScalar, listType }: CelModule): Cel.CelFunc[
     celFunc('sets.intersects', [LIST, LIST], CelScalar.BOOL, (a: Cel.CelList, b: Cel.CelList) => {
       const { equals } = equality();
       const all = [...b];
+      precharge(all.length * [...a].length);
       return [...a].some((x) => all.some((y) => equals(x, y)));
     }),
   ];

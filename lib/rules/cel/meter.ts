@@ -14,9 +14,11 @@ export const CEL_TIME_BUDGET_MS = 10_000;
 
 /**
  * Cost as counted here: one unit per function or operator call and per comprehension step, the
- * units cel-go's runtime cost tracker also charges for them (cel-go interpreter/runtimecost.go;
- * it charges more for variable and field reads and by size for string functions, so a rule that
- * stays under the API server's limits stays under these). `&&`, `||` and `?:` are not charged.
+ * units cel-go's runtime cost tracker also charges for them (cel-go interpreter/runtimecost.go),
+ * plus what it charges by size: for what a call makes (sizeCost), and, before they run, for the
+ * functions whose work grows faster than what they make (sets, indexOf, replace). cel-go charges
+ * more still (variable and field reads), so a rule under the API server's limits is under these.
+ * `&&`, `||` and `?:` are not charged.
  */
 export class Meter {
   /** Milliseconds all evaluations of this process have taken (see CEL_TIME_BUDGET_MS). */
@@ -42,15 +44,36 @@ export class Meter {
     Meter.timeSpentMs += performance.now() - this.started;
   }
 
-  /** Charges one unit; throws once a limit is passed, which ends the evaluation (compile()). */
-  public charge(): void {
-    this.spent += 1;
+  private timeCheckedAt = 0;
+
+  /**
+   * Charges `units` (one call; or, before an operation that costs by size, its size); throws once
+   * a limit is passed, which ends the evaluation (compile()). The clock is read every 4096 units.
+   */
+  public charge(units = 1): void {
+    this.spent += units;
     if (this.spent - this.callStart > this.callLimit) this.exceeded ??= 'call';
     else if (this.spent > this.budget) this.exceeded ??= 'budget';
-    else if ((this.spent & 0xfff) === 0 && Meter.timeSpentMs + performance.now() - this.started >= CEL_TIME_BUDGET_MS) this.exceeded ??= 'time';
+    else if (this.spent - this.timeCheckedAt >= 4096) {
+      this.timeCheckedAt = this.spent;
+      if (Meter.timeSpentMs + performance.now() - this.started >= CEL_TIME_BUDGET_MS) this.exceeded ??= 'time';
+    }
     if (this.exceeded) throw new Error('operation cancelled: actual cost limit exceeded');
   }
 }
+
+/**
+ * The cost of a value made by a call, by its size, as cel-go charges strings (a tenth of a unit
+ * per byte) and lists and maps (a unit per item): so that doubling a list or a string in a loop
+ * runs into the limit long before it runs out of memory.
+ */
+export function sizeCost(value: unknown): number {
+  if (typeof value === 'string') return Math.floor(value.length / 10);
+  const size = (value as { size?: unknown } | null)?.size;
+  return typeof size === 'number' ? size : 0;
+}
+
+
 
 /** The meter of the evaluation under way (evaluations are synchronous and never nested). */
 export const currentMeter: { meter: Meter } = { meter: new Meter() };

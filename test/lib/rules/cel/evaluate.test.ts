@@ -132,6 +132,21 @@ describe('hostile rules and values are bounded', () => {
     expect(run('l', { type: 'array', items: { type: 'string' }, ...rule("self.all(x, self.all(y, self.all(z, x + y + z != '')))") }, list(10))).toEqual([]);
   }, 60_000);
 
+  test('work that grows faster than its inputs is charged by size before it is done: sets, indexOf, replace, a list or string doubled', () => {
+    const cancelled = expect.stringMatching(/^'operation cancelled: actual cost limit exceeded'/);
+    const ints = { type: 'array', items: { type: 'integer' } };
+    const pair = (r: string, value: object) => checkCelSchema(celSchemaOf({ type: 'object', properties: { spec: { type: 'object', properties: { l: ints, m: ints, s: { type: 'string' } }, 'x-kubernetes-validations': [{ rule: r }] } } })!, { spec: value }, K8S_1_36);
+    const n = Array.from({ length: 20_000 }, (_, i) => i);
+    expect(pair('sets.contains(self.l, self.m)', { l: n, m: n })).toEqual([{ field: 'spec', message: cancelled, severity: 'error' }]);
+    expect(pair('self.l.map(x, self.l.indexOf(x)).size() > 0', { l: n })).toEqual([{ field: 'spec', message: cancelled, severity: 'error' }]);
+    expect(pair("self.s.replace('', self.s).size() > 0", { s: 'a'.repeat(300_000) })).toEqual([{ field: 'spec', message: cancelled, severity: 'error' }]);
+    const doubled = (end: string) => `cel.bind(x0, ['aaaa'], ${Array.from({ length: 28 }, (_, i) => `cel.bind(x${i + 1}, x${i} + x${i}, `).join('')}${end}${')'.repeat(29)}`;
+    expect(pair(doubled('x28.size() > 0'), {})).toEqual([{ field: 'spec', message: cancelled, severity: 'error' }]);
+    expect(pair(doubled("x28.join('').size() > 0"), {})).toEqual([{ field: 'spec', message: cancelled, severity: 'error' }]);
+    // Small inputs cost little and pass, with Go's strings.Replace's results.
+    expect(pair("sets.contains(self.l, self.m) && self.l.indexOf(2) == 1 && 'abc'.replace('', '-') == '-a-b-c-' && 'aXbXc'.replace('X', 'Y', 1) == 'aYbXc'", { l: [1, 2, 3], m: [3] })).toEqual([]);
+  }, 60_000);
+
   test('rules that each stay under the per-call limit stop at the per-object budget', () => {
     // The API server's budget (10000000) takes seconds to spend; a tenth of it shows the same.
     expect([PER_CALL_LIMIT, RUNTIME_COST_BUDGET]).toEqual([1_000_000, 10_000_000]);
