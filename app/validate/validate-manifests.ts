@@ -295,7 +295,9 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
   const seen = new Map<string, Manifest>();
   const namespaces = new Map<unknown, Manifest['object']>();
   for (const { object } of manifests) if (object.kind === 'Namespace' && object.apiVersion === 'v1') namespaces.set(asMap(object.metadata).name, object);
+  // Built once per cluster, on the first pod template.
   let grants: SccGrants | undefined;
+  let networkPolicies: Manifest['object'][] | undefined;
   const core = options.schemas.find((s): s is CoreSchemas => s instanceof CoreSchemas)?.models ?? EMITTED_CORE_MODELS;
   for (const manifest of manifests) {
     const add = (field: string, message: string, severity: RuleProblem['severity'] = 'error') => problems.push({ manifest, field, message, severity });
@@ -339,7 +341,8 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
       const level = enforcedLevel(namespaces.get(metadata.namespace));
       grants ??= new SccGrants(manifests.map((m) => m.object));
       for (const p of level ? checkPodSecurity(object, level, grants, namespaces.get(metadata.namespace)) : []) add(p.field, p.message);
-      const cutOff = !usesHostNetwork(object) && registryNamespaceTrafficProblem(metadata.namespace, asMap(podTemplateLabels(object)), manifests.map((m) => m.object), options.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION);
+      networkPolicies ??= manifests.map((m) => m.object).filter((o) => o.kind === 'NetworkPolicy');
+      const cutOff = !usesHostNetwork(object) && registryNamespaceTrafficProblem(metadata.namespace, asMap(podTemplateLabels(object)), networkPolicies, options.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION);
       if (cutOff) add('metadata.namespace', cutOff);
     }
     if (kind === 'Config' && apiVersion.startsWith('imageregistry.operator.openshift.io/') && manifest.application === 'whole' && isClusterSingleton(object) && manifest.within?.enforced !== false) {
