@@ -111,7 +111,8 @@ function plainSecretChoices(configDir: string): Map<string, PlainSecretChoice> {
     const defaults = folder.defaults === undefined ? undefined : loadDefaultsFile(folder.defaults);
     for (const file of folder.clusters) {
       try {
-        const { config } = loadConfigFile(file, defaults);
+        // Only what the config asks for matters here, not the values synth would read.
+        const { config } = loadConfigFile(file, defaults, { needsEnvironment: false });
         choices.set(config.name, { file, asks: asksForPlainSecrets(config) });
       } catch (e) {
         if (!(e instanceof ConfigError)) throw e;

@@ -45,8 +45,16 @@ export class LoadedConfig {
 export const DEFAULTS_FILE = '_defaults.yaml';
 
 /** Reads and validates one cluster config file over optional fleet defaults. */
-export function loadConfigFile(file: string, defaults?: YamlSource): LoadedConfig {
-  return parseConfig(YamlSource.load(file, CLUSTER), defaults);
+export function loadConfigFile(file: string, defaults?: YamlSource, options: LoadOptions = {}): LoadedConfig {
+  return parseConfig(YamlSource.load(file, CLUSTER), defaults, options);
+}
+
+export interface LoadOptions {
+  /**
+   * Whether every environment variable a `plainSecret` names must be set, as synth needs.
+   * @default true
+   */
+  readonly needsEnvironment?: boolean;
 }
 
 /** Reads a fleet defaults file: a map of config keys, without `name`. */
@@ -90,12 +98,12 @@ interface PlacedProblem {
   readonly problem: ConfigProblem;
 }
 
-function parseConfig(cluster: YamlSource, defaults?: YamlSource): LoadedConfig {
+function parseConfig(cluster: YamlSource, defaults?: YamlSource, { needsEnvironment = true }: LoadOptions = {}): LoadedConfig {
   const sources: Sources = { cluster, defaults };
   const data = defaults ? mergeDefaults(defaults.data, cluster.data) : cluster.data;
   const result = clusterConfigSchema.safeParse(data);
   if (!result.success) throwProblems(sources, result.error.issues.flatMap((issue) => describeIssue(issue, data, sources)));
-  const unset = unsetPlainSecretVariables(result.data).map(({ path, message }) => {
+  const unset = (needsEnvironment ? unsetPlainSecretVariables(result.data) : []).map(({ path, message }) => {
     const { inDefaults, at } = placeIn(sources, path);
     return { inDefaults, problem: { field: formatFieldPath(path), message, ...at } };
   });

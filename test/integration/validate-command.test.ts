@@ -38,7 +38,7 @@ describe('the validate command', () => {
     // Every object of dist/ (a user's own clusters included), kustomizations aside.
     const objects = [...readTree(join(repoRoot, 'dist')).entries()].filter(([file]) => !file.endsWith('kustomization.yaml'))
       .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS())).filter(Boolean).length;
-    expect(result.stderr).toMatch(new RegExp(`^${objects} objects checked in .*dist: 0 errors, 0 warnings, \d+ notes? \(not checked\)\n$`));
+    expect(result.stderr).toMatch(new RegExp(`^${objects} objects checked in .*dist: 0 errors, 0 warnings, \\d+ notes? \\(not checked\\)\n$`));
     // The default cluster's config sets no openshiftVersion: the note says which version was used.
     expect(result.stdout).toContain(`note: ${repoRoot}/dist/default/kustomization.yaml: checked against OpenShift 4.23, the newest: nothing records the version this cluster runs (synth records a config's openshiftVersion in the cluster folder's kustomization.yaml); give --openshift-version
 `);
