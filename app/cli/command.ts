@@ -45,7 +45,10 @@ export function help(cmd: Command): string {
  * option in one line. Returns undefined when --help was asked for.
  */
 export function parseCommandArgs<O extends Options>(cmd: Command<O>, args: string[]): ParsedArgs<O> | undefined {
-  if (args.includes('--help') || args.includes('-h')) return undefined;
+  // --help wins over other mistakes, but only as an option: not as a value (`--crds --help`)
+  // or a path after `--`.
+  const options = { ...cmd.options, help: { type: 'boolean', short: 'h' } } as const;
+  if (parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true }).tokens.some((t) => t.kind === 'option' && t.name === 'help')) return undefined;
   try {
     const parsed = parseArgs({ args, options: cmd.options, allowPositionals: true, strict: true });
     if (!cmd.allowPositionals && parsed.positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
@@ -58,7 +61,11 @@ export function parseCommandArgs<O extends Options>(cmd: Command<O>, args: strin
 function toUsageError(e: unknown): unknown {
   const { code, message } = e as { code?: string; message: string };
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new UsageError(`unknown option ${message.match(/'([^']*)'/)?.[1] ?? ''}`.trim());
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return new UsageError(message.replace(/^Option '([^ ']*).*' argument missing$/, '$1 needs a value'));
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const option = /^Option '([^ ']*)/.exec(message)?.[1] ?? 'an option';
+    if (/argument is ambiguous/.test(message)) return new UsageError(`${option} needs a value, and the next argument is an option (a value that starts with - is written ${option}=-value)`);
+    return new UsageError(`${option} needs a value`);
+  }
   if (code?.startsWith('ERR_PARSE_ARGS')) return new UsageError(message.split('. ')[0]);
   return e;
 }
