@@ -172,7 +172,10 @@ function validateFolder(dir: string, options: Parameters<typeof validateTree>[1]
   if (!files.size) throw new UsageError(`no files in ${dir}`);
   for (const work of unfinishedSwaps(dir)) console.error(`warning: ${dir}/${work} holds a killed synth's unfinished change: this output may mix old and new clusters; run synth to finish it`);
   // A stage folder (dist/<cluster>/registry) records nothing itself: its cluster folder does.
-  return validateTree(files, options, { root: dir, enclosing: enclosingRecord(dir) });
+  const report = validateTree(files, options, { root: dir, enclosing: enclosingRecord(dir) });
+  // Nothing to judge is a mistake (a wrong path in CI), not a pass.
+  if (!report.objects && !report.problems.length) throw new UsageError(only ? `no manifests in ${join(dir, only[0])}: it holds no object` : `no manifests in ${dir}: none of its YAML or JSON files holds an object`);
+  return report;
 }
 
 /** A stream of manifests on standard input, read up to STREAM_BYTE_LIMIT. */

@@ -318,5 +318,11 @@ describe('validate FILE, and what is not there', () => {
   test('a path that does not exist, and a stream with no object, are usage errors', () => {
     expect(run([join(tmpdir(), 'no-such-manifests')])).toMatchObject({ status: 2, stderr: expect.stringContaining('no-such-manifests does not exist') });
     expect(runCli(['validate', '-'], { env, input: 'null\n' })).toMatchObject({ status: 2, stderr: expect.stringContaining('no manifests on standard input') });
+    // A folder or file with nothing to judge (a wrong path in CI) is not a pass.
+    const empty = mkdtempSync(join(tmpdir(), 'validate-empty-'));
+    writeFileSync(join(empty, 'README.md'), '# manifests\n');
+    writeFileSync(join(empty, 'empty.yaml'), '---\n# nothing yet\n');
+    expect(run([empty])).toMatchObject({ status: 2, stderr: expect.stringContaining(`no manifests in ${empty}: none of its YAML or JSON files holds an object\n`) });
+    expect(run([join(empty, 'empty.yaml')])).toMatchObject({ status: 2, stderr: expect.stringContaining(`no manifests in ${empty}/empty.yaml: it holds no object\n`) });
   });
 });
