@@ -12,7 +12,7 @@ import { InputFileError, MANIFEST_FILE_LIMIT, readInputFile, readTree } from '..
 import { unfinishedSwaps } from '../output/write-output-dir';
 import { builtInSchemas } from '../validate/built-in-schemas';
 import { CrdFolderError, CrdSchemas, SchemaSource } from '../validate/crd-schemas';
-import { enclosingRecord } from '../validate/kustomizations';
+import { enclosingRecord, isValidateInput } from '../validate/kustomizations';
 import { formatProblems, STREAM_BYTE_LIMIT, STREAM_NAME, validateStream, validateTree, ValidationReport } from '../validate/validate-manifests';
 import { RuleProblem } from '../validate/registry-rules';
 import { formatBytes } from '../output/read-tree';
@@ -158,7 +158,7 @@ function versionNotes(report: ValidationReport): RuleProblem[] {
 function validateFolder(dir: string, options: Parameters<typeof validateTree>[1], only?: readonly string[]): ValidationReport | number {
   let files: Map<string, string>;
   try {
-    files = only ? new Map(only.map((name) => [name, readInputFile(join(dir, name), MANIFEST_FILE_LIMIT, dir)])) : readTree(dir);
+    files = only ? new Map(only.map((name) => [name, readInputFile(join(dir, name), MANIFEST_FILE_LIMIT, dir)])) : readTree(dir, MANIFEST_FILE_LIMIT, isValidateInput);
   } catch (e) {
     // Files that are not files of ours (a FIFO, a link out of the folder, too large): named, one line each.
     if (e instanceof InputFileError) {
@@ -169,12 +169,11 @@ function validateFolder(dir: string, options: Parameters<typeof validateTree>[1]
     console.error(e.message);
     return 2;
   }
-  if (!files.size) throw new UsageError(`no files in ${dir}`);
   for (const work of unfinishedSwaps(dir)) console.error(`warning: ${dir}/${work} holds a killed synth's unfinished change: this output may mix old and new clusters; run synth to finish it`);
   // A stage folder (dist/<cluster>/registry) records nothing itself: its cluster folder does.
   const report = validateTree(files, options, { root: dir, enclosing: enclosingRecord(dir) });
   // Nothing to judge is a mistake (a wrong path in CI), not a pass.
-  if (!report.objects && !report.problems.length) throw new UsageError(only ? `no manifests in ${join(dir, only[0])}: it holds no object` : `no manifests in ${dir}: none of its YAML or JSON files holds an object`);
+  if (!report.objects && !report.problems.length) throw new UsageError(only ? `no manifests in ${join(dir, only[0])}: ${isValidateInput(only[0]) ? 'it holds no object' : 'validate reads YAML files (.yaml, .yml)'}` : `no manifests in ${dir}: none of its YAML files (.yaml, .yml) holds an object`);
   return report;
 }
 

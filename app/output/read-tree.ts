@@ -66,11 +66,11 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
- * Every file below `dir` (relative path -> text), sorted; empty when `dir` does not exist. Each
- * file is read with readInputFile (regular files, links within `dir`, at most `limit` bytes);
- * a SynthError names every file refused.
+ * Every file below `dir` (relative path -> text) that `wanted` accepts, sorted; empty when `dir`
+ * does not exist. Each file is read with readInputFile (regular files, links within `dir`, at
+ * most `limit` bytes); a SynthError names every file refused. Files not wanted are not opened.
  */
-export function readTree(dir: string, limit = MANIFEST_FILE_LIMIT): Map<string, string> {
+export function readTree(dir: string, limit = MANIFEST_FILE_LIMIT, wanted: (path: string) => boolean = () => true): Map<string, string> {
   const files = new Map<string, string>();
   const refused: ConfigError[] = [];
   if (!existsSync(dir)) return files;
@@ -87,7 +87,7 @@ export function readTree(dir: string, limit = MANIFEST_FILE_LIMIT): Map<string, 
       if (d === dir && entry.name.startsWith(RESERVED_PREFIX)) continue;
       const path = join(d, entry.name);
       if (entry.isDirectory()) walk(path);
-      else {
+      else if (wanted(relative(dir, path).split(sep).join('/'))) {
         try {
           files.set(relative(dir, path), readInputFile(path, limit, dir));
         } catch (e) {

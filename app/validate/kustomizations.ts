@@ -21,6 +21,11 @@ export function isKustomizationFile(path: string): boolean {
   return KUSTOMIZATION_FILE_NAMES.includes(posix.basename(path));
 }
 
+/** Whether validate reads `path`: YAML files (objects, patches) and kustomizations. */
+export function isValidateInput(path: string): boolean {
+  return /\.ya?ml$/.test(path) || isKustomizationFile(path);
+}
+
 /** The folder of a path relative to the folder validated: '' for that folder itself. */
 export function folderOf(path: string): string {
   const folder = posix.dirname(path);

@@ -14,7 +14,7 @@ import { registryNamespaceTrafficProblem } from '../../lib/rules/registry-namesp
 import { checkRegistryRules, Manifest, RuleProblem } from './registry-rules';
 import { DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../../lib/rules/openshift-version';
 import { PLAIN_SECRETS_ANNOTATION } from '../output/kustomization';
-import { buildNote, ClusterRecord, folderOf, isKustomizationFile, Kustomization, readKustomization } from './kustomizations';
+import { buildNote, ClusterRecord, folderOf, isKustomizationFile, isValidateInput, Kustomization, readKustomization } from './kustomizations';
 import { asMap, asString, isMap, show } from '../../lib/rules/shapes';
 
 /** Most values (maps, lists and scalars) a manifest file may hold with its aliases expanded. */
@@ -127,7 +127,7 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
   }
 
   for (const [file, text] of files) {
-    if ((!/\.ya?ml$/.test(file) && file !== STREAM_NAME) || isKustomizationFile(file) || notObjects.has(file)) continue;
+    if ((!isValidateInput(file) && file !== STREAM_NAME) || isKustomizationFile(file) || notObjects.has(file)) continue;
     for (const document of parseDocuments(file, text, source.limits ?? FILE_LIMITS, report) ?? []) {
       // A Kustomization in a file of another name is read by no one: not an object either.
       if (isKustomizationDocument(document)) continue;

@@ -322,7 +322,12 @@ describe('validate FILE, and what is not there', () => {
     const empty = mkdtempSync(join(tmpdir(), 'validate-empty-'));
     writeFileSync(join(empty, 'README.md'), '# manifests\n');
     writeFileSync(join(empty, 'empty.yaml'), '---\n# nothing yet\n');
-    expect(run([empty])).toMatchObject({ status: 2, stderr: expect.stringContaining(`no manifests in ${empty}: none of its YAML or JSON files holds an object\n`) });
+    expect(run([empty])).toMatchObject({ status: 2, stderr: expect.stringContaining(`no manifests in ${empty}: none of its YAML files (.yaml, .yml) holds an object\n`) });
+    expect(run([join(empty, 'README.md')])).toMatchObject({ status: 2, stderr: expect.stringContaining(`no manifests in ${empty}/README.md: validate reads YAML files (.yaml, .yml)\n`) });
+    // Files that are not YAML are not even opened: a large archive beside the manifests is no reason to refuse.
+    writeFileSync(join(empty, 'images.tar'), Buffer.alloc(5 * 1024 * 1024));
+    writeFileSync(join(empty, 'ns.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n');
+    expect(run([empty, '--openshift-version', '4.23'])).toMatchObject({ status: 0, stderr: '1 object checked in ' + empty + ': 0 errors, 0 warnings\n' });
     expect(run([join(empty, 'empty.yaml')])).toMatchObject({ status: 2, stderr: expect.stringContaining(`no manifests in ${empty}/empty.yaml: it holds no object\n`) });
   });
 });

@@ -69,6 +69,13 @@ describe('readTree', () => {
     expect(refused(dir)).toEqual([`${join(dir, 'big.yaml')}: is ${MANIFEST_FILE_LIMIT + 1} bytes; the limit is 4 MiB (4194304 bytes)`]);
   });
 
+  test('files the caller does not want are not opened: neither read nor refused', () => {
+    const dir = tree({ 'a.yaml': 'a: 1\n', 'sub/image.tar': 'x'.repeat(MANIFEST_FILE_LIMIT + 1), 'sub/b.yml': 'b: 2\n' });
+    symlinkSync('/dev/zero', join(dir, 'sub', 'zero.bin'));
+    expect([...readTree(dir, MANIFEST_FILE_LIMIT, (path) => /\.ya?ml$/.test(path)).keys()]).toEqual(['a.yaml', 'sub/b.yml']);
+    expect(refused(dir)).toHaveLength(2);
+  });
+
   test('a file name with control characters is escaped in the message', () => {
     const dir = tree({});
     symlinkSync('/dev/null', join(dir, 'a\n\x1b[2J.yaml'));
