@@ -38,6 +38,36 @@ export function applicationOf(object: Obj, replaced = false): Application {
 }
 
 /**
+ * The fields of a registry storage back end that name where its images are and that the operator
+ * makes up anew when empty. Not the claim: an empty claim names the operator's own claim
+ * `image-registry-storage`, the same one each time, and the docs ask for it with `claim:` left
+ * blank (a null).
+ */
+const STORE_IDENTITY_FIELDS = ['bucket', 'container', 'accountName'];
+
+/**
+ * The fields of a registry Config merged into the live one (`oc apply`, Argo CD, a merge patch)
+ * whose null removes where the images are: `spec`, `spec.storage`, a back end (unless another
+ * takes its place), or a back end's bucket, container or account. With the field gone the
+ * operator sets up new, empty storage: the platform's default store (none on bare metal:
+ * StorageNotConfigured), or a bucket of a name it makes up
+ * (`pkg/resource/generator.go` syncStorage, `pkg/storage/*` CreateStorage).
+ */
+export function storageRemovedByNull(object: Obj): string[] {
+  if (object.kind !== 'Config' || !asString(object.apiVersion)?.startsWith('imageregistry.operator.openshift.io/') || applicationOf(withoutNulls(object)) !== 'merged') return [];
+  if (object.spec === null) return ['spec'];
+  const storage = asMap(object.spec).storage;
+  if (storage === null) return ['spec.storage'];
+  const backEnds = Object.entries(asMap(storage)).filter(([key]) => key !== 'managementState');
+  // A null back end beside a new one is how a merge switches back ends: only the old one goes.
+  const switching = backEnds.some(([, settings]) => settings !== null);
+  return backEnds.flatMap(([backEnd, settings]) => {
+    if (settings === null) return switching ? [] : [`spec.storage.${backEnd}`];
+    return STORE_IDENTITY_FIELDS.filter((field) => isMap(settings) && settings[field] === null).map((field) => `spec.storage.${backEnd}.${field}`);
+  });
+}
+
+/**
  * The object with every map entry whose value is null left out, as the cluster reads it: the API
  * server prunes a null in a custom resource's field that is not nullable (and defaults it, if the
  * schema has a default), a null in a built-in kind's field is its zero value, and an apply or

@@ -6,7 +6,7 @@ import { escapeControl } from '../output/terminal-text';
 import { notYetServed, unknownKind } from './api-kinds';
 import { builtInProblems } from './built-in-checks';
 import { isPolicy, isTypeProblem, policyObjects } from './acm-policies';
-import { applicationOf, isClusterSingleton, mayComeFromLiveObject, withoutNulls } from './as-applied';
+import { applicationOf, isClusterSingleton, mayComeFromLiveObject, storageRemovedByNull, withoutNulls } from './as-applied';
 import { CoreSchemas, EMITTED_CORE_MODELS } from './core-schemas';
 import { SchemaSource } from './crd-schemas';
 import { checkPodSecurity, enforcedLevel, hasPodTemplate, podTemplateLabels, SccGrants, usesHostNetwork } from './pod-security';
@@ -146,6 +146,9 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
           for (const note of policy.notes) report(file, note.message, 'note', object, note.field);
           for (const problem of policy.problems) report(file, problem.message, 'error', object, problem.field);
           continue;
+        }
+        for (const field of storageRemovedByNull(object)) {
+          report(file, 'null removes the live value when merged (oc apply, Argo CD, a merge patch): the operator then sets up new, empty storage (the platform\'s default store, or a new bucket) and the registry no longer serves its images; leave the field out to keep the live value', 'error', object, field);
         }
         manifests.push(asApplied(file, object));
       }

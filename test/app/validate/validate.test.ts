@@ -220,7 +220,23 @@ describe('validate', () => {
       test('fields it leaves out keep their live values: no "required" and no "names no back end"', () => {
         expect(problems([partial])).toEqual([]);
         expect(problems([{ ...partial, spec: { storage: { emptyDir: {} } } }])).toEqual([]);
-        expect(problems([{ ...partial, spec: null }])).toEqual([]);
+      });
+
+      test('a null that removes where the images are (spec, storage, a back end with none in its place, a bucket) is an error; a null back end beside a new one is a switch', () => {
+        const removal = 'null removes the live value when merged (oc apply, Argo CD, a merge patch): the operator then sets up new, empty storage (the platform\'s default store, or a new bucket) and the registry no longer serves its images; leave the field out to keep the live value';
+        expect(problems([{ ...partial, spec: null }])).toEqual([`Config/cluster spec: ${removal}`]);
+        expect(problems([{ ...partial, spec: { storage: null } }])).toEqual([`Config/cluster spec.storage: ${removal}`]);
+        expect(problems([{ ...partial, spec: { storage: { pvc: null } } }])).toEqual([`Config/cluster spec.storage.pvc: ${removal}`]);
+        expect(problems([{ ...partial, spec: { storage: { s3: { bucket: null, region: 'us-east-1' } } } }])).toEqual([`Config/cluster spec.storage.s3.bucket: ${removal}`]);
+        // A blank claim names the operator's own claim, as the docs ask; a merge patch that switches back ends; nulls elsewhere.
+        expect(problems([{ ...partial, spec: { storage: { pvc: { claim: null } } } }])).toEqual([]);
+        expect(problems([pvc('ReadWriteMany'), { ...partial, spec: { storage: { emptyDir: null, pvc: { claim: 'image-registry-pvc' } } } }])).toEqual([]);
+        expect(problems([{ ...partial, spec: { storage: { managementState: null, s3: { region: null } }, nodeSelector: null } }])).toEqual([]);
+        // Replaced whole, the Config is refused for that already; an ACM musthave keeps the live value.
+        expect(problems([replaced({ ...partial, spec: { storage: null } } as unknown as ReturnType<typeof config>)]).filter((p) => p.includes(removal))).toEqual([]);
+        const policy = { apiVersion: 'policy.open-cluster-management.io/v1', kind: 'ConfigurationPolicy', metadata: { name: 'registry', namespace: 'policies' },
+          spec: { remediationAction: 'enforce', 'object-templates': [{ complianceType: 'musthave', objectDefinition: { ...partial, spec: { storage: null } } }] } };
+        expect(problems([policy]).filter((p) => p.includes(removal))).toEqual([]);
       });
 
       test('replaced whole (Argo CD Replace=true), the same manifest is the whole Config', () => {
