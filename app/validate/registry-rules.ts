@@ -66,9 +66,9 @@ const RULED_KINDS: readonly RuledKind[] = [
 
 /** Whether the cluster runs its internal registry, when its registry Config is among the objects. */
 function registryInUse(objects: ObjectIndex): boolean | undefined {
-  const config = objects.find('Config', REGISTRY_CONFIG_NAME);
-  if (!asString(config?.apiVersion)?.startsWith('imageregistry.operator.openshift.io/')) return undefined;
-  const state = asMap(config!.spec).managementState;
+  const config = objects.find('Config', REGISTRY_CONFIG_NAME, undefined, 'imageregistry.operator.openshift.io');
+  if (!config) return undefined;
+  const state = asMap(config.spec).managementState;
   return state === 'Removed' ? false : state === 'Managed' || state === 'Unmanaged' ? true : undefined;
 }
 

@@ -46,11 +46,11 @@ export class ObjectIndex {
   constructor(objects: readonly unknown[]) {
     for (const object of objects.filter(isMap)) {
       const metadata = asMap(object.metadata);
-      const key = ObjectIndex.key(object.kind, metadata.namespace, metadata.name);
+      const key = ObjectIndex.key(groupOf(object.apiVersion), object.kind, metadata.namespace, metadata.name);
       if (!this.byKey.has(key)) this.byKey.set(key, object);
       const secret = madeSecretName(object);
       if (secret === undefined) continue;
-      const at = ObjectIndex.key('Secret', metadata.namespace, secret);
+      const at = ObjectIndex.key('', 'Secret', metadata.namespace, secret);
       const makers = this.makersBySecret.get(at);
       if (makers) makers.push(object);
       else this.makersBySecret.set(at, [object]);
@@ -67,7 +67,7 @@ export class ObjectIndex {
    * or SealedSecret that writes it, a cert-manager Certificate that issues it.
    */
   public secretMakers(name: string, namespace: string): readonly Obj[] {
-    return this.makersBySecret.get(ObjectIndex.key('Secret', namespace, name)) ?? [];
+    return this.makersBySecret.get(ObjectIndex.key('', 'Secret', namespace, name)) ?? [];
   }
 
   /** The namespaces other than `namespace` where something makes a Secret called `name`. */
@@ -75,14 +75,23 @@ export class ObjectIndex {
     return [...this.secretNamespaces.get(name) ?? []].filter((ns) => ns !== namespace);
   }
 
-  private static key(kind: unknown, namespace: unknown, name: unknown): string {
-    return JSON.stringify([kind, namespace ?? null, name]);
+  private static key(group: string | undefined, kind: unknown, namespace: unknown, name: unknown): string {
+    return JSON.stringify([group ?? null, kind, namespace ?? null, name]);
   }
 
-  /** The first object of `kind` named `name` in `namespace` (none for cluster-scoped objects). */
-  public find(kind: string, name: string, namespace?: string): Obj | undefined {
-    return this.byKey.get(ObjectIndex.key(kind, namespace, name));
+  /**
+   * The first object of `kind` in API group `group` ('' for the core group: a Knative `Service`
+   * is not a Service) named `name` in `namespace` (none for cluster-scoped objects).
+   */
+  public find(kind: string, name: string, namespace?: string, group = ''): Obj | undefined {
+    return this.byKey.get(ObjectIndex.key(group, kind, namespace, name));
   }
+}
+
+/** The API group of an `apiVersion`: '' for the core group (`v1`). */
+function groupOf(apiVersion: unknown): string | undefined {
+  const text = asString(apiVersion);
+  return text === undefined ? undefined : text.includes('/') ? text.split('/')[0] : '';
 }
 
 /** The name of the Secret an object makes, if it makes one. */

@@ -183,6 +183,20 @@ describe('validate', () => {
         .toMatch(/^warning Config\/cluster spec\.storage\.pvc\.claim: "image-registry-storage" is the name of the claim the operator creates for itself/);
     });
 
+    test('an object of the same kind and name in another API group is not the one a rule looks for', () => {
+      // A Knative Service (or any CRD's kind called PersistentVolumeClaim) is not the core kind.
+      const lookalike = { ...pvc('ReadWriteMany'), apiVersion: 'storage.example.com/v1' };
+      expect(problems([lookalike, config({ storage: { pvc: { claim: 'image-registry-pvc' } }, replicas: 2 })]).filter((p) => p.startsWith('warning Config'))).toEqual([
+        expect.stringMatching(/^warning Config\/cluster spec\.storage\.pvc\.claim: claim openshift-image-registry\/image-registry-pvc is not among these objects/),
+      ]);
+      // The samples operator's Config is also named cluster: it says nothing of the registry.
+      const samples = { apiVersion: 'samples.operator.openshift.io/v1', kind: 'Config', metadata: { name: 'cluster' }, spec: { managementState: 'Removed' } };
+      const image = { apiVersion: 'config.openshift.io/v1', kind: 'Image', metadata: { name: 'cluster' }, spec: { registrySources: { allowedRegistries: ['quay.io', 'registry.redhat.io'] } } };
+      expect(problems([samples, config({ storage: { emptyDir: {} } }), image]).filter((p) => !p.startsWith('note'))).toEqual([
+        expect.stringMatching(/^Image\/cluster spec\.registrySources\.allowedRegistries: .*image-registry\.openshift-image-registry\.svc:5000/),
+      ]);
+    });
+
     test('exactly one back end, route names, management state', () => {
       expect(problems([pvc(), config({ ...rwo, storage: { pvc: { claim: 'image-registry-pvc' }, emptyDir: {} }, routes: [{ name: 'default-route' }, { name: 'a' }, { name: 'a' }], managementState: 'Force' })])).toEqual([
         'Config/cluster spec.managementState: "Force" is not acted on by the operator (it only logs it); use Managed, Unmanaged or Removed',
