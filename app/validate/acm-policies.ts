@@ -23,43 +23,55 @@ export function isPolicy(object: Obj): boolean {
   return (asString(object.apiVersion)?.startsWith(POLICY_API) ?? false) && (object.kind === 'Policy' || object.kind === 'ConfigurationPolicy');
 }
 
-/** A problem of a policy itself (no template objects, or a raw template that cannot be read). */
-export interface PolicyNote {
+/** A finding about a policy itself: what it does to the cluster, or what cannot be checked. */
+export interface PolicyFinding {
   readonly field: string;
   readonly message: string;
+  readonly severity: 'error' | 'warning' | 'note';
 }
 
 /**
  * The objects a Policy or ConfigurationPolicy applies, each as a manifest `within` the policy at
- * its path, and what validate cannot check of it.
+ * its path, and the findings about the policy itself.
  */
-export function policyObjects(file: string, policy: Manifest['object']): { manifests: Manifest[]; notes: PolicyNote[]; problems: PolicyNote[] } {
+export function policyObjects(file: string, policy: Manifest['object']): { manifests: Manifest[]; findings: PolicyFinding[] } {
   const manifests: Manifest[] = [];
-  const notes: PolicyNote[] = [];
-  const problems: PolicyNote[] = [];
+  const findings: PolicyFinding[] = [];
+  const note = (field: string, message: string) => findings.push({ field, message, severity: 'note' });
   // A Policy's remediationAction overrides its templates' (governance-policy-propagator).
   const policyAction = asString(asMap(policy.spec).remediationAction)?.toLowerCase();
   const configurationPolicy = (object: unknown, at: string) => {
     const spec = asMap(asMap(object).spec);
     const enforced = (policyAction ?? asString(spec.remediationAction)?.toLowerCase()) === 'enforce';
+    // What removing the policy deletes (configurationpolicy_types.go PruneObjectBehavior).
+    const prune = asString(spec.pruneObjectBehavior);
     if (spec['object-templates-raw'] !== undefined) {
-      notes.push({ field: `${at}spec.object-templates-raw`, message: 'not checked: object-templates-raw is a Go template, whose objects are known only when the policy controller renders it' });
+      note(`${at}spec.object-templates-raw`, 'not checked: object-templates-raw is a Go template, whose objects are known only when the policy controller renders it');
     }
     asList(spec['object-templates']).forEach((template, j) => {
       const path = `${at}spec.object-templates[${j}]`;
       const complianceType = asString(asMap(template).complianceType)?.toLowerCase();
       const definition = asMap(template).objectDefinition;
       if (!isMap(definition)) return;
+      const claim = isClaim(definition) ? `PersistentVolumeClaim ${String(asMap(definition.metadata).namespace)}/${String(asMap(definition.metadata).name)}` : undefined;
       if (complianceType === 'mustnothave') {
         // handleSingleObj / enforceByDeleting: a named object is deleted whenever it exists.
         if (enforced && isClusterSingleton(definition)) {
-          problems.push({ field: `${path}.complianceType`, message: `mustnothave deletes ${String(definition.kind)} ${String(asMap(definition.metadata).name)} at every evaluation: the cluster recreates it and the policy deletes it again${definition.kind === 'Config' ? ' (the registry Config\'s finalizer removes the registry, and its storage when Managed)' : ''}; use musthave with the fields to set` });
+          findings.push({ field: `${path}.complianceType`, severity: 'error', message: `mustnothave deletes ${String(definition.kind)} ${String(asMap(definition.metadata).name)} at every evaluation: the cluster recreates it and the policy deletes it again${definition.kind === 'Config' ? ' (the registry Config\'s finalizer removes the registry, and its storage when Managed)' : ''}; use musthave with the fields to set` });
         }
+        if (enforced && claim) findings.push({ field: `${path}.complianceType`, severity: 'warning', message: `mustnothave deletes ${claim} wherever it exists, and with it the data on its volume (the registry's images, if the registry uses it)` });
         return;
+      }
+      if (claim && (prune === 'DeleteAll' || prune === 'DeleteIfCreated')) {
+        findings.push({ field: `${at}spec.pruneObjectBehavior`, severity: 'warning', message: `${prune}: removing this policy deletes ${claim}${prune === 'DeleteIfCreated' ? ' where the policy created it' : ''}, and with it the data on its volume (the registry's images, if the registry uses it); use None to keep it` });
       }
       const applied = withoutNulls(definition);
       const templated = new Set<string>();
       const resolved = resolveTemplates(applied, '', templated) as Manifest['object'];
+      if (templated.has('apiVersion') || templated.has('kind')) {
+        note(`${path}.objectDefinition`, `not checked: its ${templated.has('apiVersion') ? 'apiVersion' : 'kind'} is a template, known only once the policy controller renders it`);
+        return;
+      }
       manifests.push({
         file, object: resolved, application: applicationOf(resolved, complianceType === 'mustonlyhave'),
         templated: templated.size ? templated : undefined, within: { policy, template: path, enforced },
@@ -73,7 +85,11 @@ export function policyObjects(file: string, policy: Manifest['object']): { manif
       if (asMap(definition).kind === 'ConfigurationPolicy') configurationPolicy(definition, `spec.policy-templates[${i}].objectDefinition.`);
     });
   }
-  return { manifests, notes, problems };
+  return { manifests, findings };
+}
+
+function isClaim(object: Obj): boolean {
+  return object.kind === 'PersistentVolumeClaim' && object.apiVersion === 'v1';
 }
 
 /** A string that holds a template `{{ ... }}` (found in linear time: the text may be hostile). */

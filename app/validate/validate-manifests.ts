@@ -143,8 +143,7 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
         if (isPolicy(object)) {
           const policy = policyObjects(file, object);
           for (const m of policy.manifests) manifests.push(m);
-          for (const note of policy.notes) report(file, note.message, 'note', object, note.field);
-          for (const problem of policy.problems) report(file, problem.message, 'error', object, problem.field);
+          for (const finding of policy.findings) report(file, finding.message, finding.severity, object, finding.field);
           continue;
         }
         for (const field of storageRemovedByNull(object)) {

@@ -541,6 +541,30 @@ describe('ACM templates, mustnothave and inform', () => {
     expect(lines(configurationPolicy([{ complianceType: 'mustnothave', objectDefinition: partial({}) }], 'inform'))).toEqual([]);
     expect(lines(configurationPolicy([{ complianceType: 'mustonlyhave', objectDefinition: config({ storage: { emptyDir: {} } }) }], 'inform'))).toEqual([]);
   });
+
+  test('a claim the policy deletes (mustnothave, or pruned with the policy) is a warning: its volume\'s data goes with it', () => {
+    const claim = pvc('ReadWriteMany', 'image-registry-storage');
+    expect(lines(configurationPolicy([{ complianceType: 'MustNotHave', objectDefinition: claim }]))).toEqual([
+      'warning: policy.yaml: ConfigurationPolicy policies/registry: spec.object-templates[0].complianceType: mustnothave deletes PersistentVolumeClaim openshift-image-registry/image-registry-storage wherever it exists, and with it the data on its volume (the registry\'s images, if the registry uses it)',
+    ]);
+    expect(lines(configurationPolicy([{ complianceType: 'mustnothave', objectDefinition: claim }], 'inform'))).toEqual([]);
+    const pruned = (behavior: string) => ({ ...configurationPolicy([{ complianceType: 'musthave', objectDefinition: claim }]), spec: { ...configurationPolicy([]).spec, pruneObjectBehavior: behavior, 'object-templates': [{ complianceType: 'musthave', objectDefinition: claim }] } });
+    expect(lines(pruned('DeleteIfCreated'))).toEqual([
+      'warning: policy.yaml: ConfigurationPolicy policies/registry: spec.pruneObjectBehavior: DeleteIfCreated: removing this policy deletes PersistentVolumeClaim openshift-image-registry/image-registry-storage where the policy created it, and with it the data on its volume (the registry\'s images, if the registry uses it); use None to keep it',
+    ]);
+    expect(lines(pruned('None'))).toEqual([]);
+  });
+
+  test('an object whose apiVersion or kind is a template is a note, not an unknown kind', () => {
+    const all = (objects: object[]) => formatProblems(validateTree(new Map([['policy.yaml', toYaml(...objects)]]), { schemas }).problems).trimEnd().split('\n');
+    expect(all([configurationPolicy([
+      { complianceType: 'musthave', objectDefinition: { ...partial({ managementState: 'Managed' }), apiVersion: '{{ fromConfigMap "policies" "api" "registry" }}' } },
+      { complianceType: 'musthave', objectDefinition: { apiVersion: 'v1', kind: '{{hub .Kind hub}}', metadata: { name: 'x', namespace: 'y' } } },
+    ])])).toEqual([
+      'note: policy.yaml: ConfigurationPolicy policies/registry: spec.object-templates[0].objectDefinition: not checked: its apiVersion is a template, known only once the policy controller renders it',
+      'note: policy.yaml: ConfigurationPolicy policies/registry: spec.object-templates[1].objectDefinition: not checked: its kind is a template, known only once the policy controller renders it',
+    ]);
+  });
 });
 
 describe('built-in kinds as the API server checks them beyond their schema, Lists, status', () => {
