@@ -134,9 +134,24 @@ function isSecret(v: unknown): boolean {
   return isObject(v) && v.kind === 'Secret';
 }
 
-/** Like diffValues, but the values of `data` and `stringData` only show as set or not. */
+/** kubectl's copy of the object last applied: for a Secret, its values again. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * Like diffValues, but the values of `data` and `stringData`, and kubectl's last-applied copy of
+ * them, only show as set or not.
+ */
 function diffSecrets(before: unknown, after: unknown): FieldChange[] {
-  const rest = (v: unknown) => (isObject(v) ? Object.fromEntries(Object.entries(v).filter(([k]) => !SECRET_FIELDS.includes(k))) : v);
+  const annotations = (v: unknown) => (isObject(v) && isObject(v.metadata) && isObject(v.metadata.annotations) ? v.metadata.annotations : {});
+  const rest = (v: unknown) => {
+    if (!isObject(v)) return v;
+    const shown = Object.fromEntries(Object.entries(v).filter(([k]) => !SECRET_FIELDS.includes(k)));
+    if (!(LAST_APPLIED in annotations(v))) return shown;
+    const { [LAST_APPLIED]: _, ...others } = annotations(v);
+    return { ...shown, metadata: { ...(v.metadata as Record<string, unknown>), annotations: others } };
+  };
+  const lastApplied = JSON.stringify(annotations(before)[LAST_APPLIED]) === JSON.stringify(annotations(after)[LAST_APPLIED]) ? []
+    : [{ path: `metadata.annotations.${LAST_APPLIED}`, before: LAST_APPLIED in annotations(before) ? SECRET_VALUE : undefined, after: LAST_APPLIED in annotations(after) ? SECRET_VALUE : undefined, secret: true }];
   const values = SECRET_FIELDS.flatMap((field) => {
     const old = isObject(before) && isObject(before[field]) ? before[field] : {};
     const next = isObject(after) && isObject(after[field]) ? after[field] : {};
@@ -144,7 +159,7 @@ function diffSecrets(before: unknown, after: unknown): FieldChange[] {
       .filter((key) => JSON.stringify(old[key]) !== JSON.stringify(next[key]))
       .map((key) => ({ path: `${field}.${key}`, before: key in old ? SECRET_VALUE : undefined, after: key in next ? SECRET_VALUE : undefined, secret: true }));
   });
-  return [...diffValues(rest(before), rest(after), ''), ...values].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return [...diffValues(rest(before), rest(after), ''), ...values, ...lastApplied].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

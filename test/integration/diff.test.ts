@@ -73,6 +73,17 @@ describe('diffOutputs', () => {
     const bare = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n';
     expect(formatText(diffOutputs(new Map([['p/s.yaml', bare]]), new Map([['p/s.yaml', `${bare}stringData: {K: v-a-l-u-e}\n`]])))).toContain('    stringData.K: added (Secret value not shown)\n');
     expect(formatText(diffOutputs(new Map([['p/s.yaml', `${bare}data: {K: djE=}\n`]]), new Map([['p/s.yaml', `${bare}data: null\n`]])))).not.toContain('djE=');
+    // kubectl's last-applied copy holds the values again: shown as changed, never its text; other annotations as usual.
+    const applied = (value: string, owner: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n  annotations:\n    owner: ${owner}\n    kubectl.kubernetes.io/last-applied-configuration: '${JSON.stringify({ apiVersion: 'v1', kind: 'Secret', stringData: { K: value } })}'\n`;
+    const lastApplied = formatText(diffOutputs(new Map([['p/s.yaml', applied('old-secret-value', 'a')]]), new Map([['p/s.yaml', applied('new-secret-value', 'b')]])));
+    expect(lastApplied).not.toMatch(/(old|new)-secret-value/);
+    expect(lastApplied).toBe([
+      '0 added, 1 changed, 0 removed',
+      '~ p: v1 Secret creds',
+      '    metadata.annotations.kubectl.kubernetes.io/last-applied-configuration: changed (Secret value not shown)',
+      '    metadata.annotations.owner: "a" -> "b"',
+      '',
+    ].join('\n'));
   });
 
   test('a long value is cut around what changed, so the two sides never look the same; --full shows both whole', () => {
