@@ -1,7 +1,7 @@
 // What the API server validates is not always the manifest as written: an apply or merge patch is
 // merged into the live object first, and nulls are read as "leave out" or "remove". These
 // helpers turn a manifest into what can be known of the object the cluster will check.
-import { asMap, asString, isMap, Obj } from '../../lib/rules/shapes';
+import { asMap, asString, goTrimSpace, isMap, Obj } from '../../lib/rules/shapes';
 
 /**
  * Groups whose objects named `cluster` the installer or an operator creates on every cluster
@@ -33,7 +33,7 @@ const ARGOCD_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 
 export function applicationOf(object: Obj, replaced = false): Application {
   const options = asString(asMap(asMap(object.metadata).annotations)[ARGOCD_SYNC_OPTIONS]) ?? '';
-  if (replaced || options.split(',').some((o) => o.trim() === 'Replace=true')) return 'whole';
+  if (replaced || options.split(',').some((o) => goTrimSpace(o) === 'Replace=true')) return 'whole';
   return isClusterSingleton(object) ? 'merged' : 'whole';
 }
 

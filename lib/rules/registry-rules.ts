@@ -12,7 +12,7 @@ import { checkAzureAccountName, checkAzureContainerName, checkAzureNetworkAccess
 import { checkGcsBucketName, checkGcsLocation, checkKmsKeyName } from './gcs';
 import { checkIbmCosCrns } from './ibmcos';
 import { checkPodPlacement } from './pod-placement';
-import { asList, asMap, asString, isMap, Obj, quote, show } from './shapes';
+import { asList, asMap, asString, goTrimSpace, isMap, Obj, quote, show } from './shapes';
 import { checkVersionFields, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from './openshift-version';
 import { parseGoDuration } from './go-duration';
 import { DNS_SUBDOMAIN_MAX, DNS_SUBDOMAIN_PATTERN } from './kubernetes';
@@ -323,7 +323,7 @@ function proxy({ spec, add }: Context): void {
   const { http, https, noProxy } = asMap(spec.proxy);
   const host = inClusterStoreHost(spec);
   if (!host || (!http && !https)) return;
-  const entries = (asString(noProxy) ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = (asString(noProxy) ?? '').split(',').map(goTrimSpace).filter(Boolean);
   const covered = entries.some((entry) => entry === '*' || entry === host || (entry.startsWith('.') ? host.endsWith(entry) : host.endsWith(`.${entry}`)));
   if (!covered) {
     add('proxy.noProxy', `does not cover the in-cluster store ${host}: the registry would reach it through the proxy (proxy fields replace the cluster's, they are not merged); add .svc (or ${host}) to noProxy`);

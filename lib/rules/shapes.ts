@@ -35,3 +35,11 @@ export function show(value: unknown, max = 100): string {
 export function quote(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(show(value)) : show(value);
 }
+
+/**
+ * Go's strings.TrimSpace: Unicode White_Space off both ends. Not String.prototype.trim, which
+ * also takes U+FEFF and leaves U+0085: a value the operator or Argo CD reads must be cut as they cut it.
+ */
+export function goTrimSpace(text: string): string {
+  return text.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, '');
+}
