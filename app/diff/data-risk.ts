@@ -54,7 +54,10 @@ export function gitOpsToolsOf(objects: readonly ManifestObject[]): GitOpsToolsAp
 /** What a change to one object does to data, or undefined when it touches none. */
 export function dataRisk(before: ManifestObject, after: ManifestObject, context: ClusterContext): DataRisk | undefined {
   const object = after ?? before;
-  if (isClaim(object) || isNamespace(object)) return holderRisk(before, after, context);
+  if (isClaim(object) || isNamespace(object) || isRegistryConfig(object)) {
+    const holder = holderRisk(before, after, context);
+    if (holder || !isRegistryConfig(after)) return holder;
+  }
   if (isRegistryConfig(after)) return configRisk(before, after);
   return undefined;
 }
@@ -64,10 +67,13 @@ function holderRisk(before: ManifestObject, after: ManifestObject, context: Clus
   if (!before) return undefined;
   const { tools } = context;
   const namespace = isNamespace(before) ? String(before.metadata?.name) : undefined;
+  const config = isRegistryConfig(before);
   const claims = namespace === undefined ? [] : context.claimsIn(namespace);
-  const what = namespace === undefined
-    ? 'the claim and every image in it'
-    : `the namespace and every object in it${claims.length ? `, including ${plural(claims.length, 'claim')} ${claims.join(', ')} and the images in ${claims.length > 1 ? 'them' : 'it'}` : ''}`;
+  const what = config
+    ? 'the registry Config: its finalizer has the operator remove the registry and its storage when Managed, with every image, and the operator then makes a new Config with new, empty storage'
+    : namespace === undefined
+      ? 'the claim and every image in it'
+      : `the namespace and every object in it${claims.length ? `, including ${plural(claims.length, 'claim')} ${claims.join(', ')} and the images in ${claims.length > 1 ? 'them' : 'it'}` : ''}`;
   const old = pruneProtection(before.metadata);
   const unprotected = (kept: PruneProtection) => (tools.argocd && !kept.argocd) || (tools.flux && !kept.flux);
   const deleters = [tools.argocd && !old.argocd && 'Argo CD (no Prune=false)', tools.flux && !old.flux && 'Flux (no kustomize.toolkit.fluxcd.io/prune: disabled)'].filter(Boolean);
@@ -76,9 +82,10 @@ function holderRisk(before: ManifestObject, after: ManifestObject, context: Clus
       return {
         loss: true,
         message: `leaves dist/ without prune protection: ${deleters.join(' and ')} will delete ${what}. `
-          + 'To keep it, first sync a dist/ that still has it, written by this version (it marks claims and namespaces Prune=false), then remove it',
+          + 'To keep it, first sync a dist/ that still has it, written by this version (it marks claims, namespaces and the registry Config Prune=false), then remove it',
       };
     }
+    if (config) return { loss: false, message: `leaves dist/ but stays in the cluster as last applied (${[tools.argocd && 'Prune=false', tools.flux && 'Flux prune: disabled'].filter(Boolean).join('; ')}); the operator keeps running the registry from it` };
     const home = namespace === undefined ? context.removedNamespace(String(before.metadata?.namespace)) : undefined;
     if (home && unprotected(pruneProtection(home.metadata))) {
       return { loss: true, message: `is deleted with its namespace ${String(before.metadata?.namespace)}, which leaves dist/ without prune protection, whatever the claim's own annotations say` };

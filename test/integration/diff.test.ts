@@ -17,17 +17,19 @@ describe('diffOutputs', () => {
     const changes = diffOutputs(before, after);
     expect(changes).toEqual([
       { change: 'added', cluster: 'lab', object: 'imageregistry.operator.openshift.io/v1 Config cluster', fields: [] },
-      { change: 'removed', cluster: 'old', object: 'imageregistry.operator.openshift.io/v1 Config cluster', fields: [] },
+      // Pruned, the Config's finalizer removes the registry and its Managed storage.
+      { change: 'removed', cluster: 'old', object: 'imageregistry.operator.openshift.io/v1 Config cluster', fields: [], data: { loss: true, message: expect.stringContaining('will delete the registry Config: its finalizer has the operator remove the registry and its storage when Managed') } },
       { change: 'changed', cluster: 'prod', object: 'v1 PersistentVolumeClaim openshift-image-registry/image-registry-pvc', fields: [{ path: 'spec.resources.requests.storage', before: '100Gi', after: '200Gi' }] },
     ]);
-    expect(formatText(changes)).toBe([
+    expect(formatText(changes).split('\n')).toEqual([
+      expect.stringMatching(/^!!! DATA LOSS: old: imageregistry\.operator\.openshift\.io\/v1 Config cluster: leaves dist\/ without prune protection: /),
       '1 added, 1 changed, 1 removed',
       '+ lab: imageregistry.operator.openshift.io/v1 Config cluster',
-      '- old: imageregistry.operator.openshift.io/v1 Config cluster',
+      '- old: imageregistry.operator.openshift.io/v1 Config cluster  !!! DATA LOSS (above)',
       '~ prod: v1 PersistentVolumeClaim openshift-image-registry/image-registry-pvc',
       '    spec.resources.requests.storage: "100Gi" -> "200Gi"',
       '',
-    ].join('\n'));
+    ]);
     expect(formatMarkdown(changes)).toContain('| changed | prod | `v1 PersistentVolumeClaim openshift-image-registry/image-registry-pvc` | `spec.resources.requests.storage`: `"100Gi"` → `"200Gi"` |');
   });
 

@@ -38,7 +38,7 @@ describe('diff: what a change does to data', () => {
     expect(namespace.data).toEqual({
       loss: true,
       message: 'leaves dist/ without prune protection: Argo CD (no Prune=false) and Flux (no kustomize.toolkit.fluxcd.io/prune: disabled) will delete the namespace and every object in it, '
-        + 'including claim minio/minio-data and the images in it. To keep it, first sync a dist/ that still has it, written by this version (it marks claims and namespaces Prune=false), then remove it',
+        + 'including claim minio/minio-data and the images in it. To keep it, first sync a dist/ that still has it, written by this version (it marks claims, namespaces and the registry Config Prune=false), then remove it',
     });
     // The claim's own Prune=false does not save it from its namespace.
     expect(byObject(changes, 'v1 PersistentVolumeClaim minio/minio-data')!.data).toEqual({
@@ -68,7 +68,7 @@ describe('diff: what a change does to data', () => {
     expect(diffOutputs(argoOnly, new Map())[0].data).toEqual({
       loss: true,
       message: 'leaves dist/ without prune protection: Flux (no kustomize.toolkit.fluxcd.io/prune: disabled) will delete the claim and every image in it. '
-        + 'To keep it, first sync a dist/ that still has it, written by this version (it marks claims and namespaces Prune=false), then remove it',
+        + 'To keep it, first sync a dist/ that still has it, written by this version (it marks claims, namespaces and the registry Config Prune=false), then remove it',
     });
     // Flux matches "disabled" in any case, in a label too (fluxcd/pkg ssa/utils/meta.go AnyInMetadata).
     const both = claim('argocd.argoproj.io/sync-options: Prune=false, kustomize.toolkit.fluxcd.io/prune: Disabled');
@@ -145,5 +145,28 @@ describe('diff: what a change does to data', () => {
     expect(markdown).toContain('x\\[link\\](http://e.example)\\<img\\>');
     // Outside code spans, no link or HTML is left.
     expect(markdown.replace(/`[^`]*`/g, '')).not.toMatch(/[^\\]\[link\]\(|[^\\]<img/);
+  });
+});
+
+describe('diff: the registry Config leaving dist/', () => {
+  const config = 'imageregistry.operator.openshift.io/v1 Config cluster';
+  const withoutConfig = (tree: Map<string, string>) => new Map([...tree].map(([file, text]) => [file, text.split(/^---\n/m).filter((doc) => !doc.includes('kind: Config\n')).join('---\n')]));
+
+  test('protected (as synth writes it), it stays in the cluster and the registry keeps running: no data loss', () => {
+    const before = dist(claimConfig());
+    expect([...before.values()].join()).toContain('kind: Config\n');
+    const removed = byObject(diffOutputs(before, withoutConfig(before)), config);
+    expect(removed).toMatchObject({ change: 'removed', data: { loss: false } });
+    expect(removed!.data!.message).toBe('leaves dist/ but stays in the cluster as last applied (Prune=false; Flux prune: disabled); the operator keeps running the registry from it');
+  });
+
+  test('without prune protection, a sync deletes it: its finalizer removes the registry and its Managed storage, which is data loss', () => {
+    const before = new Map([...dist(claimConfig())].map(([file, text]) => [file, text.replace(/^    argocd\.argoproj\.io\/sync-options: ServerSideApply=true,Prune=false,Delete=false\n    kustomize\.toolkit\.fluxcd\.io\/ssa: merge\n    kustomize\.toolkit\.fluxcd\.io\/prune: disabled\n/m, '')]));
+    expect([...before.values()].join()).not.toBe([...dist(claimConfig()).values()].join());
+    const removed = byObject(diffOutputs(before, withoutConfig(before)), config);
+    expect(removed?.data?.loss).toBe(true);
+    expect(removed?.data?.message).toMatch(/^leaves dist\/ without prune protection: Argo CD \(no Prune=false\) and Flux \(no kustomize\.toolkit\.fluxcd\.io\/prune: disabled\) will delete the registry Config: its finalizer has the operator remove the registry and its storage when Managed/);
+    // Losing the protection while it stays is said too.
+    expect(byObject(diffOutputs(dist(claimConfig()), before), config)?.data).toMatchObject({ loss: true, message: expect.stringMatching(/^loses its prune protection for Argo CD and Flux: once it leaves dist\/, a sync deletes the registry Config/) });
   });
 });
