@@ -59,6 +59,18 @@ describe('the GitHub Action', () => {
     expect(result.status).toBe(0);
   });
 
+  test('allow-plain-secrets is true or false in any case, anything else fails the step; a path that starts with - is a path', () => {
+    const secret = toYaml({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'n' }, stringData: { K: 'v' } });
+    const repo = folder({ '-clusters/prod/secret.yaml': secret });
+    const refused = runStep({ path: '-clusters/prod', 'openshift-version': '4.20' }, repo);
+    expect(refused.stdout).toContain('-clusters/prod/secret.yaml: Secret n/s: stringData: a plain Secret puts credentials in git');
+    expect(refused.status).toBe(1);
+    expect(runStep({ path: '-clusters/prod', 'openshift-version': '4.20', 'allow-plain-secrets': 'True' }, repo).status).toBe(0);
+    const typo = runStep({ path: '-clusters/prod', 'allow-plain-secrets': 'yes' }, repo);
+    expect(typo.stdout).toBe('::error::allow-plain-secrets must be true or false, got: yes\n');
+    expect(typo.status).toBe(2);
+  });
+
   test('an input is a value, never shell code', () => {
     const repo = folder({});
     const result = runStep({ path: '$(touch pwned)', crds: '`touch pwned2`' }, repo);
