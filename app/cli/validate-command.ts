@@ -158,7 +158,7 @@ function versionNotes(report: ValidationReport): RuleProblem[] {
 function validateFolder(dir: string, options: Parameters<typeof validateTree>[1], only?: readonly string[]): ValidationReport | number {
   let files: Map<string, string>;
   try {
-    files = only ? new Map(only.map((name) => [name, readInputFile(join(dir, name), MANIFEST_FILE_LIMIT, dir)])) : readTree(dir, MANIFEST_FILE_LIMIT, isValidateInput);
+    files = only ? new Map(only.map((name) => [name, readInputFile(join(dir, name), MANIFEST_FILE_LIMIT, dir)])) : readTree(dir, { wanted: isValidateInput });
   } catch (e) {
     // Files that are not files of ours (a FIFO, a link out of the folder, too large): named, one line each.
     if (e instanceof InputFileError) {

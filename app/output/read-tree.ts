@@ -6,6 +6,12 @@ import { RESERVED_PREFIX } from './write-output-dir';
 /** Largest manifest file read from disk (an output tree for diff and validate, a CRD): 4 MiB. */
 export const MANIFEST_FILE_LIMIT = 4 * 1024 * 1024;
 
+/**
+ * Most bytes read from one folder in all: 128 MiB, some 4000 clusters of this tool's output, so
+ * that a folder of many large files is refused before it fills the memory.
+ */
+export const TREE_BYTE_LIMIT = 128 * 1024 * 1024;
+
 /** Why an input file was not read. The message does not name the file: callers do. */
 export class InputFileError extends Error {}
 
@@ -65,14 +71,25 @@ export function formatBytes(bytes: number): string {
   return bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB (${bytes} bytes)` : `${bytes} bytes`;
 }
 
+export interface ReadTreeOptions {
+  /** Which files to read, by their `/`-separated path in the folder; the others are not opened. */
+  readonly wanted?: (path: string) => boolean;
+  /** @default MANIFEST_FILE_LIMIT */
+  readonly fileLimit?: number;
+  /** @default TREE_BYTE_LIMIT */
+  readonly treeLimit?: number;
+}
+
 /**
  * Every file below `dir` (relative path -> text) that `wanted` accepts, sorted; empty when `dir`
  * does not exist. Each file is read with readInputFile (regular files, links within `dir`, at
- * most `limit` bytes); a SynthError names every file refused. Files not wanted are not opened.
+ * most `fileLimit` bytes), at most `treeLimit` bytes in all; a SynthError names every file
+ * refused, or the folder.
  */
-export function readTree(dir: string, limit = MANIFEST_FILE_LIMIT, wanted: (path: string) => boolean = () => true): Map<string, string> {
+export function readTree(dir: string, { wanted = () => true, fileLimit = MANIFEST_FILE_LIMIT, treeLimit = TREE_BYTE_LIMIT }: ReadTreeOptions = {}): Map<string, string> {
   const files = new Map<string, string>();
   const refused: ConfigError[] = [];
+  let total = 0;
   if (!existsSync(dir)) return files;
   const walk = (d: string) => {
     let entries;
@@ -89,7 +106,10 @@ export function readTree(dir: string, limit = MANIFEST_FILE_LIMIT, wanted: (path
       if (entry.isDirectory()) walk(path);
       else if (wanted(relative(dir, path).split(sep).join('/'))) {
         try {
-          files.set(relative(dir, path), readInputFile(path, limit, dir));
+          const text = readInputFile(path, fileLimit, dir);
+          total += Buffer.byteLength(text);
+          if (total > treeLimit) throw new SynthError([new ConfigError(dir, [{ field: '', message: `holds more than ${formatBytes(treeLimit)} of files to read, the most read from one folder; give a folder within it (a cluster folder)` }])]);
+          files.set(relative(dir, path), text);
         } catch (e) {
           if (!(e instanceof InputFileError)) throw e;
           refused.push(new ConfigError(path, [{ field: '', message: e.message }]));

@@ -72,8 +72,14 @@ describe('readTree', () => {
   test('files the caller does not want are not opened: neither read nor refused', () => {
     const dir = tree({ 'a.yaml': 'a: 1\n', 'sub/image.tar': 'x'.repeat(MANIFEST_FILE_LIMIT + 1), 'sub/b.yml': 'b: 2\n' });
     symlinkSync('/dev/zero', join(dir, 'sub', 'zero.bin'));
-    expect([...readTree(dir, MANIFEST_FILE_LIMIT, (path) => /\.ya?ml$/.test(path)).keys()]).toEqual(['a.yaml', 'sub/b.yml']);
+    expect([...readTree(dir, { wanted: (path) => /\.ya?ml$/.test(path) }).keys()]).toEqual(['a.yaml', 'sub/b.yml']);
     expect(refused(dir)).toHaveLength(2);
+  });
+
+  test('a folder whose files pass the total limit is refused, in one line naming the folder', () => {
+    const dir = tree({ 'a.yaml': 'x'.repeat(600), 'b.yaml': 'y'.repeat(600) });
+    expect([...readTree(dir, { treeLimit: 1200 }).keys()]).toEqual(['a.yaml', 'b.yaml']);
+    expect(() => readTree(dir, { treeLimit: 1199 })).toThrow(new Error(`${dir}: holds more than 1199 bytes of files to read, the most read from one folder; give a folder within it (a cluster folder)`));
   });
 
   test('a file name with control characters is escaped in the message', () => {
