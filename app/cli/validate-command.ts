@@ -11,7 +11,7 @@ import { readConfigFolder } from '../synth';
 import { InputFileError, MANIFEST_FILE_LIMIT, readInputFile, readTree } from '../output/read-tree';
 import { unfinishedSwaps } from '../output/write-output-dir';
 import { builtInSchemas } from '../validate/built-in-schemas';
-import { CrdFolderError, CrdSchemas, SchemaSource } from '../validate/crd-schemas';
+import { CompiledSchemas, CrdFolderError, CrdSchemas, SchemaSource } from '../validate/crd-schemas';
 import { enclosingRecord, isValidateInput } from '../validate/kustomizations';
 import { formatProblems, STREAM_BYTE_LIMIT, STREAM_NAME, validateStream, validateTree, ValidationReport } from '../validate/validate-manifests';
 import { RuleProblem } from '../validate/registry-rules';
@@ -87,9 +87,11 @@ export const validateCommand = command({
     const where = dir === '-' ? 'standard input' : dir;
     // Files relative to the folder given; '' is the folder itself (its files outside every cluster folder).
     const named = dir === '-' ? problems : problems.map((p) => ({ ...p, manifest: { ...p.manifest, file: p.manifest.file ? `${folder}/${p.manifest.file}` : folder } }));
-    process.stdout.write(formatProblems(named));
+    const overrides = overriddenSchemas(schemas, values.crds ?? process.env.CRD_DIR, report.kinds);
+    process.stdout.write(formatProblems([...overrides, ...named]));
     const warnings = problems.length - errors - notes;
-    console.error(`${count(report.objects, 'object')} checked in ${where}: ${count(errors, 'error')}, ${count(warnings, 'warning')}${notes ? `, ${count(notes, 'note')} (not checked)` : ''}`);
+    const allNotes = notes + overrides.length;
+    console.error(`${count(report.objects, 'object')} checked in ${where}: ${count(errors, 'error')}, ${count(warnings, 'warning')}${allNotes ? `, ${count(allNotes, 'note')} (not checked)` : ''}`);
     return errors ? 1 : 0;
   },
 });
@@ -195,6 +197,19 @@ async function validateStandardInput(options: Parameters<typeof validateTree>[1]
   const report = text.trim() ? validateStream(text, options) : undefined;
   if (!report || (!report.objects && !report.problems.length)) throw new UsageError(`no manifests on standard input (${STREAM_NAME})`);
   return report;
+}
+
+/**
+ * A note for each kind among the objects that the user's CRD folder defines and validate has built
+ * in: the user's CRD is used instead, with its own rules (an older CRD checks less).
+ */
+function overriddenSchemas(schemas: readonly SchemaSource[], crdDir: string | undefined, kinds: ReadonlySet<string>): RuleProblem[] {
+  const crds = schemas.find((s): s is CrdSchemas => s instanceof CrdSchemas);
+  const builtIn = new Set(schemas.flatMap((s) => (s instanceof CompiledSchemas ? s.keys() : [])));
+  return (crds?.keys() ?? []).filter((key) => builtIn.has(key) && kinds.has(key)).map((key) => ({
+    manifest: { file: crdDir!, object: {} }, field: '', severity: 'note',
+    message: `defines ${key}, which validate has built in: the objects of that kind are checked against this CRD and its rules, not the built-in ones`,
+  }));
 }
 
 /** A user's CRD folder first (it may define newer versions), then the built-in schemas. */

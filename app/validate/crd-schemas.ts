@@ -99,6 +99,11 @@ const RULES_NOT_CHECKED: SchemaProblem = { field: '', message: 'not checked: som
 export class CompiledSchemas implements SchemaSource {
   constructor(private readonly byKind: Readonly<Record<string, ValidateFunction>>) {}
 
+  /** Every `apiVersion Kind` built in, sorted. */
+  public keys(): string[] {
+    return Object.keys(this.byKind).sort();
+  }
+
   public validate(object: { apiVersion?: string; kind?: string }, openshiftVersion?: OpenShiftVersion): SchemaProblem[] | undefined {
     const key = `${object.apiVersion} ${object.kind}`;
     const validate = Object.hasOwn(this.byKind, key) ? this.byKind[key] : undefined;

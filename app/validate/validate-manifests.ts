@@ -75,6 +75,8 @@ export interface TreeSource {
 
 export interface ValidationReport {
   readonly objects: number;
+  /** The `apiVersion Kind` of every object checked. */
+  readonly kinds: ReadonlySet<string>;
   readonly problems: RuleProblem[];
   /** Each cluster checked (validateTree), in the order of its first file. */
   readonly clusters: readonly CheckedCluster[];
@@ -174,7 +176,7 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
     // One at a time: push(...list) fails past about 150000 arguments.
     for (const p of validateManifests(group, clusterOptions, cluster !== undefined)) problems.push(p);
   }
-  return { objects: manifests.length, problems, clusters };
+  return { objects: manifests.length, problems, clusters, kinds: new Set(manifests.map((m) => `${asString(m.object.apiVersion)} ${asString(m.object.kind)}`)) };
 }
 
 type Report = (file: string, message: string, severity?: RuleProblem['severity'], object?: Manifest['object'], field?: string) => void;

@@ -68,6 +68,23 @@ describe('the validate command', () => {
     expect(result.status).toBe(1);
   });
 
+  test('a CRD of --crds for a kind validate has built in is used instead, and a note says so where such an object is checked', () => {
+    // An old Config CRD that lacks a field: the field is unknown to it.
+    const oldConfigCrd = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'configs.imageregistry.operator.openshift.io' },
+      spec: { group: 'imageregistry.operator.openshift.io', scope: 'Cluster', names: { kind: 'Config', plural: 'configs' }, versions: [{ name: 'v1', served: true, storage: true,
+        schema: { openAPIV3Schema: { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, spec: { type: 'object', properties: { managementState: { type: 'string' } } } } } } }] } };
+    const crds = folder({ 'configs.yaml': toYaml(oldConfigCrd), 'widgets.yaml': toYaml(widgetCrd) });
+    const dir = folder({ 'registry.yaml': toYaml({ apiVersion: 'imageregistry.operator.openshift.io/v1', kind: 'Config', metadata: { name: 'cluster' }, spec: { managementState: 'Managed', logLevel: 'Debug' } }) });
+    const result = run([dir, '--crds', crds, '--openshift-version', '4.20']);
+    expect(result.stdout.split('\n')).toEqual([
+      `note: ${crds}: defines imageregistry.operator.openshift.io/v1 Config, which validate has built in: the objects of that kind are checked against this CRD and its rules, not the built-in ones`,
+      `${dir}/registry.yaml: Config cluster: spec.logLevel: unknown field`,
+      '',
+    ]);
+    // No Config among the objects: nothing to say.
+    expect(run([folder({ 'ns.yaml': toYaml({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } }) }), '--crds', crds, '--openshift-version', '4.20']).stdout).toBe('');
+  });
+
   test('--allow-plain-secrets lets a plain Secret through', () => {
     const dir = folder({ 'secret.yaml': toYaml({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'lab' }, stringData: { KEY: 'v' } }) });
     expect(run([dir]).status).toBe(1);
