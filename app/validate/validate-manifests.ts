@@ -10,7 +10,8 @@ import { applicationOf, isClusterSingleton, mayComeFromLiveObject, storageRemove
 import { CoreSchemas, EMITTED_CORE_MODELS } from './core-schemas';
 import { SchemaSource } from './crd-schemas';
 import { checkPodSecurity, enforcedLevel, hasPodTemplate, podTemplateLabels, SccGrants, usesHostNetwork } from './pod-security';
-import { registryNamespaceTrafficProblem } from '../../lib/rules/registry-namespace';
+import { EgressPolicies, registryNamespaceTrafficProblem } from '../../lib/rules/registry-namespace';
+import { REGISTRY_NAMESPACE } from '../../lib/registry/constants';
 import { checkRegistryRules, Manifest, RuleProblem } from './registry-rules';
 import { DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../../lib/rules/openshift-version';
 import { PLAIN_SECRETS_ANNOTATION } from '../output/kustomization';
@@ -301,7 +302,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
   for (const { object } of manifests) if (object.kind === 'Namespace' && object.apiVersion === 'v1') namespaces.set(asMap(object.metadata).name, object);
   // Built once per cluster, on the first pod template.
   let grants: SccGrants | undefined;
-  let networkPolicies: Manifest['object'][] | undefined;
+  let networkPolicies: EgressPolicies | undefined;
   const core = options.schemas.find((s): s is CoreSchemas => s instanceof CoreSchemas)?.models ?? EMITTED_CORE_MODELS;
   for (const manifest of manifests) {
     const add = (field: string, message: string, severity: RuleProblem['severity'] = 'error') => problems.push({ manifest, field, message, severity });
@@ -345,7 +346,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
       const level = enforcedLevel(namespaces.get(metadata.namespace));
       grants ??= new SccGrants(manifests.map((m) => m.object));
       for (const p of level ? checkPodSecurity(object, level, grants, namespaces.get(metadata.namespace)) : []) add(p.field, p.message);
-      networkPolicies ??= manifests.map((m) => m.object).filter((o) => o.kind === 'NetworkPolicy');
+      networkPolicies ??= new EgressPolicies(manifests.map((m) => m.object), REGISTRY_NAMESPACE);
       const cutOff = !usesHostNetwork(object) && registryNamespaceTrafficProblem(metadata.namespace, asMap(podTemplateLabels(object)), networkPolicies, options.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION);
       if (cutOff) add('metadata.namespace', cutOff);
     }

@@ -17,19 +17,44 @@ export function registryNamespaceDeniesTraffic(version: OpenShiftVersion): boole
 }
 
 /**
- * Whether a NetworkPolicy among `objects` in `namespace` selects a pod with `labels` and allows it
- * some egress (policies add up: one that allows is enough).
+ * The NetworkPolicies among some objects that allow egress to the pods they select, in one
+ * namespace (policies add up: one that allows is enough). Indexed by a label each one requires,
+ * so that checking many pods against many policies costs what the matching candidates cost.
  */
-export function egressAllowed(objects: readonly unknown[], namespace: string, labels: Obj): boolean {
-  return objects.filter(isMap).some((policy) => {
-    if (policy.kind !== 'NetworkPolicy' || !asString(policy.apiVersion)?.startsWith('networking.k8s.io/')) return false;
-    if (asMap(policy.metadata).namespace !== namespace) return false;
-    const spec = asMap(policy.spec);
-    // policyTypes defaults to Ingress, plus Egress when egress rules are given (networking/v1 types.go).
-    const types = Array.isArray(spec.policyTypes) ? spec.policyTypes : spec.egress !== undefined ? ['Ingress', 'Egress'] : ['Ingress'];
-    return types.includes('Egress') && asList(spec.egress).length > 0 && selects(asMap(spec.podSelector), labels);
-  });
+export class EgressPolicies {
+  /** Policies that require no particular label (an empty selector, or only expressions). */
+  private readonly unindexed: Obj[] = [];
+  /** The others, by one `key=value` of their matchLabels. */
+  private readonly byLabel = new Map<string, Obj[]>();
+
+  constructor(objects: readonly unknown[], namespace: string) {
+    for (const policy of objects.filter(isMap)) {
+      if (policy.kind !== 'NetworkPolicy' || !asString(policy.apiVersion)?.startsWith('networking.k8s.io/')) continue;
+      if (asMap(policy.metadata).namespace !== namespace) continue;
+      const spec = asMap(policy.spec);
+      // policyTypes defaults to Ingress, plus Egress when egress rules are given (networking/v1 types.go).
+      const types = Array.isArray(spec.policyTypes) ? spec.policyTypes : spec.egress !== undefined ? ['Ingress', 'Egress'] : ['Ingress'];
+      if (!types.includes('Egress') || asList(spec.egress).length === 0) continue;
+      const selector = asMap(spec.podSelector);
+      const required = Object.entries(asMap(selector.matchLabels))[0];
+      if (!required) this.unindexed.push(selector);
+      else {
+        const key = labelKey(required[0], required[1]);
+        const list = this.byLabel.get(key);
+        if (list) list.push(selector);
+        else this.byLabel.set(key, [selector]);
+      }
+    }
+  }
+
+  /** Whether one of the policies selects a pod with `labels`. */
+  public allow(labels: Obj): boolean {
+    if (this.unindexed.some((selector) => selects(selector, labels))) return true;
+    return Object.entries(labels).some(([key, value]) => this.byLabel.get(labelKey(key, value))?.some((selector) => selects(selector, labels)));
+  }
 }
+
+const labelKey = (key: string, value: unknown) => JSON.stringify([key, value]);
 
 /** A label selector (matchLabels and matchExpressions) against labels; an empty one selects all. */
 export function selects(selector: Obj, labels: Obj): boolean {
@@ -49,11 +74,11 @@ export function selects(selector: Obj, labels: Obj): boolean {
 }
 
 /**
- * A pod template in the registry's namespace with no NetworkPolicy among `objects` that lets it
+ * A pod template in the registry's namespace with none of `policies` (of that namespace) letting it
  * out: the message, or undefined when it may talk (another namespace, an older version, a policy).
  */
-export function registryNamespaceTrafficProblem(namespace: unknown, templateLabels: Obj, objects: readonly unknown[], version: OpenShiftVersion): string | undefined {
+export function registryNamespaceTrafficProblem(namespace: unknown, templateLabels: Obj, policies: EgressPolicies, version: OpenShiftVersion): string | undefined {
   if (namespace !== REGISTRY_NAMESPACE || !registryNamespaceDeniesTraffic(version)) return undefined;
-  if (egressAllowed(objects, REGISTRY_NAMESPACE, templateLabels)) return undefined;
+  if (policies.allow(templateLabels)) return undefined;
   return `from OpenShift ${DEFAULT_DENY_FROM} (checked here for ${version}) the registry operator denies all traffic to and from the pods of ${REGISTRY_NAMESPACE} (NetworkPolicy default-deny-all) but its own: this pod reaches neither the API server nor DNS. Add a NetworkPolicy there that selects this pod's labels and allows the egress it needs, or run it in another namespace`;
 }

@@ -60,9 +60,7 @@ const patternSchema = (pattern: string) => ({ type: 'object', properties: { apiV
 
 describe('class 13: bounded parsing', () => {
   test('a billion laughs is one error naming the file, at once', () => {
-    const start = Date.now();
     expect(check(laughs(9), 'prod/bomb.yaml')).toEqual([`prod/bomb.yaml: the file expands to more than ${MANIFEST_NODE_LIMIT} values by document 1 (maps, lists and scalars, a long string one per 64 characters, each alias counted as a copy of its anchor); the limit is ${MANIFEST_NODE_LIMIT}: use fewer aliases`]);
-    expect(Date.now() - start).toBeLessThan(2000);
   });
 
   test('the alias budget is per file, across its documents', () => {
@@ -96,60 +94,54 @@ describe('class 13: bounded parsing', () => {
   });
 });
 
-describe('class 13: time linear in the objects, fields and errors of a file', () => {
+describe('class 13: many objects, fields and errors in a file', () => {
+  // Each finishes in about a second; a path quadratic in these sizes runs for minutes, past the
+  // test's timeout. The timings, against sizes four times smaller, are in bench/hostile-validate.ts.
   const n = 60_000;
-  const timed = (files: [string, string][]) => {
-    const start = Date.now();
-    const report = validateTree(new Map(files), { schemas });
-    return { ms: Date.now() - start, problems: report.problems.length };
-  };
+  const count = (files: [string, string][]) => ({ problems: validateTree(new Map(files), { schemas }).problems.length });
+  const findings = (files: [string, string][]) => formatProblems(validateTree(new Map(files), { schemas }).problems).split('\n').filter(Boolean);
 
   test('60000 unknown fields of one object', () => {
     const text = `apiVersion: route.openshift.io/v1\nkind: Route\nmetadata: {name: r, namespace: x}\nspec:\n  to: {kind: Service, name: s}\n${Array.from({ length: n }, (_, i) => `  k${i}: 1`).join('\n')}\n`;
-    const { ms, problems } = timed([['prod/r.yaml', text]]);
+    const { problems } = count([['prod/r.yaml', text]]);
     expect(problems).toBe(n);
-    expect(ms).toBeLessThan(8000);
   }, 60_000);
 
   test('60000 unknown fields of one built-in object: the first 100 listed, one line for the rest', () => {
     const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: x}\n${Array.from({ length: n }, (_, i) => `k${i}: 1`).join('\n')}\n`;
-    const { ms, problems } = timed([['prod/c.yaml', text]]);
+    const { problems } = count([['prod/c.yaml', text]]);
     expect(problems).toBe(101);
-    expect(ms).toBeLessThan(8000);
   }, 60_000);
 
   test('60000 containers and 60000 property schemas, each with an unknown field', () => {
     const containers = Array.from({ length: n }, (_, i) => `      - {name: c${i}, image: x, imagePullPolicyy: Always}`).join('\n');
     const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\nspec:\n  containers:\n${containers}\n`;
-    const pods = timed([['prod/p.yaml', pod]]);
+    const pods = count([['prod/p.yaml', pod]]);
     expect(pods.problems).toBe(101);
-    expect(pods.ms).toBeLessThan(8000);
     const properties = Array.from({ length: n }, (_, i) => `                p${i}: {type: string, descripton: x}`).join('\n');
     const crd = `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: ws.example.com}\nspec:\n  group: example.com\n  scope: Namespaced\n  names: {kind: W, plural: ws}\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              properties:\n${properties}\n`;
-    const { ms, problems } = timed([['prod/crd.yaml', crd]]);
+    const { problems } = count([['prod/crd.yaml', crd]]);
     expect(problems).toBe(101);
-    expect(ms).toBeLessThan(8000);
   }, 60_000);
 
   test('15000 Configs naming claims among 15000 others', () => {
     const docs = Array.from({ length: n / 4 }, (_, i) => `apiVersion: imageregistry.operator.openshift.io/v1\nkind: Config\nmetadata: {name: c${i}}\nspec: {storage: {pvc: {claim: p${i}}}}\n---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: q${i}, namespace: openshift-image-registry}\n`);
-    const { ms, problems } = timed([['kustomization.yaml', ''], ['all.yaml', docs.join('---\n')]]);
+    const { problems } = count([['kustomization.yaml', ''], ['all.yaml', docs.join('---\n')]]);
     expect(problems).toBeGreaterThanOrEqual(n / 2); // each Config: not named cluster, its claim not among them, ...
-    expect(ms).toBeLessThan(8000);
   }, 60_000);
 
   test('300000 empty documents: one problem each, no stack overflow', () => {
-    const { ms, problems } = timed([['kustomization.yaml', ''], ['x.yaml', '--- {}\n'.repeat(300_000)]]);
+    const { problems } = count([['kustomization.yaml', ''], ['x.yaml', '--- {}\n'.repeat(300_000)]]);
     expect(problems).toBe(300_000);
-    expect(ms).toBeLessThan(15_000);
     expect(crdError(crdFolder({ 'x.yaml': '--- 5\n'.repeat(300_000) })).split('\n')).toHaveLength(300_000);
   }, 60_000);
 
   test('60000 documents in a cluster folder, and 60000 routes of one Config', () => {
     const docs = Array.from({ length: n }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}, namespace: x}\n`);
-    expect(timed([['prod/x.yaml', docs.join('---\n')]]).ms).toBeLessThan(8000);
+    // Two files: one would pass the 4 MiB limit of a file.
+    expect(findings([['prod/kustomization.yaml', ''], ['prod/a.yaml', docs.slice(0, n / 2).join('---\n')], ['prod/b.yaml', docs.slice(n / 2).join('---\n')]])).toEqual([]);
     const routes = Array.from({ length: n }, (_, i) => `  - {name: r${i}}`).join('\n');
-    expect(timed([['kustomization.yaml', ''], ['c.yaml', `apiVersion: imageregistry.operator.openshift.io/v1\nkind: Config\nmetadata: {name: cluster}\nspec:\n  storage: {emptyDir: {}}\n  routes:\n${routes}\n`]]).ms).toBeLessThan(8000);
+    expect(findings([['kustomization.yaml', ''], ['c.yaml', `apiVersion: imageregistry.operator.openshift.io/v1\nkind: Config\nmetadata: {name: cluster}\nspec:\n  storage: {emptyDir: {}}\n  routes:\n${routes}\n`]])).toEqual([]);
   }, 60_000);
 });
 
@@ -203,22 +195,18 @@ describe('class 13: malformed shapes never throw', () => {
 describe('class 13: a hostile CRD folder', () => {
   test('a pattern with nested quantifiers runs in linear time', () => {
     const sources = [CrdSchemas.fromDirectory(crdFolder({ 'widget.yaml': widgetCrd(patternSchema('^(a+)+$')) }))];
-    const start = Date.now();
     expect(check(widget({ value: `${'a'.repeat(50_000)}!` }), 'x.yaml', sources)).toEqual(['x.yaml: Widget x/w: spec.value: must match pattern "^(a+)+$"']);
     expect(check(widget({ value: 'a'.repeat(50_000) }), 'x.yaml', sources)).toEqual([]);
-    expect(Date.now() - start).toBeLessThan(2000);
   });
 
   test('a backtracking pattern the linear engine cannot run is given up after the time limit, with a warning', () => {
     const sources = [CrdSchemas.fromDirectory(crdFolder({ 'widget.yaml': widgetCrd(patternSchema('^(a|a)+(?=b)')) }))];
     expect(check(widget({ value: 'aab' }), 'x.yaml', sources)).toEqual([]);
     expect(check(widget({ value: 'c' }), 'x.yaml', sources)).toEqual(['x.yaml: Widget x/w: spec.value: must match pattern "^(a|a)+(?=b)"']);
-    const start = Date.now();
     const warning = 'warning: x.yaml: Widget x/w: not checked against the CRD pattern "^(a|a)+(?=b)": it ran longer than the time limit (a pattern that backtracks; see docs/validate.md)';
     expect(check(widget({ value: `${'a'.repeat(40)}!` }), 'x.yaml', sources)).toEqual([warning]);
     // Given up: the time limit is spent once per pattern, not once per value.
     for (let i = 0; i < 50; i++) expect(check(widget({ value: `${'a'.repeat(40 + i)}!` }), 'x.yaml', sources)).toEqual([warning]);
-    expect(Date.now() - start).toBeLessThan(2000);
   });
 
   test('the pinned CRDs keep their patterns, on either engine', () => {
@@ -312,7 +300,6 @@ describe('the validate command on hostile input', () => {
   test('a bomb and a bad CRD folder: one line each, quickly', () => {
     const dir = mkdtempSync(join(tmpdir(), 'validate-hostile-'));
     writeFileSync(join(dir, 'bomb.yaml'), laughs(9));
-    const start = Date.now();
     const bomb = run([dir]);
     expect(bomb.status).toBe(1);
     expect(bomb.stdout).toBe(`${dir}/bomb.yaml: the file expands to more than ${MANIFEST_NODE_LIMIT} values by document 1 (maps, lists and scalars, a long string one per 64 characters, each alias counted as a copy of its anchor); the limit is ${MANIFEST_NODE_LIMIT}: use fewer aliases\n`);
@@ -321,6 +308,5 @@ describe('the validate command on hostile input', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain(`${crds}/x.yaml: document 1: a CustomResourceDefinition needs spec.group`);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
-    expect(Date.now() - start).toBeLessThan(30_000);
   }, 60_000);
 });
