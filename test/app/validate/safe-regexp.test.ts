@@ -1,4 +1,4 @@
-import { PATTERN_TIME_LIMIT_MS, safeRegExpEngine } from '../../../app/validate/safe-regexp';
+import { safeRegExpEngine } from '../../../app/validate/safe-regexp';
 
 // CRD patterns from a user's folder (class 13): linear time where V8's linear engine can run
 // them, bounded time otherwise. An exponential path at these sizes runs for hours, past the
