@@ -5,7 +5,7 @@ module.exports = {
   testMatch: ['<rootDir>/main.test.ts', '<rootDir>/test/**/*.test.ts'],
   // swc strips types without type-checking; `npm test` runs tsc --noEmit first for that.
   // kubernetes-models ships ES modules only: swc turns them into CommonJS for jest.
-  transform: { '^.+\\.(ts|js)$': ['@swc/jest'] },
+  transform: { '^.+\\.(ts|js|mjs)$': ['@swc/jest'] },
   transformIgnorePatterns: ['/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex)/)'],
   // ...and exports them only under the "import" condition, which jest (CommonJS) does not ask for.
   moduleNameMapper: {

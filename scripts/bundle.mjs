@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'no
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBundle } from '../bin/run-bundle.mjs';
+import { linearToJsonMaps } from './linear-maps.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = join(root, 'node_modules', '.cache', 'image-registry-synth');
@@ -34,6 +35,19 @@ function writeAtomically(file, contents) {
   renameSync(`${file}.${process.pid}`, file);
 }
 
+/** cdk8s-plus-28's own typed imports have the quadratic toJson maps that imports/ no longer has. */
+const linearK8sImports = {
+  name: 'linear-k8s-imports',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]cdk8s-plus-28[\\/]lib[\\/]imports[\\/]k8s\.js$/ }, ({ path }) => {
+      const { code, count } = linearToJsonMaps(readFileSync(path, 'utf8'));
+      // A cdk8s-plus-28 that writes them otherwise needs a look, not a silent slow path.
+      if (count === 0) throw new Error(`${path}: no toJson map to make linear; see scripts/linear-maps.mjs`);
+      return { contents: code, loader: 'js' };
+    });
+  },
+};
+
 /**
  * Bundles `entry` (relative to the project root) into `outfile` as one CommonJS file with a
  * source map beside it; returns the input files esbuild read.
@@ -58,6 +72,7 @@ export async function bundle(entry, outfile) {
     external: ['@bufbuild/*', 're2js'],
     write: false,
     logLevel: 'error',
+    plugins: [linearK8sImports],
   });
   mkdirSync(dirname(outfile), { recursive: true });
   // The map first: a reader of the new bundle finds the map that belongs to it.
@@ -74,7 +89,8 @@ export async function bundleIfStale(entry) {
   const outfile = join(cacheDir, `${name}.cjs`);
   const stampFile = join(cacheDir, `${name}.inputs.json`);
   if (!isFresh(stampFile)) {
-    const inputs = await bundle(entry, outfile);
+    // The bundler's own files too: a change to how it bundles makes a new bundle.
+    const inputs = [...await bundle(entry, outfile), 'scripts/bundle.mjs', 'scripts/linear-maps.mjs'];
     writeAtomically(stampFile, JSON.stringify(Object.fromEntries(inputs.map((file) => [file, stamp(file)]))));
   }
   return outfile;

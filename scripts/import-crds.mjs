@@ -6,10 +6,11 @@
 // always corresponds to the URLs in cdk8s.yaml without fetching anything from the network.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, renameSync, rmSync, existsSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { linearToJsonMaps } from './linear-maps.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const flag = process.argv.indexOf('--crds');
@@ -29,6 +30,10 @@ for (const crd of crds.filter((c) => c.import)) {
     ['import', `${crd.name}:=${file}`, '--language', 'typescript', '--output', staging, '--no-save', '--no-check-upgrade'],
     { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
   console.log(`imported ${crd.name} from ${crd.file} (${crd.url})`);
+}
+for (const file of readdirSync(staging)) {
+  const { code } = linearToJsonMaps(readFileSync(join(staging, file), 'utf8'));
+  writeFileSync(join(staging, file), code);
 }
 // Swap the whole folder at once so a failed run never leaves imports/ half-written.
 rmSync(join(root, 'imports'), { recursive: true, force: true });

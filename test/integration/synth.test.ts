@@ -97,6 +97,15 @@ describe('the synth command', () => {
     ]);
   });
 
+  test("the bundle it runs builds maps in linear time: cdk8s-plus-28's toJson rewritten (scripts/linear-maps.mjs)", () => {
+    const located = spawnSync(process.execPath, ['--input-type=module', '-e', "import { bundleIfStale } from './scripts/bundle.mjs'; console.log(await bundleIfStale('main.ts'));"],
+      { cwd: repoRoot, encoding: 'utf8' });
+    expect(located.status).toBe(0);
+    const bundled = readFileSync(located.stdout.trim(), 'utf8');
+    expect(bundled).toContain('toJson_KubeSecretProps');
+    expect(bundled).not.toMatch(/\.\.\.r,\[i\[0\]\]/);
+  });
+
   test('a bad config: one clear message per problem, no stack trace, exit 1, output untouched', () => {
     const ws = workspace({ 'prod.yaml': good });
     expect(run(['--config', ws.configDir, '--outdir', ws.outdir]).status).toBe(0);
