@@ -1,6 +1,8 @@
 import { escapeControl } from '../output/terminal-text';
-import { Document, parseAllDocuments } from 'yaml';
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { ConfigError, SynthError } from '../config/config-error';
+import { countNodes, describeTreeError, TreeError } from '../config/yaml-bounds';
+import { MANIFEST_NODE_LIMIT } from '../output/read-tree';
 import { ClusterContext, DataRisk, dataRisk, GitOpsToolsApplying, gitOpsToolsOf, ManifestObject } from './data-risk';
 
 /** One object of an output tree, keyed so that the same object matches across two trees. */
@@ -88,8 +90,8 @@ function index(tree: ReadonlyMap<string, string>): Map<string, Keyed> {
   const items = new Map<string, Keyed>();
   for (const [path, text] of tree) {
     const cluster = path.split('/')[0];
-    parseAllDocuments(text).forEach((doc, i) => {
-      const value = readDocument(doc, path, i) as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } } | null;
+    readDocuments(path, text).forEach((document, i) => {
+      const value = document as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } } | null;
       if (value === null || value === undefined) return;
       const name = value.metadata?.name;
       const label = value.kind && name
@@ -102,17 +104,29 @@ function index(tree: ReadonlyMap<string, string>): Map<string, Keyed> {
 }
 
 /**
- * A document of a file in the output folder, which anyone may have edited: a syntax error or an
- * alias bomb is one error naming the file, never a stack trace.
+ * The documents of a file in the output folder, which anyone may have edited: a syntax error, a
+ * duplicate key or an alias bomb is one error naming the file, never a stack trace. js-yaml, as
+ * validate reads manifests: its duplicate-key check is linear (the `yaml` package's is quadratic,
+ * 40000 keys of one map took 19 s), and countNodes bounds what the aliases expand to.
  */
-function readDocument(doc: Document, path: string, i: number): unknown {
+function readDocuments(path: string, text: string): unknown[] {
+  const refuse = (message: string) => new SynthError([new ConfigError(path, [{ field: '', message }])]);
+  let documents: unknown[];
   try {
-    if (doc.errors.length) throw doc.errors[0];
-    return doc.toJS({ maxAliasCount: 100 });
+    documents = loadAll(text, { schema: CORE_SCHEMA, maxDepth: 100 });
   } catch (e) {
-    const what = `${path}${i ? ` (document ${i + 1})` : ''}`;
-    throw new SynthError([new ConfigError(what, [{ field: '', message: `cannot be read as YAML: ${(e as Error).message.split('\n')[0]}` }])]);
+    throw refuse(`cannot be read as YAML: ${String((e as Error).message).split('\n')[0]}`);
   }
+  let budget = MANIFEST_NODE_LIMIT;
+  for (const [i, document] of documents.entries()) {
+    try {
+      budget -= countNodes(document, budget);
+    } catch (e) {
+      if (!(e instanceof TreeError)) throw e;
+      throw refuse(`${i ? `document ${i + 1}: ` : ''}${describeTreeError(e, e.reason === 'size' ? 'the file' : 'the document')}`);
+    }
+  }
+  return documents;
 }
 
 function diffValues(before: unknown, after: unknown, path: string): FieldChange[] {

@@ -5,6 +5,8 @@ import { RESERVED_PREFIX } from './write-output-dir';
 
 /** Largest manifest file read from disk (an output tree for diff and validate, a CRD): 4 MiB. */
 export const MANIFEST_FILE_LIMIT = 4 * 1024 * 1024;
+/** Most values (maps, lists and scalars) a manifest file may hold with its aliases expanded. */
+export const MANIFEST_NODE_LIMIT = 1_000_000;
 
 /**
  * Most bytes read from one folder in all: 128 MiB, some 4000 clusters of this tool's output, so

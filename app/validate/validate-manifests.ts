@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { countNodes, describeTreeError, TreeError } from '../config/yaml-bounds';
-import { formatBytes, MANIFEST_FILE_LIMIT } from '../output/read-tree';
+import { formatBytes, MANIFEST_FILE_LIMIT, MANIFEST_NODE_LIMIT } from '../output/read-tree';
 import { escapeControl } from '../output/terminal-text';
 import { notYetServed, unknownKind } from './api-kinds';
 import { builtInProblems } from './built-in-checks';
@@ -17,9 +17,6 @@ import { DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../../lib/rules/ope
 import { PLAIN_SECRETS_ANNOTATION } from '../output/kustomization';
 import { buildNote, ClusterRecord, folderOf, isKustomizationFile, isValidateInput, Kustomization, readKustomization } from './kustomizations';
 import { asMap, asString, isMap, show } from '../../lib/rules/shapes';
-
-/** Most values (maps, lists and scalars) a manifest file may hold with its aliases expanded. */
-export const MANIFEST_NODE_LIMIT = 1_000_000;
 
 /** Largest stream of manifests on standard input (`validate -`): a whole cluster built by kustomize. */
 export const STREAM_BYTE_LIMIT = 32 * 1024 * 1024;

@@ -191,14 +191,34 @@ describe('the diff command', () => {
 });
 
 describe('the diff command on a hostile dist/', () => {
-  test('an alias bomb or a broken alias in a dist file: one line naming it, exit 2, no stack trace', () => {
-    for (const text of [`a: &x [1, 2]\nb: [${Array(200).fill('*x').join(', ')}]\n`, 'a: *nope\n']) {
-      const dist = mkdtempSync(join(tmpdir(), 'diff-dist-'));
-      cpSync(join(repoRoot, 'dist'), dist, { recursive: true });
-      writeFileSync(join(dist, 'default', 'extra.yaml'), text);
-      const result = spawnSync(process.execPath, [join(repoRoot, 'bin', 'cli.mjs'), 'diff', '--dist', dist], { encoding: 'utf8', cwd: repoRoot });
+  const diffWith = (file: string, text: string) => {
+    const dist = mkdtempSync(join(tmpdir(), 'diff-dist-'));
+    cpSync(join(repoRoot, 'dist'), dist, { recursive: true });
+    writeFileSync(join(dist, 'default', file), text);
+    return spawnSync(process.execPath, [join(repoRoot, 'bin', 'cli.mjs'), 'diff', '--dist', dist], { encoding: 'utf8', cwd: repoRoot });
+  };
+
+  test('an alias bomb, a broken alias or a duplicate key in a dist file: one line naming it, exit 2, no stack trace', () => {
+    // Nine levels of ten aliases each: a billion values once expanded.
+    const laughs = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`)].join('\n');
+    const cases: [string, RegExp][] = [
+      [laughs, /^default\/extra\.yaml: the file expands to more than 1000000 values \(maps, lists and scalars[^\n]*; the limit is 1000000: use fewer aliases\n$/],
+      ['a: *nope\n', /^default\/extra\.yaml: cannot be read as YAML: unidentified alias "nope"[^\n]*\n$/],
+      ['a: 1\nb: 2\na: 3\n', /^default\/extra\.yaml: cannot be read as YAML: duplicated mapping key[^\n]*\n$/],
+      ['a:\n  __proto__: {x: 1}\n', /^default\/extra\.yaml: a\.__proto__: "__proto__" cannot be a key[^\n]*\n$/],
+    ];
+    for (const [text, message] of cases) {
+      const result = diffWith('extra.yaml', text);
       expect(result.status).toBe(2);
-      expect(result.stderr).toMatch(/^default\/extra\.yaml: cannot be read as YAML: (Excessive alias count|Unresolved alias)[^\n]*\n$/);
+      expect(result.stderr).toMatch(message);
     }
+  });
+
+  test('a map of 40000 keys in a dist file is read and compared (it took 19 s when the duplicate-key check was quadratic)', () => {
+    const keys = Array.from({ length: 40000 }, (_, i) => `  k${i}: v`).join('\n');
+    const result = diffWith('big.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\n  namespace: x\ndata:\n${keys}\n`);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('- default: v1 ConfigMap x/big');
   });
 });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { toYaml } from '../../../app/output/to-yaml';
 import { builtInSchemas } from '../../../app/validate/built-in-schemas';
 import { CrdFolderError, CrdSchemas } from '../../../app/validate/crd-schemas';
-import { formatProblems, MANIFEST_NODE_LIMIT, validateTree } from '../../../app/validate/validate-manifests';
+import { formatProblems, validateTree } from '../../../app/validate/validate-manifests';
+import { MANIFEST_NODE_LIMIT } from '../../../app/output/read-tree';
 import { runCli } from '../../helpers';
 
 // validate reads manifests and CRDs that anyone may have written (class 13): bombs, wrong
