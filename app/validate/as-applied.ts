@@ -68,6 +68,22 @@ export function storageRemovedByNull(object: Obj): string[] {
 }
 
 /**
+ * A registry Config with a null `storage.pvc.claim` as the operator reads it: an empty claim. The
+ * null removes the field in a merge and is pruned on a create; either way the operator's Go struct
+ * holds "" (its own claim `image-registry-storage`, pvc.go CreateStorage), not the live value that
+ * a claim left out of a merged Config keeps. (ACM's musthave is the exception: there a null keeps
+ * the live value, acm-policies.ts.)
+ */
+export function withNullClaimEmpty(object: Obj): Obj {
+  if (object.kind !== 'Config' || !asString(object.apiVersion)?.startsWith('imageregistry.operator.openshift.io/')) return object;
+  const spec = asMap(object.spec);
+  const storage = asMap(spec.storage);
+  const pvc = asMap(storage.pvc);
+  if (!isMap(storage.pvc) || pvc.claim !== null) return object;
+  return { ...object, spec: { ...spec, storage: { ...storage, pvc: { ...pvc, claim: '' } } } };
+}
+
+/**
  * The object with every map entry whose value is null left out, as the cluster reads it: the API
  * server prunes a null in a custom resource's field that is not nullable (and defaults it, if the
  * schema has a default), a null in a built-in kind's field is its zero value, and an apply or

@@ -6,7 +6,7 @@ import { escapeControl } from '../output/terminal-text';
 import { notYetServed, unknownKind } from './api-kinds';
 import { builtInProblems } from './built-in-checks';
 import { isPolicy, isTypeProblem, policyObjects } from './acm-policies';
-import { applicationOf, isClusterSingleton, mayComeFromLiveObject, storageRemovedByNull, withoutNulls } from './as-applied';
+import { applicationOf, isClusterSingleton, mayComeFromLiveObject, storageRemovedByNull, withNullClaimEmpty, withoutNulls } from './as-applied';
 import { CoreSchemas, EMITTED_CORE_MODELS } from './core-schemas';
 import { SchemaSource } from './crd-schemas';
 import { checkPodSecurity, enforcedLevel, hasPodTemplate, podTemplateLabels, SccGrants, usesHostNetwork } from './pod-security';
@@ -280,7 +280,7 @@ export function validateStream(text: string, options: ValidateOptions): Validati
 
 /** A manifest as the cluster takes it: nulls left out, and merged into the live object or whole. */
 function asApplied(file: string, object: Manifest['object']): Manifest {
-  const applied = withoutNulls(object);
+  const applied = withoutNulls(withNullClaimEmpty(object));
   return { file, object: applied, application: applicationOf(applied) };
 }
 

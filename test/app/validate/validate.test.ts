@@ -244,6 +244,11 @@ describe('validate', () => {
         expect(problems([{ ...partial, spec: { storage: { s3: { bucket: null, region: 'us-east-1' } } } }])).toEqual([`Config/cluster spec.storage.s3.bucket: ${removal}`]);
         // A blank claim names the operator's own claim, as the docs ask; a merge patch that switches back ends; nulls elsewhere.
         expect(problems([{ ...partial, spec: { storage: { pvc: { claim: null } } } }])).toEqual([]);
+        // ...and is read as "" (removed, not the live value): an unannotated claim of that name is refused, as with claim: "".
+        const own = { ...pvc('ReadWriteMany', 'image-registry-storage') };
+        const refused = (claim: string | null) => problems([own, { ...partial, spec: { storage: { pvc: { claim } } } }]).filter((p) => p.startsWith('Config/cluster spec.storage.pvc.claim: is empty, so the operator uses its own claim image-registry-storage'));
+        expect(refused(null)).toHaveLength(1);
+        expect(refused(null)).toEqual(refused(''));
         expect(problems([pvc('ReadWriteMany'), { ...partial, spec: { storage: { emptyDir: null, pvc: { claim: 'image-registry-pvc' } } } }])).toEqual([]);
         expect(problems([{ ...partial, spec: { storage: { managementState: null, s3: { region: null } }, nodeSelector: null } }])).toEqual([]);
         // Replaced whole, the Config is refused for that already; an ACM musthave keeps the live value.
