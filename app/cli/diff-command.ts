@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { command, oneOf } from './command';
+import { escapeControl } from '../output/terminal-text';
 import { diffOutputs, formatMarkdown, formatText, SHOWN_LENGTH } from '../diff/object-diff';
 import { readTree } from '../output/read-tree';
-import { unfinishedSwaps } from '../output/write-output-dir';
+import { foreignEntries, unfinishedSwaps } from '../output/write-output-dir';
 import { readConfigFolder, synthesizeFleet, SynthError } from '../synth';
 
 /** `diff`: what a synth would change in dist/, object by object. */
@@ -27,14 +29,19 @@ export const diffCommand = command({
     const format = oneOf('--format', values.format, ['text', 'markdown']);
     let changes;
     try {
-      changes = diffOutputs(readTree(values.dist!), synthesizeFleet(readConfigFolder(values.config!)));
+      const next = synthesizeFleet(readConfigFolder(values.config!));
+      // What synth leaves alone in its folder (a README, say) is not drift.
+      const foreign = foreignEntries(values.dist!);
+      for (const entry of foreign) console.error(`note: ${escapeControl(`${values.dist!}/${entry}`)} was not written by synth: not compared`);
+      if (!existsSync(values.dist!)) console.error(`note: ${escapeControl(values.dist!)} does not exist: every object is new`);
+      changes = diffOutputs(readTree(values.dist!, { wanted: (path) => !foreign.includes(path.split('/')[0]) }), next);
     } catch (e) {
       if (!(e instanceof SynthError)) throw e;
       console.error(e.message);
       return 2;
     }
     for (const work of unfinishedSwaps(values.dist!)) console.error(`warning: ${values.dist!}/${work} holds a killed synth's unfinished change: this output may mix old and new clusters; run synth to finish it`);
-    const options = { full: values.full };
+    const options = { full: values.full, dist: values.dist!.replace(/\/+$/, '') };
     process.stdout.write(format === 'markdown' ? formatMarkdown(changes, options) : formatText(changes, options));
     return changes.length ? 1 : 0;
   },

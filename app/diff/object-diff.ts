@@ -187,6 +187,11 @@ export interface FormatOptions {
    * @default false: a value longer than SHOWN_LENGTH is cut, around what changed
    */
   readonly full?: boolean;
+  /**
+   * The output folder compared, as the user named it.
+   * @default 'dist'
+   */
+  readonly dist?: string;
 }
 
 /** Characters of a value shown, when not `full`. */
@@ -223,7 +228,7 @@ const secretChange = (f: FieldChange) => `${f.before === undefined ? 'added' : f
 
 /** A terminal report. */
 export function formatText(changes: readonly ObjectChange[], options: FormatOptions = {}): string {
-  if (!changes.length) return 'no drift: dist/ is what the configs synthesize\n';
+  if (!changes.length) return `no drift: ${escapeControl(options.dist ?? 'dist')}/ is what the configs synthesize\n`;
   const mark = { added: '+', removed: '-', changed: '~' };
   // Data first, where nobody scrolls past it.
   const lines = [
@@ -241,7 +246,7 @@ export function formatText(changes: readonly ObjectChange[], options: FormatOpti
 
 /** A Markdown report, for a pull request comment. */
 export function formatMarkdown(changes: readonly ObjectChange[], options: FormatOptions = {}): string {
-  if (!changes.length) return '### Registry config: no change to dist/\n';
+  if (!changes.length) return `### Registry config: no change to ${escapeControl(options.dist ?? 'dist')}/\n`;
   const code = (s: string) => `\`${s.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
   const lines = [`### Registry config: ${summary(changes)}`, ''];
   // GitHub alerts: a red CAUTION box for what deletes data, a NOTE for what is left behind.

@@ -384,6 +384,16 @@ function writeMarker(target: string, work: string, entries: readonly string[]): 
 }
 
 /**
+ * The top-level entries of an output folder that synth did not write and leaves alone: those its
+ * marker does not list (none without a marker: synth then refuses a folder with any).
+ */
+export function foreignEntries(target: string): string[] {
+  const listed = readMarker(target);
+  if (!listed) return [];
+  return readdirSync(target).filter((e) => !e.startsWith(RESERVED_PREFIX) && !listed.includes(e)).sort();
+}
+
+/**
  * The entries synth wrote (the marker's list) and the others. Without a marker (a new folder,
  * or the output of a synth older than the marker), the folder must be empty or hold only cluster
  * folders whose kustomization.yaml is byte for byte what synth writes; anything else is refused.

@@ -174,8 +174,28 @@ describe('the diff command', () => {
     cpSync(join(dist, 'default'), join(work, 'old', 'default'), { recursive: true });
     writeFileSync(join(dist, '.synth-lock'), '4242 build-host\n');
     const result = run(['--config', join(root, 'config'), '--dist', dist]);
-    expect(result.stdout).toBe('no drift: dist/ is what the configs synthesize\n');
+    expect(result.stdout).toBe(`no drift: ${dist}/ is what the configs synthesize\n`);
     expect(result.status).toBe(0);
+  });
+
+  test('what synth leaves alone in its folder (a README, a folder of notes) is not drift, and is named', () => {
+    const dist = mkdtempSync(join(tmpdir(), 'diff-dist-'));
+    cpSync(join(root, 'dist'), dist, { recursive: true });
+    writeFileSync(join(dist, 'README.md'), 'Applied by Argo CD.\n');
+    mkdirSync(join(dist, 'notes'));
+    writeFileSync(join(dist, 'notes', 'extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: n, namespace: x}\n');
+    const result = run(['--config', join(root, 'config'), '--dist', dist]);
+    expect(result.stderr).toBe(`note: ${dist}/README.md was not written by synth: not compared\nnote: ${dist}/notes was not written by synth: not compared\n`);
+    expect(result.stdout).toBe(`no drift: ${dist}/ is what the configs synthesize\n`);
+    expect(result.status).toBe(0);
+  });
+
+  test('an output folder that does not exist: every object is added, and a note says the folder is missing', () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'diff-dist-')), 'nope');
+    const result = run(['--config', join(root, 'config'), '--dist', missing]);
+    expect(result.stderr).toBe(`note: ${missing} does not exist: every object is new\n`);
+    expect(result.stdout).toMatch(/^\+ default: /m);
+    expect(result.status).toBe(1);
   });
 
   test('a bad config or bad usage exits 2 with a message', () => {

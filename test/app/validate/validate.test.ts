@@ -30,9 +30,12 @@ const restrictedPod = {
 const deployment = (pod: object) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: 'minio' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: pod } } });
 
 describe('validate', () => {
-  test('the committed dist/ is valid: every object of every cluster', () => {
+  test('the committed dist/ is valid: no error in any cluster, not even a warning in the examples', () => {
     const report = validateTree(readTree(join(repoRoot, 'dist')), { schemas });
-    expect(report.problems).toEqual([]);
+    // A cluster of your own may have warnings (a Secret made elsewhere, say): they do not fail synth either.
+    const examples = report.problems.filter((p) => ['default/', 'minio-s3/'].some((cluster) => p.manifest.file.startsWith(cluster)));
+    expect(report.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(examples).toEqual([]);
     expect(report.objects).toBeGreaterThan(10);
   });
 
