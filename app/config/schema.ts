@@ -331,7 +331,27 @@ export type ApplierRbacConfig = NonNullable<ClusterConfig['applierRbac']>;
 /** A credentials section. */
 export type CredentialsConfig = z.infer<typeof credentials>;
 
-/** The config file schema as JSON Schema (draft-07), for editors. */
+/**
+ * The config file schema as JSON Schema (draft-07), for editors. An editor sees one file, not the
+ * fleet's `_defaults.yaml` merged under it (merge.ts): any field may come from the defaults, so
+ * none is required, and any field may be null, which removes an inherited one (so a map's count
+ * of keys, such as one storage back end, is not known either). The loader checks the merged
+ * config against the full schema.
+ */
 export function configJsonSchema(): object {
-  return z.toJSONSchema(clusterConfigSchema, { target: 'draft-7' });
+  return asOneFileOfAFleet(z.toJSONSchema(clusterConfigSchema, { target: 'draft-7' })) as object;
+}
+
+function asOneFileOfAFleet(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(asOneFileOfAFleet);
+  if (typeof node !== 'object' || node === null) return node;
+  const orNull = (schema: unknown) => (typeof schema === 'object' && schema !== null ? { anyOf: [asOneFileOfAFleet(schema), { type: 'null' }] } : schema);
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'required' || key === 'minProperties' || key === 'maxProperties') continue;
+    if (key === 'properties') copy[key] = Object.fromEntries(Object.entries(value as object).map(([name, schema]) => [name, orNull(schema)]));
+    else if (key === 'additionalProperties') copy[key] = orNull(value);
+    else copy[key] = asOneFileOfAFleet(value);
+  }
+  return copy;
 }
