@@ -318,9 +318,31 @@ function inClusterStoreHost(spec: Obj): string | undefined {
   return host && /\.svc(\.cluster\.local)?$|^[a-z0-9-]+\.[a-z0-9-]+$/.test(host) ? host : undefined;
 }
 
+/**
+ * A proxy URL the registry can use, or why not. The operator passes spec.proxy to the registry as
+ * HTTP_PROXY and HTTPS_PROXY; Go's net/http reads them per request (golang.org/x/net/http/httpproxy
+ * parseProxy: `[scheme://][user@]host[:port]`, http:// assumed without a scheme) and speaks to a
+ * proxy of scheme http, https, socks5 or socks5h only (http.Transport.Proxy).
+ */
+function proxyUrlProblem(value: string): string | undefined {
+  if (/[\s\x00-\x1f\x7f]/.test(value)) return 'holds a space or a control character';
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(value)?.[1];
+  if (scheme && !PROXY_SCHEMES.includes(scheme.toLowerCase())) return `has scheme ${quote(scheme)}; Go's net/http speaks to a proxy over ${PROXY_SCHEMES.join(', ')} only`;
+  const authority = (scheme ? value.slice(scheme.length + 3) : value).split(/[/?#]/)[0];
+  const hostPort = authority.slice(authority.lastIndexOf('@') + 1);
+  if (!/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(:\d{1,5})?$/.test(hostPort)) return 'has no host[:port] after the scheme';
+  return undefined;
+}
+const PROXY_SCHEMES = ['http', 'https', 'socks5', 'socks5h'];
+
 /** spec.proxy values replace the cluster's, field by field: noProxy must still reach the store. */
 function proxy({ spec, add }: Context): void {
   const { http, https, noProxy } = asMap(spec.proxy);
+  for (const [field, value] of [['http', http], ['https', https]] as const) {
+    const problem = typeof value === 'string' && value !== '' ? proxyUrlProblem(value) : undefined;
+    // Shown without what precedes an @: a proxy URL may carry a password.
+    if (problem) add(`proxy.${field}`, `${quote((value as string).replace(/^([^/]*\/\/)?[^@/]*@/, '$1***@'))} ${problem}: the registry could not use it, and every request through the proxy would fail ("invalid proxy address"); write [http://]host[:port], such as http://proxy.example.com:3128`);
+  }
   const host = inClusterStoreHost(spec);
   if (!host || (!http && !https)) return;
   const entries = (asString(noProxy) ?? '').split(',').map(goTrimSpace).filter(Boolean);

@@ -236,6 +236,18 @@ describe('the operator\'s rules', () => {
     expect(check(swift, [credentials(['REGISTRY_STORAGE_SWIFT_TOKENID'])])).toEqual([]);
   });
 
+  test('proxy: http and https are proxy URLs Go reads ([scheme://][user@]host[:port], scheme http, https, socks5, socks5h)', () => {
+    const bad = (url: string) => check({ ...rwo, proxy: { http: url } }).filter((f) => f.startsWith('proxy.http: '));
+    for (const url of ['http://proxy.example.com:3128', 'proxy.example.com:3128', 'https://user:pass@proxy:8443/', 'socks5://[fd00::1]:1080', 'PROXY:3128']) expect(bad(url)).toEqual([]);
+    expect(bad('not a url')).toEqual(['proxy.http: "not a url" holds a space or a control character: the registry could not use it, and every request through the proxy would fail ("invalid proxy address"); write [http://]host[:port], such as http://proxy.example.com:3128']);
+    expect(bad('ftp://proxy:21')).toEqual([expect.stringContaining('has scheme "ftp"; Go\'s net/http speaks to a proxy over http, https, socks5, socks5h only')]);
+    expect(bad('http://')).toEqual([expect.stringContaining('has no host[:port] after the scheme')]);
+    // A password in the URL is never shown.
+    expect(bad('ftp://user:s3cret@proxy:21')).toEqual([expect.stringMatching(/^proxy\.http: "ftp:\/\/\*\*\*@proxy:21" has scheme "ftp"/)]);
+    expect(bad('user:s3cret@proxy host')).toEqual([expect.stringMatching(/^proxy\.http: "\*\*\*@proxy host" holds a space/)]);
+    expect(check({ ...rwo, proxy: { https: 'http://:3128' } })).toEqual([expect.stringMatching(/^proxy\.https: "http:\/\/:3128" has no host/)]);
+  });
+
   test('proxy: noProxy must cover an in-cluster store (proxy fields replace the cluster\'s)', () => {
     const spec = (noProxy?: string) => ({ ...s3({ region: 'us-east-1', regionEndpoint: 'http://minio.minio.svc:9000' }), proxy: { https: 'http://proxy:3128', noProxy } });
     expect(check(spec(), [service(false), credentials()])).toEqual(['proxy.noProxy: does not cover the in-cluster store minio.minio.svc: the registry would reach it through the proxy (proxy fields replace the cluster\'s, they are not merged); add .svc (or minio.minio.svc) to noProxy']);
