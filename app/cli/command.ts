@@ -63,6 +63,7 @@ function toUsageError(e: unknown): unknown {
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new UsageError(`unknown option ${message.match(/'([^']*)'/)?.[1] ?? ''}`.trim());
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const option = /^Option '([^ ']*)/.exec(message)?.[1] ?? 'an option';
+    if (/does not take an argument/.test(message)) return new UsageError(`${option} takes no value (it is on when given)`);
     if (/argument is ambiguous/.test(message)) return new UsageError(`${option} needs a value, and the next argument is an option (a value that starts with - is written ${option}=-value)`);
     return new UsageError(`${option} needs a value`);
   }

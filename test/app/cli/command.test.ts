@@ -35,4 +35,8 @@ describe('command arguments', () => {
     expect(error(['--crds'])).toBe('--crds needs a value');
     expect(error(['--crd', 'x'])).toBe('unknown option --crd');
   });
+
+  test('a switch given a value says it takes none', () => {
+    expect(error(['--full=yes'])).toBe('--full takes no value (it is on when given)');
+  });
 });
