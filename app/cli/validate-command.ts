@@ -174,7 +174,12 @@ function validateFolder(dir: string, options: Parameters<typeof validateTree>[1]
   for (const work of unfinishedSwaps(dir)) console.error(`warning: ${dir}/${work} holds a killed synth's unfinished change: this output may mix old and new clusters; run synth to finish it`);
   // A stage folder (dist/<cluster>/registry) records nothing itself: its cluster folder does.
   const report = validateTree(files, options, { root: dir, enclosing: enclosingRecord(dir) });
-  // Nothing to judge is a mistake (a wrong path in CI), not a pass.
+  // Nothing to judge is a mistake (a wrong path in CI), not a pass: also a folder of notes only
+  // (an overlay whose patches reach outside it), which says what to check instead.
+  if (!report.documents && report.problems.length && report.problems.every((p) => p.severity === 'note')) {
+    process.stderr.write(formatProblems(report.problems));
+    throw new UsageError(`nothing checked in ${dir}: it holds no object to judge on its own (see the note above)`);
+  }
   if (!report.objects && !report.problems.length) throw new UsageError(only ? `no manifests in ${join(dir, only[0])}: ${isValidateInput(only[0]) ? 'it holds no object' : 'validate reads YAML files (.yaml, .yml)'}` : `no manifests in ${dir}: none of its YAML files (.yaml, .yml) holds an object`);
   return report;
 }

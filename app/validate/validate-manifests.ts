@@ -73,6 +73,12 @@ export interface TreeSource {
 
 export interface ValidationReport {
   readonly objects: number;
+  /**
+   * The documents read that name a kind: the objects checked, and those that could not be (a
+   * custom resource no CRD describes, a policy that only templates its objects). Not the files a
+   * kustomization reads as patches or generator input.
+   */
+  readonly documents: number;
   /** The `apiVersion Kind` of every object checked. */
   readonly kinds: ReadonlySet<string>;
   readonly problems: RuleProblem[];
@@ -126,11 +132,13 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
     if (note) report(k.file, note, 'note');
   }
 
+  let documents = 0;
   for (const [file, text] of files) {
     if ((!isValidateInput(file) && file !== STREAM_NAME) || isKustomizationFile(file) || notObjects.has(file)) continue;
     for (const document of parseDocuments(file, text, source.limits ?? FILE_LIMITS, report) ?? []) {
       // A Kustomization in a file of another name is read by no one: not an object either.
       if (isKustomizationDocument(document)) continue;
+      if (document.kind !== undefined) documents += 1;
       // A List (`kind: List`, or any `...List` of items) is applied item by item by oc, kubectl,
       // Argo CD and kustomize.
       const items = document.apiVersion === 'v1' && /List$/.test(asString(document.kind) ?? '') && Array.isArray(document.items) ? document.items : [document];
@@ -174,7 +182,7 @@ export function validateTree(files: ReadonlyMap<string, string>, options: Valida
     // One at a time: push(...list) fails past about 150000 arguments.
     for (const p of validateManifests(group, clusterOptions, cluster !== undefined)) problems.push(p);
   }
-  return { objects: manifests.length, problems, clusters, kinds: new Set(manifests.map((m) => `${asString(m.object.apiVersion)} ${asString(m.object.kind)}`)) };
+  return { objects: manifests.length, documents, problems, clusters, kinds: new Set(manifests.map((m) => `${asString(m.object.apiVersion)} ${asString(m.object.kind)}`)) };
 }
 
 type Report = (file: string, message: string, severity?: RuleProblem['severity'], object?: Manifest['object'], field?: string) => void;

@@ -347,4 +347,14 @@ describe('validate FILE, and what is not there', () => {
     expect(run([empty, '--openshift-version', '4.23'])).toMatchObject({ status: 0, stderr: '1 object checked in ' + empty + ': 0 errors, 0 warnings\n' });
     expect(run([join(empty, 'empty.yaml')])).toMatchObject({ status: 2, stderr: expect.stringContaining(`no manifests in ${empty}/empty.yaml: it holds no object\n`) });
   });
+
+  test('an overlay of only a kustomization and its patches checks nothing on its own: exit 2, with the note that says what to validate', () => {
+    const overlay = mkdtempSync(join(tmpdir(), 'validate-overlay-'));
+    writeFileSync(join(overlay, 'kustomization.yaml'), 'resources: [../../base]\npatches:\n  - path: replicas.yaml\n');
+    writeFileSync(join(overlay, 'replicas.yaml'), 'apiVersion: imageregistry.operator.openshift.io/v1\nkind: Config\nmetadata: {name: cluster}\nspec: {replicas: 2}\n');
+    const result = run([overlay]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`kubectl kustomize ${overlay} | openshift-image-registry-cdk8s validate -`);
+    expect(result.stderr).toContain(`validate: nothing checked in ${overlay}: it holds no object to judge on its own (see the note above)\n`);
+  });
 });
