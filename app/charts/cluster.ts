@@ -71,6 +71,10 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
         return source;
       });
       objectStore = new ObjectStoreChart(cluster, 'object-store', { minio, bucketUser });
+      if (!s3) {
+        const backEnd = Object.keys(registry.storage).find((key) => key !== 'managementState') ?? 'none';
+        loaded.warn('minio', `deploys MinIO in namespace ${minio.namespace ?? 'minio'}, but the registry's storage is ${backEnd}, not s3: nothing here uses it. Keep the section only while images move off it; removing it later leaves the namespace and its claim, with their data, in the cluster (they are never pruned)`);
+      }
     }
     const switchChart = new Chart(cluster, 'storage-switch');
     const storage = new RegistryStorageChart(cluster, 'registry-storage', { storage: registry.storage, minioBucket: objectStore?.bucket });

@@ -77,6 +77,17 @@ describe('config to charts', () => {
     expect(loaded.warnings).toEqual(['warning: cluster.yaml:4:28: registry.storage.pvc.managementState: is Managed: setting managementState: Removed, or deleting the Config, deletes the claim openshift-image-registry/image-registry-pvc and every image in it; use Unmanaged to keep it']);
   });
 
+  test('a minio section beside storage that is not s3: synth warns that nothing uses it, at the section', () => {
+    const loaded = parseConfigText('name: a\nminio:\n  rootCredentials: {existingSecret: {}}\nregistry:\n  storage:\n    pvc: {name: image-registry-pvc}\n', 'cluster.yaml');
+    const files = synthesizeCluster(loaded);
+    expect(loaded.warnings).toEqual([expect.stringMatching(/^warning: cluster\.yaml:3:3: minio: deploys MinIO in namespace minio, but the registry's storage is pvc, not s3: nothing here uses it\./)]);
+    expect([...files.keys()].some((file) => file.startsWith('object-store/'))).toBe(true);
+    // With S3 on it, no warning.
+    const used = parseConfigText(readFileSync(join(root, 'config', 'minio-s3.yaml'), 'utf8'), 'minio-s3.yaml');
+    synthesizeCluster(used);
+    expect(used.warnings.filter((w) => w.includes(' minio: '))).toEqual([]);
+  });
+
   test('rule errors from the constructs point at the config field, with line and column', () => {
     const rwoTwo = 'name: a\nregistry:\n  storage:\n    pvc: {}\n  replicas: 2\n';
     expect(() => synthText(rwoTwo)).toThrow(
