@@ -1,4 +1,5 @@
 import { escapeControl } from '../output/terminal-text';
+import { hideCredentials } from '../../lib/rules/shapes';
 
 /** One problem in a config file, located as precisely as the file allows. */
 export interface ConfigProblem {
@@ -43,12 +44,15 @@ export class SynthError extends Error {
 /** Longest field path printed: paths hold keys from the file (a label, say), which can be any length. */
 const MAX_FIELD = 120;
 
-/** One line; everything that comes from a file (name, keys, values) is escaped for terminals. */
+/**
+ * One line; everything that comes from a file (name, keys, values) is escaped for terminals, and
+ * the credentials of a URL in it are hidden.
+ */
 function formatProblem(file: string, problem: ConfigProblem): string {
   const where = problem.line === undefined ? file : `${file}:${problem.line}:${problem.column}`;
   const from = problem.from ? ` (set in ${problem.from})` : problem.mergedWith ? ` (merged with ${problem.mergedWith})` : '';
   const field = problem.field.length > MAX_FIELD ? `${problem.field.slice(0, MAX_FIELD)}…` : problem.field;
-  return escapeControl(field ? `${where}: ${field}${from}: ${problem.message}` : `${where}: ${problem.message}`);
+  return escapeControl(hideCredentials(field ? `${where}: ${field}${from}: ${problem.message}` : `${where}: ${problem.message}`));
 }
 
 /**

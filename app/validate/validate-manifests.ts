@@ -16,7 +16,7 @@ import { checkRegistryRules, Manifest, RuleProblem } from './registry-rules';
 import { DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../../lib/rules/openshift-version';
 import { PLAIN_SECRETS_ANNOTATION } from '../output/kustomization';
 import { buildNote, ClusterRecord, folderOf, isKustomizationFile, isValidateInput, Kustomization, readKustomization } from './kustomizations';
-import { asMap, asString, isMap, show } from '../../lib/rules/shapes';
+import { asMap, asString, hideCredentials, isMap, show } from '../../lib/rules/shapes';
 
 /** Largest stream of manifests on standard input (`validate -`): a whole cluster built by kustomize. */
 export const STREAM_BYTE_LIMIT = 32 * 1024 * 1024;
@@ -443,7 +443,7 @@ export function formatProblems(problems: readonly RuleProblem[]): string {
     const namespace = asString(meta.namespace);
     const name = asString(meta.name);
     const what = kind ? `${show(kind)} ${namespace ? `${show(namespace)}/` : ''}${name ? show(name, 253) : '(no name)'}: ` : '';
-    return escapeControl(`${severity === 'error' ? '' : `${severity}: `}${manifest.file}: ${what}${field ? `${field}: ` : ''}${message}`);
+    return escapeControl(hideCredentials(`${severity === 'error' ? '' : `${severity}: `}${manifest.file}: ${what}${field ? `${field}: ` : ''}${message}`));
   }).join('\n') + (problems.length ? '\n' : '');
 }
 

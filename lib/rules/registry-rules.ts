@@ -12,7 +12,7 @@ import { checkAzureAccountName, checkAzureContainerName, checkAzureNetworkAccess
 import { checkGcsBucketName, checkGcsLocation, checkKmsKeyName } from './gcs';
 import { checkIbmCosCrns } from './ibmcos';
 import { checkPodPlacement } from './pod-placement';
-import { asList, asMap, asString, goTrimSpace, isMap, Obj, quote, show } from './shapes';
+import { asList, asMap, asString, goTrimSpace, hasUrlCredentials, isMap, Obj, quote, show } from './shapes';
 import { checkVersionFields, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from './openshift-version';
 import { parseGoDuration } from './go-duration';
 import { DNS_SUBDOMAIN_MAX, DNS_SUBDOMAIN_PATTERN } from './kubernetes';
@@ -407,7 +407,7 @@ function redirect({ spec, add, facts }: Context, endpoint: string | undefined): 
 
 /** An in-cluster endpoint must name a port of its Service, with https only when it serves TLS. */
 function checkEndpoint({ add, find }: Context, endpoint: string): void {
-  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(endpoint)) {
+  if (hasUrlCredentials(endpoint)) {
     // Not quoted: what is before the @ is a secret.
     add('storage.s3.regionEndpoint', 'carries credentials (user:password@); the registry reads them from the credentials Secret: remove them from the endpoint');
     return;

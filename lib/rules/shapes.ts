@@ -43,3 +43,23 @@ export function quote(value: unknown): string {
 export function goTrimSpace(text: string): string {
   return text.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, '');
 }
+
+/**
+ * True when the URL carries credentials before its host: `https://user:password@host` (a password
+ * may hold `/` or `@`), or without a scheme `user:password@host` (then without `/`, which would
+ * make it a path: `host:5000/name@sha256:...` is an image reference).
+ */
+export function hasUrlCredentials(url: string): boolean {
+  return /^([a-z][a-z0-9+.-]*:\/\/[^/?#@\s]+(:[^?#\s]*)?|[^/?#@\s:]+(:[^/?#@\s]*)?)@/i.test(url);
+}
+
+/**
+ * `text` with the credentials of every URL in it hidden (`https://***@host`, `***@host`): a message
+ * or a diff may show a URL someone wrote with a user and password in it. Without a scheme, only
+ * `user:password@` counts (an image reference `host:5000/name@sha256:...` is left as it is).
+ */
+export function hideCredentials(text: string): string {
+  return text
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s"'<>]+(:[^\s"'<>]*)?@/gi, '$1***@')
+    .replace(/(^|[\s"'(=,])[^/?#@\s"'<>:]+:[^/?#@\s"'<>]*@(?=[a-z0-9[])/gi, '$1***@');
+}

@@ -1,4 +1,5 @@
 import { ValidationError } from './validation-error';
+import { hasUrlCredentials } from './shapes';
 
 // The key sets the operator accepts in Secret image-registry-private-configuration-user
 // (`pkg/storage/swift/swift.go` GetConfig): one of them, each key non-empty.
@@ -31,6 +32,10 @@ export function checkSwiftContainer(field: string, name: string): void {
  * (`pkg/storage/swift/swift.go` ensureAuthURLHasAPIVersion), matching `authVersion` when both say one.
  */
 export function checkSwiftAuthUrl(field: string, url: string, authVersion?: string): void {
+  // Not quoted: what is before the @ is a secret, and this value is written to dist/.
+  if (typeof url === 'string' && hasUrlCredentials(url)) {
+    throw new ValidationError(field, 'carries credentials (user:password@), which would be written to the output and committed; the registry reads them from the credentials Secret: remove them from the URL');
+  }
   if (typeof url !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
     throw new ValidationError(field, `${JSON.stringify(url)} has no scheme, and the operator would assume http://; write https://${url} (or http:// for a plain-HTTP Keystone)`);
   }

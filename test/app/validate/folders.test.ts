@@ -179,6 +179,13 @@ describe('kustomizations that change their files on the way to the cluster', () 
     expect(validateTree(readTree(join(repoRoot, 'dist')), { schemas }).problems.filter((p) => p.severity === 'note')).toEqual([]);
   });
 
+  test('a token in a remote resource\'s URL is not printed', () => {
+    const report = validateTree(new Map([['kustomization.yaml', kustomizationOf({ resources: ['https://oauth2:glpat-SECRET1234@gitlab.example.com/team/base.git//deploy'] })]]), { schemas });
+    const printed = formatProblems(report.problems);
+    expect(printed).toContain('(https://***@gitlab.example.com/team/base.git//deploy)');
+    expect(printed).not.toContain('glpat-SECRET1234');
+  });
+
   test('the command names the folder as given, quoted for the shell when it must be', () => {
     const overlay: [string, string][] = [['prod/kustomization.yaml', kustomizationOf({ namePrefix: 'p-' })]];
     expect(notes(overlay, "it's here")[0]).toMatch(/kubectl kustomize 'it'\\''s here\/prod' \| openshift-image-registry-cdk8s validate -$/);

@@ -29,6 +29,13 @@ describe('Swift storage', () => {
     expect(RegistryStorage.swift({ container: 'registry', authUrl: 'https://keystone.example.com:5000/' }).spec.swift!.authUrl).toBe('https://keystone.example.com:5000/');
   });
 
+  test('rule: authURL carries no credentials (they would be committed), and the error does not repeat them', () => {
+    for (const authUrl of ['https://admin:Keyst0nePassw0rd@keystone.example.com:5000/v3', 'admin:Keyst0nePassw0rd@keystone.example.com:5000']) {
+      expect(() => RegistryStorage.swift({ container: 'registry', authUrl })).toThrow(
+        'authURL: carries credentials (user:password@), which would be written to the output and committed; the registry reads them from the credentials Secret: remove them from the URL');
+    }
+  });
+
   test('rule: authVersion is 1, 2 or 3 and agrees with the authURL', () => {
     expect(() => RegistryStorage.swift({ container: 'registry', authVersion: '3.0' as SwiftAuthVersion })).toThrow('authVersion: "3.0" is not allowed; use one of 1, 2, 3');
     expect(() => RegistryStorage.swift({ container: 'registry', authUrl: 'https://keystone.example.com/v2.0', authVersion: SwiftAuthVersion.V3 })).toThrow(

@@ -157,8 +157,10 @@ describe('the operator\'s rules', () => {
   });
 
   test('an endpoint with credentials in it is refused without quoting them', () => {
-    const [finding] = check(s3({ region: 'us-east-1', regionEndpoint: 'https://AKIAEXAMPLE:verysecret@s3.example.com' }));
-    expect(finding).toBe('storage.s3.regionEndpoint: carries credentials (user:password@); the registry reads them from the credentials Secret: remove them from the endpoint');
+    for (const regionEndpoint of ['https://AKIAEXAMPLE:verysecret@s3.example.com', 'AKIAEXAMPLE:verysecret@minio.example.com:9000', 'https://AKIAEXAMPLE:wJalr/K7MDENG/bPxRfi@s3.example.com']) {
+      const [finding] = check(s3({ region: 'us-east-1', regionEndpoint }));
+      expect(finding).toBe('storage.s3.regionEndpoint: carries credentials (user:password@); the registry reads them from the credentials Secret: remove them from the endpoint');
+    }
   });
 
   test('resources: requests above limits are refused', () => {
