@@ -16,7 +16,7 @@
 import type { CelValue } from '@bufbuild/cel';
 import { isMap } from '../shapes';
 import { loadCel, kubernetesEnvironment } from './library';
-import { CEL_TIME_BUDGET_MS, CHARGE_CALL, CHARGE_STEP, currentMeter, Meter } from './meter';
+import { CEL_TIME_BUDGET_MS, CHARGE_CALL, CHARGE_STEP, currentMeter, Meter, REGEX_WORK_LIMIT } from './meter';
 import { CelRule, CelSchema } from './schema';
 import { toCelValue, withDefaults } from './values';
 
@@ -196,6 +196,10 @@ function runRules(schema: CelSchema, value: unknown, path: string, state: WalkSt
       state.stopped = true;
       return;
     }
+    if (meter.exceeded === 'regex') {
+      add(path, `not checked against the CRD rule ${quoteRule(rule.rule)}: a regular expression in it would do more than ${REGEX_WORK_LIMIT} steps on this value here (characters times the instructions of its program); the API server runs it in Go, far faster`, 'warning');
+      continue;
+    }
     if (meter.exceeded === 'call') {
       add(path, `'operation cancelled: actual cost limit exceeded': no further validation rules will be run due to call cost exceeds limit for rule: ${ruleErrorString(rule)} (one evaluation may cost at most ${perCall}: PerCallLimit in k8s.io/apiserver/pkg/apis/cel/config.go)`);
       state.stopped = true;
@@ -240,7 +244,7 @@ function messageFrom(rule: CelRule, self: unknown, path: string, meter: Meter, p
   const program = compile(rule.messageExpression!, state.options.kubernetesMinor);
   if (typeof program === 'string') return ruleMessageOrDefault(rule);
   const result = run(program, self, meter, perCall, state.budget);
-  if (meter.exceeded === 'time') return ruleMessageOrDefault(rule);
+  if (meter.exceeded === 'time' || meter.exceeded === 'regex') return ruleMessageOrDefault(rule);
   if (meter.exceeded) {
     state.findings.push({ field: path, message: meter.exceeded === 'call' ? `no further validation rules will be run due to call cost exceeds limit for messageExpression: ${JSON.stringify(rule.messageExpression)}` : 'messageExpression evaluation failed due to running out of cost budget, no further validation rules will be run', severity: 'error' });
     state.stopped = true;

@@ -35,6 +35,28 @@ function regexp(pattern: string): InstanceType<Re2> {
   return compiled;
 }
 
+/** Instructions of a compiled pattern's program (re2js keeps it on re2Input.prog). */
+export function regexInstructions(compiled: InstanceType<Re2>): number {
+  const inst = (compiled as unknown as { re2Input?: { prog?: { inst?: unknown[] } } }).re2Input?.prog?.inst;
+  if (!Array.isArray(inst)) throw new Error('re2js no longer exposes its program: see regexInstructions');
+  return inst.length;
+}
+
+/**
+ * Runs `pattern` on `text`: charged as cel-go charges it (traversal of the string times a quarter
+ * of the pattern's length: interpreter/runtimecost.go for matches, k8s.io/apiserver
+ * pkg/cel/library/cost.go for find and findAll), and refused when it would take too long here.
+ */
+function onRegex<T>(text: string, pattern: string, run: (compiled: InstanceType<Re2>) => T): T {
+  const compiled = regexp(pattern);
+  const meter = currentMeter.meter;
+  meter.charge(Math.ceil((1 + text.length) * 0.1) * Math.ceil(pattern.length * 0.25));
+  meter.guardRegex((text.length + 1) * regexInstructions(compiled));
+  const result = run(compiled);
+  meter.checkClock();
+  return result;
+}
+
 const environments = new Map<number, Cel.CelEnv>();
 
 /** The environment of Kubernetes 1.`minor`, built once. */
@@ -46,7 +68,7 @@ export function kubernetesEnvironment(minor: number): Cel.CelEnv {
     const { strings } = require('@bufbuild/cel/ext') as typeof import('@bufbuild/cel/ext');
     env = c.celEnv({
       funcs: [...strings.filter((f) => f.name !== 'replace'), ...replaceFunctions(c), ...meterFunctions(c), ...regexFunctions(c), ...listFunctions(c), ...urlFunctions(c), ...(minor >= 28 ? quantityFunctions(c) : []), ...(minor >= 29 ? setFunctions(c) : [])],
-      re2: { compile: (pattern: string) => ({ test: (text: string) => regexp(pattern).matcher(text).find() }) },
+      re2: { compile: (pattern: string) => ({ test: (text: string) => onRegex(text, pattern, (compiled) => compiled.matcher(text).find()) }) },
     });
     environments.set(minor, env);
   }
@@ -96,16 +118,19 @@ function replaceFunctions({ celMethod, CelScalar }: CelModule): Cel.CelFunc[] {
 
 /** k8s.io/apiserver/pkg/cel/library/regex.go. */
 function regexFunctions({ celMethod, CelScalar, listType }: CelModule): Cel.CelFunc[] {
-  const findAll = (text: string, pattern: string, limit: bigint) => {
-    const matcher = regexp(pattern).matcher(text);
+  const findAll = (text: string, pattern: string, limit: bigint) => onRegex(text, pattern, (compiled) => {
+    const matcher = compiled.matcher(text);
     const out: string[] = [];
     while ((limit < 0n || out.length < limit) && matcher.find()) out.push(matcher.group() ?? '');
     return out;
-  };
+  });
   return [
     celMethod('find', CelScalar.STRING, [CelScalar.STRING], CelScalar.STRING, function (this: string, pattern: string) {
-      const matcher = regexp(pattern).matcher(this);
-      return matcher.find() ? matcher.group() ?? '' : '';
+      const text = this;
+      return onRegex(text, pattern, (compiled) => {
+        const matcher = compiled.matcher(text);
+        return matcher.find() ? matcher.group() ?? '' : '';
+      });
     }),
     celMethod('findAll', CelScalar.STRING, [CelScalar.STRING], listType(CelScalar.STRING), function (this: string, pattern: string) {
       return findAll(this, pattern, -1n);

@@ -13,6 +13,13 @@ export const CHARGE_STEP = '@charge_step';
 export const CEL_TIME_BUDGET_MS = 10_000;
 
 /**
+ * The most work one regular expression may do here: characters of its input times instructions of
+ * its program, by which re2js's NFA takes time (about 30 ns a unit, so about a second). RE2 in Go,
+ * in the API server, is far faster: past this, the rule is not checked (a warning), never refused.
+ */
+export const REGEX_WORK_LIMIT = 2 ** 25;
+
+/**
  * Cost as counted here: one unit per function or operator call and per comprehension step, the
  * units cel-go's runtime cost tracker also charges for them (cel-go interpreter/runtimecost.go),
  * plus what it charges by size: for what a call makes (sizeCost), and, before they run, for the
@@ -29,7 +36,7 @@ export class Meter {
   private callLimit = Infinity;
   private budget = Infinity;
   /** Why the evaluation was stopped, if it was. */
-  public exceeded: 'call' | 'budget' | 'time' | undefined;
+  public exceeded: 'call' | 'budget' | 'time' | 'regex' | undefined;
 
   public start(callLimit: number, budget: number): void {
     this.callStart = this.spent;
@@ -45,6 +52,18 @@ export class Meter {
   }
 
   private timeCheckedAt = 0;
+
+  /** Before a regular expression runs: stops the evaluation when its work would pass REGEX_WORK_LIMIT. */
+  public guardRegex(work: number): void {
+    if (work > REGEX_WORK_LIMIT) this.exceeded ??= 'regex';
+    if (this.exceeded) throw new Error('operation cancelled: regular expression work limit exceeded');
+  }
+
+  /** After work that took time without charging much (a regular expression): reads the clock. */
+  public checkClock(): void {
+    if (Meter.timeSpentMs + performance.now() - this.started >= CEL_TIME_BUDGET_MS) this.exceeded ??= 'time';
+    if (this.exceeded) throw new Error('operation cancelled: actual cost limit exceeded');
+  }
 
   /**
    * Charges `units` (one call; or, before an operation that costs by size, its size); throws once

@@ -64,10 +64,8 @@ describe('the Image config CRD (config.openshift.io/v1 Image)', () => {
 
   test('a path that makes the CRD\'s pattern backtrack for minutes in JavaScript is refused at once (RE2)', () => {
     const hostile = `a/${'a'.repeat(5000)}A`;
-    const start = performance.now();
     expect(refused(hostile)).toBe(true);
     expect(refused(`a/${'a'.repeat(5000)}`)).toBe(false);
-    expect(performance.now() - start).toBeLessThan(10_000); // milliseconds; minutes with a backtracking engine
   });
 });
 
