@@ -23,7 +23,9 @@ type Schema = Record<string, unknown>;
 export function toStrictJsonSchema(schema: Schema): Schema {
   const out: Schema = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (key.startsWith('x-kubernetes-') || key === 'nullable') continue;
+    // uniqueItems: the API server refuses a CRD that sets it true (quadratic, apiextensions
+    // validation.go), and Ajv's check is quadratic too: a hostile --crds would run for minutes.
+    if (key.startsWith('x-kubernetes-') || key === 'nullable' || key === 'uniqueItems') continue;
     if (value === null || typeof value !== 'object') {
       out[key] = value;
       continue;
@@ -146,8 +148,10 @@ export class CrdSchemas implements SchemaSource {
   /** Patterns not checked on a value (see safe-regexp.ts) since the last validate. */
   private readonly slowPatterns = new Set<string>();
   private readonly ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, code: { regExp: safeRegExpEngine((pattern) => this.slowPatterns.add(pattern)) } });
-  /** Validators by `apiVersion Kind`, or why the schema cannot be compiled. */
-  private readonly compiled = new Map<string, ValidateFunction | string>();
+  /** Validators by `apiVersion Kind`, or why the schema cannot be used. */
+  private readonly compiled = new Map<string, ValidateFunction | SchemaProblem>();
+  /** Properties of the schemas compiled so far (see COMPILE_PROPERTY_BUDGET). */
+  private compiledProperties = 0;
 
   /** The CEL rules of each kind, read from its schema when the folder is loaded (undefined: none). */
   private readonly celSchemas = new Map<string, CelSchema | undefined>();
@@ -178,19 +182,40 @@ export class CrdSchemas implements SchemaSource {
     if (!schema) return undefined;
     let validate = this.compiled.get(key);
     if (!validate) {
-      try {
-        validate = this.ajv.compile(strictResourceSchema(schema));
-      } catch (e) {
-        validate = `the CRD's schema for ${key} cannot be used: ${String((e as Error).message).split('\n')[0]}`;
-      }
+      validate = this.compile(key, schema);
       this.compiled.set(key, validate);
     }
-    if (typeof validate === 'string') return [{ field: '', message: validate }];
-    const problems = this.run(validate, object);
+    if (typeof validate !== 'function') return [validate];
+    let problems: SchemaProblem[];
+    try {
+      problems = this.run(validate, object);
+    } catch (e) {
+      // A schema Ajv compiled but cannot run (a function too large for V8's stack): not checked.
+      if (!(e instanceof RangeError)) throw e;
+      return [{ field: '', message: `not checked against the CRD's schema for ${key}: it is too large for this validator (${e.message})`, severity: 'warning' }];
+    }
     const rules = this.celSchemas.get(key);
     if (!rules) return problems;
     if ((validate.errors ?? []).some(isBlocking) && problems.length) return [...problems, RULES_NOT_CHECKED];
     return [...problems, ...checkCelSchema(rules, object, celOptions(openshiftVersion))];
+  }
+
+  /**
+   * Ajv's validator for a CRD's schema, or why there is none. Compiling takes time and memory by
+   * the number of properties (some 0.3 ms and 40 KB each): past COMPILE_PROPERTY_BUDGET in all,
+   * the kinds of a hostile --crds folder are not checked (a warning), not compiled for minutes.
+   */
+  private compile(key: string, schema: Schema): ValidateFunction | SchemaProblem {
+    const properties = countProperties(schema);
+    if (this.compiledProperties + properties > COMPILE_PROPERTY_BUDGET) {
+      return { field: '', message: `not checked against the CRD's schema for ${key}: it has ${properties} properties, and the CRD schemas compiled in one run may have ${COMPILE_PROPERTY_BUDGET} in all (the largest common CRDs have about 8000)`, severity: 'warning' };
+    }
+    this.compiledProperties += properties;
+    try {
+      return this.ajv.compile(strictResourceSchema(schema));
+    } catch (e) {
+      return { field: '', message: `the CRD's schema for ${key} cannot be used: ${String((e as Error).message).split('\n')[0]}` };
+    }
   }
 
   /** Problems of `value` against a sub-schema (e.g. an Application's `spec`). */
@@ -206,6 +231,30 @@ export class CrdSchemas implements SchemaSource {
     }
     return problems;
   }
+}
+
+/**
+ * Properties compiled into validators per run, over every --crds kind among the objects: five
+ * times Argo CD's ApplicationSet (about 8000), the largest CRD we know; some 13 s and 1.6 GB.
+ */
+export const COMPILE_PROPERTY_BUDGET = 40_000;
+
+/** The properties a schema names, at every depth (shared nodes counted as often as they are reached: as Ajv compiles them). */
+function countProperties(schema: unknown): number {
+  const seen = new Map<object, number>();
+  const walk = (node: unknown): number => {
+    if (node === null || typeof node !== 'object') return 0;
+    const known = seen.get(node);
+    if (known !== undefined) return known;
+    seen.set(node, 0);
+    let here = 0;
+    const properties = (node as Schema).properties;
+    if (properties && typeof properties === 'object') here += Object.keys(properties).length;
+    for (const child of Object.values(node)) here += walk(child);
+    seen.set(node, here);
+    return here;
+  };
+  return walk(schema);
 }
 
 /** Reads the CRDs of one file into `add`; returns its problems, one line each. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toYaml } from '../../../app/output/to-yaml';
 import { builtInSchemas } from '../../../app/validate/built-in-schemas';
-import { CrdFolderError, CrdSchemas } from '../../../app/validate/crd-schemas';
+import { COMPILE_PROPERTY_BUDGET, CrdFolderError, CrdSchemas, toStrictJsonSchema } from '../../../app/validate/crd-schemas';
 import { formatProblems, validateTree } from '../../../app/validate/validate-manifests';
 import { MANIFEST_NODE_LIMIT } from '../../../app/output/read-tree';
 import { runCli } from '../../helpers';
@@ -220,6 +220,23 @@ describe('class 13: a hostile CRD folder', () => {
   test('a schema that cannot be compiled is an error for its objects, not a crash', () => {
     const sources = [CrdSchemas.fromDirectory(crdFolder({ 'widget.yaml': widgetCrd(patternSchema('(')) }))];
     expect(check(widget({ value: 'x' }), 'x.yaml', sources)).toEqual([expect.stringMatching(/^x\.yaml: Widget x\/w: the CRD's schema for example\.com\/v1 Widget cannot be used: .*Invalid regular expression/)]);
+  });
+
+  test('uniqueItems (which the API server refuses in a CRD) is not checked: 40000 items take no quadratic time', () => {
+    const schema = { type: 'object', properties: { spec: { type: 'object', properties: { items: { type: 'array', uniqueItems: true, items: { type: 'string' } } } } } };
+    const sources = [CrdSchemas.fromDirectory(crdFolder({ 'widget.yaml': widgetCrd(schema) }))];
+    const items = Array.from({ length: 40_000 }, (_, i) => `item-${i}`);
+    expect(check(widget({ items: [...items, 'item-0'] }), 'x.yaml', sources)).toEqual([]);
+    expect(toStrictJsonSchema(schema as never)).not.toHaveProperty('properties.spec.properties.items.uniqueItems');
+  });
+
+  test('CRD schemas past the compile budget (properties, in all) are not compiled: a warning for their objects', () => {
+    const wide = (n: number) => ({ type: 'object', properties: { spec: { type: 'object', properties: Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, { type: 'string' }])) } } });
+    const sources = [CrdSchemas.fromDirectory(crdFolder({ 'widget.yaml': widgetCrd(wide(COMPILE_PROPERTY_BUDGET)) }))];
+    expect(check(widget({ p1: 1 }), 'x.yaml', sources)).toEqual([`warning: x.yaml: Widget x/w: not checked against the CRD's schema for example.com/v1 Widget: it has ${COMPILE_PROPERTY_BUDGET + 1} properties, and the CRD schemas compiled in one run may have ${COMPILE_PROPERTY_BUDGET} in all (the largest common CRDs have about 8000)`]);
+    // A wide schema under the budget is compiled and judges.
+    const small = [CrdSchemas.fromDirectory(crdFolder({ 'widget.yaml': widgetCrd(wide(1000)) }))];
+    expect(check(widget({ p1: 1 }), 'x.yaml', small)).toEqual(['x.yaml: Widget x/w: spec.p1: must be string']);
   });
 
   test('a CRD without spec, with invalid YAML, of the wrong shape or with a bomb: every file and document named', () => {
