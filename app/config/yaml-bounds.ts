@@ -4,7 +4,16 @@
 // (the "billion laughs"). Parsers hand back the anchored object by reference, so parsing stays
 // cheap; the cost comes later, in whatever walks the tree (the schema, the charts, the YAML
 // writer, JSON.stringify). countNodes measures the tree as those walkers see it, before they run.
+import { CORE_SCHEMA, mergeTag } from 'js-yaml';
 import { formatFieldPath } from './config-error';
+
+/**
+ * How manifests are read (validate, diff): YAML 1.2's core schema, with merge keys (`<<: *base`)
+ * expanded, as kubectl, kustomize, Argo CD and Flux expand them (go-yaml does). js-yaml bounds the
+ * keys a file's merges copy (maxTotalMergeKeys, 10000). Config files have no merge keys
+ * (docs/configuration.md).
+ */
+export const MANIFEST_YAML_SCHEMA = CORE_SCHEMA.withTags(mergeTag);
 
 /**
  * Why a parsed tree is refused. `path` is the offending node (a recursive alias) or key

@@ -1,7 +1,7 @@
 import { escapeControl } from '../output/terminal-text';
-import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import { loadAll } from 'js-yaml';
 import { ConfigError, SynthError } from '../config/config-error';
-import { countNodes, describeTreeError, TreeError } from '../config/yaml-bounds';
+import { countNodes, describeTreeError, MANIFEST_YAML_SCHEMA, TreeError } from '../config/yaml-bounds';
 import { MANIFEST_NODE_LIMIT } from '../output/read-tree';
 import { ClusterContext, DataRisk, dataRisk, GitOpsToolsApplying, gitOpsToolsOf, ManifestObject } from './data-risk';
 
@@ -113,7 +113,7 @@ function readDocuments(path: string, text: string): unknown[] {
   const refuse = (message: string) => new SynthError([new ConfigError(path, [{ field: '', message }])]);
   let documents: unknown[];
   try {
-    documents = loadAll(text, { schema: CORE_SCHEMA, maxDepth: 100 });
+    documents = loadAll(text, { schema: MANIFEST_YAML_SCHEMA, maxDepth: 100 });
   } catch (e) {
     throw refuse(`cannot be read as YAML: ${String((e as Error).message).split('\n')[0]}`);
   }

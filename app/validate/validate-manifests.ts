@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
-import { CORE_SCHEMA, loadAll } from 'js-yaml';
-import { countNodes, describeTreeError, TreeError } from '../config/yaml-bounds';
+import { loadAll } from 'js-yaml';
+import { countNodes, describeTreeError, MANIFEST_YAML_SCHEMA, TreeError } from '../config/yaml-bounds';
 import { formatBytes, MANIFEST_FILE_LIMIT, MANIFEST_NODE_LIMIT } from '../output/read-tree';
 import { escapeControl } from '../output/terminal-text';
 import { notYetServed, unknownKind } from './api-kinds';
@@ -221,7 +221,7 @@ function parseDocuments(file: string, text: string, limits: FileLimits, report: 
   }
   let docs: unknown[];
   try {
-    docs = loadAll(text, { schema: CORE_SCHEMA, maxDepth: 100 });
+    docs = loadAll(text, { schema: MANIFEST_YAML_SCHEMA, maxDepth: 100 });
   } catch (e) {
     report(file, `invalid YAML: ${String((e as Error).message).split('\n')[0]}`);
     return undefined;

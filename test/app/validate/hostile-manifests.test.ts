@@ -85,6 +85,15 @@ describe('class 13: bounded parsing', () => {
     expect(check('['.repeat(100_000), 'deep.yaml')).toEqual([expect.stringMatching(/^deep\.yaml: invalid YAML: nesting exceeded maxDepth \(100\)/)]);
   });
 
+  test('merge keys (<<) are expanded, as kubectl, kustomize and Argo CD expand them; the keys merges copy are bounded', () => {
+    const pruner = 'apiVersion: imageregistry.operator.openshift.io/v1\nkind: ImagePruner\nmetadata: {name: cluster}\nspec:\n  <<: {schedule: "0 3 * * *", keepTagRevisions: 5}\n';
+    expect(check(pruner)).toEqual([]);
+    expect(check(pruner.replace('keepTagRevisions: 5', 'keepTagRevisions: five'))).toContain('x.yaml: ImagePruner cluster: spec.keepTagRevisions: must be integer');
+    const base = `base: &b {${Array.from({ length: 200 }, (_, i) => `k${i}: 1`).join(', ')}}`;
+    const merges = Array.from({ length: 100 }, (_, i) => `m${i}: {<<: *b}`).join('\n');
+    expect(check(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: x}\n${base}\n${merges}\n`)).toEqual([expect.stringMatching(/^x\.yaml: invalid YAML: .*merge/i)]);
+  });
+
   test('documents that are scalars or lists are errors naming the document', () => {
     expect(check('--- 5\n--- [a, b]\n--- hello\n--- true\n---\n', 'docs.yaml')).toEqual([
       'docs.yaml: document 1 is a number, not a Kubernetes object (a map with apiVersion, kind and metadata)',
