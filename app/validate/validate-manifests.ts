@@ -17,6 +17,7 @@ import { DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../../lib/rules/ope
 import { PLAIN_SECRETS_ANNOTATION } from '../output/kustomization';
 import { buildNote, ClusterRecord, folderOf, isKustomizationFile, isValidateInput, Kustomization, readKustomization } from './kustomizations';
 import { asMap, asString, hideCredentials, isMap, show } from '../../lib/rules/shapes';
+import { objectMetaProblems } from '../../lib/rules/kubernetes';
 
 /** Largest stream of manifests on standard input (`validate -`): a whole cluster built by kustomize. */
 export const STREAM_BYTE_LIMIT = 32 * 1024 * 1024;
@@ -323,6 +324,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
     const metadata = asMap(object.metadata);
     const name = asString(metadata.name);
     if (!name && !asString(metadata.generateName)) add('metadata.name', 'is required: every object needs a name (or, for objects only ever created, metadata.generateName)');
+    for (const p of objectMetaProblems(apiVersion, kind, metadata)) add(p.field, p.message);
     if (name && !manifest.within) {
       // kustomize refuses two objects with one id, and an apply would let the later one win. A
       // folder without a kustomization.yaml may hold several clusters (a cdk8s app writes a file

@@ -96,3 +96,60 @@ export function labelValueProblem(value: string): string | undefined {
 export function escapeKubeletExpansion(value: string): string {
   return value.replace(/\$/g, '$$$$');
 }
+
+const dns1035Label = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Kinds named by a path segment, not a DNS name (k8s.io/kubernetes pkg/apis/rbac/validation ValidateRBACName). */
+const PATH_SEGMENT_NAMED_GROUPS = ['rbac.authorization.k8s.io'];
+
+/**
+ * Why the API server would refuse `metadata` of an object of `apiVersion` and `kind`, by field
+ * (k8s.io/apimachinery pkg/api/validation ValidateObjectMeta and each kind's name rule):
+ * a Namespace is named by a DNS label, a Service by a DNS-1035 label (a letter first), RBAC
+ * objects by any path segment, the other built-in kinds and custom resources by a DNS subdomain
+ * (apiextensions-apiserver customresource validator.go: NameIsDNSSubdomain); the kinds OpenShift's
+ * own API servers serve (`*.openshift.io` groups that are not CRDs) are held to a path segment
+ * only, the loosest rule, as their names are not checked here. The namespace is a DNS label,
+ * label keys and annotation keys qualified names, label values label values.
+ */
+export function objectMetaProblems(apiVersion: string, kind: string, metadata: Record<string, unknown>): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  const { name, namespace, labels, annotations } = metadata;
+  if (typeof name === 'string') {
+    const problem = nameProblem(group, kind, name);
+    if (problem) problems.push({ field: 'metadata.name', message: `${show(name)} ${problem}` });
+  }
+  if (typeof namespace === 'string' && (namespace.length > DNS_LABEL_MAX || !dnsLabel.test(namespace))) {
+    problems.push({ field: 'metadata.namespace', message: `${show(namespace)} is not a namespace name: at most ${DNS_LABEL_MAX} lower-case letters, digits and '-', starting and ending with a letter or digit` });
+  }
+  if (labels !== null && typeof labels === 'object' && !Array.isArray(labels)) {
+    for (const [key, value] of Object.entries(labels)) {
+      const keyProblem = labelKeyProblem(key);
+      if (keyProblem) problems.push({ field: `metadata.labels.${key}`, message: `the label key ${keyProblem}` });
+      const valueProblem = typeof value === 'string' ? labelValueProblem(value) : undefined;
+      if (valueProblem) problems.push({ field: `metadata.labels.${key}`, message: `${show(value)} ${valueProblem}` });
+    }
+  }
+  if (annotations !== null && typeof annotations === 'object' && !Array.isArray(annotations)) {
+    for (const key of Object.keys(annotations)) {
+      // ValidateAnnotations checks the key in lower case.
+      const keyProblem = labelKeyProblem(key.toLowerCase());
+      if (keyProblem) problems.push({ field: `metadata.annotations.${key}`, message: `the annotation key ${keyProblem}` });
+    }
+  }
+  return problems;
+}
+
+function nameProblem(group: string, kind: string, name: string): string | undefined {
+  if (PATH_SEGMENT_NAMED_GROUPS.includes(group) || group.endsWith('.openshift.io')) {
+    return name === '.' || name === '..' || /[/%]/.test(name) ? `is not a valid ${kind} name: it may not be "." or ".." nor hold "/" or "%"` : undefined;
+  }
+  if (group === '' && kind === 'Namespace') {
+    return name.length > DNS_LABEL_MAX || !dnsLabel.test(name) ? `is not a valid Namespace name: at most ${DNS_LABEL_MAX} lower-case letters, digits and '-', starting and ending with a letter or digit` : undefined;
+  }
+  if (group === '' && kind === 'Service') {
+    return name.length > DNS_LABEL_MAX || !dns1035Label.test(name) ? `is not a valid Service name: at most ${DNS_LABEL_MAX} lower-case letters, digits and '-', starting with a letter and ending with a letter or digit` : undefined;
+  }
+  return name.length > DNS_SUBDOMAIN_MAX || !dnsSubdomain.test(name) ? `is not a valid ${kind} name: at most ${DNS_SUBDOMAIN_MAX} lower-case letters, digits, '-' and '.', starting and ending with a letter or digit` : undefined;
+}

@@ -288,9 +288,11 @@ describe('class 4: terminal injection in validate output', () => {
   test('file names, kinds, names and values are escaped; one line per problem', () => {
     const text = toYaml({ apiVersion: 'example.com/v1', kind: 'Wid\x1b[2Jget', metadata: { name: 'w\u202eevil', namespace: 'x\ny' } });
     const lines = check(text, 'evil\n\x1b]0;pwned\x07.yaml');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).not.toMatch(CONTROL);
-    expect(lines[0]).toBe('note: evil\\n\\x1b]0;pwned\\x07.yaml: Wid\\x1b[2Jget x\\ny/w\\u202eevil: not checked: no schema for example.com/v1 Wid\\x1b[2Jget, a custom resource; pass its CRD with --crds DIR to check it');
+    // The name and the namespace are refused too; every line is escaped.
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).not.toMatch(CONTROL);
+    expect(lines[0]).toMatch(/^evil\\n\\x1b\]0;pwned\\x07\.yaml: Wid\\x1b\[2Jget x\\ny\/w\\u202eevil: metadata\.name: "w\\u202eevil" is not a valid/);
+    expect(lines[2]).toBe('note: evil\\n\\x1b]0;pwned\\x07.yaml: Wid\\x1b[2Jget x\\ny/w\\u202eevil: not checked: no schema for example.com/v1 Wid\\x1b[2Jget, a custom resource; pass its CRD with --crds DIR to check it');
   });
 
   test('a long unknown key is cut short in the field', () => {
