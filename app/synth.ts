@@ -35,6 +35,12 @@ export interface SynthOptions {
    * @default - printed to stderr
    */
   readonly warn?: (message: string) => void;
+  /**
+   * Runs with the whole output before the output folder changes (cdk8s synth's scratch copy);
+   * if it throws, the output folder is left as it was.
+   * @default - nothing
+   */
+  readonly before?: (output: ReadonlyMap<string, string>) => void;
 }
 
 export { SynthError };
@@ -211,6 +217,7 @@ export async function synth(options: SynthOptions): Promise<Map<string, string>>
   const transaction = await OutputTransaction.beginWhenFree(options.outdir, { inputs: [options.configDir], warn: options.warn, waitMs: options.lockWaitMs });
   try {
     const { output, staged, warnings } = await synthesizeOnThreads(folder, { target: transaction.target, work: transaction.work, shown: transaction.shown }, options.workerScript);
+    options.before?.(output);
     transaction.commit([...new Set([...output.keys()].map((path) => path.split('/')[0]))], staged);
     for (const warning of warnings) (options.warn ?? console.error)(warning);
     return output;

@@ -24,15 +24,18 @@ export function synthCommand(workerScript?: string) {
     },
     async run({ values }) {
       const outdir = values.outdir!;
+      const scratch = process.env.CDK8S_OUTDIR;
+      const toScratch = scratch !== undefined && scratch !== '' && resolve(scratch) !== resolve(outdir);
       try {
-        const written = await synth({ configDir: values.config!, outdir, workerScript });
-        const scratch = process.env.CDK8S_OUTDIR;
-        if (scratch && resolve(scratch) !== resolve(outdir)) writeOutputDir(scratch, written);
+        // The scratch copy first: if it cannot be written (a stale CDK8S_OUTDIR naming a folder of
+        // other files), the output folder is still as it was.
+        const written = await synth({ configDir: values.config!, outdir, workerScript, before: toScratch ? (files) => writeOutputDir(scratch, files) : undefined });
         console.error(`synthesized ${written.size} files into ${outdir}/`);
         return 0;
       } catch (e) {
         if (!(e instanceof SynthError)) throw e;
         console.error(e.message);
+        if (toScratch && !e.errors.length) console.error(`(CDK8S_OUTDIR names ${scratch}, the scratch folder cdk8s synth writes too; unset it outside cdk8s synth)`);
         // An output error says itself what became of the output folder.
         if (e.errors.length) console.error(`synth failed: ${outdir}/ was left unchanged`);
         return 1;

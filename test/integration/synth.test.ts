@@ -106,6 +106,20 @@ describe('the synth command', () => {
     expect(bundled).not.toMatch(/\.\.\.r,\[i\[0\]\]/);
   });
 
+  test('a stale CDK8S_OUTDIR naming a folder of other files: exit 1, the output folder as it was, the variable named', () => {
+    const ws = workspace({ 'prod.yaml': good });
+    expect(synthCommand(['--config', ws.configDir, '--outdir', ws.outdir]).status).toBe(0);
+    const before = everything(ws.outdir);
+    writeFileSync(join(ws.configDir, 'prod.yaml'), good.replace('{pvc: {}}', '{pvc: {size: 50Gi}}'));
+    const scratch = mkdtempSync(join(tmpdir(), 'scratch-'));
+    writeFileSync(join(scratch, 'notes.md'), 'notes\n');
+    const result = synthCommand(['--config', ws.configDir, '--outdir', ws.outdir], { env: { ...process.env, CDK8S_OUTDIR: scratch } });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`(CDK8S_OUTDIR names ${scratch}, the scratch folder cdk8s synth writes too; unset it outside cdk8s synth)`);
+    expect(everything(ws.outdir)).toEqual(before);
+    expect(everything(scratch)).toEqual({ 'notes.md': 'notes\n' });
+  });
+
   test('a bad config: one clear message per problem, no stack trace, exit 1, output untouched', () => {
     const ws = workspace({ 'prod.yaml': good });
     expect(run(['--config', ws.configDir, '--outdir', ws.outdir]).status).toBe(0);
