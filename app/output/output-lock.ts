@@ -20,7 +20,12 @@ export function lock(target: string, shown: string): () => void {
         if (readIfThere(path) === mine) rmSync(path, { force: true });
       };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+        // Created but not written (a full disk): a lock file cut short is no run's; leave none behind.
+        const left = readIfThere(path);
+        if (left !== undefined && mine.startsWith(left)) rmSync(path, { force: true });
+        throw e;
+      }
     }
     const held = readIfThere(path);
     if (held === undefined) continue; // released meanwhile
