@@ -57,7 +57,9 @@ export function readConfigFolder(configDir: string): ConfigFolder {
   try {
     names = readdirSync(configDir).filter((n) => /\.ya?ml$/.test(n)).sort();
   } catch (e) {
-    throw new SynthError([new ConfigError(configDir, [{ field: '', message: `cannot read the config folder: ${(e as Error).message}` }])]);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'the config folder does not exist (give it with --config DIR)' : code === 'ENOTDIR' ? 'is not a folder: --config names the folder of cluster configs' : `cannot read the config folder: ${(e as Error).message}`;
+    throw new SynthError([new ConfigError(configDir, [{ field: '', message: why }])]);
   }
   const reserved = names.filter((n) => n.startsWith('_') && n !== DEFAULTS_FILE);
   if (reserved.length) {

@@ -265,7 +265,8 @@ describe('kustomize build of every cluster folder', () => {
 });
 
 test('the config folder must exist', () => {
-  expect(() => readConfigFolder(join(tmpdir(), 'does-not-exist-' + process.pid))).toThrow('cannot read the config folder');
+  expect(() => readConfigFolder(join(tmpdir(), 'does-not-exist-' + process.pid))).toThrow('the config folder does not exist (give it with --config DIR)');
+  expect(() => readConfigFolder(join(repoRoot, 'README.md'))).toThrow('README.md: is not a folder: --config names the folder of cluster configs');
   const empty = mkdtempSync(join(tmpdir(), 'empty-'));
   mkdirSync(join(empty, 'sub'));
   expect(() => readConfigFolder(empty)).toThrow('no cluster config (*.yaml) in this folder');

@@ -80,7 +80,7 @@ describe('synth', () => {
   test('an empty or missing config folder is an error', async () => {
     const ws = workspace({});
     await expect(synth(ws)).rejects.toThrow('no cluster config (*.yaml) in this folder');
-    await expect(synth({ ...ws, configDir: join(ws.configDir, 'nope') })).rejects.toThrow('cannot read the config folder');
+    await expect(synth({ ...ws, configDir: join(ws.configDir, 'nope') })).rejects.toThrow('the config folder does not exist (give it with --config DIR)');
   });
 });
 
