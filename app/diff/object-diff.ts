@@ -1,4 +1,5 @@
 import { escapeControl } from '../output/terminal-text';
+import { markdownCode, markdownText } from '../output/markdown-text';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { ConfigError, SynthError } from '../config/config-error';
 import { countNodes, describeTreeError, TreeError } from '../config/yaml-bounds';
@@ -244,27 +245,23 @@ export function formatText(changes: readonly ObjectChange[], options: FormatOpti
   return lines.map(escapeControl).join('\n') + '\n';
 }
 
-/** A Markdown report, for a pull request comment. */
+/** A Markdown report, for a pull request comment: see markdown-text.ts for what names from files may not do there. */
 export function formatMarkdown(changes: readonly ObjectChange[], options: FormatOptions = {}): string {
-  if (!changes.length) return `### Registry config: no change to ${escapeControl(options.dist ?? 'dist')}/\n`;
-  const code = (s: string) => `\`${s.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+  if (!changes.length) return `### Registry config: no change to ${markdownText(options.dist ?? 'dist')}/\n`;
   const lines = [`### Registry config: ${summary(changes)}`, ''];
   // GitHub alerts: a red CAUTION box for what deletes data, a NOTE for what is left behind.
   for (const [loss, box, title] of [[true, 'CAUTION', 'Data loss'], [false, 'NOTE', 'Kept in the cluster']] as const) {
     const risky = changes.filter((c) => c.data && c.data.loss === loss);
-    if (risky.length) lines.push(`> [!${box}]`, `> **${title}**`, ...risky.map((c) => `> - ${c.cluster}: ${code(c.object)}: ${markdownText(c.data!.message)}`), '');
+    const where = (c: ObjectChange) => [c.cluster && markdownText(c.cluster), markdownCode(c.object)].filter(Boolean).join(': ');
+    if (risky.length) lines.push(`> [!${box}]`, `> **${title}**`, ...risky.map((c) => `> - ${where(c)}: ${markdownText(c.data!.message)}`), '');
   }
   lines.push('| change | cluster | object | fields |', '|---|---|---|---|');
+  const cell = (s: string) => markdownCode(s, { inTable: true });
   for (const c of changes) {
-    const fields = c.fields.map((f) => `${code(f.path)}: ${f.secret ? secretChange(f) : showChange(f, options).map(code).join(' → ')}`).join('<br>');
-    lines.push(`| ${c.change} | ${c.cluster} | ${code(c.object)} | ${fields} |`);
+    const fields = c.fields.map((f) => `${cell(f.path)}: ${f.secret ? secretChange(f) : showChange(f, options).map(cell).join(' → ')}`).join('<br>');
+    lines.push(`| ${c.change} | ${markdownText(c.cluster)} | ${cell(c.object)} | ${fields} |`);
   }
-  return lines.map(escapeControl).join('\n') + '\n';
-}
-
-/** Text with the names it quotes from files, shown as text in Markdown (no links, emphasis or HTML). */
-function markdownText(s: string): string {
-  return s.replace(/[\\`*_{}[\]<>|#]/g, '\\$&');
+  return lines.join('\n') + '\n';
 }
 
 function summary(changes: readonly ObjectChange[]): string {

@@ -33,6 +33,39 @@ describe('diffOutputs', () => {
     expect(formatMarkdown(changes)).toContain('| changed | prod | `v1 PersistentVolumeClaim openshift-image-registry/image-registry-pvc` | `spec.resources.requests.storage`: `"100Gi"` → `"200Gi"` |');
   });
 
+  test('Markdown: a change between normal names reads as it did, every name as it is', () => {
+    const before = new Map([['prod/registry/registry.yaml', `${pvc('100Gi')}---\n${config(1)}`], ['old/registry/registry.yaml', config(1)]]);
+    const after = new Map([['prod/registry/registry.yaml', `${pvc('200Gi')}---\n${config(1)}`], ['lab/registry/registry.yaml', config(1)]]);
+    const lines = formatMarkdown(diffOutputs(before, after)).split('\n');
+    expect(lines.slice(0, 4)).toEqual(['### Registry config: 1 added, 1 changed, 1 removed', '', '> [!CAUTION]', '> **Data loss**']);
+    expect(lines[4]).toMatch(/^> - old: `imageregistry\.operator\.openshift\.io\/v1 Config cluster`: leaves dist\/ without prune protection: Argo CD \(no Prune=false\) and Flux \(no kustomize\.toolkit\.fluxcd\.io\/prune: disabled\) will delete the registry Config: /);
+    expect(lines.slice(5)).toEqual([
+      '',
+      '| change | cluster | object | fields |',
+      '|---|---|---|---|',
+      '| added | lab | `imageregistry.operator.openshift.io/v1 Config cluster` |  |',
+      '| removed | old | `imageregistry.operator.openshift.io/v1 Config cluster` |  |',
+      '| changed | prod | `v1 PersistentVolumeClaim openshift-image-registry/image-registry-pvc` | `spec.resources.requests.storage`: `"100Gi"` → `"200Gi"` |',
+      '',
+    ]);
+  });
+
+  test('Markdown: a cluster folder, name, key or value from a pull request adds no link, image, HTML, mention or table cell', () => {
+    const cluster = '@octocat [click here](https:evil.example) <img src=x> | #1';
+    const claim = (name: string, key: string, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${JSON.stringify(name)}, namespace: ns}\ndata: {${JSON.stringify(key)}: ${JSON.stringify(value)}}\n`;
+    const changes = diffOutputs(new Map([[`${cluster}/a.yaml`, claim('a`b|c', 'k|`', 'v1')]]), new Map([[`${cluster}/a.yaml`, claim('a`b|c', 'k|`', '`| <b>')]]));
+    const row = formatMarkdown(changes).split('\n').find((l) => l.startsWith('| changed |'))!;
+    // cmark-gfm ends a cell at a `|` without a backslash before it (extensions/ext_scanners.re).
+    expect(row.split(/(?<!\\)\|/)).toEqual([
+      '',
+      ' changed ',
+      ' @&#8203;octocat \\[click here\\](https:evil.example) \\<img src=x\\> \\| #&#8203;1 ',
+      ' ``v1 ConfigMap ns/a`b\\|c`` ',
+      ' `` data.k\\|` ``: `"v1"` → ``"`\\| <b>"`` ',
+      '',
+    ]);
+  });
+
   test('moving an object between files is not a change; a field that appears is', () => {
     const before = new Map([['prod/a.yaml', config(1)]]);
     expect(diffOutputs(before, new Map([['prod/b.yaml', config(1)]]))).toEqual([]);
