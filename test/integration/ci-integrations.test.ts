@@ -2,7 +2,7 @@
 // hook (.pre-commit-hooks.yaml). The Action's step runs here as GitHub runs it (bash, its inputs
 // as variables); the hook runs under Debian's pre-commit, with `pre-commit try-repo`.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -57,6 +57,24 @@ describe('the GitHub Action', () => {
     const result = runStep({ kustomize: join(repoRoot, 'dist', 'minio-s3') }, repoRoot);
     expect(result.stderr).toMatch(/objects checked in standard input: 0 errors/);
     expect(result.status).toBe(0);
+  });
+
+  test('kustomize is a folder, never a kubectl option: one that starts with - is built, an option is a folder that does not exist', () => {
+    // The workspace's kustomization loads a file from outside its folder: kustomize builds it only
+    // with --load-restrictor=LoadRestrictionsNone, and that file has an error validate would report.
+    const root = folder({ 'outside.yaml': twoBackEnds, 'ws/kustomization.yaml': 'resources:\n  - ../outside.yaml\n' });
+    const repo = join(root, 'ws');
+    cpSync(join(repoRoot, 'dist', 'minio-s3'), join(repo, '-overlay'), { recursive: true });
+    const built = runStep({ kustomize: '-overlay' }, repo);
+    expect(built.stderr).toMatch(/objects checked in standard input: 0 errors/);
+    expect(built.status).toBe(0);
+    for (const option of ['--load-restrictor=LoadRestrictionsNone', '--help']) {
+      const result = runStep({ kustomize: option }, repo);
+      expect(result.stderr).toContain(`'${option}'`);
+      expect(result.stderr).toContain('not a valid directory');
+      expect(result.stdout + result.stderr).not.toContain('has pvc and emptyDir');
+      expect(result.status).toBe(1);
+    }
   });
 
   test('allow-plain-secrets is true or false in any case, anything else fails the step; a path that starts with - is a path', () => {
