@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { command, oneOf } from './command';
 import { escapeControl } from '../output/terminal-text';
 import { diffOutputs, formatMarkdown, formatText, SHOWN_LENGTH } from '../diff/object-diff';
@@ -27,21 +28,30 @@ export const diffCommand = command({
   },
   run({ values }) {
     const format = oneOf('--format', values.format, ['text', 'markdown']);
+    const dist = values.dist!;
     let changes;
     try {
       const next = synthesizeFleet(readConfigFolder(values.config!));
       // What synth leaves alone in its folder (a README, say) is not drift.
-      const foreign = foreignEntries(values.dist!);
-      for (const entry of foreign) console.error(`note: ${escapeControl(`${values.dist!}/${entry}`)} was not written by synth: not compared`);
-      if (!existsSync(values.dist!)) console.error(`note: ${escapeControl(values.dist!)} does not exist: every object is new`);
-      changes = diffOutputs(readTree(values.dist!, { wanted: (path) => !foreign.includes(path.split('/')[0]) }), next);
+      const foreign = foreignEntries(dist);
+      for (const entry of foreign) console.error(`note: ${escapeControl(join(dist, entry))} was not written by synth: not compared`);
+      if (!existsSync(dist)) console.error(`note: ${escapeControl(dist)} does not exist: every object is new`);
+      // synth writes only YAML, and replaces a cluster folder whole: any other file in one (a
+      // README, a .gitattributes) is gone after the next synth, and is not read.
+      const ours = (path: string) => !foreign.includes(path.split('/')[0]);
+      const otherFiles: string[] = [];
+      const old = readTree(dist, {
+        wanted: (path) => ours(path) && /\.ya?ml$/.test(path),
+        unread: (path) => { if (ours(path)) otherFiles.push(path); },
+      });
+      changes = diffOutputs(old, next, { folder: dist, otherFiles });
     } catch (e) {
       if (!(e instanceof SynthError)) throw e;
       console.error(e.message);
       return 2;
     }
-    for (const work of unfinishedSwaps(values.dist!)) console.error(`warning: ${values.dist!}/${work} holds a killed synth's unfinished change: this output may mix old and new clusters; run synth to finish it`);
-    const options = { full: values.full, dist: values.dist!.replace(/\/+$/, '') };
+    for (const work of unfinishedSwaps(dist)) console.error(`warning: ${escapeControl(join(dist, work))} holds a killed synth's unfinished change: this output may mix old and new clusters; run synth to finish it`);
+    const options = { full: values.full, dist: dist.replace(/\/+$/, '') };
     process.stdout.write(format === 'markdown' ? formatMarkdown(changes, options) : formatText(changes, options));
     return changes.length ? 1 : 0;
   },

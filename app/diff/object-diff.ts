@@ -1,6 +1,9 @@
 import { escapeControl } from '../output/terminal-text';
+import { markdownCode, markdownText } from '../output/markdown-text';
+import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { ConfigError, SynthError } from '../config/config-error';
+import { hideCredentials } from '../../lib/rules/shapes';
 import { countNodes, describeTreeError, MANIFEST_YAML_SCHEMA, TreeError } from '../config/yaml-bounds';
 import { MANIFEST_NODE_LIMIT } from '../output/read-tree';
 import { ClusterContext, DataRisk, dataRisk, GitOpsToolsApplying, gitOpsToolsOf, ManifestObject } from './data-risk';
@@ -33,7 +36,7 @@ const SECRET_FIELDS = ['data', 'stringData'];
 
 export interface ObjectChange {
   readonly change: 'added' | 'removed' | 'changed';
-  /** Top folder of dist/: the cluster. */
+  /** Top folder of dist/: the cluster; '' for a file at the top. */
   readonly cluster: string;
   /** `apiVersion kind namespace/name`, or the file for documents that are not API objects. */
   readonly object: string;
@@ -43,10 +46,29 @@ export interface ObjectChange {
   readonly data?: DataRisk;
 }
 
+/** What is known of the old output tree besides its YAML files. */
+export interface OldTree {
+  /**
+   * The folder it was read from, as the user named it: an error names a file in it by both.
+   * @default '': by the path in the tree
+   */
+  readonly folder?: string;
+  /**
+   * Its files that are not YAML, not read: synth writes only YAML, and replaces a cluster folder
+   * whole, so each is a file removed.
+   * @default []
+   */
+  readonly otherFiles?: readonly string[];
+}
+
 /** Object-by-object difference between two output trees (relative path -> YAML text). */
-export function diffOutputs(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): ObjectChange[] {
-  const old = index(before);
-  const next = index(after);
+export function diffOutputs(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, { folder = '', otherFiles = [] }: OldTree = {}): ObjectChange[] {
+  const old = index(before, folder);
+  for (const path of otherFiles) {
+    const { cluster, file } = place(path);
+    old.set(fileKey(cluster, file), { key: file, cluster, label: file, value: undefined });
+  }
+  const next = index(after, '');
   // The tools that apply each cluster's new output, worked out once, and only when needed.
   let tools: Map<string, GitOpsToolsApplying> | undefined;
   const toolsOf = (cluster: string) => {
@@ -63,7 +85,7 @@ export function diffOutputs(before: ReadonlyMap<string, string>, after: Readonly
       .filter((o) => o.cluster === cluster && asObject(o.value)?.kind === 'PersistentVolumeClaim' && asObject(o.value)?.metadata?.namespace === namespace)
       .map((o) => `${namespace}/${String(asObject(o.value)?.metadata?.name)}`).sort(),
     removedNamespace: (namespace: string) => {
-      const key = `${cluster}\u0000v1 Namespace ${namespace}`;
+      const key = objectKey(cluster, `v1 Namespace ${namespace}`);
       return next.has(key) ? undefined : asObject(old.get(key)?.value);
     },
   });
@@ -86,21 +108,34 @@ export function diffOutputs(before: ReadonlyMap<string, string>, after: Readonly
   return changes.sort((a, b) => (a.cluster + a.object < b.cluster + b.object ? -1 : a.cluster + a.object > b.cluster + b.object ? 1 : 0));
 }
 
-function index(tree: ReadonlyMap<string, string>): Map<string, Keyed> {
+function index(tree: ReadonlyMap<string, string>, folder: string): Map<string, Keyed> {
   const items = new Map<string, Keyed>();
   for (const [path, text] of tree) {
-    const cluster = path.split('/')[0];
-    readDocuments(path, text).forEach((document, i) => {
+    const { cluster, file } = place(path);
+    readDocuments(join(folder, path), text).forEach((document, i) => {
       const value = document as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } } | null;
       if (value === null || value === undefined) return;
       const name = value.metadata?.name;
-      const label = value.kind && name
-        ? `${value.apiVersion} ${value.kind} ${value.metadata?.namespace ? `${value.metadata.namespace}/` : ''}${name}`
-        : `${path.slice(cluster.length + 1)}${i ? ` (document ${i + 1})` : ''}`;
-      items.set(`${cluster}\u0000${label}`, { key: label, cluster, label, value });
+      if (value.kind && name) {
+        const label = `${value.apiVersion} ${value.kind} ${value.metadata?.namespace ? `${value.metadata.namespace}/` : ''}${name}`;
+        items.set(objectKey(cluster, label), { key: label, cluster, label, value });
+      } else {
+        const label = `${file}${i ? ` (document ${i + 1})` : ''}`;
+        items.set(fileKey(cluster, label), { key: label, cluster, label, value });
+      }
     });
   }
   return items;
+}
+
+/** The keys of an API object, and of a document that is not one or a file not read: never the same. */
+const objectKey = (cluster: string, label: string) => JSON.stringify([cluster, 'object', label]);
+const fileKey = (cluster: string, label: string) => JSON.stringify([cluster, 'file', label]);
+
+/** A file's cluster (its top folder; none for a file at the top) and its path in that folder. */
+function place(path: string): { cluster: string; file: string } {
+  const slash = path.indexOf('/');
+  return slash < 0 ? { cluster: '', file: path } : { cluster: path.slice(0, slash), file: path.slice(slash + 1) };
 }
 
 /**
@@ -205,7 +240,8 @@ const CONTEXT = 30;
  * two long values never look the same), else to its first SHOWN_LENGTH characters.
  */
 function showChange(f: FieldChange, { full = false }: FormatOptions): [string, string] {
-  const [before, after] = [f.before, f.after].map((v) => (v === undefined ? '(none)' : [...JSON.stringify(v)]));
+  // A URL's user and password are never shown (a change to them shows as two equal-looking values).
+  const [before, after] = [f.before, f.after].map((v) => (v === undefined ? '(none)' : [...hideCredentials(JSON.stringify(v))]));
   if (typeof before === 'string' || typeof after === 'string') {
     const cut = (t: string | string[]) => (typeof t === 'string' ? t : full || t.length <= SHOWN_LENGTH ? t.join('') : `${t.slice(0, SHOWN_LENGTH - 3).join('')}...`);
     return [cut(before), cut(after)];
@@ -226,45 +262,44 @@ function showChange(f: FieldChange, { full = false }: FormatOptions): [string, s
 /** What happened to a Secret value, which is never shown. */
 const secretChange = (f: FieldChange) => `${f.before === undefined ? 'added' : f.after === undefined ? 'removed' : 'changed'} (Secret value not shown)`;
 
+/** `cluster: object`, or the file alone for a file at the top of the output folder. */
+const where = (c: ObjectChange) => (c.cluster ? `${c.cluster}: ${c.object}` : c.object);
+
 /** A terminal report. */
 export function formatText(changes: readonly ObjectChange[], options: FormatOptions = {}): string {
   if (!changes.length) return `no drift: ${escapeControl(options.dist ?? 'dist')}/ is what the configs synthesize\n`;
   const mark = { added: '+', removed: '-', changed: '~' };
   // Data first, where nobody scrolls past it.
   const lines = [
-    ...changes.filter((c) => c.data?.loss).map((c) => `!!! DATA LOSS: ${c.cluster}: ${c.object}: ${c.data!.message}`),
-    ...changes.filter((c) => c.data && !c.data.loss).map((c) => `kept: ${c.cluster}: ${c.object}: ${c.data!.message}`),
+    ...changes.filter((c) => c.data?.loss).map((c) => `!!! DATA LOSS: ${where(c)}: ${c.data!.message}`),
+    ...changes.filter((c) => c.data && !c.data.loss).map((c) => `kept: ${where(c)}: ${c.data!.message}`),
     summary(changes),
   ];
   for (const c of changes) {
-    lines.push(`${mark[c.change]} ${c.cluster}: ${c.object}${c.data?.loss ? '  !!! DATA LOSS (above)' : ''}`);
+    lines.push(`${mark[c.change]} ${where(c)}${c.data?.loss ? '  !!! DATA LOSS (above)' : ''}`);
     for (const f of c.fields) lines.push(`    ${f.path}: ${f.secret ? secretChange(f) : showChange(f, options).join(' -> ')}`);
   }
   // Names, kinds and keys come from files: nothing in them may act on the terminal or add a line.
   return lines.map(escapeControl).join('\n') + '\n';
 }
 
-/** A Markdown report, for a pull request comment. */
+/** A Markdown report, for a pull request comment: see markdown-text.ts for what names from files may not do there. */
 export function formatMarkdown(changes: readonly ObjectChange[], options: FormatOptions = {}): string {
-  if (!changes.length) return `### Registry config: no change to ${escapeControl(options.dist ?? 'dist')}/\n`;
-  const code = (s: string) => `\`${s.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+  if (!changes.length) return `### Registry config: no change to ${markdownText(options.dist ?? 'dist')}/\n`;
   const lines = [`### Registry config: ${summary(changes)}`, ''];
   // GitHub alerts: a red CAUTION box for what deletes data, a NOTE for what is left behind.
   for (const [loss, box, title] of [[true, 'CAUTION', 'Data loss'], [false, 'NOTE', 'Kept in the cluster']] as const) {
     const risky = changes.filter((c) => c.data && c.data.loss === loss);
-    if (risky.length) lines.push(`> [!${box}]`, `> **${title}**`, ...risky.map((c) => `> - ${c.cluster}: ${code(c.object)}: ${markdownText(c.data!.message)}`), '');
+    const named = (c: ObjectChange) => [c.cluster && markdownText(c.cluster), markdownCode(c.object)].filter(Boolean).join(': ');
+    if (risky.length) lines.push(`> [!${box}]`, `> **${title}**`, ...risky.map((c) => `> - ${named(c)}: ${markdownText(c.data!.message)}`), '');
   }
   lines.push('| change | cluster | object | fields |', '|---|---|---|---|');
+  const cell = (s: string) => markdownCode(s, { inTable: true });
   for (const c of changes) {
-    const fields = c.fields.map((f) => `${code(f.path)}: ${f.secret ? secretChange(f) : showChange(f, options).map(code).join(' → ')}`).join('<br>');
-    lines.push(`| ${c.change} | ${c.cluster} | ${code(c.object)} | ${fields} |`);
+    const fields = c.fields.map((f) => `${cell(f.path)}: ${f.secret ? secretChange(f) : showChange(f, options).map(cell).join(' → ')}`).join('<br>');
+    lines.push(`| ${c.change} | ${markdownText(c.cluster)} | ${cell(c.object)} | ${fields} |`);
   }
-  return lines.map(escapeControl).join('\n') + '\n';
-}
-
-/** Text with the names it quotes from files, shown as text in Markdown (no links, emphasis or HTML). */
-function markdownText(s: string): string {
-  return s.replace(/[\\`*_{}[\]<>|#]/g, '\\$&');
+  return lines.join('\n') + '\n';
 }
 
 function summary(changes: readonly ObjectChange[]): string {

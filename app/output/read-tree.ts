@@ -76,6 +76,8 @@ export function formatBytes(bytes: number): string {
 export interface ReadTreeOptions {
   /** Which files to read, by their `/`-separated path in the folder; the others are not opened. */
   readonly wanted?: (path: string) => boolean;
+  /** Told each file that `wanted` refuses, by its path as `wanted` got it. */
+  readonly unread?: (path: string) => void;
   /** @default MANIFEST_FILE_LIMIT */
   readonly fileLimit?: number;
   /** @default TREE_BYTE_LIMIT */
@@ -88,7 +90,7 @@ export interface ReadTreeOptions {
  * most `fileLimit` bytes), at most `treeLimit` bytes in all; a SynthError names every file
  * refused, or the folder.
  */
-export function readTree(dir: string, { wanted = () => true, fileLimit = MANIFEST_FILE_LIMIT, treeLimit = TREE_BYTE_LIMIT }: ReadTreeOptions = {}): Map<string, string> {
+export function readTree(dir: string, { wanted = () => true, unread = () => {}, fileLimit = MANIFEST_FILE_LIMIT, treeLimit = TREE_BYTE_LIMIT }: ReadTreeOptions = {}): Map<string, string> {
   const files = new Map<string, string>();
   const refused: ConfigError[] = [];
   let total = 0;
@@ -105,8 +107,10 @@ export function readTree(dir: string, { wanted = () => true, fileLimit = MANIFES
       // synth's own top-level entries (the marker, the lock, a killed run's work folder) are not output.
       if (d === dir && entry.name.startsWith(RESERVED_PREFIX)) continue;
       const path = join(d, entry.name);
+      const file = relative(dir, path).split(sep).join('/');
       if (entry.isDirectory()) walk(path);
-      else if (wanted(relative(dir, path).split(sep).join('/'))) {
+      else if (!wanted(file)) unread(file);
+      else {
         try {
           const text = readInputFile(path, fileLimit, dir);
           total += Buffer.byteLength(text);

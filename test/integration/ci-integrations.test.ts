@@ -2,7 +2,7 @@
 // hook (.pre-commit-hooks.yaml). The Action's step runs here as GitHub runs it (bash, its inputs
 // as variables); the hook runs under Debian's pre-commit, with `pre-commit try-repo`.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -59,6 +59,24 @@ describe('the GitHub Action', () => {
     expect(result.status).toBe(0);
   });
 
+  test('kustomize is a folder, never a kubectl option: one that starts with - is built, an option is a folder that does not exist', () => {
+    // The workspace's kustomization loads a file from outside its folder: kustomize builds it only
+    // with --load-restrictor=LoadRestrictionsNone, and that file has an error validate would report.
+    const root = folder({ 'outside.yaml': twoBackEnds, 'ws/kustomization.yaml': 'resources:\n  - ../outside.yaml\n' });
+    const repo = join(root, 'ws');
+    cpSync(join(repoRoot, 'dist', 'minio-s3'), join(repo, '-overlay'), { recursive: true });
+    const built = runStep({ kustomize: '-overlay' }, repo);
+    expect(built.stderr).toMatch(/objects checked in standard input: 0 errors/);
+    expect(built.status).toBe(0);
+    for (const option of ['--load-restrictor=LoadRestrictionsNone', '--help']) {
+      const result = runStep({ kustomize: option }, repo);
+      expect(result.stderr).toContain(`'${option}'`);
+      expect(result.stderr).toContain('not a valid directory');
+      expect(result.stdout + result.stderr).not.toContain('has pvc and emptyDir');
+      expect(result.status).toBe(1);
+    }
+  });
+
   test('allow-plain-secrets is true or false in any case, anything else fails the step; a path that starts with - is a path', () => {
     const secret = toYaml({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'n' }, stringData: { K: 'v' } });
     const repo = folder({ '-clusters/prod/secret.yaml': secret });
@@ -71,12 +89,33 @@ describe('the GitHub Action', () => {
     expect(typo.status).toBe(2);
   });
 
+  test('config: a plain-Secrets annotation a pull request adds beside a Secret is refused unless a config asks for it; without config, a warning', () => {
+    const annotated = (secrets: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nmetadata:\n  annotations:\n    openshift-image-registry-cdk8s/plain-secrets: ${secrets}\nresources: [secret.yaml]\n`;
+    const secret = toYaml({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'image-registry-private-configuration-user', namespace: 'openshift-image-registry' }, stringData: { REGISTRY_STORAGE_S3_ACCESSKEY: 'AKIAREAL', REGISTRY_STORAGE_S3_SECRETKEY: 'realSecretInGit' } });
+    // A folder named with a leading - is a folder: the input is passed as --config=VALUE.
+    const repo = folder({
+      '-config/prod.yaml': readFileSync(join(repoRoot, 'config', 'default.yaml'), 'utf8').replace(/^name: default$/m, 'name: prod'),
+      'clusters/prod/kustomization.yaml': annotated('openshift-image-registry/image-registry-private-configuration-user'),
+      'clusters/prod/secret.yaml': secret,
+    });
+    const inputs = { path: 'clusters', 'openshift-version': '4.20' };
+    const refused = runStep({ ...inputs, config: '-config' }, repo);
+    expect(refused.stdout).toContain('clusters/prod/kustomization.yaml: metadata.annotations.openshift-image-registry-cdk8s/plain-secrets: lets plain Secrets through, but -config/prod.yaml asks for none (no plainSecret)');
+    expect(refused.status).toBe(1);
+    const warned = runStep(inputs, repo);
+    expect(warned.stdout + warned.stderr).toContain('warning: clusters/prod/kustomization.yaml: metadata.annotations.openshift-image-registry-cdk8s/plain-secrets: lets these plain Secrets through');
+    expect(warned.stdout + warned.stderr).not.toContain('asks for none');
+    expect(warned.status).toBe(0);
+    for (const output of [refused, warned]) expect(output.stdout + output.stderr).not.toMatch(/AKIAREAL|realSecretInGit/);
+  });
+
   test('an input is a value, never shell code', () => {
     const repo = folder({});
-    const result = runStep({ path: '$(touch pwned)', crds: '`touch pwned2`' }, repo);
+    const result = runStep({ path: '$(touch pwned)', crds: '`touch pwned2`', config: '$(touch pwned3)' }, repo);
     expect(result.status).not.toBe(0);
     expect(existsSync(join(repo, 'pwned'))).toBe(false);
     expect(existsSync(join(repo, 'pwned2'))).toBe(false);
+    expect(existsSync(join(repo, 'pwned3'))).toBe(false);
   });
 });
 

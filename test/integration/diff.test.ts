@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,39 @@ describe('diffOutputs', () => {
       '',
     ]);
     expect(formatMarkdown(changes)).toContain('| changed | prod | `v1 PersistentVolumeClaim openshift-image-registry/image-registry-pvc` | `spec.resources.requests.storage`: `"100Gi"` → `"200Gi"` |');
+  });
+
+  test('Markdown: a change between normal names reads as it did, every name as it is', () => {
+    const before = new Map([['prod/registry/registry.yaml', `${pvc('100Gi')}---\n${config(1)}`], ['old/registry/registry.yaml', config(1)]]);
+    const after = new Map([['prod/registry/registry.yaml', `${pvc('200Gi')}---\n${config(1)}`], ['lab/registry/registry.yaml', config(1)]]);
+    const lines = formatMarkdown(diffOutputs(before, after)).split('\n');
+    expect(lines.slice(0, 4)).toEqual(['### Registry config: 1 added, 1 changed, 1 removed', '', '> [!CAUTION]', '> **Data loss**']);
+    expect(lines[4]).toMatch(/^> - old: `imageregistry\.operator\.openshift\.io\/v1 Config cluster`: leaves dist\/ without prune protection: Argo CD \(no Prune=false\) and Flux \(no kustomize\.toolkit\.fluxcd\.io\/prune: disabled\) will delete the registry Config: /);
+    expect(lines.slice(5)).toEqual([
+      '',
+      '| change | cluster | object | fields |',
+      '|---|---|---|---|',
+      '| added | lab | `imageregistry.operator.openshift.io/v1 Config cluster` |  |',
+      '| removed | old | `imageregistry.operator.openshift.io/v1 Config cluster` |  |',
+      '| changed | prod | `v1 PersistentVolumeClaim openshift-image-registry/image-registry-pvc` | `spec.resources.requests.storage`: `"100Gi"` → `"200Gi"` |',
+      '',
+    ]);
+  });
+
+  test('Markdown: a cluster folder, name, key or value from a pull request adds no link, image, HTML, mention or table cell', () => {
+    const cluster = '@octocat [click here](https:evil.example) <img src=x> | #1';
+    const claim = (name: string, key: string, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${JSON.stringify(name)}, namespace: ns}\ndata: {${JSON.stringify(key)}: ${JSON.stringify(value)}}\n`;
+    const changes = diffOutputs(new Map([[`${cluster}/a.yaml`, claim('a`b|c', 'k|`', 'v1')]]), new Map([[`${cluster}/a.yaml`, claim('a`b|c', 'k|`', '`| <b>')]]));
+    const row = formatMarkdown(changes).split('\n').find((l) => l.startsWith('| changed |'))!;
+    // cmark-gfm ends a cell at a `|` without a backslash before it (extensions/ext_scanners.re).
+    expect(row.split(/(?<!\\)\|/)).toEqual([
+      '',
+      ' changed ',
+      ' @&#8203;octocat \\[click here\\](https:evil.example) \\<img src=x\\> \\| #&#8203;1 ',
+      ' ``v1 ConfigMap ns/a`b\\|c`` ',
+      ' `` data.k\\|` ``: `"v1"` → ``"`\\| <b>"`` ',
+      '',
+    ]);
   });
 
   test('moving an object between files is not a change; a field that appears is', () => {
@@ -165,6 +198,15 @@ describe('the diff command', () => {
     }
   });
 
+  test('a URL\'s user and password in a changed value are never shown, in text or Markdown', () => {
+    const route = (endpoint: string) => `apiVersion: imageregistry.operator.openshift.io/v1\nkind: Config\nmetadata: {name: cluster}\nspec:\n  storage:\n    s3: {bucket: b, regionEndpoint: "${endpoint}"}\n`;
+    const changes = diffOutputs(new Map([['p/c.yaml', route('https://AKIA:old-secret@s3.example.com')]]), new Map([['p/c.yaml', route('https://AKIA:new-secret@s3.example.com')]]));
+    for (const shown of [formatText(changes), formatMarkdown(changes)]) {
+      expect(shown).not.toMatch(/old-secret|new-secret|AKIA/);
+      expect(shown).toContain('https://***@s3.example.com');
+    }
+  });
+
   test('what a killed synth leaves in dist/ (its work folder, its lock) is not output: no drift', () => {
     const dist = mkdtempSync(join(tmpdir(), 'diff-dist-'));
     cpSync(join(root, 'dist'), dist, { recursive: true });
@@ -211,26 +253,59 @@ describe('the diff command', () => {
 });
 
 describe('the diff command on a hostile dist/', () => {
-  const diffWith = (file: string, text: string) => {
+  const copyOfDist = () => {
     const dist = mkdtempSync(join(tmpdir(), 'diff-dist-'));
     cpSync(join(repoRoot, 'dist'), dist, { recursive: true });
-    writeFileSync(join(dist, 'default', file), text);
-    return spawnSync(process.execPath, [join(repoRoot, 'bin', 'cli.mjs'), 'diff', '--dist', dist], { encoding: 'utf8', cwd: repoRoot });
+    return dist;
   };
+  const diff = (dist: string, args: string[] = []) => spawnSync(process.execPath, [join(repoRoot, 'bin', 'cli.mjs'), 'diff', '--dist', dist, ...args], { encoding: 'utf8', cwd: repoRoot });
+  const diffWith = (file: string, text: string) => {
+    const dist = copyOfDist();
+    writeFileSync(join(dist, 'default', file), text);
+    return { ...diff(dist), dist };
+  };
+
+  test('a file that is not YAML in a cluster folder (a README, a .gitattributes, a FIFO) is not read: a file the next synth removes', () => {
+    const dist = copyOfDist();
+    writeFileSync(join(dist, 'default', 'README.md'), '# Manifests\n\nApply: oc apply -k dist/<cluster>\n- storage switch first\n');
+    writeFileSync(join(dist, 'default', '.gitattributes'), '* text=auto\n');
+    mkdirSync(join(dist, 'default', 'notes'));
+    writeFileSync(join(dist, 'default', 'notes', 'plan.txt'), 'a: [\n');
+    // Opened, a FIFO would block diff until something writes to it.
+    expect(spawnSync('mkfifo', [join(dist, 'default', 'pipe')]).status).toBe(0);
+    const result = diff(dist);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('0 added, 0 changed, 4 removed\n- default: .gitattributes\n- default: README.md\n- default: notes/plan.txt\n- default: pipe\n');
+    expect(result.status).toBe(1);
+    // The next synth does remove them: diff then finds nothing.
+    const config = mkdtempSync(join(tmpdir(), 'diff-config-'));
+    cpSync(join(repoRoot, 'config'), config, { recursive: true });
+    expect(spawnSync(process.execPath, [join(repoRoot, 'bin', 'cli.mjs'), 'synth', '--config', config, '--outdir', dist], { encoding: 'utf8' }).status).toBe(0);
+    expect(diff(dist, ['--config', config])).toMatchObject({ status: 0, stdout: `no drift: ${dist}/ is what the configs synthesize\n` });
+  });
+
+  test('a YAML file at the top of an output folder without a marker is named alone, not as a cluster with a dangling colon', () => {
+    const dist = copyOfDist();
+    rmSync(join(dist, '.synth-output'));
+    writeFileSync(join(dist, 'notes.yaml'), 'owner: platform\n');
+    expect(diff(dist)).toMatchObject({ status: 1, stdout: '0 added, 0 changed, 1 removed\n- notes.yaml\n' });
+  });
 
   test('an alias bomb, a broken alias or a duplicate key in a dist file: one line naming it, exit 2, no stack trace', () => {
     // Nine levels of ten aliases each: a billion values once expanded.
     const laughs = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(', ')}]`)].join('\n');
     const cases: [string, RegExp][] = [
-      [laughs, /^default\/extra\.yaml: the file expands to more than 1000000 values \(maps, lists and scalars[^\n]*; the limit is 1000000: use fewer aliases\n$/],
-      ['a: *nope\n', /^default\/extra\.yaml: cannot be read as YAML: unidentified alias "nope"[^\n]*\n$/],
-      ['a: 1\nb: 2\na: 3\n', /^default\/extra\.yaml: cannot be read as YAML: duplicated mapping key[^\n]*\n$/],
-      ['a:\n  __proto__: {x: 1}\n', /^default\/extra\.yaml: a\.__proto__: "__proto__" cannot be a key[^\n]*\n$/],
+      [laughs, /^\/default\/extra\.yaml: the file expands to more than 1000000 values \(maps, lists and scalars[^\n]*; the limit is 1000000: use fewer aliases\n$/],
+      ['a: *nope\n', /^\/default\/extra\.yaml: cannot be read as YAML: unidentified alias "nope"[^\n]*\n$/],
+      ['a: 1\nb: 2\na: 3\n', /^\/default\/extra\.yaml: cannot be read as YAML: duplicated mapping key[^\n]*\n$/],
+      ['a:\n  __proto__: {x: 1}\n', /^\/default\/extra\.yaml: a\.__proto__: "__proto__" cannot be a key[^\n]*\n$/],
     ];
     for (const [text, message] of cases) {
       const result = diffWith('extra.yaml', text);
       expect(result.status).toBe(2);
-      expect(result.stderr).toMatch(message);
+      // Named as the user sees it: in the folder given by --dist.
+      expect(result.stderr.startsWith(result.dist)).toBe(true);
+      expect(result.stderr.slice(result.dist.length)).toMatch(message);
     }
   });
 

@@ -142,7 +142,7 @@ describe('diff: what a change does to data', () => {
     const claim = 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: "x[link](http://e.example)<img>"\n  namespace: ns\n'
       + '  annotations: {argocd.argoproj.io/sync-options: Prune=false, kustomize.toolkit.fluxcd.io/prune: disabled}\n';
     const markdown = formatMarkdown(diffOutputs(new Map([['c/a.yaml', claim]]), new Map()));
-    expect(markdown).toContain('x\\[link\\](http://e.example)\\<img\\>');
+    expect(markdown).toContain('x\\[link\\](http\\://e.example)\\<img\\>');
     // Outside code spans, no link or HTML is left.
     expect(markdown.replace(/`[^`]*`/g, '')).not.toMatch(/[^\\]\[link\]\(|[^\\]<img/);
   });

@@ -72,7 +72,10 @@ describe('readTree', () => {
   test('files the caller does not want are not opened: neither read nor refused', () => {
     const dir = tree({ 'a.yaml': 'a: 1\n', 'sub/image.tar': 'x'.repeat(MANIFEST_FILE_LIMIT + 1), 'sub/b.yml': 'b: 2\n' });
     symlinkSync('/dev/zero', join(dir, 'sub', 'zero.bin'));
-    expect([...readTree(dir, { wanted: (path) => /\.ya?ml$/.test(path) }).keys()]).toEqual(['a.yaml', 'sub/b.yml']);
+    const unread: string[] = [];
+    expect([...readTree(dir, { wanted: (path) => /\.ya?ml$/.test(path), unread: (path) => unread.push(path) }).keys()]).toEqual(['a.yaml', 'sub/b.yml']);
+    // ...and named to the caller, who may count them (diff: files the next synth removes).
+    expect(unread).toEqual(['sub/image.tar', 'sub/zero.bin']);
     expect(refused(dir)).toHaveLength(2);
   });
 
