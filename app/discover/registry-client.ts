@@ -1,7 +1,7 @@
 import { DiscoverError, HttpClient, HttpOptions, HttpResponse } from './http';
 import { addSecret, msg, shorten, warnOnStderr } from './messages';
 import { apiPath, isTagName } from './names';
-import { credentialsAllowed, onRegistry, realmUrl } from './origin';
+import { onRegistry, realmUrl } from './origin';
 import { nextPage, PageGuard } from './pagination';
 
 /** How to authenticate to the registry. */
@@ -14,8 +14,8 @@ export type RegistryAuth =
 
 export interface RegistryClientOptions extends HttpOptions {
   /**
-   * `https://host[:port]`, or `http://host[:port]` only when the user wrote `http://`: credentials
-   * then go unencrypted to that host (with a warning), and nowhere else.
+   * `https://host[:port]`, or `http://host[:port]` only when the user wrote `http://` (credentials
+   * then go unencrypted, with a warning). Credentials go to this origin and nowhere else.
    */
   readonly baseUrl: URL;
   readonly auth: RegistryAuth;
@@ -148,12 +148,10 @@ export class RegistryClient {
     return this.http.request(method, url, { ...headers, Authorization: `Bearer ${token}` });
   }
 
-  /** The Authorization header for `url`; refused where credentials would go unencrypted unasked. */
+  /** The Authorization header for `url`, on the registry's origin only (origin.ts checks every URL before; this is the last guard). */
   private credentials(url: URL, auth: RegistryAuth): Record<string, string> {
     if (auth.kind === 'anonymous') return {};
-    if (!credentialsAllowed(url, this.base)) {
-      throw new DiscoverError(msg`refusing to send credentials over plain http to ${url.host}: only the host named with --registry http://... gets them unencrypted`);
-    }
+    if (url.origin !== this.base.origin) throw new DiscoverError(msg`not sending credentials to ${url.origin}: they go only to ${this.base.origin}`);
     if (url.protocol === 'http:' && !this.warnedPlainHttp) {
       this.warnedPlainHttp = true;
       this.warn(msg`credentials go over plain http to ${this.base.hostname} (--registry ${this.base.origin}): anyone on the network path can read them`);

@@ -117,31 +117,54 @@ describe('class 1: credentials and answers stay on the registry origin', () => {
     expectError(await cli(['--registry', downgrade.url, '--ca-file', cert.file], { REGISTRY_TOKEN: TOKEN }), /sent a Link to another origin \(http:\/\/127\.0\.0\.1:\d+\)/);
   });
 
-  test('https registry: a token service on plain http is refused (no downgrade), and gets no request', async () => {
-    const realm = await serve((_, res) => json(res, 200, { token: 'issued' }));
-    const secure = await serve((_, res) => json(res, 401, {}, { 'WWW-Authenticate': `Bearer realm="${realm.url}/token",service="r"` }), cert);
-    expectError(await cli(['--registry', secure.url, '--ca-file', cert.file], { REGISTRY_TOKEN: TOKEN }), /names a token service on plain http \(http:\/\/127\.0\.0\.1:\d+\) although the registry is https/);
+  // The registry's origin is all the credentials may reach: a realm elsewhere (another host, or
+  // another port or scheme of the same host) gets no request, whatever the credentials.
+  const credentialSources: [string, string[], Record<string, string>][] = [
+    ['--token', ['--token', TOKEN], {}],
+    ['$REGISTRY_TOKEN', [], { REGISTRY_TOKEN: TOKEN }],
+    ['--username and $REGISTRY_PASSWORD', ['--username', 'me'], { REGISTRY_PASSWORD: PASSWORD }],
+    ['--username and --password', ['--username', 'me', '--password', PASSWORD], {}],
+    ['no credentials', [], {}],
+  ];
+  const challenge = (realm: string) => (_: unknown, res: ServerResponse) => json(res, 401, {}, { 'WWW-Authenticate': `Bearer realm="${realm}",service="evil"` });
+
+  test.each(credentialSources)('https registry, realm on another port over https (%s): refused, and the realm gets no request', async (_, args, env) => {
+    const realm = await serve((__, res) => json(res, 200, { token: 'issued' }), cert);
+    const secure = await serve(challenge(`${realm.url}/token`), cert);
+    const result = await cli(['--registry', secure.url, '--ca-file', cert.file, ...args], env);
+    expectError(result, new RegExp(`^discover: 127\\.0\\.0\\.1:\\d+ names a token service on another origin \\(https://127\\.0\\.0\\.1:${realm.port}\\); not asked: credentials go only to the registry given with --registry \\(${secure.url.replace(/\./g, '\\.')}\\), so a registry whose token service is elsewhere cannot be read$`));
     expect(realm.requests).toEqual([]);
   });
 
-  test('https registry: a token service on another host over https is normal, and gets the credentials', async () => {
-    const realm = await serve((req, res) => json(res, req.headers.authorization === `Basic ${Buffer.from(`me:${PASSWORD}`).toString('base64')}` ? 200 : 401, { token: 'issued' }), cert);
+  test.each(credentialSources)('http registry, realm on another port of the same host (%s): refused, and the realm gets no request', async (_, args, env) => {
+    const realm = await serve((__, res) => json(res, 200, { token: 'issued' }));
+    const plain = await serve(challenge(`${realm.url}/token`));
+    expectError(await cli(['--registry', plain.url, ...args], env), new RegExp(`names a token service on another origin \\(http://127\\.0\\.0\\.1:${realm.port}\\); not asked`));
+    expect(realm.requests).toEqual([]);
+  });
+
+  test('a realm on another host name, or on plain http for an https registry: refused', async () => {
+    const realm = await serve((_, res) => json(res, 200, { token: 'issued' }));
+    const plain = await serve(challenge(`http://localhost:${realm.port}/token`));
+    expectError(await cli(['--registry', plain.url], { REGISTRY_TOKEN: TOKEN }), /names a token service on another origin \(http:\/\/localhost:\d+\)/);
+    const secure = await serve(challenge(`${realm.url}/token`), cert);
+    expectError(await cli(['--registry', secure.url, '--ca-file', cert.file], { REGISTRY_TOKEN: TOKEN }), /names a token service on another origin \(http:\/\/127\.0\.0\.1:\d+\)/);
+    expect(realm.requests).toEqual([]);
+  });
+
+  test.each(credentialSources)('a token service on the registry origin (as OpenShift serves /openshift/token) gets the credentials (%s)', async (label, args, env) => {
+    const expected = label === 'no credentials' ? undefined : `Basic ${Buffer.from(label.startsWith('--username') ? `me:${PASSWORD}` : `unused:${TOKEN}`).toString('base64')}`;
     const secure = await serve((req, res, url) => {
-      if (req.headers.authorization !== 'Bearer issued') return json(res, 401, {}, { 'WWW-Authenticate': `Bearer realm="${realm.url}/token",service="r"` });
+      if (url.pathname === '/openshift/token') return json(res, req.headers.authorization === expected ? 200 : 401, { token: 'issued' });
+      if (req.headers.authorization !== 'Bearer issued') return json(res, 401, {}, { 'WWW-Authenticate': `Bearer realm="https://${req.headers.host}/openshift/token"` });
       if (url.pathname === '/v2/_catalog') return json(res, 200, { repositories: ['a/app'] });
       if (url.pathname === '/v2/a/app/tags/list') return json(res, 200, { tags: ['v1'] });
       registry()(req, res, url);
     }, cert);
-    const result = await cli(['--registry', secure.url, '--ca-file', cert.file, '--username', 'me'], { REGISTRY_PASSWORD: PASSWORD });
+    const result = await cli(['--registry', secure.url, '--ca-file', cert.file, ...args], env);
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain(`a/app       v1   ${DIGEST}`);
-  });
-
-  test('http registry: credentials never go over plain http to a token service on another host name', async () => {
-    const realm = await serve((_, res) => json(res, 200, { token: 'issued' }));
-    const plain = await serve((_, res) => json(res, 401, {}, { 'WWW-Authenticate': `Bearer realm="http://localhost:${realm.port}/token"` }));
-    expectError(await cli(['--registry', plain.url], { REGISTRY_TOKEN: TOKEN }), /refusing to send credentials over plain http to localhost:\d+/);
-    expect(realm.requests).toEqual([]);
+    expect(secure.requests.filter((r) => r.url.startsWith('/openshift/token')).map((r) => r.authorization)).toEqual([expected]);
   });
 
   test('http registry asked for with http://: credentials sent, with one warning for the whole run', async () => {
@@ -437,8 +460,10 @@ describe('class 5: limits, odd JSON, names and URLs', () => {
     const server = await serve(catalog(['a/app']));
     expectError(await cli(['--registry', server.url, '--token', `${TOKEN}\r\nX-Injected: 1`]), /the token has characters that cannot go in an HTTP header/);
     expect(server.requests).toEqual([]);
-    const realm = await serve((_, res) => json(res, 200, { token: 'abc\r\nX-Injected: 1' }));
-    const challenging = await serve((_, res) => json(res, 401, {}, { 'WWW-Authenticate': `Bearer realm="${realm.url}/token"` }));
+    const challenging = await serve((req, res, url) => {
+      if (url.pathname === '/token') json(res, 200, { token: 'abc\r\nX-Injected: 1' });
+      else json(res, 401, {}, { 'WWW-Authenticate': `Bearer realm="http://${req.headers.host}/token"` });
+    });
     expectError(await cli(['--registry', challenging.url]), /the token service http:\/\/127\.0\.0\.1:\d+\/token answered without a usable token/);
   });
 });
