@@ -1,7 +1,8 @@
 // discover against hostile registries: small servers on 127.0.0.1 that send Links and redirects
 // elsewhere, loop, refuse page sizes, send control characters, trickle, flood or send odd JSON.
 // Each describe is one class of defect; every test here failed before discover was hardened.
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -465,5 +466,51 @@ describe('class 5: limits, odd JSON, names and URLs', () => {
       else json(res, 401, {}, { 'WWW-Authenticate': `Bearer realm="http://${req.headers.host}/token"` });
     });
     expectError(await cli(['--registry', challenging.url]), /the token service http:\/\/127\.0\.0\.1:\d+\/token answered without a usable token/);
+  });
+});
+
+describe('class 6: options a run cannot live with', () => {
+  /** Exit 2, the message on the first line, the usage after it, nothing else. */
+  function expectUsage(result: CliResult, message: string): void {
+    expect(result.stderr.split('\n')[0]).toBe(`openshift-image-registry-cdk8s discover: ${message}`);
+    expect(result.stderr.split('\n')[1]).toMatch(/^usage: /);
+    expect(result.stderr).not.toMatch(/Warning|    at /);
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(2);
+  }
+
+  // Node's timers hold at most 2^31-1 ms: 1e10 s printed a TimeoutOverflowWarning and timed out at once.
+  test.each(['1e10', 'Infinity', '3600.5', '-1', '0', 'NaN', ''])('--timeout %p: a usage error naming the range', async (value) => {
+    expectUsage(await cli(['--registry', 'http://127.0.0.1:9', `--timeout=${value}`], {}, 15_000), `--timeout must be a number of seconds above 0 and at most 3600, got ${value}`);
+  });
+
+  test('--timeout 3600 (the maximum) is accepted', async () => {
+    const server = await serve(catalog(['a/app']));
+    const result = await cli(['--registry', server.url, '--timeout', '3600']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  // readFileSync read /dev/zero until the memory was gone, and waited on a FIFO forever.
+  test('--ca-file must be a regular file of at most 1 MiB: a device, a FIFO, a folder, a larger file are refused before reading', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ca-file-'));
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    writeFileSync(join(dir, 'big.pem'), Buffer.alloc(1024 * 1024 + 1, 'A'));
+    const run = (file: string) => cli(['--registry', 'http://127.0.0.1:9', '--ca-file', file], {}, 15_000);
+    expectUsage(await run('/dev/null'), '--ca-file /dev/null is a character device, not a regular file');
+    expectUsage(await run(join(dir, 'fifo')), `--ca-file ${join(dir, 'fifo')} is a FIFO (named pipe), not a regular file`);
+    expectUsage(await run(dir), `--ca-file ${dir} is a folder, not a regular file`);
+    expectUsage(await run(join(dir, 'big.pem')), `--ca-file ${join(dir, 'big.pem')} is 1048577 bytes; the limit is 1 MiB (1048576 bytes)`);
+    expectUsage(await run(join(dir, 'missing.pem')), `cannot read --ca-file ${join(dir, 'missing.pem')}: ENOENT: no such file or directory, lstat '${join(dir, 'missing.pem')}'`);
+  }, 40_000);
+
+  test('--ca-file through a symbolic link elsewhere (as /etc/ssl/certs holds them) is read', async () => {
+    const cert = makeCertificate();
+    const link = join(mkdtempSync(join(tmpdir(), 'ca-link-')), 'ca.pem');
+    symlinkSync(cert.file, link);
+    const server = await serve(catalog(['a/app']), cert);
+    const result = await cli(['--registry', server.url, '--ca-file', link]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(`REPOSITORY  TAG  DIGEST\na/app       v1   ${DIGEST}\n`);
   });
 });
