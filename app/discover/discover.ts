@@ -1,5 +1,5 @@
 import { escapeControl } from '../output/terminal-text';
-import { isRepositoryName, isTagName } from './names';
+import { isDigest, isRepositoryName, isTagName } from './names';
 import { msg, shorten, warnOnStderr } from './messages';
 import { RegistryClient } from './registry-client';
 
@@ -29,6 +29,7 @@ export interface DiscoverOptions {
 /**
  * Every repository (matching the patterns), its tags and the digest of each, sorted. Names the
  * distribution spec does not allow are skipped with a warning: they would go into request paths.
+ * So are tags whose digest is not a sha256 or sha512 digest: it would be printed as one.
  */
 export async function discover(client: RegistryClient, options: DiscoverOptions): Promise<RepositoryListing[]> {
   const pageSize = options.pageSize ?? 100;
@@ -43,13 +44,14 @@ export async function discover(client: RegistryClient, options: DiscoverOptions)
       else if (!matchers.length || matchers.some((m) => m.test(name))) found.add(name);
     }
   }
-  if (invalidRepositories.size) warn(skipped('repositories', [...invalidRepositories]));
+  if (invalidRepositories.size) warn(skipped([...invalidRepositories], 'repositories whose names the distribution spec does not allow'));
   const repositories = [...found].sort();
 
   const limit = limiter(options.concurrency);
   let done = 0;
   let tagCount = 0;
   const invalidTags: string[] = [];
+  const invalidDigests: string[] = [];
   const listings = await Promise.all(repositories.map(async (repository): Promise<RepositoryListing> => {
     const tags = new Set<string>();
     await limit(async () => {
@@ -61,19 +63,25 @@ export async function discover(client: RegistryClient, options: DiscoverOptions)
       }
     });
     const digests = await Promise.all([...tags].sort().map((tag) => limit(async () => ({ tag, digest: await client.digest(repository, tag) }))));
-    tagCount += digests.length;
+    const valid: TagDigest[] = [];
+    for (const { tag, digest } of digests) {
+      if (isDigest(digest)) valid.push({ tag, digest });
+      else invalidDigests.push(`${repository}:${tag} ${digest}`);
+    }
+    tagCount += valid.length;
     options.onProgress?.(++done, repositories.length, tagCount);
-    return { repository, tags: digests };
+    return { repository, tags: valid };
   }));
-  if (invalidTags.length) warn(skipped('tags', invalidTags.sort()));
+  if (invalidTags.length) warn(skipped(invalidTags.sort(), 'tags whose names the distribution spec does not allow'));
+  if (invalidDigests.length) warn(skipped(invalidDigests.sort(), 'tags whose Docker-Content-Digest is not sha256: and 64 lowercase hex digits or sha512: and 128 (the OCI digest grammar)', 100));
   return listings;
 }
 
-/** One line for many skipped names: a few of them, and how many more. */
-function skipped(kind: 'repositories' | 'tags', names: string[]): string {
-  const shown = names.slice(0, 5).map((name) => msg`'${shorten(name, 60)}'`).join(', ');
-  const more = names.length > 5 ? ` and ${names.length - 5} more` : '';
-  return `skipped ${names.length} ${kind} whose names the distribution spec does not allow: ${shown}${more}`;
+/** One line for many skipped items: a few of them, and how many more. */
+function skipped(items: string[], what: string, max = 60): string {
+  const shown = items.slice(0, 5).map((item) => msg`'${shorten(item, max)}'`).join(', ');
+  const more = items.length > 5 ? ` and ${items.length - 5} more` : '';
+  return `skipped ${items.length} ${what}: ${shown}${more}`;
 }
 
 /** At most `n` of the given tasks run at once. */

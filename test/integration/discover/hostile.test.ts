@@ -447,6 +447,35 @@ describe('class 5: limits, odd JSON, names and URLs', () => {
     expect(server.requests.filter((r) => r.method === 'HEAD').map((r) => r.url).sort()).toEqual(['/v2/a/app/manifests/v1.0_rc-1', `/v2/a/app/manifests/${'x'.repeat(128)}`]);
   });
 
+  test('a Docker-Content-Digest outside the OCI grammar (sha256: 64 lowercase hex, sha512: 128): the tag is skipped, with one escaped warning', async () => {
+    const sha512 = `sha512:${'cd'.repeat(64)}`;
+    const digests: Record<string, string | string[]> = {
+      good: DIGEST,
+      long: sha512,
+      short: `sha256:${'b'.repeat(32)}`,
+      md5: `md5:${'c'.repeat(32)}`,
+      upper: `sha256:${'AB'.repeat(32)}`,
+      algo: `SHA256:${'ab'.repeat(32)}`,
+      sha384: `sha384:${'ab'.repeat(48)}`,
+      trailing: `${DIGEST}\u009b2J`,
+      twice: [DIGEST, DIGEST],
+    };
+    const server = await serve((_, res, url) => {
+      if (url.pathname === '/v2/') return json(res, 200, {});
+      if (url.pathname === '/v2/_catalog') return json(res, 200, { repositories: ['a/app'] });
+      if (url.pathname === '/v2/a/app/tags/list') return json(res, 200, { tags: Object.keys(digests) });
+      res.writeHead(200, { 'Docker-Distribution-Api-Version': 'registry/2.0', 'Docker-Content-Digest': digests[url.pathname.split('/').pop()!] }).end();
+    });
+    const result = await cli(['--registry', server.url, '--format', 'json']);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([{ repository: 'a/app', tags: [{ tag: 'good', digest: DIGEST }, { tag: 'long', digest: sha512 }] }]);
+    expect(result.stderr).not.toMatch(CONTROL);
+    expect(result.stderr.split('\n')).toEqual([
+      `warning: skipped 7 tags whose Docker-Content-Digest is not sha256: and 64 lowercase hex digits or sha512: and 128 (the OCI digest grammar): 'a/app:algo SHA256:${'ab'.repeat(32)}', 'a/app:md5 md5:${'c'.repeat(32)}', 'a/app:sha384 sha384:${'ab'.repeat(40)}...', 'a/app:short sha256:${'b'.repeat(32)}', 'a/app:trailing ${DIGEST}\\x9b2J' and 2 more`,
+      '',
+    ]);
+  });
+
   test.each([
     ['file:///etc/passwd', /--registry must be host\[:port\] or an http:\/\/ or https:\/\/ URL, not file:/],
     ['ftp://127.0.0.1/', /not ftp:/],
