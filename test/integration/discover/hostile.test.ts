@@ -476,6 +476,17 @@ describe('class 5: limits, odd JSON, names and URLs', () => {
     ]);
   });
 
+  // Each `**` was `.*` in a JS RegExp: '**a**a**a**a**b' took 23 s on one name of 200 characters,
+  // and each further `**a` multiplies that by some 50. RE2 answers at once: the test would be
+  // killed long before a backtracking matcher got through 200 such names.
+  test('--repository globs match in linear time: many `**` against 200 long names that almost match', async () => {
+    const near = Array.from({ length: 200 }, (_, i) => `${'a'.repeat(250)}${String(i).padStart(3, '0')}x`);
+    const server = await serve(catalog([...near, `${'a'.repeat(254)}b`]));
+    const result = await cli(['--registry', server.url, '--format', 'json', '--repository', '**a**a**a**a**a**a**a**a**b'], {}, 25_000);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual([{ repository: `${'a'.repeat(254)}b`, tags: [{ tag: 'v1', digest: DIGEST }] }]);
+  }, 30_000);
+
   test.each([
     ['file:///etc/passwd', /--registry must be host\[:port\] or an http:\/\/ or https:\/\/ URL, not file:/],
     ['ftp://127.0.0.1/', /not ftp:/],
