@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { command, oneOf, UsageError } from './command';
-import { discover, formatTable } from '../discover/discover';
+import { discover, formatTable, MAX_REPOSITORIES, MAX_TAGS } from '../discover/discover';
+import { MAX_RUN_MS, MAX_TOTAL_BYTES } from '../discover/http';
 import { InputFileError, readInputFile } from '../output/read-tree';
 import { escapeControl } from '../output/terminal-text';
 import { registryUrl } from '../discover/origin';
@@ -30,6 +31,7 @@ export const discoverCommand = command({
     '  --ca-file PEM       trust this CA bundle for the registry',
     '  --insecure          do not check the registry\'s TLS certificate (prints a warning)',
     `  --timeout SECONDS   deadline for each request, above 0 and at most ${MAX_TIMEOUT_SECONDS} (default 30)`,
+    `A run stops at ${MAX_REPOSITORIES.toLocaleString('en-US')} repositories, ${MAX_TAGS.toLocaleString('en-US')} tags, ${MAX_TOTAL_BYTES / 1024 / 1024} MiB of answers or ${MAX_RUN_MS / 3_600_000} hours (docs/discover.md).`,
     'Exit 0 on success, 1 when the registry cannot be listed, 2 on bad usage.',
   ],
   options: {

@@ -1,4 +1,5 @@
 import { escapeControl } from '../output/terminal-text';
+import { DiscoverError } from './http';
 import { isDigest, isRepositoryName, isTagName } from './names';
 import { msg, shorten, warnOnStderr } from './messages';
 import { RegistryClient } from './registry-client';
@@ -24,7 +25,19 @@ export interface DiscoverOptions {
   readonly onProgress?: (done: number, total: number, tags: number) => void;
   /** Where warnings go (names skipped); default: a `warning: ...` line on stderr. */
   readonly onWarning?: (message: string) => void;
+  /** Most repository names the catalog may list (default MAX_REPOSITORIES). */
+  readonly maxRepositories?: number;
+  /** Most tag names all the tag lists together may hold (default MAX_TAGS). */
+  readonly maxTags?: number;
 }
+
+/**
+ * A million repositories at most, and a million tags over all of them: the largest OpenShift
+ * registries hold tens of thousands of image streams. Names beyond are not kept: a registry that
+ * sends page after page of distinct names cannot fill the memory (it did: 1.7 GB, then a crash).
+ */
+export const MAX_REPOSITORIES = 1_000_000;
+export const MAX_TAGS = 1_000_000;
 
 /**
  * Every repository (matching the patterns), its tags and the digest of each, sorted. Names the
@@ -36,9 +49,14 @@ export async function discover(client: RegistryClient, options: DiscoverOptions)
   const warn = options.onWarning ?? warnOnStderr;
   await client.ping();
   const matchers = (options.patterns ?? []).map(globMatcher);
+  const maxRepositories = options.maxRepositories ?? MAX_REPOSITORIES;
+  const maxTags = options.maxTags ?? MAX_TAGS;
   const found = new Set<string>();
   const invalidRepositories = new Set<string>();
+  let listed = 0;
   for await (const page of client.repositories(pageSize)) {
+    listed += page.length;
+    if (listed > maxRepositories) throw new DiscoverError(msg`${client.host} listed more than ${maxRepositories.toLocaleString('en-US')} repositories in its catalog: discover stops there (its limit; the largest registries hold tens of thousands)`);
     for (const name of page) {
       if (!isRepositoryName(name)) invalidRepositories.add(name);
       else if (!matchers.length || matchers.some((matches) => matches(name))) found.add(name);
@@ -50,12 +68,15 @@ export async function discover(client: RegistryClient, options: DiscoverOptions)
   const limit = limiter(options.concurrency);
   let done = 0;
   let tagCount = 0;
+  let tagsListed = 0;
   const invalidTags: string[] = [];
   const invalidDigests: string[] = [];
   const listings = await Promise.all(repositories.map(async (repository): Promise<RepositoryListing> => {
     const tags = new Set<string>();
     await limit(async () => {
       for await (const page of client.tags(repository, pageSize)) {
+        tagsListed += page.length;
+        if (tagsListed > maxTags) throw new DiscoverError(msg`${client.host} listed more than ${maxTags.toLocaleString('en-US')} tags in all (at ${repository}): discover stops there (its limit; a registry of tens of thousands of repositories holds far fewer)`);
         for (const tag of page) {
           if (isTagName(tag)) tags.add(tag);
           else invalidTags.push(`${repository}:${tag}`);

@@ -199,6 +199,8 @@ export class RegistryClient {
   }
 
   private json<T>(res: HttpResponse, what: string): T {
+    // JSON.parse builds every level: 16 MiB of `[` cost some 1 GB before it failed.
+    if (nestedDeeperThan(res.body, MAX_JSON_DEPTH)) throw new DiscoverError(msg`${this.host} sent JSON nested more than ${MAX_JSON_DEPTH} levels deep for ${what}: discover stops there (a registry's answers are 2 levels deep)`);
     try {
       return JSON.parse(res.body) as T;
     } catch (e) {
@@ -216,6 +218,26 @@ export class RegistryClient {
     }
     return list;
   }
+}
+
+/** Deepest nesting of JSON discover reads; the registry's answers (`{"tags": [...]}`, `{"token": ...}`) have 2 levels. */
+const MAX_JSON_DEPTH = 32;
+
+/** Whether arrays and objects in `text` nest deeper than `max`: one pass, nothing built. Malformed JSON is left to JSON.parse. */
+export function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
 }
 
 function rejected(host: string, status: number): DiscoverError {

@@ -7,7 +7,7 @@ import { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { discover, formatTable } from '../../../app/discover/discover';
-import { RegistryClient } from '../../../app/discover/registry-client';
+import { nestedDeeperThan, RegistryClient } from '../../../app/discover/registry-client';
 import { closeAll, DIGEST, json, makeCertificate, registry, serve, TestCertificate } from './hostile-server';
 import { buildOciLayout, missingTools, push, RunningRegistry, startRegistry } from './registry-fixture';
 import { cli, CliResult } from './run-cli';
@@ -552,5 +552,107 @@ describe('class 6: options a run cannot live with', () => {
     const result = await cli(['--registry', server.url, '--ca-file', link]);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(`REPOSITORY  TAG  DIGEST\na/app       v1   ${DIGEST}\n`);
+  });
+});
+
+describe('class 7: limits over a whole run (names, bytes, time)', () => {
+  /** A catalog whose every page holds `names(page)` and a Link to one more page, for ever. */
+  const endlessCatalog = (names: (page: number) => string[], body?: (page: number) => Buffer) => {
+    let page = 0;
+    return registry((_, res, url) => {
+      if (url.pathname !== '/v2/_catalog') return;
+      page++;
+      const link = { Link: `</v2/_catalog?last=p${page}>; rel="next"` };
+      if (body) res.writeHead(200, { 'Docker-Distribution-Api-Version': 'registry/2.0', 'Content-Type': 'application/json', ...link }).end(body(page));
+      else json(res, 200, { repositories: names(page) }, link);
+    });
+  };
+  const catalogRequests = (server: { requests: { url: string }[] }) => server.requests.filter((r) => r.url.startsWith('/v2/_catalog')).length;
+
+  // Pages of distinct names drove discover to 1.7 GB, then "RangeError: Set maximum size exceeded".
+  test('a catalog listing more than 1,000,000 repositories stops at the limit, with one line', async () => {
+    const server = await serve(endlessCatalog((page) => Array.from({ length: 300_000 }, (_, i) => `r${page}x${i}`)));
+    expectError(await cli(['--registry', server.url], {}, 50_000), /^discover: 127\.0\.0\.1:\d+ listed more than 1,000,000 repositories in its catalog: discover stops there/);
+    expect(catalogRequests(server)).toBe(4);
+  }, 60_000);
+
+  test('tag lists holding more than 1,000,000 tags in all stop at the limit, before any manifest is asked for', async () => {
+    let page = 0;
+    const server = await serve(registry((_, res, url) => {
+      if (url.pathname === '/v2/_catalog') json(res, 200, { repositories: ['a/app'] });
+      if (url.pathname === '/v2/a/app/tags/list') {
+        page++;
+        json(res, 200, { tags: Array.from({ length: 300_000 }, (_, i) => `t${page}x${i}`) }, { Link: `</v2/a/app/tags/list?last=p${page}>; rel="next"` });
+      }
+    }));
+    expectError(await cli(['--registry', server.url], {}, 50_000), /^discover: 127\.0\.0\.1:\d+ listed more than 1,000,000 tags in all \(at a\/app\): discover stops there/);
+    expect(page).toBe(4);
+    expect(server.requests.filter((r) => r.method === 'HEAD')).toEqual([]);
+  }, 60_000);
+
+  test('the tag limit counts the tags of all repositories together (an option of discover)', async () => {
+    const repositories = Array.from({ length: 30 }, (_, i) => `team/app-${i}`);
+    const server = await serve(registry((_, res, url) => {
+      if (url.pathname === '/v2/_catalog') json(res, 200, { repositories });
+      else if (url.pathname.endsWith('/tags/list')) json(res, 200, { tags: Array.from({ length: 10 }, (__, i) => `v${i}`) });
+    }));
+    const client = new RegistryClient({ baseUrl: new URL(server.url), auth: { kind: 'anonymous' }, timeoutMs: 5000, maxSockets: 2 });
+    await expect(discover(client, { concurrency: 2, maxTags: 250 }).finally(() => client.close())).rejects.toThrow(/listed more than 250 tags in all \(at team\/app-\d+\)/);
+    expect(server.requests.filter((r) => r.url.endsWith('/tags/list?n=100')).length).toBeLessThanOrEqual(27);
+  });
+
+  test('answers adding up to more than 256 MiB stop the run, each below the 16 MiB of one answer', async () => {
+    const padding = Buffer.alloc(15 * 1024 * 1024, ' ');
+    const server = await serve(endlessCatalog(() => [], (page) => Buffer.concat([Buffer.from(`{"repositories":["p${page}/app"]`), padding, Buffer.from('}')])));
+    expectError(await cli(['--registry', server.url], {}, 50_000), /^discover: 127\.0\.0\.1:\d+ sent more than 256 MiB in all \(at GET \/v2\/_catalog\): discover stops there/);
+    expect(catalogRequests(server)).toBe(18); // 17 pages of 15 MiB are 255 MiB
+  }, 60_000);
+
+  test('the whole run has a deadline (an option of the client): a registry paging slowly for ever stops there, and no request follows', async () => {
+    let page = 0;
+    const server = await serve((_, res, url) => {
+      if (url.pathname === '/v2/') json(res, 200, {});
+      else setTimeout(() => json(res, 200, { repositories: [`p${++page}/app`] }, { Link: `</v2/_catalog?last=p${page}>; rel="next"` }), 100);
+    });
+    const client = new RegistryClient({ baseUrl: new URL(server.url), auth: { kind: 'anonymous' }, timeoutMs: 30_000, maxSockets: 2, runTimeoutMs: 1500 });
+    await expect(discover(client, { concurrency: 2 }).finally(() => client.close())).rejects.toThrow(/^discover did not finish within 1\.5 s, its limit for a whole run; stopped at GET \/v2\/_catalog to 127\.0\.0\.1:\d+$/);
+    const sent = server.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(server.requests.length).toBe(sent);
+  }, 15_000);
+
+  test('the run deadline also cuts a request whose own --timeout is longer', async () => {
+    const silent = await serve((_, res, url) => (url.pathname === '/v2/' ? json(res, 200, {}) : undefined));
+    const client = new RegistryClient({ baseUrl: new URL(silent.url), auth: { kind: 'anonymous' }, timeoutMs: 30_000, maxSockets: 2, runTimeoutMs: 1000 });
+    await expect(discover(client, { concurrency: 2 }).finally(() => client.close())).rejects.toThrow('discover did not finish within 1 s, its limit for a whole run; stopped at GET /v2/_catalog');
+    expect(silent.requests.map((r) => r.url)).toEqual(['/v2/', '/v2/_catalog?n=100']);
+  }, 15_000);
+
+  test('after an error, the requests still queued are not sent', async () => {
+    const repositories = Array.from({ length: 50 }, (_, i) => `team/app-${String(i).padStart(2, '0')}`);
+    const server = await serve(registry((_, res, url) => {
+      if (url.pathname === '/v2/_catalog') json(res, 200, { repositories });
+      else if (url.pathname.endsWith('/tags/list')) json(res, 500, {});
+    }));
+    expectError(await cli(['--registry', server.url, '--concurrency', '1']), /answered 500 for GET \/v2\/team\/app-00\/tags\/list/);
+    expect(server.requests.filter((r) => r.url.endsWith('/tags/list?n=100')).length).toBeLessThan(5);
+  });
+
+  // A 10 MB answer of nested `[` cost 630 MB and 3.6 s in JSON.parse before it failed.
+  test('JSON nested deeper than 32 levels is refused before it is parsed', async () => {
+    const server = await serve(registry((_, res, url) => {
+      if (url.pathname === '/v2/_catalog') json(res, 200, `{"repositories":${'['.repeat(8_000_000)}${']'.repeat(8_000_000)}}`);
+    }));
+    expectError(await cli(['--registry', server.url], {}, 25_000), /^discover: 127\.0\.0\.1:\d+ sent JSON nested more than 32 levels deep for \/v2\/_catalog\?n=100: discover stops there/);
+  }, 30_000);
+
+  test('the depth check: brackets in strings and escaped quotes do not count; 32 levels pass, 33 do not', () => {
+    const nest = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    expect(nestedDeeperThan(nest(32), 32)).toBe(false);
+    expect(nestedDeeperThan(nest(33), 32)).toBe(true);
+    expect(nestedDeeperThan(`{"a":[{"b":"${'['.repeat(100)}"}]}`, 3)).toBe(false);
+    expect(nestedDeeperThan(`{"a":"\\"${'['.repeat(100)}"}`, 3)).toBe(false);
+    expect(nestedDeeperThan(`{"a":"\\\\",${'['.repeat(4)}`, 3)).toBe(true);
+    expect(nestedDeeperThan(`${'{"a":'.repeat(33)}1${'}'.repeat(33)}`, 32)).toBe(true);
   });
 });
