@@ -79,7 +79,7 @@ export class HttpClient {
     // Requests queued when the run failed are not sent: the run is over.
     if (this.closed) return Promise.reject(new DiscoverError(msg`not sending ${what}: the run has ended`));
     const left = this.runDeadline - Date.now();
-    const runOver = () => new DiscoverError(msg`discover did not finish within ${formatDuration(runMs)}, its limit for a whole run; stopped at ${what} to ${url.host}`);
+    const runOver = () => new DiscoverError(msg`the run did not finish within ${formatDuration(runMs)}, discover's limit for a whole run; stopped at ${what} to ${url.host}`);
     if (left <= 0) return Promise.reject(runOver());
     const tooMuchInAll = () => new DiscoverError(msg`${url.host} sent more than ${totalLimit / 1024 / 1024} MiB in all (at ${what}): discover stops there (a registry's whole listing is far smaller)`);
     if (this.received > totalLimit) return Promise.reject(tooMuchInAll());

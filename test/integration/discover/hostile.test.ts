@@ -615,7 +615,7 @@ describe('class 7: limits over a whole run (names, bytes, time)', () => {
       else setTimeout(() => json(res, 200, { repositories: [`p${++page}/app`] }, { Link: `</v2/_catalog?last=p${page}>; rel="next"` }), 100);
     });
     const client = new RegistryClient({ baseUrl: new URL(server.url), auth: { kind: 'anonymous' }, timeoutMs: 30_000, maxSockets: 2, runTimeoutMs: 1500 });
-    await expect(discover(client, { concurrency: 2 }).finally(() => client.close())).rejects.toThrow(/^discover did not finish within 1\.5 s, its limit for a whole run; stopped at GET \/v2\/_catalog to 127\.0\.0\.1:\d+$/);
+    await expect(discover(client, { concurrency: 2 }).finally(() => client.close())).rejects.toThrow(/^the run did not finish within 1\.5 s, discover's limit for a whole run; stopped at GET \/v2\/_catalog to 127\.0\.0\.1:\d+$/);
     const sent = server.requests.length;
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(server.requests.length).toBe(sent);
@@ -624,7 +624,7 @@ describe('class 7: limits over a whole run (names, bytes, time)', () => {
   test('the run deadline also cuts a request whose own --timeout is longer', async () => {
     const silent = await serve((_, res, url) => (url.pathname === '/v2/' ? json(res, 200, {}) : undefined));
     const client = new RegistryClient({ baseUrl: new URL(silent.url), auth: { kind: 'anonymous' }, timeoutMs: 30_000, maxSockets: 2, runTimeoutMs: 1000 });
-    await expect(discover(client, { concurrency: 2 }).finally(() => client.close())).rejects.toThrow('discover did not finish within 1 s, its limit for a whole run; stopped at GET /v2/_catalog');
+    await expect(discover(client, { concurrency: 2 }).finally(() => client.close())).rejects.toThrow("the run did not finish within 1 s, discover's limit for a whole run; stopped at GET /v2/_catalog");
     expect(silent.requests.map((r) => r.url)).toEqual(['/v2/', '/v2/_catalog?n=100']);
   }, 15_000);
 
