@@ -71,7 +71,7 @@ export async function discover(client: RegistryClient, options: DiscoverOptions)
   let tagsListed = 0;
   const invalidTags: string[] = [];
   const invalidDigests: string[] = [];
-  const listings = await Promise.all(repositories.map(async (repository): Promise<RepositoryListing> => {
+  const listRepository = async (repository: string): Promise<RepositoryListing> => {
     const tags = new Set<string>();
     await limit(async () => {
       for await (const page of client.tags(repository, pageSize)) {
@@ -92,7 +92,17 @@ export async function discover(client: RegistryClient, options: DiscoverOptions)
     tagCount += valid.length;
     options.onProgress?.(++done, repositories.length, tagCount);
     return { repository, tags: valid };
-  }));
+  };
+  // A few repositories at a time, not a pending task for each of up to a million.
+  const listings: RepositoryListing[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < repositories.length) {
+      const i = next++;
+      listings[i] = await listRepository(repositories[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, repositories.length) }, worker));
   if (invalidTags.length) warn(skipped(invalidTags.sort(), 'tags whose names the distribution spec does not allow'));
   if (invalidDigests.length) warn(skipped(invalidDigests.sort(), 'tags whose Docker-Content-Digest is not sha256: and 64 lowercase hex digits or sha512: and 128 (the OCI digest grammar)', 100));
   return listings;

@@ -576,6 +576,21 @@ describe('class 7: limits over a whole run (names, bytes, time)', () => {
     expect(catalogRequests(server)).toBe(4);
   }, 60_000);
 
+  // A pending task for each repository took 1.7 GB for a catalog of a million; a few workers take
+  // some 250 MB. The registry fails the 1000th tag list, so the run ends early either way.
+  test('a catalog of exactly 1,000,000 repositories is accepted and walked within 400 MB of heap', async () => {
+    let tagLists = 0;
+    const server = await serve(registry((_, res, url) => {
+      if (url.pathname === '/v2/_catalog') {
+        const page = Number(url.searchParams.get('last') ?? 0);
+        const more = page < 9 ? { Link: `</v2/_catalog?last=${page + 1}>; rel="next"` } : {};
+        json(res, 200, { repositories: Array.from({ length: 100_000 }, (_, i) => `team-${page}/app-${String(i).padStart(6, '0')}`) }, more);
+      } else if (url.pathname.endsWith('/tags/list')) json(res, ++tagLists === 1000 ? 500 : 200, { tags: [] });
+    }));
+    const result = await cli(['--registry', server.url], { NODE_OPTIONS: '--max-old-space-size=400' }, 50_000);
+    expectError(result, /^discover: 127\.0\.0\.1:\d+ answered 500 for GET \/v2\/team-0\/app-\d+\/tags\/list\?n=100$/);
+  }, 60_000);
+
   test('tag lists holding more than 1,000,000 tags in all stop at the limit, before any manifest is asked for', async () => {
     let page = 0;
     const server = await serve(registry((_, res, url) => {
