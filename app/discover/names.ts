@@ -22,8 +22,9 @@ export function isTagName(tag: string): boolean {
 }
 
 // The digest grammar of the OCI image spec for its registered algorithms (image-spec
-// descriptor.md, "Registered algorithms": sha256 is 64 lowercase hex, sha512 128). Other
-// algorithms pass the spec's general grammar, but no registry here sends them and no tool pulls by them.
+// descriptor.md, "Registered algorithms": sha256 is 64 lowercase hex, sha512 128). The spec lets
+// unregistered algorithms that fit its general grammar pass; discover prints digests to pull by,
+// so it keeps to the two that registries and clients implement.
 const DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 
 /** A digest discover prints: `sha256:` + 64 lowercase hex, or `sha512:` + 128. */
