@@ -1,10 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { command, oneOf, UsageError } from './command';
-import { discover, formatTable } from '../discover/discover';
+import { discover, formatTable, MAX_REPOSITORIES, MAX_TAGS } from '../discover/discover';
+import { MAX_RUN_MS, MAX_TOTAL_BYTES } from '../discover/http';
+import { InputFileError, readInputFile } from '../output/read-tree';
 import { escapeControl } from '../output/terminal-text';
 import { registryUrl } from '../discover/origin';
 import { RegistryAuth, RegistryClient } from '../discover/registry-client';
+
+/** Longest --timeout, in seconds: an hour for one request is already more than any registry needs. */
+export const MAX_TIMEOUT_SECONDS = 3600;
+
+/** Largest --ca-file: a system's whole CA bundle is some 200 KiB. */
+export const CA_FILE_LIMIT = 1024 * 1024;
 
 /** `discover`: what an exposed registry holds (see docs/discover.md). */
 export const discoverCommand = command({
@@ -21,7 +30,8 @@ export const discoverCommand = command({
     '  --format FORMAT     table (default) or json',
     '  --ca-file PEM       trust this CA bundle for the registry',
     '  --insecure          do not check the registry\'s TLS certificate (prints a warning)',
-    '  --timeout SECONDS   deadline for each request (default 30)',
+    `  --timeout SECONDS   deadline for each request, above 0 and at most ${MAX_TIMEOUT_SECONDS} (default 30)`,
+    `A run stops at ${MAX_REPOSITORIES.toLocaleString('en-US')} repositories, ${MAX_TAGS.toLocaleString('en-US')} tags, ${MAX_TOTAL_BYTES / 1024 / 1024} MiB of answers or ${MAX_RUN_MS / 3_600_000} hours (docs/discover.md).`,
     'Exit 0 on success, 1 when the registry cannot be listed, 2 on bad usage.',
   ],
   options: {
@@ -42,16 +52,10 @@ export const discoverCommand = command({
     const concurrency = Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64, got ${values.concurrency}`);
     const timeout = Number(values.timeout);
-    if (!(timeout > 0)) throw new UsageError(`--timeout must be a number of seconds above 0, got ${values.timeout}`);
+    // Node's timers take at most 2^31-1 ms (about 24.8 days): above that they fire at once.
+    if (!(timeout > 0 && timeout <= MAX_TIMEOUT_SECONDS)) throw new UsageError(`--timeout must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, got ${values.timeout}`);
     const format = oneOf('--format', values.format, ['table', 'json']);
-    let ca: string | undefined;
-    if (values['ca-file']) {
-      try {
-        ca = readFileSync(values['ca-file'], 'utf8');
-      } catch (e) {
-        throw new UsageError(`cannot read --ca-file: ${(e as Error).message}`);
-      }
-    }
+    const ca = values['ca-file'] ? readCaFile(values['ca-file']) : undefined;
     if (values.insecure) console.error(`warning: --insecure: the TLS certificate of ${baseUrl.host} is not checked; anyone in the path can read the token`);
     const client = new RegistryClient({ baseUrl, auth: credentials(values, baseUrl), ca, insecure: values.insecure, timeoutMs: timeout * 1000, maxSockets: concurrency });
     const progress = process.stderr.isTTY
@@ -67,6 +71,20 @@ export const discoverCommand = command({
     }
   },
 });
+
+/**
+ * The PEM bundle of --ca-file: a regular file of at most CA_FILE_LIMIT (/dev/zero or a FIFO would
+ * never end). The user named it, so a symbolic link is followed wherever it leads
+ * (/etc/ssl/certs/ca-certificates.crt often is one).
+ */
+function readCaFile(file: string): string {
+  try {
+    const target = realpathSync(file);
+    return readInputFile(target, CA_FILE_LIMIT, dirname(target));
+  } catch (e) {
+    throw new UsageError(e instanceof InputFileError ? `--ca-file ${file} ${e.message}` : `cannot read --ca-file ${file}: ${(e as Error).message}`);
+  }
+}
 
 /**
  * --token, $REGISTRY_TOKEN, --username with $REGISTRY_PASSWORD (or --password), or the token of

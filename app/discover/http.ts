@@ -24,6 +24,19 @@ export interface HttpResponse {
 /** 16 MiB per answer: a registry's answers (pages of names, tokens) are far smaller; a hostile body cannot fill the memory. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
+/**
+ * 256 MiB for all the answers of a run: a catalog of a million repositories in pages of 100 is
+ * some 50 MiB, and their tag lists as much again; page after page of distinct names cannot go on
+ * for ever (10,000 pages of 16 MiB would be 160 GB).
+ */
+export const MAX_TOTAL_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Two hours for a whole run: a registry of a million tags, one HEAD each, at 8 requests in flight
+ * and 50 ms each, takes under two; a registry that answers slowly page after page stops here.
+ */
+export const MAX_RUN_MS = 2 * 60 * 60 * 1000;
+
 export interface HttpOptions {
   /** PEM CA bundle to trust instead of the system's. */
   readonly ca?: string;
@@ -35,22 +48,41 @@ export interface HttpOptions {
   readonly maxSockets: number;
   /** Largest answer body accepted (default MAX_BODY_BYTES). */
   readonly maxBodyBytes?: number;
+  /** Most bytes of all answers together (default MAX_TOTAL_BYTES). */
+  readonly maxTotalBytes?: number;
+  /** Deadline of all requests together, from the client's creation (default MAX_RUN_MS). */
+  readonly runTimeoutMs?: number;
 }
 
 /** A keep-alive HTTP(S) client for one registry. It does not follow redirects (the caller decides). */
 export class HttpClient {
   private readonly https: HttpsAgent;
   private readonly http: HttpAgent;
+  /** When the run must be over (Date.now() time). */
+  private readonly runDeadline: number;
+  /** Bytes of all answers so far. */
+  private received = 0;
+  private closed = false;
 
   constructor(private readonly options: HttpOptions) {
     this.https = new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets, ca: options.ca, rejectUnauthorized: !options.insecure });
     this.http = new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets });
+    this.runDeadline = Date.now() + (options.runTimeoutMs ?? MAX_RUN_MS);
   }
 
   public request(method: 'GET' | 'HEAD', url: URL, headers: Record<string, string>): Promise<HttpResponse> {
     const secure = url.protocol === 'https:';
     const what = `${method} ${url.pathname}`;
     const limit = this.options.maxBodyBytes ?? MAX_BODY_BYTES;
+    const totalLimit = this.options.maxTotalBytes ?? MAX_TOTAL_BYTES;
+    const runMs = this.options.runTimeoutMs ?? MAX_RUN_MS;
+    // Requests queued when the run failed are not sent: the run is over.
+    if (this.closed) return Promise.reject(new DiscoverError(msg`not sending ${what}: the run has ended`));
+    const left = this.runDeadline - Date.now();
+    const runOver = () => new DiscoverError(msg`the run did not finish within ${formatDuration(runMs)}, discover's limit for a whole run; stopped at ${what} to ${url.host}`);
+    if (left <= 0) return Promise.reject(runOver());
+    const tooMuchInAll = () => new DiscoverError(msg`${url.host} sent more than ${totalLimit / 1024 / 1024} MiB in all (at ${what}): discover stops there (a registry's whole listing is far smaller)`);
+    if (this.received > totalLimit) return Promise.reject(tooMuchInAll());
     return new Promise((resolve, reject) => {
       let settled = false;
       let req: ClientRequest | undefined;
@@ -63,7 +95,9 @@ export class HttpClient {
       };
       // A deadline for the whole exchange: a socket timeout would restart on every byte, so a
       // server trickling one byte at a time could hold a request forever.
-      const deadline = setTimeout(() => fail(new DiscoverError(msg`timed out after ${this.options.timeoutMs / 1000} s waiting for ${url.host} (${what})`)), this.options.timeoutMs);
+      const deadline = left < this.options.timeoutMs
+        ? setTimeout(() => fail(runOver()), left)
+        : setTimeout(() => fail(new DiscoverError(msg`timed out after ${this.options.timeoutMs / 1000} s waiting for ${url.host} (${what})`)), this.options.timeoutMs);
       const tooLarge = () => new DiscoverError(msg`${url.host} sent more than ${limit / 1024 / 1024} MiB for ${what}: discover stops there (the answers of a registry's API are far smaller)`);
       const onResponse = (res: IncomingMessage) => {
         if (method !== 'HEAD' && Number(res.headers['content-length']) > limit) return fail(tooLarge());
@@ -71,7 +105,9 @@ export class HttpClient {
         let size = 0;
         res.on('data', (c: Buffer) => {
           size += c.length;
+          this.received += c.length;
           if (size > limit) fail(tooLarge());
+          else if (this.received > totalLimit) fail(tooMuchInAll());
           else chunks.push(c);
         });
         res.on('end', () => {
@@ -94,9 +130,15 @@ export class HttpClient {
   }
 
   public close(): void {
+    this.closed = true;
     this.https.destroy();
     this.http.destroy();
   }
+}
+
+/** 7200000 -> `2 h`, 1500 -> `1.5 s`. */
+function formatDuration(ms: number): string {
+  return ms >= 3_600_000 && ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${ms / 1000} s`;
 }
 
 /** A network or TLS failure as one sentence that says what to do. */

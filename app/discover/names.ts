@@ -21,6 +21,17 @@ export function isTagName(tag: string): boolean {
   return TAG.test(tag);
 }
 
+// The digest grammar of the OCI image spec for its registered algorithms (image-spec
+// descriptor.md, "Registered algorithms": sha256 is 64 lowercase hex, sha512 128). The spec lets
+// unregistered algorithms that fit its general grammar pass; discover prints digests to pull by,
+// so it keeps to the two that registries and clients implement.
+const DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+
+/** A digest discover prints: `sha256:` + 64 lowercase hex, or `sha512:` + 128. */
+export function isDigest(value: string): boolean {
+  return DIGEST.test(value);
+}
+
 /** `/v2/<name>/<rest...>` with every segment encoded; `name` must be a valid repository name. */
 export function apiPath(repository: string, ...rest: string[]): string {
   if (!isRepositoryName(repository)) throw new DiscoverError(msg`not a repository name: ${repository}`); // callers filter first

@@ -1,7 +1,11 @@
-// Where discover may send requests, and where credentials may go. Registry requests go to the
-// registry's origin (scheme, host and port) and its API (/v2/) only: a Link or redirect elsewhere
-// could collect the token, or slip another registry's answers into the listing. The one other
-// place is the token service the registry names in its Bearer challenge, as docker and podman do.
+// Where discover may send requests, and where credentials may go: the registry's origin (scheme,
+// host and port, as the user gave them), nowhere else. Registry requests stay in its API (/v2/):
+// a Link or redirect elsewhere could collect the token, or slip another registry's answers into
+// the listing. The token service named in a Bearer challenge must be on that origin too: docker
+// and podman send the credentials to any realm, which lets a registry (or whoever answers for it)
+// send the user's OpenShift token to a host of its choosing. OpenShift's registry serves its token
+// service on its own origin (openshift/image-registry, pkg/dockerregistry/server/configuration/
+// configuration.go: the default realm is /openshift/token on the scheme and host of the request).
 import { DiscoverError } from './http';
 import { msg, shorten } from './messages';
 
@@ -43,7 +47,11 @@ export function onRegistry(reference: string, from: URL, registry: URL, kind: 'L
   return to;
 }
 
-/** The token service from a Bearer challenge: an http(s) URL, and no plain http for an https registry. */
+/**
+ * The token service from a Bearer challenge: an http(s) URL on the registry's origin. A realm
+ * elsewhere is refused, with or without credentials: anonymous, the request would still go to a
+ * URL the registry chose (a service on the user's network, say), and its "token" back to the registry.
+ */
 export function realmUrl(realm: string, registry: URL): URL {
   let url: URL | undefined;
   try {
@@ -54,17 +62,9 @@ export function realmUrl(realm: string, registry: URL): URL {
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
     throw new DiscoverError(msg`${registry.host} names a token service (Bearer realm) that is not an http(s) URL: ${shorten(realm)}`);
   }
-  if (registry.protocol === 'https:' && url.protocol === 'http:') {
-    throw new DiscoverError(msg`${registry.host} names a token service on plain http (${url.origin}) although the registry is https; discover does not send credentials unencrypted`);
+  if (url.origin !== registry.origin) {
+    throw new DiscoverError(msg`${registry.host} names a token service on another origin (${url.origin}); not asked: credentials go only to the registry given with --registry (${registry.origin}), so a registry whose token service is elsewhere cannot be read`);
   }
   url.hash = '';
   return url;
-}
-
-/**
- * Whether credentials may go to `url` (the registry or its token service): over https, or over
- * plain http to the host the user named with `--registry http://...`, the only way to ask for it.
- */
-export function credentialsAllowed(url: URL, registry: URL): boolean {
-  return url.protocol === 'https:' || (registry.protocol === 'http:' && url.hostname === registry.hostname);
 }

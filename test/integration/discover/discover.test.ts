@@ -3,7 +3,7 @@ import { createServer, RequestListener, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { discover, globToRegExp } from '../../../app/discover/discover';
+import { discover, globMatcher } from '../../../app/discover/discover';
 import { nextLink } from '../../../app/discover/pagination';
 import { RegistryClient, RegistryClientOptions, parseBearerChallenge } from '../../../app/discover/registry-client';
 import { buildOciLayout, missingTools, OciImages, push, RunningRegistry, startRegistry, startTokenService, TokenService } from './registry-fixture';
@@ -32,9 +32,29 @@ test('helpers: Link header, Bearer challenge, globs', () => {
   expect(parseBearerChallenge('Bearer realm="https://auth.example.com/token",service="registry",scope="repository:a/b:pull"'))
     .toEqual({ realm: 'https://auth.example.com/token', service: 'registry', scope: 'repository:a/b:pull' });
   expect(parseBearerChallenge('Basic realm="x"')).toBeUndefined();
-  expect(globToRegExp('openshift/*').test('openshift/python')).toBe(true);
-  expect(globToRegExp('openshift/*').test('openshift/a/b')).toBe(false);
-  expect(globToRegExp('**/python').test('a/b/python')).toBe(true);
+});
+
+test('globs: * and ? within a path segment, ** across, everything else literal, the whole name', () => {
+  const cases: [string, string, boolean][] = [
+    ['openshift/*', 'openshift/python', true],
+    ['openshift/*', 'openshift/a/b', false],
+    ['openshift/*', 'openshift/', true],
+    ['**/python', 'a/b/python', true],
+    ['**/python', 'python', false],
+    ['**python', 'python', true],
+    ['multi/**', 'multi/arch', true],
+    ['team-?/app', 'team-3/app', true],
+    ['team-?/app', 'team-/app', false],
+    ['a?b', 'a/b', false],
+    ['a.b', 'axb', false],
+    ['a.b', 'a.b', true],
+    ['a+b|c(d)[e]{2}^$\\', 'a+b|c(d)[e]{2}^$\\', true],
+    ['app', 'team/app', false],
+    ['team', 'team/app', false],
+    ['**a**a**a**b', `${'a'.repeat(200)}b`, true],
+    ['**a**a**a**b', 'a'.repeat(200), false],
+  ];
+  for (const [glob, name, expected] of cases) expect([glob, name, globMatcher(glob)(name)]).toEqual([glob, name, expected]);
 });
 
 run('against a real registry (docker-registry 2.8, images pushed with skopeo)', () => {

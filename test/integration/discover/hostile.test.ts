@@ -1,12 +1,13 @@
 // discover against hostile registries: small servers on 127.0.0.1 that send Links and redirects
 // elsewhere, loop, refuse page sizes, send control characters, trickle, flood or send odd JSON.
 // Each describe is one class of defect; every test here failed before discover was hardened.
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { discover, formatTable } from '../../../app/discover/discover';
-import { RegistryClient } from '../../../app/discover/registry-client';
+import { nestedDeeperThan, RegistryClient } from '../../../app/discover/registry-client';
 import { closeAll, DIGEST, json, makeCertificate, registry, serve, TestCertificate } from './hostile-server';
 import { buildOciLayout, missingTools, push, RunningRegistry, startRegistry } from './registry-fixture';
 import { cli, CliResult } from './run-cli';
@@ -117,31 +118,54 @@ describe('class 1: credentials and answers stay on the registry origin', () => {
     expectError(await cli(['--registry', downgrade.url, '--ca-file', cert.file], { REGISTRY_TOKEN: TOKEN }), /sent a Link to another origin \(http:\/\/127\.0\.0\.1:\d+\)/);
   });
 
-  test('https registry: a token service on plain http is refused (no downgrade), and gets no request', async () => {
-    const realm = await serve((_, res) => json(res, 200, { token: 'issued' }));
-    const secure = await serve((_, res) => json(res, 401, {}, { 'WWW-Authenticate': `Bearer realm="${realm.url}/token",service="r"` }), cert);
-    expectError(await cli(['--registry', secure.url, '--ca-file', cert.file], { REGISTRY_TOKEN: TOKEN }), /names a token service on plain http \(http:\/\/127\.0\.0\.1:\d+\) although the registry is https/);
+  // The registry's origin is all the credentials may reach: a realm elsewhere (another host, or
+  // another port or scheme of the same host) gets no request, whatever the credentials.
+  const credentialSources: [string, string[], Record<string, string>][] = [
+    ['--token', ['--token', TOKEN], {}],
+    ['$REGISTRY_TOKEN', [], { REGISTRY_TOKEN: TOKEN }],
+    ['--username and $REGISTRY_PASSWORD', ['--username', 'me'], { REGISTRY_PASSWORD: PASSWORD }],
+    ['--username and --password', ['--username', 'me', '--password', PASSWORD], {}],
+    ['no credentials', [], {}],
+  ];
+  const challenge = (realm: string) => (_: unknown, res: ServerResponse) => json(res, 401, {}, { 'WWW-Authenticate': `Bearer realm="${realm}",service="evil"` });
+
+  test.each(credentialSources)('https registry, realm on another port over https (%s): refused, and the realm gets no request', async (_, args, env) => {
+    const realm = await serve((__, res) => json(res, 200, { token: 'issued' }), cert);
+    const secure = await serve(challenge(`${realm.url}/token`), cert);
+    const result = await cli(['--registry', secure.url, '--ca-file', cert.file, ...args], env);
+    expectError(result, new RegExp(`^discover: 127\\.0\\.0\\.1:\\d+ names a token service on another origin \\(https://127\\.0\\.0\\.1:${realm.port}\\); not asked: credentials go only to the registry given with --registry \\(${secure.url.replace(/\./g, '\\.')}\\), so a registry whose token service is elsewhere cannot be read$`));
     expect(realm.requests).toEqual([]);
   });
 
-  test('https registry: a token service on another host over https is normal, and gets the credentials', async () => {
-    const realm = await serve((req, res) => json(res, req.headers.authorization === `Basic ${Buffer.from(`me:${PASSWORD}`).toString('base64')}` ? 200 : 401, { token: 'issued' }), cert);
+  test.each(credentialSources)('http registry, realm on another port of the same host (%s): refused, and the realm gets no request', async (_, args, env) => {
+    const realm = await serve((__, res) => json(res, 200, { token: 'issued' }));
+    const plain = await serve(challenge(`${realm.url}/token`));
+    expectError(await cli(['--registry', plain.url, ...args], env), new RegExp(`names a token service on another origin \\(http://127\\.0\\.0\\.1:${realm.port}\\); not asked`));
+    expect(realm.requests).toEqual([]);
+  });
+
+  test('a realm on another host name, or on plain http for an https registry: refused', async () => {
+    const realm = await serve((_, res) => json(res, 200, { token: 'issued' }));
+    const plain = await serve(challenge(`http://localhost:${realm.port}/token`));
+    expectError(await cli(['--registry', plain.url], { REGISTRY_TOKEN: TOKEN }), /names a token service on another origin \(http:\/\/localhost:\d+\)/);
+    const secure = await serve(challenge(`${realm.url}/token`), cert);
+    expectError(await cli(['--registry', secure.url, '--ca-file', cert.file], { REGISTRY_TOKEN: TOKEN }), /names a token service on another origin \(http:\/\/127\.0\.0\.1:\d+\)/);
+    expect(realm.requests).toEqual([]);
+  });
+
+  test.each(credentialSources)('a token service on the registry origin (as OpenShift serves /openshift/token) gets the credentials (%s)', async (label, args, env) => {
+    const expected = label === 'no credentials' ? undefined : `Basic ${Buffer.from(label.startsWith('--username') ? `me:${PASSWORD}` : `unused:${TOKEN}`).toString('base64')}`;
     const secure = await serve((req, res, url) => {
-      if (req.headers.authorization !== 'Bearer issued') return json(res, 401, {}, { 'WWW-Authenticate': `Bearer realm="${realm.url}/token",service="r"` });
+      if (url.pathname === '/openshift/token') return json(res, req.headers.authorization === expected ? 200 : 401, { token: 'issued' });
+      if (req.headers.authorization !== 'Bearer issued') return json(res, 401, {}, { 'WWW-Authenticate': `Bearer realm="https://${req.headers.host}/openshift/token"` });
       if (url.pathname === '/v2/_catalog') return json(res, 200, { repositories: ['a/app'] });
       if (url.pathname === '/v2/a/app/tags/list') return json(res, 200, { tags: ['v1'] });
       registry()(req, res, url);
     }, cert);
-    const result = await cli(['--registry', secure.url, '--ca-file', cert.file, '--username', 'me'], { REGISTRY_PASSWORD: PASSWORD });
+    const result = await cli(['--registry', secure.url, '--ca-file', cert.file, ...args], env);
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain(`a/app       v1   ${DIGEST}`);
-  });
-
-  test('http registry: credentials never go over plain http to a token service on another host name', async () => {
-    const realm = await serve((_, res) => json(res, 200, { token: 'issued' }));
-    const plain = await serve((_, res) => json(res, 401, {}, { 'WWW-Authenticate': `Bearer realm="http://localhost:${realm.port}/token"` }));
-    expectError(await cli(['--registry', plain.url], { REGISTRY_TOKEN: TOKEN }), /refusing to send credentials over plain http to localhost:\d+/);
-    expect(realm.requests).toEqual([]);
+    expect(secure.requests.filter((r) => r.url.startsWith('/openshift/token')).map((r) => r.authorization)).toEqual([expected]);
   });
 
   test('http registry asked for with http://: credentials sent, with one warning for the whole run', async () => {
@@ -423,6 +447,46 @@ describe('class 5: limits, odd JSON, names and URLs', () => {
     expect(server.requests.filter((r) => r.method === 'HEAD').map((r) => r.url).sort()).toEqual(['/v2/a/app/manifests/v1.0_rc-1', `/v2/a/app/manifests/${'x'.repeat(128)}`]);
   });
 
+  test('a Docker-Content-Digest outside the OCI grammar (sha256: 64 lowercase hex, sha512: 128): the tag is skipped, with one escaped warning', async () => {
+    const sha512 = `sha512:${'cd'.repeat(64)}`;
+    const digests: Record<string, string | string[]> = {
+      good: DIGEST,
+      long: sha512,
+      short: `sha256:${'b'.repeat(32)}`,
+      md5: `md5:${'c'.repeat(32)}`,
+      upper: `sha256:${'AB'.repeat(32)}`,
+      algo: `SHA256:${'ab'.repeat(32)}`,
+      sha384: `sha384:${'ab'.repeat(48)}`,
+      trailing: `${DIGEST}\u009b2J`,
+      twice: [DIGEST, DIGEST],
+    };
+    const server = await serve((_, res, url) => {
+      if (url.pathname === '/v2/') return json(res, 200, {});
+      if (url.pathname === '/v2/_catalog') return json(res, 200, { repositories: ['a/app'] });
+      if (url.pathname === '/v2/a/app/tags/list') return json(res, 200, { tags: Object.keys(digests) });
+      res.writeHead(200, { 'Docker-Distribution-Api-Version': 'registry/2.0', 'Docker-Content-Digest': digests[url.pathname.split('/').pop()!] }).end();
+    });
+    const result = await cli(['--registry', server.url, '--format', 'json']);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([{ repository: 'a/app', tags: [{ tag: 'good', digest: DIGEST }, { tag: 'long', digest: sha512 }] }]);
+    expect(result.stderr).not.toMatch(CONTROL);
+    expect(result.stderr.split('\n')).toEqual([
+      `warning: skipped 7 tags whose Docker-Content-Digest is not sha256: and 64 lowercase hex digits or sha512: and 128 (the OCI digest grammar): 'a/app:algo SHA256:${'ab'.repeat(32)}', 'a/app:md5 md5:${'c'.repeat(32)}', 'a/app:sha384 sha384:${'ab'.repeat(40)}...', 'a/app:short sha256:${'b'.repeat(32)}', 'a/app:trailing ${DIGEST}\\x9b2J' and 2 more`,
+      '',
+    ]);
+  });
+
+  // Each `**` was `.*` in a JS RegExp: '**a**a**a**a**b' took 23 s on one name of 200 characters,
+  // and each further `**a` multiplies that by some 50. RE2 answers at once: the test would be
+  // killed long before a backtracking matcher got through 200 such names.
+  test('--repository globs match in linear time: many `**` against 200 long names that almost match', async () => {
+    const near = Array.from({ length: 200 }, (_, i) => `${'a'.repeat(250)}${String(i).padStart(3, '0')}x`);
+    const server = await serve(catalog([...near, `${'a'.repeat(254)}b`]));
+    const result = await cli(['--registry', server.url, '--format', 'json', '--repository', '**a**a**a**a**a**a**a**a**b'], {}, 25_000);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual([{ repository: `${'a'.repeat(254)}b`, tags: [{ tag: 'v1', digest: DIGEST }] }]);
+  }, 30_000);
+
   test.each([
     ['file:///etc/passwd', /--registry must be host\[:port\] or an http:\/\/ or https:\/\/ URL, not file:/],
     ['ftp://127.0.0.1/', /not ftp:/],
@@ -437,8 +501,173 @@ describe('class 5: limits, odd JSON, names and URLs', () => {
     const server = await serve(catalog(['a/app']));
     expectError(await cli(['--registry', server.url, '--token', `${TOKEN}\r\nX-Injected: 1`]), /the token has characters that cannot go in an HTTP header/);
     expect(server.requests).toEqual([]);
-    const realm = await serve((_, res) => json(res, 200, { token: 'abc\r\nX-Injected: 1' }));
-    const challenging = await serve((_, res) => json(res, 401, {}, { 'WWW-Authenticate': `Bearer realm="${realm.url}/token"` }));
+    const challenging = await serve((req, res, url) => {
+      if (url.pathname === '/token') json(res, 200, { token: 'abc\r\nX-Injected: 1' });
+      else json(res, 401, {}, { 'WWW-Authenticate': `Bearer realm="http://${req.headers.host}/token"` });
+    });
     expectError(await cli(['--registry', challenging.url]), /the token service http:\/\/127\.0\.0\.1:\d+\/token answered without a usable token/);
+  });
+});
+
+describe('class 6: options a run cannot live with', () => {
+  /** Exit 2, the message on the first line, the usage after it, nothing else. */
+  function expectUsage(result: CliResult, message: string): void {
+    expect(result.stderr.split('\n')[0]).toBe(`openshift-image-registry-cdk8s discover: ${message}`);
+    expect(result.stderr.split('\n')[1]).toMatch(/^usage: /);
+    expect(result.stderr).not.toMatch(/Warning|    at /);
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(2);
+  }
+
+  // Node's timers hold at most 2^31-1 ms: 1e10 s printed a TimeoutOverflowWarning and timed out at once.
+  test.each(['1e10', 'Infinity', '3600.5', '-1', '0', 'NaN', ''])('--timeout %p: a usage error naming the range', async (value) => {
+    expectUsage(await cli(['--registry', 'http://127.0.0.1:9', `--timeout=${value}`], {}, 15_000), `--timeout must be a number of seconds above 0 and at most 3600, got ${value}`);
+  });
+
+  test('--timeout 3600 (the maximum) is accepted', async () => {
+    const server = await serve(catalog(['a/app']));
+    const result = await cli(['--registry', server.url, '--timeout', '3600']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  // readFileSync read /dev/zero until the memory was gone, and waited on a FIFO forever.
+  test('--ca-file must be a regular file of at most 1 MiB: a device, a FIFO, a folder, a larger file are refused before reading', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ca-file-'));
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    writeFileSync(join(dir, 'big.pem'), Buffer.alloc(1024 * 1024 + 1, 'A'));
+    const run = (file: string) => cli(['--registry', 'http://127.0.0.1:9', '--ca-file', file], {}, 15_000);
+    expectUsage(await run('/dev/null'), '--ca-file /dev/null is a character device, not a regular file');
+    expectUsage(await run(join(dir, 'fifo')), `--ca-file ${join(dir, 'fifo')} is a FIFO (named pipe), not a regular file`);
+    expectUsage(await run(dir), `--ca-file ${dir} is a folder, not a regular file`);
+    expectUsage(await run(join(dir, 'big.pem')), `--ca-file ${join(dir, 'big.pem')} is 1048577 bytes; the limit is 1 MiB (1048576 bytes)`);
+    expectUsage(await run(join(dir, 'missing.pem')), `cannot read --ca-file ${join(dir, 'missing.pem')}: ENOENT: no such file or directory, lstat '${join(dir, 'missing.pem')}'`);
+  }, 40_000);
+
+  test('--ca-file through a symbolic link elsewhere (as /etc/ssl/certs holds them) is read', async () => {
+    const cert = makeCertificate();
+    const link = join(mkdtempSync(join(tmpdir(), 'ca-link-')), 'ca.pem');
+    symlinkSync(cert.file, link);
+    const server = await serve(catalog(['a/app']), cert);
+    const result = await cli(['--registry', server.url, '--ca-file', link]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(`REPOSITORY  TAG  DIGEST\na/app       v1   ${DIGEST}\n`);
+  });
+});
+
+describe('class 7: limits over a whole run (names, bytes, time)', () => {
+  /** A catalog whose every page holds `names(page)` and a Link to one more page, for ever. */
+  const endlessCatalog = (names: (page: number) => string[], body?: (page: number) => Buffer) => {
+    let page = 0;
+    return registry((_, res, url) => {
+      if (url.pathname !== '/v2/_catalog') return;
+      page++;
+      const link = { Link: `</v2/_catalog?last=p${page}>; rel="next"` };
+      if (body) res.writeHead(200, { 'Docker-Distribution-Api-Version': 'registry/2.0', 'Content-Type': 'application/json', ...link }).end(body(page));
+      else json(res, 200, { repositories: names(page) }, link);
+    });
+  };
+  const catalogRequests = (server: { requests: { url: string }[] }) => server.requests.filter((r) => r.url.startsWith('/v2/_catalog')).length;
+
+  // Pages of distinct names drove discover to 1.7 GB, then "RangeError: Set maximum size exceeded".
+  test('a catalog listing more than 1,000,000 repositories stops at the limit, with one line', async () => {
+    const server = await serve(endlessCatalog((page) => Array.from({ length: 300_000 }, (_, i) => `r${page}x${i}`)));
+    expectError(await cli(['--registry', server.url], {}, 50_000), /^discover: 127\.0\.0\.1:\d+ listed more than 1,000,000 repositories in its catalog: discover stops there/);
+    expect(catalogRequests(server)).toBe(4);
+  }, 60_000);
+
+  // A pending task for each repository took 1.7 GB for a catalog of a million; a few workers take
+  // some 250 MB. The registry fails the 1000th tag list, so the run ends early either way.
+  test('a catalog of exactly 1,000,000 repositories is accepted and walked within 400 MB of heap', async () => {
+    let tagLists = 0;
+    const server = await serve(registry((_, res, url) => {
+      if (url.pathname === '/v2/_catalog') {
+        const page = Number(url.searchParams.get('last') ?? 0);
+        const more = page < 9 ? { Link: `</v2/_catalog?last=${page + 1}>; rel="next"` } : {};
+        json(res, 200, { repositories: Array.from({ length: 100_000 }, (_, i) => `team-${page}/app-${String(i).padStart(6, '0')}`) }, more);
+      } else if (url.pathname.endsWith('/tags/list')) json(res, ++tagLists === 1000 ? 500 : 200, { tags: [] });
+    }));
+    const result = await cli(['--registry', server.url], { NODE_OPTIONS: '--max-old-space-size=400' }, 50_000);
+    expectError(result, /^discover: 127\.0\.0\.1:\d+ answered 500 for GET \/v2\/team-0\/app-\d+\/tags\/list\?n=100$/);
+  }, 60_000);
+
+  test('tag lists holding more than 1,000,000 tags in all stop at the limit, before any manifest is asked for', async () => {
+    let page = 0;
+    const server = await serve(registry((_, res, url) => {
+      if (url.pathname === '/v2/_catalog') json(res, 200, { repositories: ['a/app'] });
+      if (url.pathname === '/v2/a/app/tags/list') {
+        page++;
+        json(res, 200, { tags: Array.from({ length: 300_000 }, (_, i) => `t${page}x${i}`) }, { Link: `</v2/a/app/tags/list?last=p${page}>; rel="next"` });
+      }
+    }));
+    expectError(await cli(['--registry', server.url], {}, 50_000), /^discover: 127\.0\.0\.1:\d+ listed more than 1,000,000 tags in all \(at a\/app\): discover stops there/);
+    expect(page).toBe(4);
+    expect(server.requests.filter((r) => r.method === 'HEAD')).toEqual([]);
+  }, 60_000);
+
+  test('the tag limit counts the tags of all repositories together (an option of discover)', async () => {
+    const repositories = Array.from({ length: 30 }, (_, i) => `team/app-${i}`);
+    const server = await serve(registry((_, res, url) => {
+      if (url.pathname === '/v2/_catalog') json(res, 200, { repositories });
+      else if (url.pathname.endsWith('/tags/list')) json(res, 200, { tags: Array.from({ length: 10 }, (__, i) => `v${i}`) });
+    }));
+    const client = new RegistryClient({ baseUrl: new URL(server.url), auth: { kind: 'anonymous' }, timeoutMs: 5000, maxSockets: 2 });
+    await expect(discover(client, { concurrency: 2, maxTags: 250 }).finally(() => client.close())).rejects.toThrow(/listed more than 250 tags in all \(at team\/app-\d+\)/);
+    expect(server.requests.filter((r) => r.url.endsWith('/tags/list?n=100')).length).toBeLessThanOrEqual(27);
+  });
+
+  test('answers adding up to more than 256 MiB stop the run, each below the 16 MiB of one answer', async () => {
+    const padding = Buffer.alloc(15 * 1024 * 1024, ' ');
+    const server = await serve(endlessCatalog(() => [], (page) => Buffer.concat([Buffer.from(`{"repositories":["p${page}/app"]`), padding, Buffer.from('}')])));
+    expectError(await cli(['--registry', server.url], {}, 50_000), /^discover: 127\.0\.0\.1:\d+ sent more than 256 MiB in all \(at GET \/v2\/_catalog\): discover stops there/);
+    expect(catalogRequests(server)).toBe(18); // 17 pages of 15 MiB are 255 MiB
+  }, 60_000);
+
+  test('the whole run has a deadline (an option of the client): a registry paging slowly for ever stops there, and no request follows', async () => {
+    let page = 0;
+    const server = await serve((_, res, url) => {
+      if (url.pathname === '/v2/') json(res, 200, {});
+      else setTimeout(() => json(res, 200, { repositories: [`p${++page}/app`] }, { Link: `</v2/_catalog?last=p${page}>; rel="next"` }), 100);
+    });
+    const client = new RegistryClient({ baseUrl: new URL(server.url), auth: { kind: 'anonymous' }, timeoutMs: 30_000, maxSockets: 2, runTimeoutMs: 1500 });
+    await expect(discover(client, { concurrency: 2 }).finally(() => client.close())).rejects.toThrow(/^the run did not finish within 1\.5 s, discover's limit for a whole run; stopped at GET \/v2\/_catalog to 127\.0\.0\.1:\d+$/);
+    const sent = server.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(server.requests.length).toBe(sent);
+  }, 15_000);
+
+  test('the run deadline also cuts a request whose own --timeout is longer', async () => {
+    const silent = await serve((_, res, url) => (url.pathname === '/v2/' ? json(res, 200, {}) : undefined));
+    const client = new RegistryClient({ baseUrl: new URL(silent.url), auth: { kind: 'anonymous' }, timeoutMs: 30_000, maxSockets: 2, runTimeoutMs: 1000 });
+    await expect(discover(client, { concurrency: 2 }).finally(() => client.close())).rejects.toThrow("the run did not finish within 1 s, discover's limit for a whole run; stopped at GET /v2/_catalog");
+    expect(silent.requests.map((r) => r.url)).toEqual(['/v2/', '/v2/_catalog?n=100']);
+  }, 15_000);
+
+  test('after an error, the requests still queued are not sent', async () => {
+    const repositories = Array.from({ length: 50 }, (_, i) => `team/app-${String(i).padStart(2, '0')}`);
+    const server = await serve(registry((_, res, url) => {
+      if (url.pathname === '/v2/_catalog') json(res, 200, { repositories });
+      else if (url.pathname.endsWith('/tags/list')) json(res, 500, {});
+    }));
+    expectError(await cli(['--registry', server.url, '--concurrency', '1']), /answered 500 for GET \/v2\/team\/app-00\/tags\/list/);
+    expect(server.requests.filter((r) => r.url.endsWith('/tags/list?n=100')).length).toBeLessThan(5);
+  });
+
+  // A 10 MB answer of nested `[` cost 630 MB and 3.6 s in JSON.parse before it failed.
+  test('JSON nested deeper than 32 levels is refused before it is parsed', async () => {
+    const server = await serve(registry((_, res, url) => {
+      if (url.pathname === '/v2/_catalog') json(res, 200, `{"repositories":${'['.repeat(8_000_000)}${']'.repeat(8_000_000)}}`);
+    }));
+    expectError(await cli(['--registry', server.url], {}, 25_000), /^discover: 127\.0\.0\.1:\d+ sent JSON nested more than 32 levels deep for \/v2\/_catalog\?n=100: discover stops there/);
+  }, 30_000);
+
+  test('the depth check: brackets in strings and escaped quotes do not count; 32 levels pass, 33 do not', () => {
+    const nest = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    expect(nestedDeeperThan(nest(32), 32)).toBe(false);
+    expect(nestedDeeperThan(nest(33), 32)).toBe(true);
+    expect(nestedDeeperThan(`{"a":[{"b":"${'['.repeat(100)}"}]}`, 3)).toBe(false);
+    expect(nestedDeeperThan(`{"a":"\\"${'['.repeat(100)}"}`, 3)).toBe(false);
+    expect(nestedDeeperThan(`{"a":"\\\\",${'['.repeat(4)}`, 3)).toBe(true);
+    expect(nestedDeeperThan(`${'{"a":'.repeat(33)}1${'}'.repeat(33)}`, 32)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 // The rules behind discover's hardening, as plain functions: name grammar, URLs, Links.
 import { addSecret, msg, shorten } from '../../../app/discover/messages';
 import { apiPath, isRepositoryName, isTagName } from '../../../app/discover/names';
-import { credentialsAllowed, onRegistry, realmUrl, registryUrl } from '../../../app/discover/origin';
+import { onRegistry, realmUrl, registryUrl } from '../../../app/discover/origin';
 import { nextLink, PageGuard } from '../../../app/discover/pagination';
 
 test('repository names: the distribution grammar, at most 255 characters', () => {
@@ -46,17 +46,24 @@ test('Links and redirects: same origin and /v2/ only', () => {
   expect(() => onRegistry('/v2/../admin', from, registry, 'redirect')).toThrow('out of the registry API (/admin)');
 });
 
-test('credentials: https anywhere the rules allow; plain http only to the host asked for with http://', () => {
+test('the token service (Bearer realm): on the registry origin only, as given (scheme, host and port)', () => {
   const plain = new URL('http://r.example:5000');
   const secure = new URL('https://r.example');
-  expect(credentialsAllowed(new URL('https://auth.example/token'), secure)).toBe(true);
-  expect(credentialsAllowed(new URL('http://r.example:5001/token'), plain)).toBe(true);
-  expect(credentialsAllowed(new URL('http://auth.example/token'), plain)).toBe(false);
-  expect(credentialsAllowed(new URL('http://r.example/token'), secure)).toBe(false);
-  expect(realmUrl('https://auth.example/token', secure).href).toBe('https://auth.example/token');
-  expect(realmUrl('http://r.example:5001/token', plain).href).toBe('http://r.example:5001/token');
-  expect(() => realmUrl('http://auth.example/token', secure)).toThrow('on plain http');
+  expect(realmUrl('https://r.example/openshift/token?x=1#f', secure).href).toBe('https://r.example/openshift/token?x=1');
+  expect(realmUrl('https://r.example:443/token', secure).href).toBe('https://r.example/token');
+  expect(realmUrl('http://r.example:5000/token', plain).href).toBe('http://r.example:5000/token');
+  for (const [realm, registry, origin] of [
+    ['https://auth.example/token', secure, 'https://auth.example'],
+    ['https://r.example:8443/token', secure, 'https://r.example:8443'],
+    ['http://r.example/token', secure, 'http://r.example'],
+    ['http://r.example:5001/token', plain, 'http://r.example:5001'],
+    ['https://r.example:5000/token', plain, 'https://r.example:5000'],
+    ['http://R.EXAMPLE.:5000/token', plain, 'http://r.example.:5000'],
+  ] as const) {
+    expect(() => realmUrl(realm, registry)).toThrow(`names a token service on another origin (${origin}); not asked: credentials go only to the registry given with --registry (${registry.origin})`);
+  }
   expect(() => realmUrl('file:///etc/passwd', secure)).toThrow('not an http(s) URL');
+  expect(() => realmUrl('https://u:p@r.example/token', secure)).toThrow('not an http(s) URL');
 });
 
 test('Link headers: rel=next among several links and parameters', () => {

@@ -3,7 +3,7 @@
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, createSign, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, Server } from 'node:http';
+import { createServer, request, Server } from 'node:http';
 import { AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,7 +94,7 @@ export interface RegistryOptions {
   readonly tls?: boolean;
   /** htpasswd Basic auth with this user and password. */
   readonly basic?: { user: string; password: string };
-  /** Token auth: the registry sends clients to this token service. */
+  /** Token auth: the registry sends clients to this token service, which also fronts the registry (url and host are its). */
   readonly token?: TokenService;
   /** `catalog: maxentries`: the largest catalog page (`n`) the registry allows. */
   readonly catalogMaxEntries?: number;
@@ -151,7 +151,11 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     writeFileSync(join(dir, 'certs.d', 'ca.crt'), readFileSync(caFile));
   }
   if (options.basic) skopeoFlags.push(`--dest-creds=${options.basic.user}:${options.basic.password}`);
-  if (options.token) skopeoFlags.push(`--dest-creds=unused:${options.token.password}`);
+  if (options.token) {
+    skopeoFlags.push(`--dest-creds=unused:${options.token.password}`);
+    options.token.forwardTo(url);
+    return { url: options.token.url, host: new URL(options.token.url).host, caFile, skopeoFlags, stop: () => child.kill() };
+  }
   return { url, host, caFile, skopeoFlags, stop: () => child.kill() };
 }
 
@@ -184,7 +188,11 @@ const TOKEN_SERVICE = 'discover-test-registry';
 const TOKEN_ISSUER = 'discover-test-issuer';
 
 export interface TokenService {
+  /** `http://127.0.0.1:PORT/token`: on the origin of `url`, as discover requires. */
   readonly realm: string;
+  /** The registry as clients see it: everything but /token goes on to the registry set with forwardTo. */
+  readonly url: string;
+  forwardTo(registryUrl: string): void;
   readonly certFile: string;
   /** The password (an "OpenShift token") the service accepts. */
   readonly password: string;
@@ -198,7 +206,9 @@ export interface TokenService {
 /**
  * The token service of the registry's standard token auth: checks Basic credentials (any user,
  * the password must be `password`) and signs a JWT for the scope asked for, with its key whose
- * self-signed certificate is the registry's root bundle (sent in the x5c header).
+ * self-signed certificate is the registry's root bundle (sent in the x5c header). It fronts the
+ * registry on one origin, as OpenShift's registry serves /openshift/token itself: discover sends
+ * credentials to no other origin.
  */
 export async function startTokenService(): Promise<TokenService> {
   const dir = mkdtempSync(join(tmpdir(), 'token-'));
@@ -214,9 +224,20 @@ export async function startTokenService(): Promise<TokenService> {
     const body = b64({ iss: TOKEN_ISSUER, sub: 'developer', aud: TOKEN_SERVICE, iat: now - 60, nbf: now - 60, exp: now + seconds, jti: randomUUID(), access });
     return `${head}.${body}.${createSign('RSA-SHA256').update(`${head}.${body}`).sign(key).toString('base64url')}`;
   };
+  let upstream: string | undefined;
   const server: Server = createServer((req, res) => {
-    requests.push(req.url ?? '');
     const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname !== '/token') {
+      // The Host header stays: the registry builds its Links and Locations on the front's origin.
+      const forwarded = request(`${upstream}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      forwarded.on('error', () => res.destroy());
+      req.pipe(forwarded);
+      return;
+    }
+    requests.push(req.url ?? '');
     const [, given] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString().split(':');
     if (given !== password) {
       res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
@@ -233,10 +254,12 @@ export async function startTokenService(): Promise<TokenService> {
   const { port } = server.address() as AddressInfo;
   return {
     realm: `http://127.0.0.1:${port}/token`,
+    url: `http://127.0.0.1:${port}`,
+    forwardTo: (registryUrl) => { upstream = registryUrl; },
     certFile: join(dir, 'cert.pem'),
     password,
     requests,
     mint: (seconds, repositories) => sign([{ type: 'registry', name: 'catalog', actions: ['*'] }, ...repositories.map((name) => ({ type: 'repository', name, actions: ['pull'] }))], seconds),
-    stop: () => server.close(),
+    stop: () => { server.closeAllConnections(); server.close(); },
   };
 }
