@@ -25,7 +25,7 @@ export const discoverCommand = command({
     '  --registry HOST     the registry host (e.g. the default-route host), or an https:// or http:// URL',
     '  --token TOKEN       bearer token (else $REGISTRY_TOKEN, else `oc whoami -t`)',
     '  --username USER     basic auth; the password from $REGISTRY_PASSWORD (or --password)',
-    '  --repository GLOB   only repositories that match (repeatable; * and ? wildcards)',
+    '  --repository GLOB   only repositories that match (repeatable; * and ? within a segment, ** across)',
     '  --concurrency N     requests at once, 1 to 64 (default 8)',
     '  --format FORMAT     table (default) or json',
     '  --ca-file PEM       trust this CA bundle for the registry',
