@@ -9,6 +9,7 @@ import { mergeDefaults } from '../../../app/config/merge';
 import { countNodes, TreeError } from '../../../app/config/yaml-bounds';
 import { CONFIG_FILE_LIMIT, CONFIG_NODE_LIMIT } from '../../../app/config/yaml-source';
 import { readConfigFolder, synth, synthesizeFleet } from '../../../app/synth';
+import { manyProblems } from './hostile-config-sizes';
 
 // Config files written by someone else, or by no one: hostile keys and values, files that are
 // not config files, prototype keys, alias bombs, and files large enough to make error
@@ -284,22 +285,10 @@ describe('class 12: alias amplification', () => {
   });
 });
 
+// Many bad values and keys, at 400 here and at 40000 in the integration tier (hostile-configs.slow.test.ts).
+manyProblems(400);
+
 describe('class 14: error reporting stays linear', () => {
-  const keys = (n: number, indent: string, value: (i: number) => string) => Array.from({ length: n }, (_, i) => `${indent}k${i}: ${value(i)}`).join('\n');
-
-  test('40000 bad values: reported in seconds, 50 lines and a count', () => {
-    const lines = configError(`${valid}  nodeSelector:\n${keys(40_000, '    ', (i) => String(i))}\n`).split('\n');
-    expect(lines).toHaveLength(51);
-    expect(lines[0]).toBe('config/prod.yaml:5:9: registry.nodeSelector.k0: expected a string, got number 0');
-    expect(lines[49]).toBe('config/prod.yaml:54:10: registry.nodeSelector.k49: expected a string, got number 49');
-    expect(lines[50]).toBe('config/prod.yaml: 39950 more problems in this file');
-  }, 60_000);
-
-  test('40000 unknown keys: one line with five of them', () => {
-    const message = configError(`${valid}${keys(40_000, '', () => '1')}\n`);
-    expect(message).toBe('config/prod.yaml:4:1: unknown keys "k0", "k1", "k2", "k3", "k4" and 39995 more; allowed: name, openshiftVersion, minio, registry, imageConfig, pruner, storageSwitch, applierRbac, gitops');
-  }, 60_000);
-
   test('a file full of syntax errors: the first, and how many more', () => {
     const message = configError(`${valid}${'  - [a\n: b\n'.repeat(300)}`);
     expect(message.split('\n')).toHaveLength(1);

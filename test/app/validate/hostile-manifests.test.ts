@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import { builtInSchemas } from '../../../app/validate/built-in-schemas';
 import { COMPILE_PROPERTY_BUDGET, CrdFolderError, CrdSchemas, toStrictJsonSchema } from '../../../app/validate/crd-schemas';
 import { formatProblems, validateTree } from '../../../app/validate/validate-manifests';
 import { MANIFEST_NODE_LIMIT } from '../../../app/output/read-tree';
-import { runCli } from '../../helpers';
+import { manyObjects } from './hostile-sizes';
 
 // validate reads manifests and CRDs that anyone may have written (class 13): bombs, wrong
 // shapes, prototype keys, hostile patterns, broken CRDs. Each is one error line naming the file
@@ -104,56 +103,9 @@ describe('class 13: bounded parsing', () => {
   });
 });
 
-describe('class 13: many objects, fields and errors in a file', () => {
-  // Each finishes in about a second; a path quadratic in these sizes runs for minutes, past the
-  // test's timeout. The timings, against sizes four times smaller, are in bench/hostile-validate.ts.
-  const n = 60_000;
-  const count = (files: [string, string][]) => ({ problems: validateTree(new Map(files), { schemas }).problems.length });
-  const findings = (files: [string, string][]) => formatProblems(validateTree(new Map(files), { schemas }).problems).split('\n').filter(Boolean);
-
-  test('60000 unknown fields of one object', () => {
-    const text = `apiVersion: route.openshift.io/v1\nkind: Route\nmetadata: {name: r, namespace: x}\nspec:\n  to: {kind: Service, name: s}\n${Array.from({ length: n }, (_, i) => `  k${i}: 1`).join('\n')}\n`;
-    const { problems } = count([['prod/r.yaml', text]]);
-    expect(problems).toBe(n);
-  }, 60_000);
-
-  test('60000 unknown fields of one built-in object: the first 100 listed, one line for the rest', () => {
-    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: x}\n${Array.from({ length: n }, (_, i) => `k${i}: 1`).join('\n')}\n`;
-    const { problems } = count([['prod/c.yaml', text]]);
-    expect(problems).toBe(101);
-  }, 60_000);
-
-  test('60000 containers and 60000 property schemas, each with an unknown field', () => {
-    const containers = Array.from({ length: n }, (_, i) => `      - {name: c${i}, image: x, imagePullPolicyy: Always}`).join('\n');
-    const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\nspec:\n  containers:\n${containers}\n`;
-    const pods = count([['prod/p.yaml', pod]]);
-    expect(pods.problems).toBe(101);
-    const properties = Array.from({ length: n }, (_, i) => `                p${i}: {type: string, descripton: x}`).join('\n');
-    const crd = `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: ws.example.com}\nspec:\n  group: example.com\n  scope: Namespaced\n  names: {kind: W, plural: ws}\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              properties:\n${properties}\n`;
-    const { problems } = count([['prod/crd.yaml', crd]]);
-    expect(problems).toBe(101);
-  }, 60_000);
-
-  test('15000 Configs naming claims among 15000 others', () => {
-    const docs = Array.from({ length: n / 4 }, (_, i) => `apiVersion: imageregistry.operator.openshift.io/v1\nkind: Config\nmetadata: {name: c${i}}\nspec: {storage: {pvc: {claim: p${i}}}}\n---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: q${i}, namespace: openshift-image-registry}\n`);
-    const { problems } = count([['kustomization.yaml', ''], ['all.yaml', docs.join('---\n')]]);
-    expect(problems).toBeGreaterThanOrEqual(n / 2); // each Config: not named cluster, its claim not among them, ...
-  }, 60_000);
-
-  test('300000 empty documents: one problem each, no stack overflow', () => {
-    const { problems } = count([['kustomization.yaml', ''], ['x.yaml', '--- {}\n'.repeat(300_000)]]);
-    expect(problems).toBe(300_000);
-    expect(crdError(crdFolder({ 'x.yaml': '--- 5\n'.repeat(300_000) })).split('\n')).toHaveLength(300_000);
-  }, 60_000);
-
-  test('60000 documents in a cluster folder, and 60000 routes of one Config', () => {
-    const docs = Array.from({ length: n }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}, namespace: x}\n`);
-    // Two files: one would pass the 4 MiB limit of a file.
-    expect(findings([['prod/kustomization.yaml', ''], ['prod/a.yaml', docs.slice(0, n / 2).join('---\n')], ['prod/b.yaml', docs.slice(n / 2).join('---\n')]])).toEqual([]);
-    const routes = Array.from({ length: n }, (_, i) => `  - {name: r${i}}`).join('\n');
-    expect(findings([['kustomization.yaml', ''], ['c.yaml', `apiVersion: imageregistry.operator.openshift.io/v1\nkind: Config\nmetadata: {name: cluster}\nspec:\n  storage: {emptyDir: {}}\n  routes:\n${routes}\n`]])).toEqual([]);
-  }, 60_000);
-});
+// The same sweeps at 60000 items, and the CLI on hostile folders, run in the integration tier
+// (hostile-manifests.slow.test.ts).
+manyObjects(600);
 
 describe('class 13: malformed shapes never throw', () => {
   const s3Endpoint = config({ storage: { s3: { regionEndpoint: 'http://s.x.svc:80' } } });
@@ -304,38 +256,4 @@ describe('class 4: terminal injection in validate output', () => {
     const dir = crdFolder({ 'bad\x1b[31m.yaml': 'kind: [\n' });
     expect(crdError(dir)).toContain('bad\\x1b[31m.yaml');
   });
-});
-
-describe('the validate command on hostile input', () => {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.CRD_DIR;
-  const run = (args: string[]) => runCli(['validate', ...args], { timeout: 60_000, env });
-
-  test('a FIFO or a link out of the folder: exit 2 naming the files, no stack trace', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'validate-hostile-'));
-    writeFileSync(join(dir, 'a.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n');
-    symlinkSync('/etc/hostname', join(dir, 'b.yaml'));
-    try {
-      execFileSync('mkfifo', [join(dir, 'c.yaml')]);
-    } catch {
-      writeFileSync(join(dir, 'c.yaml'), ''); // no mkfifo here
-    }
-    const result = run([dir]);
-    expect(result.status).toBe(2);
-    expect(result.stderr).toContain(`${dir}/b.yaml: is a symbolic link to /etc/hostname, outside ${dir}`);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-  });
-
-  test('a bomb and a bad CRD folder: one line each, quickly', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'validate-hostile-'));
-    writeFileSync(join(dir, 'bomb.yaml'), laughs(9));
-    const bomb = run([dir]);
-    expect(bomb.status).toBe(1);
-    expect(bomb.stdout).toBe(`${dir}/bomb.yaml: the file expands to more than ${MANIFEST_NODE_LIMIT} values by document 1 (maps, lists and scalars, a long string one per 64 characters, each alias counted as a copy of its anchor); the limit is ${MANIFEST_NODE_LIMIT}: use fewer aliases\n`);
-    const crds = crdFolder({ 'x.yaml': 'kind: CustomResourceDefinition\n' });
-    const bad = run([dir, '--crds', crds]);
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain(`${crds}/x.yaml: document 1: a CustomResourceDefinition needs spec.group`);
-    expect(bad.stderr).not.toMatch(/\n\s+at /);
-  }, 60_000);
 });
