@@ -1,7 +1,10 @@
-// Validate on hostile input grows linearly: each shape of test/app/validate/hostile-manifests.test.ts
+// Validate on hostile input grows linearly (and synth and diff on large maps, below): each shape of test/app/validate/hostile-manifests.test.ts
 // at a size and at four times that size, median of several runs each. A linear path has a ratio
 // near 4; a quadratic one near 16.
 // Usage: npm run bench:hostile [-- --rounds N], from the project folder.
+import { synthesizeCluster } from '../app/charts/cluster';
+import { parseConfigText } from '../app/config/loader';
+import { diffOutputs } from '../app/diff/object-diff';
 import { builtInSchemas } from '../app/validate/built-in-schemas';
 import { validateTree } from '../app/validate/validate-manifests';
 
@@ -41,4 +44,32 @@ for (const [name, shape] of Object.entries(SHAPES)) {
   for (let r = 0; r < rounds; r++) inputs.forEach((files, i) => times[i].push(time(files)));
   const [a, b] = times.map(median);
   console.log(`| ${name} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(b / a).toFixed(2)} |`);
+}
+
+// Synth and diff on large maps: the typed imports' toJson copied the map for each key, and the
+// `yaml` package's duplicate-key check compares each key with the ones before it (both quadratic).
+const LARGE_MAPS: Record<string, [number, (n: number) => () => unknown]> = {
+  'synth: nodeSelector keys': [2_000, (n) => {
+    const text = `name: big\nregistry:\n  storage: {pvc: {name: image-registry-pvc}}\n  nodeSelector:\n${lines(n, (i) => `    example.com/k${i}: v`)}\n`;
+    return () => synthesizeCluster(parseConfigText(text, 'big.yaml'));
+  }],
+  'diff: keys of one map in a dist file': [10_000, (n) => {
+    const before = new Map([['big/c.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: x}\ndata:\n${lines(n, (i) => `  k${i}: v`)}\n`]]);
+    return () => diffOutputs(before, new Map());
+  }],
+};
+console.log('');
+console.log('| shape | n, median ms | 4n, median ms | ratio (linear: 4) |');
+console.log('|---|---:|---:|---:|');
+for (const [name, [n, make]] of Object.entries(LARGE_MAPS)) {
+  const runs = [make(n), make(n * 4)];
+  runs[0]();
+  const times: number[][] = [[], []];
+  for (let r = 0; r < rounds; r++) runs.forEach((run, i) => {
+    const start = process.hrtime.bigint();
+    run();
+    times[i].push(Number(process.hrtime.bigint() - start) / 1e6);
+  });
+  const [a, b] = times.map(median);
+  console.log(`| ${name} (n = ${n}) | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(b / a).toFixed(2)} |`);
 }
