@@ -49,19 +49,6 @@ const linearK8sImports = {
 };
 
 /**
- * kubernetes-models exports its modules under the "import" condition only; app/validate requires
- * the API groups lazily (core-models-all.ts), so a require() of one resolves to the same file an
- * import would (as jest.config.js maps it).
- */
-const kubernetesModelsByRequire = {
-  name: 'kubernetes-models-by-require',
-  setup(build) {
-    build.onResolve({ filter: /^kubernetes-models\/[a-z0-9./-]+$/ }, ({ path, kind }) =>
-      (kind === 'require-call' ? { path: join(root, 'node_modules', path, 'index.js') } : undefined));
-  },
-};
-
-/**
  * Bundles `entry` (relative to the project root) into `outfile` as one CommonJS file with a
  * source map beside it; returns the input files esbuild read.
  */
@@ -85,7 +72,7 @@ export async function bundle(entry, outfile) {
     external: ['@bufbuild/*', 're2js'],
     write: false,
     logLevel: 'error',
-    plugins: [linearK8sImports, kubernetesModelsByRequire],
+    plugins: [linearK8sImports],
   });
   mkdirSync(dirname(outfile), { recursive: true });
   // The map first: a reader of the new bundle finds the map that belongs to it.
