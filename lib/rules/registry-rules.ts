@@ -12,7 +12,7 @@ import { checkAzureAccountName, checkAzureContainerName, checkAzureNetworkAccess
 import { checkGcsBucketName, checkGcsLocation, checkKmsKeyName } from './gcs';
 import { checkIbmCosCrns } from './ibmcos';
 import { checkPodPlacement } from './pod-placement';
-import { asList, asMap, asString, goTrimSpace, hasUrlCredentials, isMap, Obj, quote, show } from './shapes';
+import { asList, asMap, asString, goTrimSpace, hasUrlCredentials, hideCredentials, isMap, Obj, quote, show } from './shapes';
 import { checkVersionFields, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from './openshift-version';
 import { parseGoDuration } from './go-duration';
 import { DNS_SUBDOMAIN_MAX, DNS_SUBDOMAIN_PATTERN } from './kubernetes';
@@ -340,8 +340,8 @@ function proxy({ spec, add }: Context): void {
   const { http, https, noProxy } = asMap(spec.proxy);
   for (const [field, value] of [['http', http], ['https', https]] as const) {
     const problem = typeof value === 'string' && value !== '' ? proxyUrlProblem(value) : undefined;
-    // Shown without what precedes an @: a proxy URL may carry a password.
-    if (problem) add(`proxy.${field}`, `${quote((value as string).replace(/^([^/]*\/\/)?[^@/]*@/, '$1***@'))} ${problem}: the registry could not use it, and every request through the proxy would fail ("invalid proxy address"); write [http://]host[:port], such as http://proxy.example.com:3128`);
+    // A proxy URL may carry a password: shown hidden.
+    if (problem) add(`proxy.${field}`, `${quote(hideCredentials(value as string))} ${problem}: the registry could not use it, and every request through the proxy would fail ("invalid proxy address"); write [http://]host[:port], such as http://proxy.example.com:3128`);
   }
   const host = inClusterStoreHost(spec);
   if (!host || (!http && !https)) return;

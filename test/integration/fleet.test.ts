@@ -7,6 +7,7 @@ import { mergeDefaults } from '../../app/config/merge';
 import { writeOutputDir } from '../../app/output/write-output-dir';
 import { readConfigFolder, synthesizeFleet, synth, SynthError } from '../../app/synth';
 import { snapshotDir, repoRoot } from '../helpers';
+import { fleetError } from '../app/config/fleet-error';
 
 // The synth command, in one place: its launcher is about to change.
 const synthCommand = (args: string[], env = process.env) => spawnSync(process.execPath, [join(repoRoot, 'bin', 'cli.mjs'), 'synth', ...args], { encoding: 'utf8', env });
@@ -25,17 +26,6 @@ const defaults = `registry:
   storage:
     pvc: {size: 200Gi, storageClassName: thin}
 `;
-
-/** The message of the SynthError that synthesizing the config folder `dir` throws. */
-function fleetError(dir: string): string {
-  try {
-    synthesizeFleet(readConfigFolder(dir));
-  } catch (e) {
-    expect(e).toBeInstanceOf(SynthError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a SynthError');
-}
 
 const configOf = (files: Map<string, string>, cluster: string) =>
   parseAllDocuments(files.get(`${cluster}/registry/registry.yaml`)!).map((d) => d.toJS()).find((o) => o.kind === 'Config');

@@ -3,13 +3,14 @@ import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthesizeCluster } from '../../../app/charts/cluster';
-import { ConfigError, SynthError } from '../../../app/config/config-error';
+import { ConfigError } from '../../../app/config/config-error';
 import { loadConfigFile, parseConfigText, parseDefaultsText } from '../../../app/config/loader';
 import { mergeDefaults } from '../../../app/config/merge';
 import { countNodes, TreeError } from '../../../app/config/yaml-bounds';
 import { CONFIG_FILE_LIMIT, CONFIG_NODE_LIMIT } from '../../../app/config/yaml-source';
 import { readConfigFolder, synth, synthesizeFleet } from '../../../app/synth';
 import { manyProblems } from './hostile-config-sizes';
+import { fleetError } from './fleet-error';
 
 // Config files written by someone else, or by no one: hostile keys and values, files that are
 // not config files, prototype keys, alias bombs, and files large enough to make error
@@ -36,17 +37,6 @@ function configError(text: string, defaults?: string): string {
     return (e as Error).message;
   }
   throw new Error('expected a ConfigError');
-}
-
-/** The message of the SynthError for a config folder. */
-function fleetError(dir: string): string {
-  try {
-    synthesizeFleet(readConfigFolder(dir));
-  } catch (e) {
-    expect(e).toBeInstanceOf(SynthError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a SynthError');
 }
 
 const mkfifo = (path: string) => execFileSync('mkfifo', [path]);

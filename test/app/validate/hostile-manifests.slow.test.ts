@@ -4,25 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MANIFEST_NODE_LIMIT } from '../../../app/output/read-tree';
 import { runCli } from '../../helpers';
-import { manyObjects } from './hostile-sizes';
+import { crdFolder, laughs, manyObjects } from './hostile-sizes';
 
 // The integration tier's part of hostile-manifests.test.ts: the sweeps at full size, and the
 // validate command (a process) on hostile folders.
 
 manyObjects(60_000);
-
-const laughs = (levels: number) => {
-  const names = 'abcdefghijklmnop';
-  const lines = [`  ${names[0]}: &${names[0]} [lol, lol, lol, lol, lol, lol, lol, lol, lol]`];
-  for (let i = 1; i < levels; i++) lines.push(`  ${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(', ')}]`);
-  return `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol, namespace: x}\nlol:\n${lines.join('\n')}\n`;
-};
-
-function crdFolder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hostile-crds-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
 
 describe('the validate command on hostile input', () => {
   const env: NodeJS.ProcessEnv = { ...process.env };

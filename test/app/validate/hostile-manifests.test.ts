@@ -1,12 +1,11 @@
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toYaml } from '../../../app/output/to-yaml';
 import { builtInSchemas } from '../../../app/validate/built-in-schemas';
-import { COMPILE_PROPERTY_BUDGET, CrdFolderError, CrdSchemas, toStrictJsonSchema } from '../../../app/validate/crd-schemas';
+import { COMPILE_PROPERTY_BUDGET, CrdSchemas, toStrictJsonSchema } from '../../../app/validate/crd-schemas';
 import { formatProblems, validateTree } from '../../../app/validate/validate-manifests';
 import { MANIFEST_NODE_LIMIT } from '../../../app/output/read-tree';
-import { manyObjects } from './hostile-sizes';
+import { crdError, crdFolder, laughs, manyObjects } from './hostile-sizes';
 
 // validate reads manifests and CRDs that anyone may have written (class 13): bombs, wrong
 // shapes, prototype keys, hostile patterns, broken CRDs. Each is one error line naming the file
@@ -29,28 +28,6 @@ const deployment = (pod: object) => ({
   spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, ...pod } } },
 });
 const config = (spec: unknown) => ({ apiVersion: 'imageregistry.operator.openshift.io/v1', kind: 'Config', metadata: { name: 'cluster' }, spec });
-const laughs = (levels: number) => {
-  const names = 'abcdefghijklmnop';
-  const lines = [`  ${names[0]}: &${names[0]} [lol, lol, lol, lol, lol, lol, lol, lol, lol]`];
-  for (let i = 1; i < levels; i++) lines.push(`  ${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(', ')}]`);
-  return `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol, namespace: x}\nlol:\n${lines.join('\n')}\n`;
-};
-
-/** A CRD folder holding `files`, and the error CrdSchemas.fromDirectory throws for it. */
-function crdFolder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hostile-crds-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
-function crdError(dir: string): string {
-  try {
-    CrdSchemas.fromDirectory(dir);
-  } catch (e) {
-    expect(e).toBeInstanceOf(CrdFolderError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a CrdFolderError');
-}
 const widgetCrd = (schema: object, extra = '') => toYaml({
   apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
   spec: { group: 'example.com', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Namespaced', versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: schema } }] },

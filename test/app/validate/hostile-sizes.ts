@@ -5,15 +5,22 @@ import { builtInSchemas } from '../../../app/validate/built-in-schemas';
 import { CrdFolderError, CrdSchemas } from '../../../app/validate/crd-schemas';
 import { formatProblems, validateTree } from '../../../app/validate/validate-manifests';
 
-// validate on many objects, fields and errors (class 13), at `n` items: the unit tier runs it
-// small, the integration tier at 60000 (a path quadratic in these sizes runs for minutes). The
-// timings, at sizes four times apart, are bench/hostile-validate.ts's.
+// Hostile manifests for hostile-manifests.test.ts and hostile-manifests.slow.test.ts: a bomb, CRD
+// folders, and validate on many objects, fields and errors (class 13) at `n` items, which the
+// unit tier runs small and the integration tier at 60000 (a path quadratic in these sizes runs for
+// minutes). The timings, at sizes four times apart, are bench/hostile-validate.ts's.
 
 const schemas = builtInSchemas();
 
-function crdError(files: Record<string, string>): string {
+/** A CRD folder holding `files`. */
+export function crdFolder(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'hostile-crds-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+/** The error CrdSchemas.fromDirectory throws for the CRD folder `dir`. */
+export function crdError(dir: string): string {
   try {
     CrdSchemas.fromDirectory(dir);
   } catch (e) {
@@ -22,6 +29,14 @@ function crdError(files: Record<string, string>): string {
   }
   throw new Error('expected a CrdFolderError');
 }
+
+/** A ConfigMap holding a billion laughs of `levels` levels (9^levels values once expanded). */
+export const laughs = (levels: number) => {
+  const names = 'abcdefghijklmnop';
+  const lines = [`  ${names[0]}: &${names[0]} [lol, lol, lol, lol, lol, lol, lol, lol, lol]`];
+  for (let i = 1; i < levels; i++) lines.push(`  ${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(', ')}]`);
+  return `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol, namespace: x}\nlol:\n${lines.join('\n')}\n`;
+};
 
 export function manyObjects(n: number): void {
   describe(`class 13: many objects, fields and errors in a file (${n} items)`, () => {
@@ -60,7 +75,7 @@ export function manyObjects(n: number): void {
     test(`${n * 5} empty documents: one problem each, no stack overflow`, () => {
       const { problems } = count([['kustomization.yaml', ''], ['x.yaml', '--- {}\n'.repeat(n * 5)]]);
       expect(problems).toBe(n * 5);
-      expect(crdError({ 'x.yaml': '--- 5\n'.repeat(n * 5) }).split('\n')).toHaveLength(n * 5);
+      expect(crdError(crdFolder({ 'x.yaml': '--- 5\n'.repeat(n * 5) })).split('\n')).toHaveLength(n * 5);
     }, 60_000);
 
     test(`${n} documents in a cluster folder, and ${n} routes of one Config`, () => {

@@ -3,6 +3,7 @@ import { CEL_TIME_BUDGET_MS, Meter, REGEX_WORK_LIMIT } from '../../../../lib/rul
 import { regexInstructions } from '../../../../lib/rules/cel/library';
 import { RE2JS } from 're2js';
 import { celSchemaOf } from '../../../../lib/rules/cel/schema';
+import { crd, K8S_1_36, rule, run } from './cel-fixtures';
 
 // The integration tier's part of evaluate.test.ts: hostile rules and values that run into the
 // API server's cost limits and this tool's time and regular-expression bounds (seconds each).
@@ -11,14 +12,6 @@ beforeEach(() => {
   Meter.timeSpentMs = 0;
 });
 
-// The evaluation of CRD rules as the API server does it (apiextensions-apiserver
-// pkg/apiserver/schema/cel/validation.go), on small schemas written here.
-
-const K8S_1_36 = { kubernetesMinor: 36 };
-/** A CRD schema with `spec.<field>` of `schema`. */
-const crd = (field: string, schema: object) => celSchemaOf({ type: 'object', properties: { spec: { type: 'object', properties: { [field]: schema } } } })!;
-const run = (field: string, schema: object, value: unknown, options = K8S_1_36) => checkCelSchema(crd(field, schema), { spec: { [field]: value } }, options);
-const rule = (text: string, extra: object = {}) => ({ 'x-kubernetes-validations': [{ rule: text, ...extra }] });
 
 describe('hostile rules and values are bounded', () => {
   const list = (n: number) => Array.from({ length: n }, (_, i) => `item-${i}`);

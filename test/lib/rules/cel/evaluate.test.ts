@@ -1,20 +1,13 @@
-import { checkCelSchema, fieldPathOf } from '../../../../lib/rules/cel/evaluate';
+import { fieldPathOf } from '../../../../lib/rules/cel/evaluate';
 import { Meter } from '../../../../lib/rules/cel/meter';
 import { celSchemaOf } from '../../../../lib/rules/cel/schema';
+import { rule, run } from './cel-fixtures';
 
 // Each test starts with the process's CEL time budget unspent (the budget tests spend seconds).
 beforeEach(() => {
   Meter.timeSpentMs = 0;
 });
 
-// The evaluation of CRD rules as the API server does it (apiextensions-apiserver
-// pkg/apiserver/schema/cel/validation.go), on small schemas written here.
-
-const K8S_1_36 = { kubernetesMinor: 36 };
-/** A CRD schema with `spec.<field>` of `schema`. */
-const crd = (field: string, schema: object) => celSchemaOf({ type: 'object', properties: { spec: { type: 'object', properties: { [field]: schema } } } })!;
-const run = (field: string, schema: object, value: unknown, options = K8S_1_36) => checkCelSchema(crd(field, schema), { spec: { [field]: value } }, options);
-const rule = (text: string, extra: object = {}) => ({ 'x-kubernetes-validations': [{ rule: text, ...extra }] });
 
 describe('values are typed as the API server types them', () => {
   test('integer fields are int, number fields double, also when the JSON number is whole', () => {
