@@ -1,13 +1,9 @@
 import fc from 'fast-check';
 import { markdownCode, markdownText } from '../../../app/output/markdown-text';
 import { escapeControl } from '../../../app/output/terminal-text';
+import { hostile, rendered } from './markdown-properties';
 
-// What a reader of the comment sees of markdownText's output: CommonMark drops the backslash of
-// an escaped ASCII punctuation character, and the character reference is the zero-width space.
-// Text with what Markdown reads in it: punctuation, URL and mention parts, breaks, control characters, anything.
-const hostile = (minLength = 0) => fc.string({ minLength, unit: fc.oneof(fc.constantFrom(...'\\`*_~{}[]<>|!$&@#:/.-( )\n\r\t\x1b\u202e'), fc.constantFrom('www.', 'WWW.', '://', '&#8203;', '\u200b'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })) });
-
-const rendered = (markdown: string) => markdown.replace(/\\([!-/:-@[-`{-~])/g, '$1').replace(/&#8203;/g, '\u200b');
+// The escaping property over generated text runs in the integration tier (markdown-text.slow.test.ts).
 
 describe('markdownText', () => {
   test('names as Kubernetes writes them read as they are', () => {
@@ -33,19 +29,6 @@ describe('markdownText', () => {
     expect(rendered(markdownText('a\n| b |\x1b[2J'))).toBe('a\\n| b |\\x1b[2J');
   });
 
-  test('any text: nothing Markdown reads is left unescaped, and the reader sees the text (control characters escaped)', () => {
-    fc.assert(fc.property(hostile(), (s) => {
-      const out = markdownText(s);
-      // Every special character is escaped (an even run of backslashes before it would be text).
-      expect(out).not.toMatch(/(^|[^\\])(\\\\)*[`*_~{}[\]<>|!$]/);
-      expect(out).not.toMatch(/(^|[^\\])(\\\\)*&(?!#8203;)/);
-      expect(out.replace(/&#8203;/g, '\u200b')).not.toMatch(/[@#](?!\u200b)/);
-      expect(out).not.toMatch(/(^|[^\\])(\\\\)*:\/\//);
-      expect(out).not.toMatch(/www\./i);
-      expect(out).not.toMatch(/[\r\n]/);
-      expect(rendered(out).replace(/\u200b/g, '')).toBe(escapeControl(s).replace(/\u200b/g, ''));
-    }));
-  });
 });
 
 describe('markdownCode', () => {

@@ -207,7 +207,7 @@ describe('one synth at a time', () => {
     const outdir = fresh();
     const first = OutputTransaction.begin(outdir);
     first.stage('prod', new Map([['registry.yaml', '1']]));
-    setTimeout(() => first.commit(['prod']), 300);
+    setTimeout(() => first.commit(['prod']), 150); // past the first look (beginWhenFree looks every 100 ms)
     const second = await OutputTransaction.beginWhenFree(outdir, { waitMs: 10_000 });
     second.stage('lab', new Map([['registry.yaml', '1']]));
     second.commit(['prod', 'lab']);

@@ -3,13 +3,52 @@ import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MANIFEST_NODE_LIMIT } from '../../../app/output/read-tree';
+import { COMPILE_PROPERTY_BUDGET, CrdSchemas, toStrictJsonSchema } from '../../../app/validate/crd-schemas';
 import { runCli } from '../../helpers';
-import { crdFolder, laughs, manyObjects } from './hostile-sizes';
+import { check, crdFolder, laughs, manyObjects, patternSchema, widget, widgetCrd } from './hostile-sizes';
 
-// The integration tier's part of hostile-manifests.test.ts: the sweeps at full size, and the
-// validate command (a process) on hostile folders.
+// The integration tier's part of hostile-manifests.test.ts: the sweeps and budgets at full size,
+// and the validate command (a process) on hostile folders.
 
 manyObjects(60_000);
+
+describe('class 13: budgets at full size', () => {
+  test('the alias budget is per file, across its documents', () => {
+    const doc = laughs(6); // 9^6 = 531441 values: each document fits, two do not
+    // The first document is checked (its bomb sits in a field a ConfigMap does not have), the second is refused.
+    expect(check(`${doc}---\n${doc}`)).toEqual([
+      expect.stringMatching(/^x\.yaml: the file expands to more than \d+ values by document 2 /),
+      'x.yaml: ConfigMap x/lol: lol: unknown field',
+    ]);
+  });
+
+  test('a backtracking pattern the linear engine cannot run is given up after the time limit, with a warning', () => {
+    const sources = [CrdSchemas.fromDirectory(crdFolder({ 'widget.yaml': widgetCrd(patternSchema('^(a|a)+(?=b)')) }))];
+    expect(check(widget({ value: 'aab' }), 'x.yaml', sources)).toEqual([]);
+    expect(check(widget({ value: 'c' }), 'x.yaml', sources)).toEqual(['x.yaml: Widget x/w: spec.value: must match pattern "^(a|a)+(?=b)"']);
+    const warning = 'warning: x.yaml: Widget x/w: not checked against the CRD pattern "^(a|a)+(?=b)": it ran longer than the time limit (a pattern that backtracks; see docs/validate.md)';
+    expect(check(widget({ value: `${'a'.repeat(40)}!` }), 'x.yaml', sources)).toEqual([warning]);
+    // Given up: the time limit is spent once per pattern, not once per value.
+    for (let i = 0; i < 50; i++) expect(check(widget({ value: `${'a'.repeat(40 + i)}!` }), 'x.yaml', sources)).toEqual([warning]);
+  });
+
+  test('uniqueItems (which the API server refuses in a CRD) is not checked: 40000 items take no quadratic time', () => {
+    const schema = { type: 'object', properties: { spec: { type: 'object', properties: { items: { type: 'array', uniqueItems: true, items: { type: 'string' } } } } } };
+    const sources = [CrdSchemas.fromDirectory(crdFolder({ 'widget.yaml': widgetCrd(schema) }))];
+    const items = Array.from({ length: 40_000 }, (_, i) => `item-${i}`);
+    expect(check(widget({ items: [...items, 'item-0'] }), 'x.yaml', sources)).toEqual([]);
+    expect(toStrictJsonSchema(schema as never)).not.toHaveProperty('properties.spec.properties.items.uniqueItems');
+  });
+
+  test('CRD schemas past the compile budget (properties, in all) are not compiled: a warning for their objects', () => {
+    const wide = (n: number) => ({ type: 'object', properties: { spec: { type: 'object', properties: Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, { type: 'string' }])) } } });
+    const sources = [CrdSchemas.fromDirectory(crdFolder({ 'widget.yaml': widgetCrd(wide(COMPILE_PROPERTY_BUDGET)) }))];
+    expect(check(widget({ p1: 1 }), 'x.yaml', sources)).toEqual([`warning: x.yaml: Widget x/w: not checked against the CRD's schema for example.com/v1 Widget: it has ${COMPILE_PROPERTY_BUDGET + 1} properties, and the CRD schemas compiled in one run may have ${COMPILE_PROPERTY_BUDGET} in all (the largest common CRDs have about 8000)`]);
+    // A wide schema under the budget is compiled and judges.
+    const small = [CrdSchemas.fromDirectory(crdFolder({ 'widget.yaml': widgetCrd(wide(1000)) }))];
+    expect(check(widget({ p1: 1 }), 'x.yaml', small)).toEqual(['x.yaml: Widget x/w: spec.p1: must be string']);
+  });
+});
 
 describe('the validate command on hostile input', () => {
   const env: NodeJS.ProcessEnv = { ...process.env };

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { toYaml } from '../../../app/output/to-yaml';
 import { builtInSchemas } from '../../../app/validate/built-in-schemas';
 import { CrdFolderError, CrdSchemas } from '../../../app/validate/crd-schemas';
 import { formatProblems, validateTree } from '../../../app/validate/validate-manifests';
@@ -11,6 +12,20 @@ import { formatProblems, validateTree } from '../../../app/validate/validate-man
 // minutes). The timings, at sizes four times apart, are bench/hostile-validate.ts's.
 
 const schemas = builtInSchemas();
+
+/** validate's output for one file of one cluster, one line per problem. */
+export function check(text: string, file = 'x.yaml', sources = schemas): string[] {
+  const report = validateTree(new Map([['kustomization.yaml', ''], [file, text]]), { schemas: sources });
+  const out = formatProblems(report.problems);
+  return out ? out.slice(0, -1).split('\n') : [];
+}
+
+export const widgetCrd = (schema: object, extra = '') => toYaml({
+  apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
+  spec: { group: 'example.com', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Namespaced', versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: schema } }] },
+}) + extra;
+export const widget = (spec: object) => toYaml({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'x' }, spec });
+export const patternSchema = (pattern: string) => ({ type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, spec: { type: 'object', properties: { value: { type: 'string', pattern } } } } });
 
 /** A CRD folder holding `files`. */
 export function crdFolder(files: Record<string, string>): string {

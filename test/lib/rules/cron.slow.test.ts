@@ -32,3 +32,8 @@ test('never and leap-years agree with walking eight years of days through robfig
     expect(cronScheduleRarity(schedule)).toBe(expected);
   }), { numRuns: 300 });
 });
+
+test('a huge field is shown shortened in the message, not whole', () => {
+  const problem = cronScheduleProblem(`${'9'.repeat(1_000_000)} * * * *`)!;
+  expect(problem).toMatch(/^minute "9{100}…": "9{100}…" is out of range$/);
+});

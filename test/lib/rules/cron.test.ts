@@ -103,11 +103,6 @@ describe('cron schedule properties', () => {
 
 });
 
-test('a huge field is shown shortened in the message, not whole', () => {
-  const problem = cronScheduleProblem(`${'9'.repeat(1_000_000)} * * * *`)!;
-  expect(problem).toMatch(/^minute "9{100}…": "9{100}…" is out of range$/);
-});
-
 test('hints: a bare descriptor name suggests the descriptor, day of week 7 says Sunday is 0', () => {
   expect(cronScheduleProblem('weekly')).toBe('has 1 field; a schedule has exactly 5: minute hour day-of-month month day-of-week (or the descriptor @weekly)');
   expect(cronScheduleProblem('0 3 * * 7')).toBe('day of week "7": 7 is above the maximum 6; Sunday is 0');
