@@ -4,6 +4,7 @@ module.exports = {
   // One worker per core: jest's default leaves one core to its main thread, which only collects
   // results (on 2 cores that halves the speed).
   maxWorkers: '100%',
+  globalSetup: '<rootDir>/test/global-setup.mjs',
   // main.test.ts beside main.ts, as `cdk8s init` lays out an app; the other tests in test/.
   testMatch: ['<rootDir>/main.test.ts', '<rootDir>/test/**/*.test.ts'],
   // swc strips types without type-checking; `npm test` runs tsc --noEmit first for that.
@@ -12,6 +13,10 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex)/)'],
   // ...and exports them only under the "import" condition, which jest (CommonJS) does not ask for.
   moduleNameMapper: {
+    // The models of every core kind are about a thousand modules: each test file that validates
+    // would load them one by one (about 0.1 s). One bundle of them, built by the global setup,
+    // loads in a fifth of that; it is the same code the CLI's bundle runs.
+    '(^|/)core-models-all$': '<rootDir>/node_modules/.cache/image-registry-synth/app__validate__core-models-all.cjs',
     '^kubernetes-models/(.*/[A-Z][A-Za-z]*)$': '<rootDir>/node_modules/kubernetes-models/$1.js',
     '^kubernetes-models/(.*)$': '<rootDir>/node_modules/kubernetes-models/$1/index.js',
     '^@kubernetes-models/(base|validate)$': '<rootDir>/node_modules/@kubernetes-models/$1/dist/index.js',

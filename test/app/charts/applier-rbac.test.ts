@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
 import { synthesizeCluster } from '../../../app/charts/cluster';
 import { parseConfigText } from '../../../app/config/loader';
 import { APPLIED_RESOURCES, apiGroup, applierPermissions, OutputObject, PolicyRule } from '../../../lib/gitops/applier-permissions';
-import { repoRoot } from '../../helpers';
+import { readObject, readObjects, repoRoot } from '../../helpers';
 import { allows, Request, uncovered } from '../../rbac-model';
 
 // The rights applierRbac writes, checked against what Argo CD and Flux send for every object of
@@ -16,7 +15,7 @@ const withRbac = (text: string, rbac = 'applierRbac: {}') => `${text.trimEnd()}\
 const synth = (text: string, file = 'cluster.yaml') => synthesizeCluster(parseConfigText(text, file));
 const objectsOf = (files: Map<string, string>, filter: (file: string) => boolean = () => true): Manifest[] => [...files]
   .filter(([file]) => !file.endsWith('kustomization.yaml') && filter(file))
-  .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS()));
+  .flatMap(([, text]) => readObjects(text));
 
 const ext = (data: string) => `externalSecret: {store: {name: vault}, data: {${data}}}`;
 const s3Ext = ext('REGISTRY_STORAGE_S3_ACCESSKEY: {key: a}, REGISTRY_STORAGE_S3_SECRETKEY: {key: b}');
@@ -131,7 +130,7 @@ describe('the rights written for config/minio-s3.yaml', () => {
 
   test('a stage of its own, first, with the namespace its Role lives in', () => {
     expect([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml'))[0]).toBe('applier-rbac/applier-rbac.yaml');
-    expect(parse(files.get('kustomization.yaml')!).resources[0]).toBe('applier-rbac/applier-rbac.yaml');
+    expect(readObject(files.get('kustomization.yaml')!).resources[0]).toBe('applier-rbac/applier-rbac.yaml');
     expect(rbac.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}`)).toEqual([
       'Namespace ', 'ClusterRole ', 'ClusterRoleBinding ', 'Role minio', 'RoleBinding minio', 'Role openshift-image-registry', 'RoleBinding openshift-image-registry',
     ]);
@@ -239,7 +238,7 @@ describe("OpenShift GitOps' default instance", () => {
     const docs = readFileSync(join(repoRoot, 'docs', 'gitops.md'), 'utf8');
     const section = docs.slice(docs.indexOf('### Managing Argo CD\'s rights elsewhere'));
     const yaml = /```yaml\n([\s\S]*?)```/.exec(section)![1];
-    const roles = parseAllDocuments(yaml).map((d) => d.toJS() as Manifest);
+    const roles = readObjects(yaml) as Manifest[];
     expect(roles.map((r) => `${r.kind} ${r.metadata.namespace ?? ''}`)).toEqual(['ClusterRole ', 'Role openshift-image-registry', 'Role minio']);
     const granted = (namespace: string) => [...defaultRules, ...roles.filter((r) => r.kind === 'ClusterRole' || r.metadata.namespace === namespace).flatMap((r) => r.rules!)];
     const denied = objectsOf(files).filter((o) => requests(o).some((r) => !allows(granted(o.metadata.namespace ?? ''), r))).map((o) => `${o.kind} ${o.metadata.name}`);

@@ -1,10 +1,10 @@
-import { parseAllDocuments } from 'yaml';
 import { synthesizeCluster } from '../../../app/charts/cluster';
 import { parseConfigText } from '../../../app/config/loader';
+import { readObjects } from '../../helpers';
 
 // GCS, Azure, Swift and IBM COS storage from a config file: what is written, and where errors point.
 const synthText = (text: string) => synthesizeCluster(parseConfigText(text, 'cloud.yaml'));
-const objects = (yaml: string) => parseAllDocuments(yaml).map((d) => d.toJS());
+const objects = (yaml: string) => readObjects(yaml);
 const cluster = (storage: string) => `name: cloud\nregistry:\n  replicas: 2\n  storage:\n${storage.replace(/^/gm, '    ')}\n`;
 const registryObjects = (files: Map<string, string>) => objects(files.get('registry/registry.yaml')!);
 const configStorage = (files: Map<string, string>) => registryObjects(files).find((o) => o.kind === 'Config').spec.storage;

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { synthesizeCluster } from '../../../app/charts/cluster';
 import { loadConfigFile, parseConfigText, parseDefaultsText } from '../../../app/config/loader';
 import { OPENSHIFT_VERSION_ANNOTATION } from '../../../app/output/kustomization';
-import { repoRoot } from '../../helpers';
+import { readObject, repoRoot } from '../../helpers';
 
 const root = repoRoot;
 const synthText = (text: string) => synthesizeCluster(parseConfigText(text, 'cluster.yaml'));
@@ -18,21 +18,21 @@ describe('default config', () => {
       'kustomization.yaml', 'registry/kustomization.yaml', 'registry/registry-storage.yaml', 'registry/registry.yaml',
       'storage-switch/kustomization.yaml', 'storage-switch/storage-switch.yaml',
     ]);
-    expect(parse(files.get('kustomization.yaml')!)).toEqual({
+    expect(readObject(files.get('kustomization.yaml')!)).toEqual({
       apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['storage-switch/storage-switch.yaml', 'registry/registry-storage.yaml', 'registry/registry.yaml'],
     });
-    expect(parse(files.get('registry/kustomization.yaml')!).resources).toEqual(['registry-storage.yaml', 'registry.yaml']);
+    expect(readObject(files.get('registry/kustomization.yaml')!).resources).toEqual(['registry-storage.yaml', 'registry.yaml']);
   });
 
   test('the cluster\'s kustomization.yaml records openshiftVersion when the config sets it (for validate), and only then', () => {
     const withVersion = synthesizeCluster(parseConfigText('name: a\nopenshiftVersion: "4.16"\nregistry:\n  storage: {emptyDir: {}}\n', 'a.yaml'));
-    expect(parse(withVersion.get('kustomization.yaml')!).metadata).toEqual({ annotations: { [OPENSHIFT_VERSION_ANNOTATION]: '4.16' } });
-    expect(parse(withVersion.get('registry/kustomization.yaml')!).metadata).toBeUndefined();
-    expect(parse(files.get('kustomization.yaml')!).metadata).toBeUndefined();
+    expect(readObject(withVersion.get('kustomization.yaml')!).metadata).toEqual({ annotations: { [OPENSHIFT_VERSION_ANNOTATION]: '4.16' } });
+    expect(readObject(withVersion.get('registry/kustomization.yaml')!).metadata).toBeUndefined();
+    expect(readObject(files.get('kustomization.yaml')!).metadata).toBeUndefined();
   });
 
   test("reproduces the seed's ReadWriteOnce setup with fixed names and the cluster's default class", () => {
-    const pvc = parse(files.get('registry/registry-storage.yaml')!);
+    const pvc = readObject(files.get('registry/registry-storage.yaml')!);
     expect(pvc).toMatchObject({
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
@@ -40,7 +40,7 @@ describe('default config', () => {
       spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '100Gi' } } },
     });
     expect(pvc.spec.storageClassName).toBeUndefined();
-    const config = parse(files.get('registry/registry.yaml')!);
+    const config = readObject(files.get('registry/registry.yaml')!);
     expect(config.metadata.name).toBe('cluster');
     expect(config.metadata.namespace).toBeUndefined();
     expect(config.spec).toEqual({ managementState: 'Managed', replicas: 1, rolloutStrategy: 'Recreate', storage: { pvc: { claim: 'image-registry-pvc' }, managementState: 'Unmanaged' } });
@@ -55,20 +55,20 @@ describe('config to charts', () => {
   test('an existing claim or emptyDir needs no storage chart', () => {
     const existing = synthText('name: a\nregistry:\n  storage:\n    existingClaim: {name: old, accessMode: ReadWriteMany}\n  replicas: 2\n');
     expect([...existing.keys()].filter((f) => !f.endsWith('kustomization.yaml'))).toEqual(['storage-switch/storage-switch.yaml', 'registry/registry.yaml']);
-    expect(parse(existing.get('registry/registry.yaml')!).spec).toEqual({ managementState: 'Managed', replicas: 2, storage: { pvc: { claim: 'old' }, managementState: 'Unmanaged' } });
+    expect(readObject(existing.get('registry/registry.yaml')!).spec).toEqual({ managementState: 'Managed', replicas: 2, storage: { pvc: { claim: 'old' }, managementState: 'Unmanaged' } });
     const empty = synthText('name: a\nregistry:\n  storage: {emptyDir: {}}\n');
-    expect(parse(empty.get('registry/registry.yaml')!).spec.storage).toEqual({ emptyDir: {} });
+    expect(readObject(empty.get('registry/registry.yaml')!).spec.storage).toEqual({ emptyDir: {} });
   });
 
   test('every registry field reaches the Config', () => {
     const config = readFileSync(join(__dirname, 'fixtures', 'all-fields.yaml'), 'utf8');
     const files = synthText(config);
-    const pvc = parse(files.get('registry/registry-storage.yaml')!);
+    const pvc = readObject(files.get('registry/registry-storage.yaml')!);
     expect(pvc.metadata.name).toBe('registry-rwx');
     expect(pvc.spec).toEqual({ accessModes: ['ReadWriteMany'], resources: { requests: { storage: '500Gi' } }, storageClassName: 'ocs-storagecluster-cephfs' });
-    const { registry } = parse(config);
+    const { registry } = readObject(config);
     const { storage: _, ...expected } = registry;
-    expect(parse(files.get('registry/registry.yaml')!).spec).toEqual({ ...expected, storage: { pvc: { claim: 'registry-rwx' }, managementState: 'Unmanaged' } });
+    expect(readObject(files.get('registry/registry.yaml')!).spec).toEqual({ ...expected, storage: { pvc: { claim: 'registry-rwx' }, managementState: 'Unmanaged' } });
   });
 
   test('Managed storage: synth warns what Removed would delete, at the config field', () => {

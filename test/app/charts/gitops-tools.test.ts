@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { synthesizeCluster } from '../../../app/charts/cluster';
 import { parseConfigText } from '../../../app/config/loader';
 import { isAdopted, pruneProtection } from '../../../lib/gitops/gitops-annotations';
-import { repoRoot } from '../../helpers';
+import { readObjects, repoRoot } from '../../helpers';
 
 // `gitops: argocd` or `gitops: flux` writes one tool's annotations only, and each is complete:
 // every claim, namespace and adopted object is protected from that tool exactly as with both.
@@ -24,7 +23,7 @@ function synth(config: string, gitops?: Tool): Map<string, Manifest[]> {
   const text = gitops ? `${config.trimEnd()}\ngitops: ${gitops}\n` : config;
   return new Map([...synthesizeCluster(parseConfigText(text, 'cluster.yaml'))]
     .filter(([file]) => !file.endsWith('kustomization.yaml'))
-    .map(([file, yaml]) => [file, parseAllDocuments(yaml).map((d) => d.toJS() as Manifest)]));
+    .map(([file, yaml]) => [file, readObjects(yaml) as Manifest[]]));
 }
 
 const label = (o: Manifest) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;

@@ -1,10 +1,10 @@
-import { parse } from 'yaml';
 import { synthesizeCluster } from '../../../app/charts/cluster';
 import { ConfigError } from '../../../app/config/config-error';
 import { parseConfigText } from '../../../app/config/loader';
 import { toYaml } from '../../../app/output/to-yaml';
 import { builtInSchemas } from '../../../app/validate/built-in-schemas';
 import { validateTree } from '../../../app/validate/validate-manifests';
+import { readObject } from '../../helpers';
 
 const base = 'name: prod\nregistry:\n  storage: {emptyDir: {}}\n  routes:\n    - {name: public, hostname: registry.apps.example.com}\n    - {name: internal}\n';
 const synth = (text: string) => {
@@ -32,10 +32,10 @@ describe('imageConfig section', () => {
 
   test('publicRoute puts that route\'s hostname first, before the other hostnames; only the fields set are written', () => {
     const { files } = synth(`${base}imageConfig:\n  publicRoute: public\n  externalRegistryHostnames: [lb.example.com:8443]\n`);
-    const image = parse(files.get('registry/image-config.yaml')!);
+    const image = readObject(files.get('registry/image-config.yaml')!);
     expect(image.metadata.name).toBe('cluster');
     expect(image.spec).toEqual({ externalRegistryHostnames: ['registry.apps.example.com', 'lb.example.com:8443'] });
-    expect(parse(files.get('registry/kustomization.yaml')!).resources).toEqual(['registry.yaml', 'image-config.yaml']);
+    expect(readObject(files.get('registry/kustomization.yaml')!).resources).toEqual(['registry.yaml', 'image-config.yaml']);
   });
 
   test('a bad hostname is reported at its index in the config\'s list, after publicRoute\'s hostname', () => {

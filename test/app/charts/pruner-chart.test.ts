@@ -1,6 +1,6 @@
-import { parse } from 'yaml';
 import { synthesizeCluster } from '../../../app/charts/cluster';
 import { parseConfigText, parseDefaultsText } from '../../../app/config/loader';
+import { readObject } from '../../helpers';
 
 const base = 'name: a\nregistry:\n  storage: {emptyDir: {}}\n';
 const synthText = (text: string) => synthesizeCluster(parseConfigText(text, 'cluster.yaml'));
@@ -14,9 +14,9 @@ describe('the pruner section', () => {
 
   test('with it, registry/pruner.yaml holds the ImagePruner cluster, after the Config in the registry stage', () => {
     const files = synthText(`${base}pruner: {}\n`);
-    expect(parse(files.get('registry/kustomization.yaml')!).resources).toEqual(['registry.yaml', 'pruner.yaml']);
-    expect(parse(files.get('kustomization.yaml')!).resources.slice(-2)).toEqual(['registry/registry.yaml', 'registry/pruner.yaml']);
-    expect(parse(files.get('registry/pruner.yaml')!)).toEqual({
+    expect(readObject(files.get('registry/kustomization.yaml')!).resources).toEqual(['registry.yaml', 'pruner.yaml']);
+    expect(readObject(files.get('kustomization.yaml')!).resources.slice(-2)).toEqual(['registry/registry.yaml', 'registry/pruner.yaml']);
+    expect(readObject(files.get('registry/pruner.yaml')!)).toEqual({
       apiVersion: 'imageregistry.operator.openshift.io/v1',
       kind: 'ImagePruner',
       metadata: {
@@ -48,7 +48,7 @@ describe('the pruner section', () => {
       failedJobsHistoryLimit: 4,
     };
     const files = synthText(`${base}pruner: ${JSON.stringify(pruner)}\n`);
-    expect(parse(files.get('registry/pruner.yaml')!).spec).toEqual(pruner);
+    expect(readObject(files.get('registry/pruner.yaml')!).spec).toEqual(pruner);
   });
 
   test('rule errors point at the config field, with line and column', () => {
@@ -64,14 +64,14 @@ describe('the pruner section', () => {
   test('a pruner in _defaults.yaml reaches every cluster, and a cluster may override a field of it', () => {
     const defaults = parseDefaultsText('pruner:\n  schedule: "0 2 * * *"\n  keepTagRevisions: 5\n', '_defaults.yaml');
     const files = synthesizeCluster(parseConfigText(`${base}pruner:\n  keepTagRevisions: 2\n`, 'cluster.yaml', defaults));
-    expect(parse(files.get('registry/pruner.yaml')!).spec).toEqual({ schedule: '0 2 * * *', keepTagRevisions: 2 });
+    expect(readObject(files.get('registry/pruner.yaml')!).spec).toEqual({ schedule: '0 2 * * *', keepTagRevisions: 2 });
   });
 
   test('a pruner field the cluster\'s OpenShift version lacks is refused at its config field, naming where the version is set', () => {
     const affinity = '{podAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: zone, matchLabelKeys: [app]}]}}';
     expect(() => synthText(`name: a\nopenshiftVersion: "4.15"\nregistry:\n  storage: {emptyDir: {}}\npruner:\n  affinity: ${affinity}\n`)).toThrow(
       'pruner.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].matchLabelKeys: is not in OpenShift 4.15\'s ImagePruner CRD; it first appears in 4.16 (openshiftVersion: "4.15" at cluster.yaml:2:19;');
-    expect(parse(synthText(`name: a\nopenshiftVersion: "4.16"\nregistry:\n  storage: {emptyDir: {}}\npruner:\n  affinity: ${affinity}\n`).get('registry/pruner.yaml')!)
+    expect(readObject(synthText(`name: a\nopenshiftVersion: "4.16"\nregistry:\n  storage: {emptyDir: {}}\npruner:\n  affinity: ${affinity}\n`).get('registry/pruner.yaml')!)
       .spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].matchLabelKeys).toEqual(['app']);
   });
 });

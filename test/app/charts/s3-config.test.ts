@@ -1,13 +1,12 @@
 import { join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
 import { synthesizeCluster } from '../../../app/charts/cluster';
 import { loadConfigFile, parseConfigText } from '../../../app/config/loader';
 import { PLAIN_SECRETS_ANNOTATION } from '../../../app/output/kustomization';
-import { repoRoot } from '../../helpers';
+import { readObject, readObjects, repoRoot } from '../../helpers';
 
 const root = repoRoot;
 const synthText = (text: string) => synthesizeCluster(parseConfigText(text, 'lab.yaml'));
-const objects = (yaml: string) => parseAllDocuments(yaml).map((d) => d.toJS());
+const objects = (yaml: string) => readObjects(yaml);
 /** The objects that make credentials Secrets: all that differs between the ways (the rest is the example's, in main.test.ts's snapshot). */
 const credentialObjects = (files: Map<string, string>) => [...files.values()].flatMap(objects).filter((o) => ['Secret', 'ExternalSecret', 'SealedSecret'].includes(o.kind));
 /** The registry stage and the storage switch's inputs: what an S3 store of its own changes (the rest is in main.test.ts's snapshot). */
@@ -33,7 +32,7 @@ describe('S3 on MinIO: the example config', () => {
   test('one chart per concern: the object store, the storage switch, the registry, the image config and the pruner, in that order', () => {
     const charts = ['object-store/object-store.yaml', 'storage-switch/storage-switch.yaml', 'registry/registry.yaml', 'registry/image-config.yaml', 'registry/pruner.yaml'];
     expect([...files.keys()].filter((f) => !f.endsWith('kustomization.yaml'))).toEqual(charts);
-    expect(parse(files.get('kustomization.yaml')!).resources).toEqual(charts);
+    expect(readObject(files.get('kustomization.yaml')!).resources).toEqual(charts);
   });
 
   test('the registry Config points at the MinIO service with a derived http endpoint, serves blobs itself, bucket Unmanaged', () => {
@@ -91,7 +90,7 @@ describe('credentials ways', () => {
     expect(secrets.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['minio/minio-bucket-image-registry-user', 'openshift-image-registry/image-registry-private-configuration-user']);
     expect(secrets[1].stringData).toEqual({ REGISTRY_STORAGE_S3_ACCESSKEY: 'registry', REGISTRY_STORAGE_S3_SECRETKEY: 'registry-secret-from-env' });
     // The choice travels with the output: validate lets exactly these through (docs/validate.md).
-    expect(parse(files.get('kustomization.yaml')!).metadata.annotations).toEqual({ [PLAIN_SECRETS_ANNOTATION]: 'minio/minio-bucket-image-registry-user, openshift-image-registry/image-registry-private-configuration-user' });
+    expect(readObject(files.get('kustomization.yaml')!).metadata.annotations).toEqual({ [PLAIN_SECRETS_ANNOTATION]: 'minio/minio-bucket-image-registry-user, openshift-image-registry/image-registry-private-configuration-user' });
     expect(files.get('object-store/kustomization.yaml')).not.toContain(PLAIN_SECRETS_ANNOTATION);
     expect(credentialObjects(files)).toMatchSnapshot();
   });
@@ -171,7 +170,7 @@ describe('S3 rules in a config file', () => {
     const tls = minio('existingSecret: {}').replace('minio:\n', 'minio:\n  tls: true\n');
     expect(() => synthText(tls)).toThrow('registry.storage.s3.trustedCA: MinIO minio/minio serves TLS');
     const files = synthText(tls.replace('    s3:\n', '    s3:\n      trustedCA: service-ca\n'));
-    expect(parse(files.get('registry/registry.yaml')!).spec.storage.s3).toMatchObject({ regionEndpoint: 'https://minio.minio.svc:9000', trustedCA: { name: 'service-ca' } });
+    expect(readObject(files.get('registry/registry.yaml')!).spec.storage.s3).toMatchObject({ regionEndpoint: 'https://minio.minio.svc:9000', trustedCA: { name: 'service-ca' } });
   });
 
   test('the bucket is never typed twice', () => {

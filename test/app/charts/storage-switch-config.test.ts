@@ -1,13 +1,13 @@
-import { parseAllDocuments } from 'yaml';
 import { synthesizeCluster } from '../../../app/charts/cluster';
 import { parseConfigText } from '../../../app/config/loader';
 import { MC_IMAGE } from '../../../lib/minio/minio-bucket';
 import { MINIO_IMAGE } from '../../../lib/minio/minio-object-store';
 import { OC_IMAGE } from '../../../lib/registry/storage-switch';
+import { readObjects } from '../../helpers';
 
 // The storageSwitch section and the images a disconnected cluster sets to its mirrors.
 const synthText = (text: string) => synthesizeCluster(parseConfigText(text, 'c.yaml'));
-const objects = (yaml: string) => parseAllDocuments(yaml).map((d) => d.toJS());
+const objects = (yaml: string) => readObjects(yaml);
 const digest = (name: string) => `mirror.example.com:5000/${name}@sha256:${'0123456789abcdef'.repeat(4)}`;
 const minio = (extra: string) => `name: c
 minio:

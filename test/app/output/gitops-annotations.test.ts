@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { synthesizeCluster } from '../../../app/charts/cluster';
 import { loadConfigFile } from '../../../app/config/loader';
-import { repoRoot } from '../../helpers';
+import { readObjects, repoRoot } from '../../helpers';
 
 interface ManifestObject {
   apiVersion: string;
@@ -12,7 +11,7 @@ interface ManifestObject {
 
 const files = synthesizeCluster(loadConfigFile(join(repoRoot, 'config', 'minio-s3.yaml')));
 const objects: ManifestObject[] = [...files].filter(([path]) => !path.endsWith('kustomization.yaml'))
-  .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS()));
+  .flatMap(([, text]) => readObjects(text));
 const annotation = (kind: string, key: string, name?: string) =>
   objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name)).map((o) => o.metadata.annotations?.[key]);
 const wave = (o: ManifestObject) => Number(o.metadata.annotations!['argocd.argoproj.io/sync-wave']);
