@@ -5,6 +5,8 @@
 // `npm pack` and `npm publish` run). Only that last run needs build/: a checkout runs from its
 // sources. npm sets INIT_CWD to the folder it was started in: the checkout itself for a
 // checkout's own install, the installing app's folder when it packs a git dependency.
+// In a checkout it bundles the CLI's sources ahead of its first run (scripts/bundle.mjs), so
+// that the first command after `npm ci` does not wait for esbuild.
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
@@ -16,4 +18,11 @@ if (!startedHere) {
     ? spawnSync(process.execPath, [npm, 'run', 'build'], { stdio: 'inherit' })
     : spawnSync('npm', ['run', 'build'], { stdio: 'inherit', shell: process.platform === 'win32' });
   process.exitCode = result.status ?? 1;
+} else {
+  try {
+    const { bundleIfStale } = await import('./bundle.mjs');
+    await bundleIfStale('main.ts');
+  } catch {
+    // A source that does not bundle now (mid-edit) is reported by the command that runs it.
+  }
 }
