@@ -43,9 +43,6 @@ const linearK8sImports = {
   },
 };
 
-// The CEL evaluator of the CRDs' rules is loaded from node_modules (it is a dependency of the
-// package) when a rule first runs: bundled, its 800 KB would be parsed on every start.
-const LAZY_PACKAGES = ['@bufbuild/*', 're2js'];
 const OPTIONS = {
   absWorkingDir: root,
   bundle: true,
@@ -56,7 +53,6 @@ const OPTIONS = {
   sourcemap: 'linked',
   sourcesContent: false,
   metafile: true,
-  external: LAZY_PACKAGES,
   write: false,
   logLevel: 'error',
 };
@@ -79,8 +75,7 @@ export async function bundle(entry, outfile) {
   return buildAndWrite({ entryPoints: [resolve(root, entry)], outfile, plugins: [linearK8sImports] });
 }
 
-const isPackageImport = (path) => /^[^./]/.test(path) && !path.startsWith('node:') && !builtinModules.includes(path)
-  && !LAZY_PACKAGES.some((lazy) => (lazy.endsWith('/*') ? path.startsWith(lazy.slice(0, -1)) : path === lazy || path.startsWith(`${lazy}/`)));
+const isPackageImport = (path) => /^[^./]/.test(path) && !path.startsWith('node:') && !builtinModules.includes(path);
 
 /** The sources alone: each package import becomes a property of the packages' bundle, `vendorFile` beside it. */
 async function bundleSources(entry, outfile, vendorFile) {
@@ -105,8 +100,9 @@ async function bundleSources(entry, outfile, vendorFile) {
 }
 
 /**
- * The packages `imports` names, each a property loaded when first read (as in one bundle), and
- * each resolved as the sources import it: some packages export their ES modules only to `import`.
+ * The packages `imports` names, each a property loaded when first read (as in one bundle: the CEL
+ * evaluator, for one, only when a rule runs), and each resolved as the sources import it: some
+ * packages export their ES modules only to `import`.
  */
 async function bundleVendor(imports, outfile) {
   const properties = Object.keys(imports).map((path) => `  ${JSON.stringify(path)}: { get: () => require(${JSON.stringify(path)}), enumerable: true },`);
