@@ -134,10 +134,13 @@ export class OutputTransaction {
   /** Writes entry `name` aside, unless the output already holds exactly `group`. */
   public stage(name: string, group: ReadonlyMap<string, string>): void {
     if (sameContent(join(this.target, name), group)) return;
+    const made = new Set<string>(); // a cluster's files share a few folders: one mkdir each
     for (const [rest, content] of group) {
       const file = rest ? join(this.work, 'new', name, rest) : join(this.work, 'new', name);
       try {
-        mkdirSync(dirname(file), { recursive: true });
+        const folder = dirname(file);
+        if (!made.has(folder)) mkdirSync(folder, { recursive: true });
+        made.add(folder);
         writeFileSync(file, content);
       } catch (e) {
         throw fsError(e, this.shown, rest ? `${name}/${rest}` : name, 'unchanged');
