@@ -9,6 +9,15 @@ import { runBundle } from './run-bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fromSources = existsSync(join(root, 'main.ts')) && existsSync(join(root, 'scripts', 'bundle.mjs'));
-runBundle(fromSources
-  ? await (await import('../scripts/bundle.mjs')).bundleIfStale('main.ts')
-  : join(root, 'build', 'cli.cjs'));
+let bundle = join(root, 'build', 'cli.cjs');
+if (fromSources) {
+  try {
+    bundle = await (await import('../scripts/bundle.mjs')).bundleIfStale('main.ts');
+  } catch (e) {
+    if (!Array.isArray(e?.errors)) throw e;
+    // esbuild has printed each error with its file and line: its stack trace would add nothing.
+    console.error(`openshift-image-registry-cdk8s: the sources do not bundle (${e.errors.length === 1 ? '1 error' : `${e.errors.length} errors`} above)`);
+    process.exit(1);
+  }
+}
+runBundle(bundle);
