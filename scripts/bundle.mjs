@@ -6,7 +6,7 @@
 // changes, so an edit to a source rebuilds only the sources' (about 0.2 s).
 // `npm run build` bundles it all into one file, the one the package ships (build/cli.cjs).
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBundle } from '../bin/run-bundle.mjs';
@@ -77,6 +77,16 @@ export async function bundle(entry, outfile) {
 
 const isPackageImport = (path) => /^[^./]/.test(path) && !path.startsWith('node:') && !builtinModules.includes(path);
 
+const requireFromRoot = createRequire(join(root, 'package.json'));
+/** Where Node finds package `path` from the project's root for an `import` or a `require`, or undefined. */
+function resolvePackage(path, kind) {
+  try {
+    return kind === 'require-call' ? requireFromRoot.resolve(path) : fileURLToPath(import.meta.resolve(path));
+  } catch {
+    return undefined;
+  }
+}
+
 /** The sources alone: each package import becomes a property of the packages' bundle, `vendorFile` beside it. */
 async function bundleSources(entry, outfile, vendorFile) {
   const imports = new Map(); // package import -> how the sources import it (as an ES module or by require)
@@ -85,7 +95,10 @@ async function bundleSources(entry, outfile, vendorFile) {
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, ({ path, kind }) => {
         if (kind === 'entry-point' || !isPackageImport(path)) return undefined;
-        if (imports.get(path) !== 'import-statement') imports.set(path, kind === 'require-call' ? 'require-call' : 'import-statement');
+        const as = kind === 'require-call' ? 'require-call' : 'import-statement';
+        // Checked here, so that esbuild names the source file and line that imports it.
+        if (resolvePackage(path, as) === undefined) return { errors: [{ text: `Could not resolve "${path}": not in node_modules (a dependency in package.json, installed by npm ci?)` }] };
+        if (imports.get(path) !== 'import-statement') imports.set(path, as);
         return { path, namespace: 'vendor' };
       });
       build.onLoad({ filter: /.*/, namespace: 'vendor' }, ({ path }) => ({
@@ -116,7 +129,8 @@ async function bundleVendor(imports, outfile) {
         // seconds for kubernetes-models' thousands of folders (evanw/esbuild#3795). Node resolves
         // an import here as it would for the sources' `import`; a require needs no help.
         if (imports[path] !== 'import-statement') return undefined;
-        return { path: fileURLToPath(import.meta.resolve(path)) };
+        const resolved = resolvePackage(path, 'import-statement');
+        return resolved === undefined ? undefined : { path: resolved };
       });
     },
   };
