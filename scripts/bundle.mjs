@@ -5,9 +5,9 @@
 // packages' (about 0.7 s to bundle) are rebuilt only when a package or the set of imports
 // changes, so an edit to a source rebuilds only the sources' (about 0.2 s).
 // `npm run build` bundles it all into one file, the one the package ships (build/cli.cjs).
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBundle } from '../bin/run-bundle.mjs';
 import { linearToJsonMaps } from './linear-maps.mjs';
@@ -134,45 +134,72 @@ async function bundleVendor(imports, outfile) {
       });
     },
   };
-  return buildAndWrite({
+  const inputs = await buildAndWrite({
     stdin: { contents: `Object.defineProperties(module.exports, {\n${properties.join('\n')}\n});\n`, resolveDir: root, sourcefile: basename(entry), loader: 'js' },
     outfile,
     plugins: [asTheSourcesImport, linearK8sImports],
   });
+  return inputs.filter((file) => file !== basename(entry)); // the generated entry is no file
 }
 
-// The bundler's own files are inputs too: a change to how it bundles makes new bundles.
-const BUNDLER_FILES = ['scripts/bundle.mjs', 'scripts/linear-maps.mjs'];
+// The bundler's own files, the TypeScript settings esbuild reads and esbuild itself are inputs too:
+// a change to how it bundles makes new bundles.
+const BUNDLER_FILES = ['scripts/bundle.mjs', 'scripts/linear-maps.mjs', 'tsconfig.json', 'node_modules/esbuild/package.json'];
 
+const isMap = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A stamp file's record, {inputs, outputs: {file: stamp}, imports: {package: kind}}, or undefined. */
 function readStamp(file) {
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    const recorded = JSON.parse(readFileSync(file, 'utf8'));
+    return isMap(recorded.inputs) && isMap(recorded.outputs) && isMap(recorded.imports) ? recorded : undefined;
   } catch {
     return undefined;
   }
 }
 
-const isFresh = (recorded) => typeof recorded?.inputs === 'object' && recorded.inputs !== null
-  && Object.entries(recorded.inputs).every(([file, seen]) => stamp(file) === seen);
-const stamps = (inputs) => Object.fromEntries([...inputs, ...BUNDLER_FILES].map((file) => [file, stamp(file)]));
+/** Every input as it was when built, and the bundle files as they were written (one deleted or cut short is built again). */
+const isFresh = (recorded) => recorded !== undefined
+  && [...Object.entries(recorded.inputs), ...Object.entries(recorded.outputs)].every(([file, seen]) => stamp(file) === seen);
+
+/**
+ * Records a build that started at `startedMs`, unless an input changed since then: an edit saved
+ * while esbuild read the files is then built by the next run, never recorded as built.
+ */
+function record(stampFile, { inputs, outputs, imports }, startedMs) {
+  const files = [...new Set([...inputs, ...BUNDLER_FILES])];
+  const changed = files.some((file) => {
+    try {
+      return statSync(join(root, file)).mtimeMs >= startedMs;
+    } catch {
+      return false;
+    }
+  });
+  const recorded = { inputs: Object.fromEntries(files.map((file) => [file, stamp(file)])), outputs: Object.fromEntries(outputs.map((file) => [file, stamp(file)])), imports };
+  if (changed) rmSync(stampFile, { force: true });
+  else writeAtomically(stampFile, JSON.stringify(recorded));
+  return recorded;
+}
 
 /** The bundle of `entry`, rebuilt first if any of its inputs changed (the packages' part only when they did). */
 export async function bundleIfStale(entry) {
   const name = entry.replace(/\.ts$/, '').replace(/\//g, '__');
   const outfile = join(cacheDir, `${name}.cjs`);
   const vendorFile = join(cacheDir, `${name}.vendor.cjs`);
+  const outputsOf = (file) => [file, `${file}.map`].map((output) => relative(root, output));
   const sourcesStamp = join(cacheDir, `${name}.inputs.json`);
   const vendorStamp = join(cacheDir, `${name}.vendor.inputs.json`);
   let sources = readStamp(sourcesStamp);
   if (!isFresh(sources)) {
+    const startedMs = Date.now();
     const { inputs, imports } = await bundleSources(entry, outfile, vendorFile);
-    sources = { inputs: stamps(inputs), imports };
-    writeAtomically(sourcesStamp, JSON.stringify(sources));
+    sources = record(sourcesStamp, { inputs, outputs: outputsOf(outfile), imports }, startedMs);
   }
   const vendor = readStamp(vendorStamp);
   if (!isFresh(vendor) || JSON.stringify(vendor.imports) !== JSON.stringify(sources.imports)) {
+    const startedMs = Date.now();
     const inputs = await bundleVendor(sources.imports, vendorFile);
-    writeAtomically(vendorStamp, JSON.stringify({ inputs: stamps(inputs.filter((file) => file !== '<stdin>')), imports: sources.imports }));
+    record(vendorStamp, { inputs, outputs: outputsOf(vendorFile), imports: sources.imports }, startedMs);
   }
   return outfile;
 }

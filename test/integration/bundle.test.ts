@@ -1,0 +1,99 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { repoRoot } from '../helpers';
+
+// scripts/bundle.mjs's bundleIfStale, as bin/cli.mjs runs it in a checkout: the sources and the
+// packages they import in two bundles, each built again only when one of its inputs changed.
+
+const cacheDir = join(repoRoot, 'node_modules', '.cache', 'image-registry-synth');
+// The test's own sources live in node_modules/.cache (never in the repository's tree), so that a
+// failed run leaves nothing for git to see.
+const workDir = mkdtempSync(join(repoRoot, 'node_modules', '.cache', 'bundle-test-'));
+const entry = relative(repoRoot, join(workDir, 'entry.ts'));
+const name = entry.replace(/\.ts$/, '').replace(/\//g, '__');
+const sourcesFile = join(cacheDir, `${name}.cjs`);
+const vendorFile = join(cacheDir, `${name}.vendor.cjs`);
+
+afterAll(() => {
+  rmSync(workDir, { recursive: true, force: true });
+  for (const file of readdirSync(cacheDir)) if (file.startsWith(name)) rmSync(join(cacheDir, file), { force: true });
+});
+
+/** Writes the test's sources: an entry that prints what a helper module and a package give. */
+function writeSources(message: string, extraImport = '') {
+  writeFileSync(join(workDir, 'message.ts'), `export const message = ${JSON.stringify(message)};\n`);
+  writeFileSync(join(workDir, 'entry.ts'), `${extraImport}import { dump } from 'js-yaml';\nimport { message } from './message';\nprocess.stdout.write(dump({ message }));\n`);
+}
+
+/** bundleIfStale(entry), then the bundle run: what it printed, or the build's error output. */
+function buildAndRun() {
+  const built = spawnSync(process.execPath, ['--input-type=module', '-e', "import { bundleIfStale } from './scripts/bundle.mjs'; console.log(await bundleIfStale(process.argv[1]));", entry],
+    { cwd: repoRoot, encoding: 'utf8' });
+  if (built.status !== 0) return { status: built.status, output: built.stderr };
+  const ran = spawnSync(process.execPath, [built.stdout.trim()], { encoding: 'utf8' });
+  return { status: ran.status, output: ran.stdout + ran.stderr };
+}
+
+const mtime = (file: string) => statSync(file).mtimeMs;
+
+describe('the bundles a checkout runs', () => {
+  test('the sources and the packages are two bundles; the first run builds both', () => {
+    writeSources('one');
+    expect(buildAndRun()).toEqual({ status: 0, output: 'message: one\n' });
+    expect(statSync(sourcesFile).size).toBeLessThan(20_000); // no js-yaml in it
+    expect(statSync(vendorFile).size).toBeGreaterThan(50_000); // js-yaml is here
+  });
+
+  test('an edit to a source builds the sources again, not the packages', () => {
+    writeSources('one');
+    buildAndRun();
+    const [sourcesBefore, vendorBefore] = [mtime(sourcesFile), mtime(vendorFile)];
+    writeSources('two, edited');
+    expect(buildAndRun()).toEqual({ status: 0, output: 'message: two, edited\n' });
+    expect(mtime(sourcesFile)).toBeGreaterThan(sourcesBefore);
+    expect(mtime(vendorFile)).toBe(vendorBefore);
+  });
+
+  test('a package imported for the first time builds the packages again', () => {
+    writeSources('three');
+    buildAndRun();
+    const vendorBefore = mtime(vendorFile);
+    writeSources('three', "import { parse } from 'yaml';\nif (parse('a: 1').a !== 1) throw new Error('yaml');\n");
+    expect(buildAndRun()).toEqual({ status: 0, output: 'message: three\n' });
+    expect(mtime(vendorFile)).toBeGreaterThan(vendorBefore);
+  });
+
+  test('a bundle deleted or cut short, or a stamp of the wrong shape, is built again', () => {
+    writeSources('four');
+    buildAndRun();
+    rmSync(vendorFile);
+    expect(buildAndRun()).toEqual({ status: 0, output: 'message: four\n' });
+    truncateSync(sourcesFile, 10);
+    expect(buildAndRun()).toEqual({ status: 0, output: 'message: four\n' });
+    writeFileSync(join(cacheDir, `${name}.inputs.json`), '{"inputs":{}}');
+    writeFileSync(join(cacheDir, `${name}.vendor.inputs.json`), '{"inputs":{"x":"missing"},"imports":[]}');
+    expect(buildAndRun()).toEqual({ status: 0, output: 'message: four\n' });
+  });
+
+  test('an input that changed after the build started (an edit saved during the build) is not recorded as built', () => {
+    writeSources('five');
+    buildAndRun();
+    // As if saved while esbuild read the files: a modification time after the build's start.
+    const later = new Date(Date.now() + 60_000);
+    writeSources('five, saved during the build');
+    utimesSync(join(workDir, 'message.ts'), later, later);
+    expect(buildAndRun()).toEqual({ status: 0, output: 'message: five, saved during the build\n' });
+    const built = mtime(sourcesFile);
+    expect(buildAndRun().status).toBe(0);
+    expect(mtime(sourcesFile)).toBeGreaterThan(built); // not recorded: built again
+  });
+
+  test('a package that is not installed is an error at the source line that imports it', () => {
+    writeSources('six', "import 'no-such-package-here';\n");
+    const result = buildAndRun();
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('Could not resolve "no-such-package-here"');
+    expect(result.output).toContain(`${entry}:1:7`);
+  });
+});
