@@ -78,13 +78,28 @@ export async function bundle(entry, outfile) {
 const isPackageImport = (path) => /^[^./]/.test(path) && !path.startsWith('node:') && !builtinModules.includes(path);
 
 const requireFromRoot = createRequire(join(root, 'package.json'));
-/** Where Node finds package `path` from the project's root for an `import` or a `require`, or undefined. */
+/**
+ * Where package `path` is found from the project's root for an `import` or a `require`, or
+ * undefined. An import follows the package's "exports" (some export only to `import`); a package
+ * without them is found as a require finds it (Node's ES module resolution tries no extension or
+ * index.js, esbuild's does: `ajv/dist/standalone` is its index.js).
+ */
 function resolvePackage(path, kind) {
+  const required = () => {
+    try {
+      return requireFromRoot.resolve(path);
+    } catch {
+      return undefined;
+    }
+  };
+  if (kind === 'require-call') return required();
   try {
-    return kind === 'require-call' ? requireFromRoot.resolve(path) : fileURLToPath(import.meta.resolve(path));
+    const imported = fileURLToPath(import.meta.resolve(path));
+    if (statSync(imported).isFile()) return imported;
   } catch {
-    return undefined;
+    // not found as an import: as a require, below
   }
+  return required();
 }
 
 /** The sources alone: each package import becomes a property of the packages' bundle, `vendorFile` beside it. */
