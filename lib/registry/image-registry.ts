@@ -15,7 +15,7 @@ import { checkBuiltInSpecRules } from '../rules/cel/crd-rules';
 import { checkDnsSubdomain, checkQuantity } from '../rules/kubernetes';
 import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OPENSHIFT_VERSIONS, OpenShiftVersion } from '../rules/openshift-version';
 import { checkProps, is, propTypes } from '../rules/prop-types';
-import { checkRegistryConfig, RuleFinding } from '../rules/registry-rules';
+import { checkRegistryConfig, ObjectIndex, RuleFinding } from '../rules/registry-rules';
 import { ValidationError } from '../rules/validation-error';
 import { checkFirstInCluster, clusterObjects } from './cluster-scope';
 import { NODE_SELECTOR, RESOURCES, ROUTE, TOLERATIONS } from './shared-props';
@@ -217,7 +217,7 @@ export class ImageRegistry extends Construct {
     };
     // The operator's rules, as `validate` runs them on manifests, over this cluster's objects made so far.
     const json = Config.manifest({ metadata: { name: REGISTRY_CONFIG_NAME }, spec }).spec;
-    const others = clusterObjects(this).map((o) => o.toJson());
+    const others = ObjectIndex.ofLazy(clusterObjects(this).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.name, render: () => o.toJson() })));
     const findings: RuleFinding[] = [
       ...checkRegistryConfig(json, others, { claimAccessModes: storage.accessMode && [storage.accessMode], openshiftVersion: this.openshiftVersion }),
       // The CRD's CEL rules, as this version's CRD has them (validate runs them with the schema).

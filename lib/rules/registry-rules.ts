@@ -35,26 +35,57 @@ const MAX_INT32 = 2 ** 31 - 1;
 const dnsSubdomain = new RegExp(DNS_SUBDOMAIN_PATTERN);
 const MANAGEMENT_STATES = ['Managed', 'Unmanaged', 'Removed'];
 
+/**
+ * An object of the cluster known by its kind and names, rendered only when a rule reads it: the
+ * constructs' objects render (cdk8s `toJson`) at a cost a fleet notices, and the rules read few.
+ */
+export interface LazyObject {
+  readonly apiVersion: unknown;
+  readonly kind: unknown;
+  readonly namespace?: unknown;
+  readonly name?: unknown;
+  render(): unknown;
+}
+
+/** The kinds madeSecretName reads: the only objects the index renders up front. */
+const SECRET_MAKING_KINDS = new Set(['Secret', 'ExternalSecret', 'SealedSecret', 'Certificate']);
+
 /** The objects of a cluster by kind, namespace and name: built once, looked up by every rule. */
 export class ObjectIndex {
-  private readonly byKey = new Map<string, Obj>();
+  /** The objects whose contents a rule reads, or the objects rendered on first read. */
+  public static ofLazy(objects: readonly LazyObject[]): ObjectIndex {
+    const index = new ObjectIndex([]);
+    index.add(objects);
+    return index;
+  }
+
+  private readonly byKey = new Map<string, () => Obj>();
   /** The objects that make a Secret, by the Secret's namespace and name. */
   private readonly makersBySecret = new Map<string, Obj[]>();
   /** The namespaces where something makes a Secret, by the Secret's name. */
   private readonly secretNamespaces = new Map<string, Set<string>>();
 
   constructor(objects: readonly unknown[]) {
-    for (const object of objects.filter(isMap)) {
+    this.add(objects.filter(isMap).map((object) => {
       const metadata = asMap(object.metadata);
-      const key = ObjectIndex.key(groupOf(object.apiVersion), object.kind, metadata.namespace, metadata.name);
+      return { apiVersion: object.apiVersion, kind: object.kind, namespace: metadata.namespace, name: metadata.name, render: () => object };
+    }));
+  }
+
+  private add(objects: readonly LazyObject[]): void {
+    for (const entry of objects) {
+      const key = ObjectIndex.key(groupOf(entry.apiVersion), entry.kind, entry.namespace, entry.name);
+      let rendered: Obj | undefined;
+      const object = () => (rendered ??= asMap(entry.render()));
       if (!this.byKey.has(key)) this.byKey.set(key, object);
-      const secret = madeSecretName(object);
+      if (typeof entry.kind !== 'string' || !SECRET_MAKING_KINDS.has(entry.kind)) continue;
+      const secret = madeSecretName(object());
       if (secret === undefined) continue;
-      const at = ObjectIndex.key('', 'Secret', metadata.namespace, secret);
+      const at = ObjectIndex.key('', 'Secret', entry.namespace, secret);
       const makers = this.makersBySecret.get(at);
-      if (makers) makers.push(object);
-      else this.makersBySecret.set(at, [object]);
-      const namespace = asString(metadata.namespace);
+      if (makers) makers.push(object());
+      else this.makersBySecret.set(at, [object()]);
+      const namespace = asString(entry.namespace);
       if (namespace !== undefined) {
         const namespaces = this.secretNamespaces.get(secret) ?? new Set<string>();
         this.secretNamespaces.set(secret, namespaces.add(namespace));
@@ -84,7 +115,7 @@ export class ObjectIndex {
    * is not a Service) named `name` in `namespace` (none for cluster-scoped objects).
    */
   public find(kind: string, name: string, namespace?: string, group = ''): Obj | undefined {
-    return this.byKey.get(ObjectIndex.key(group, kind, namespace, name));
+    return this.byKey.get(ObjectIndex.key(group, kind, namespace, name))?.();
   }
 }
 

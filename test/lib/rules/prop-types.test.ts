@@ -53,7 +53,8 @@ const ENTRY_POINTS: Record<string, { call: (props: any) => unknown; valid: () =>
 /** Factories without a props object: checked one by one below. */
 const OTHER_FACTORIES = ['RegistryStorage.emptyDir', 'RegistryStorage.fromStorageSpec', 'SecretSource.existing', 'SecretSource.fromEnvironment'];
 /** Static methods that make nothing (TypeScript's `private static` is still there at run time). */
-const NOT_FACTORIES = ['ObjectIndex.key'];
+// Helpers of the rules' object index: they take objects, not props.
+const NOT_FACTORIES = ['ObjectIndex.key', 'ObjectIndex.ofLazy'];
 
 /** Values of every other kind than the one a prop takes (`null` for all: JSON's "not set" is no value here). */
 const WRONG: Record<CheckKind, unknown[]> = {
