@@ -128,18 +128,26 @@ async function bundleSources(entry, outfile, vendorFile) {
 }
 
 /**
- * The packages `imports` names, each a property loaded when first read (as in one bundle: the CEL
- * evaluator, for one, only when a rule runs), and each resolved as the sources import it: some
- * packages export their ES modules only to `import`.
+ * The packages `imports` names, each resolved as the sources import it (some packages export
+ * their ES modules only to `import`): those the sources import are loaded with the bundle, as in
+ * one bundle; those they require (the CEL evaluator, when a rule first runs) when first read.
  */
 async function bundleVendor(imports, outfile) {
-  const properties = Object.keys(imports).map((path) => `  ${JSON.stringify(path)}: { get: () => require(${JSON.stringify(path)}), enumerable: true },`);
+  const specs = Object.keys(imports);
+  // Imported ones as ES modules: esbuild then joins their modules as in one bundle (required, each
+  // module would be wrapped in a function to run on first use); marked as a require of an ES module
+  // marks them, so that the sources' default imports read `default`.
+  const statics = specs.map((path, i) => (imports[path] === 'import-statement' ? `import * as m${i} from ${JSON.stringify(path)};\n` : '')).join('');
+  const properties = specs.map((path, i) => (imports[path] === 'import-statement'
+    ? `  ${JSON.stringify(path)}: { get: () => marked(m${i}), enumerable: true },`
+    : `  ${JSON.stringify(path)}: { get: () => require(${JSON.stringify(path)}), enumerable: true },`));
+  const marked = 'const markedCache = new Map();\nconst marked = (ns) => { let m = markedCache.get(ns); if (!m) { m = Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(ns), __esModule: { value: true } }); markedCache.set(ns, m); } return m; };\n';
   const entry = join(root, 'vendor-entry.js'); // esbuild's name for the stdin entry below
   const asTheSourcesImport = {
     name: 'resolve-as-the-sources-import',
     setup(build) {
-      build.onResolve({ filter: /^[^./]/ }, ({ path, importer, pluginData }) => {
-        if (importer !== entry || pluginData?.again || !Object.hasOwn(imports, path)) return undefined;
+      build.onResolve({ filter: /^[^./]/ }, ({ path, importer }) => {
+        if (importer !== entry || !Object.hasOwn(imports, path)) return undefined;
         // Not build.resolve: esbuild makes a new resolver (an empty directory cache) for each call,
         // seconds for kubernetes-models' thousands of folders (evanw/esbuild#3795). Node resolves
         // an import here as it would for the sources' `import`; a require needs no help.
@@ -150,7 +158,7 @@ async function bundleVendor(imports, outfile) {
     },
   };
   const inputs = await buildAndWrite({
-    stdin: { contents: `Object.defineProperties(module.exports, {\n${properties.join('\n')}\n});\n`, resolveDir: root, sourcefile: basename(entry), loader: 'js' },
+    stdin: { contents: `${statics}${marked}Object.defineProperties(module.exports, {\n${properties.join('\n')}\n});\n`, resolveDir: root, sourcefile: basename(entry), loader: 'js' },
     outfile,
     plugins: [asTheSourcesImport, linearK8sImports],
   });
