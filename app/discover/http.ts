@@ -1,7 +1,16 @@
-import { Agent as HttpAgent, ClientRequest, request as httpRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type * as Http from 'node:http';
+import type { Agent as HttpAgent, ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type * as Https from 'node:https';
+import type { Agent as HttpsAgent } from 'node:https';
 import { escapeControl } from '../output/terminal-text';
 import { msg } from './messages';
+
+// Loaded by the first client: every command's start-up would otherwise load them (https and tls
+// are some 10 ms), and only discover sends requests.
+let httpModule: typeof Http | undefined;
+let httpsModule: typeof Https | undefined;
+const http = () => (httpModule ??= require('node:http') as typeof Http);
+const https = () => (httpsModule ??= require('node:https') as typeof Https);
 
 /**
  * A problem talking to a registry, with a message for people (no stack trace needed). Messages
@@ -65,8 +74,8 @@ export class HttpClient {
   private closed = false;
 
   constructor(private readonly options: HttpOptions) {
-    this.https = new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets, ca: options.ca, rejectUnauthorized: !options.insecure });
-    this.http = new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets });
+    this.https = new (https().Agent)({ keepAlive: true, maxSockets: options.maxSockets, ca: options.ca, rejectUnauthorized: !options.insecure });
+    this.http = new (http().Agent)({ keepAlive: true, maxSockets: options.maxSockets });
     this.runDeadline = Date.now() + (options.runTimeoutMs ?? MAX_RUN_MS);
   }
 
@@ -120,7 +129,7 @@ export class HttpClient {
         res.on('close', () => { if (!res.complete) fail(new DiscoverError(msg`${url.host} closed the connection in the middle of the answer to ${what}`)); });
       };
       try {
-        req = (secure ? httpsRequest : httpRequest)(url, { method, headers, agent: secure ? this.https : this.http }, onResponse);
+        req = (secure ? https().request : http().request)(url, { method, headers, agent: secure ? this.https : this.http }, onResponse);
       } catch (e) {
         return fail(e as Error); // a header Node refuses to send
       }

@@ -217,7 +217,8 @@ export class ImageRegistry extends Construct {
     };
     // The operator's rules, as `validate` runs them on manifests, over this cluster's objects made so far.
     const json = Config.manifest({ metadata: { name: REGISTRY_CONFIG_NAME }, spec }).spec;
-    const others = ObjectIndex.ofLazy(clusterObjects(this).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.name, render: () => o.toJson() })));
+    // Only the kinds the rules read are rendered: each cdk8s toJson costs, and a fleet renders thousands.
+    const others = clusterObjects(this).filter((o) => ObjectIndex.reads(o.kind)).map((o) => o.toJson());
     const findings: RuleFinding[] = [
       ...checkRegistryConfig(json, others, { claimAccessModes: storage.accessMode && [storage.accessMode], openshiftVersion: this.openshiftVersion }),
       // The CRD's CEL rules, as this version's CRD has them (validate runs them with the schema).

@@ -36,56 +36,36 @@ const dnsSubdomain = new RegExp(DNS_SUBDOMAIN_PATTERN);
 const MANAGEMENT_STATES = ['Managed', 'Unmanaged', 'Removed'];
 
 /**
- * An object of the cluster known by its kind and names, rendered only when a rule reads it: the
- * constructs' objects render (cdk8s `toJson`) at a cost a fleet notices, and the rules read few.
+ * The kinds of object checkRegistryConfig's rules read: those they look up (`find`) and those that
+ * make a Secret (`madeSecretName`). A caller whose objects cost something to render renders only these.
  */
-export interface LazyObject {
-  readonly apiVersion: unknown;
-  readonly kind: unknown;
-  readonly namespace?: unknown;
-  readonly name?: unknown;
-  render(): unknown;
-}
-
-/** The kinds madeSecretName reads: the only objects the index renders up front. */
-const SECRET_MAKING_KINDS = new Set(['Secret', 'ExternalSecret', 'SealedSecret', 'Certificate']);
+const KINDS_READ = new Set(['PersistentVolumeClaim', 'Service', 'ConfigMap', 'Secret', 'ExternalSecret', 'SealedSecret', 'Certificate']);
 
 /** The objects of a cluster by kind, namespace and name: built once, looked up by every rule. */
 export class ObjectIndex {
-  /** The objects whose contents a rule reads, or the objects rendered on first read. */
-  public static ofLazy(objects: readonly LazyObject[]): ObjectIndex {
-    const index = new ObjectIndex([]);
-    index.add(objects);
-    return index;
+  /** Whether checkRegistryConfig's rules read objects of `kind` (see KINDS_READ). */
+  public static reads(kind: string): boolean {
+    return KINDS_READ.has(kind);
   }
 
-  private readonly byKey = new Map<string, () => Obj>();
+  private readonly byKey = new Map<string, Obj>();
   /** The objects that make a Secret, by the Secret's namespace and name. */
   private readonly makersBySecret = new Map<string, Obj[]>();
   /** The namespaces where something makes a Secret, by the Secret's name. */
   private readonly secretNamespaces = new Map<string, Set<string>>();
 
   constructor(objects: readonly unknown[]) {
-    this.add(objects.filter(isMap).map((object) => {
+    for (const object of objects.filter(isMap)) {
       const metadata = asMap(object.metadata);
-      return { apiVersion: object.apiVersion, kind: object.kind, namespace: metadata.namespace, name: metadata.name, render: () => object };
-    }));
-  }
-
-  private add(objects: readonly LazyObject[]): void {
-    for (const entry of objects) {
-      const key = ObjectIndex.key(groupOf(entry.apiVersion), entry.kind, entry.namespace, entry.name);
-      let rendered: Obj | undefined;
-      const object = () => (rendered ??= asMap(entry.render()));
+      const key = ObjectIndex.key(groupOf(object.apiVersion), object.kind, metadata.namespace, metadata.name);
       if (!this.byKey.has(key)) this.byKey.set(key, object);
-      if (typeof entry.kind !== 'string' || !SECRET_MAKING_KINDS.has(entry.kind)) continue;
-      const secret = madeSecretName(object());
+      const secret = madeSecretName(object);
       if (secret === undefined) continue;
-      const at = ObjectIndex.key('', 'Secret', entry.namespace, secret);
+      const at = ObjectIndex.key('', 'Secret', metadata.namespace, secret);
       const makers = this.makersBySecret.get(at);
-      if (makers) makers.push(object());
-      else this.makersBySecret.set(at, [object()]);
-      const namespace = asString(entry.namespace);
+      if (makers) makers.push(object);
+      else this.makersBySecret.set(at, [object]);
+      const namespace = asString(metadata.namespace);
       if (namespace !== undefined) {
         const namespaces = this.secretNamespaces.get(secret) ?? new Set<string>();
         this.secretNamespaces.set(secret, namespaces.add(namespace));
@@ -115,7 +95,7 @@ export class ObjectIndex {
    * is not a Service) named `name` in `namespace` (none for cluster-scoped objects).
    */
   public find(kind: string, name: string, namespace?: string, group = ''): Obj | undefined {
-    return this.byKey.get(ObjectIndex.key(group, kind, namespace, name))?.();
+    return this.byKey.get(ObjectIndex.key(group, kind, namespace, name));
   }
 }
 
@@ -186,7 +166,11 @@ export function checkRegistryConfig(spec: unknown, objects: readonly unknown[] |
     leftOut: (field, message) => findings.push(facts.merged
       ? { field, message: `${message} (not set here: the live Config keeps its value, which must allow this)`, severity: 'warning' }
       : { field, message, severity: 'error' }),
-    find: (kind, name, namespace) => index.find(kind, name, namespace),
+    find: (kind, name, namespace) => {
+      // A rule that reads another kind adds it to KINDS_READ: the constructs give the rules only those.
+      if (!KINDS_READ.has(kind)) throw new Error(`a rule reads ${kind}, which is not among KINDS_READ`);
+      return index.find(kind, name, namespace);
+    },
     index,
   };
   // Fields the cluster's CRD lacks first: the other rules assume the field exists.

@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { ConfigSpecResourcesLimits } from '../../../imports/imageregistry-imageregistry.operator.openshift.io';
 import { ImageRegistry, ImageRegistryProps, LogLevel, ManagementState, RolloutStrategy } from '../../../lib/registry/image-registry';
 import { MinioBucket } from '../../../lib/minio/minio-bucket';
@@ -208,4 +208,40 @@ test('a cluster holds one registry Config: a second is refused', () => {
   new ImageRegistry(chart, 'Registry', { storage: rwo });
   expect(() => new ImageRegistry(chart, 'Again', { storage: rwo })).toThrow('Again: cluster test already has');
   expect(() => new ImageRegistry(chart, 'Again2', { storage: rwo })).toThrow('already has the Config cluster: a cluster has one');
+});
+
+describe('the operator\'s rules over the cluster\'s other objects', () => {
+  const claim = (chart: ReturnType<typeof Testing.chart>, namespace: string, accessModes: string[]) =>
+    new ApiObject(chart, `claim-${namespace}`, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'shared', namespace }, spec: { accessModes } });
+  const registry = (chart: ReturnType<typeof Testing.chart>) =>
+    new ImageRegistry(chart, 'Registry', { storage: RegistryStorage.fromExistingClaim({ name: 'shared', accessMode: AccessMode.READ_WRITE_ONCE }), replicas: 2, rolloutStrategy: RolloutStrategy.RECREATE });
+
+  test('see each object as it is written: a JSON patch that moves a claim counts', () => {
+    // A ReadWriteMany claim patched into the registry's namespace: two replicas may share it.
+    const into = Testing.chart();
+    claim(into, 'elsewhere', ['ReadWriteMany']).addJsonPatch(JsonPatch.replace('/metadata/namespace', 'openshift-image-registry'));
+    expect(() => registry(into)).not.toThrow();
+    // A ReadWriteOnce claim patched out of it: the registry's claim is the one it names, ReadWriteOnce.
+    const out = Testing.chart();
+    claim(out, 'openshift-image-registry', ['ReadWriteMany']).addJsonPatch(JsonPatch.replace('/metadata/namespace', 'elsewhere'));
+    expect(() => registry(out)).toThrow('2 replicas cannot share the ReadWriteOnce claim shared');
+  });
+
+  test('render only the kinds the rules read (each render is a cdk8s toJson: a fleet renders thousands)', () => {
+    const chart = Testing.chart();
+    claim(chart, 'openshift-image-registry', ['ReadWriteMany']);
+    new ApiObject(chart, 'app', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: 'x' } });
+    const rendered: string[] = [];
+    const original = ApiObject.prototype.toJson;
+    const toJson = jest.spyOn(ApiObject.prototype, 'toJson').mockImplementation(function (this: ApiObject) {
+      rendered.push(this.kind);
+      return original.call(this);
+    });
+    try {
+      registry(chart);
+    } finally {
+      toJson.mockRestore();
+    }
+    expect(rendered).toEqual(['PersistentVolumeClaim']);
+  });
 });

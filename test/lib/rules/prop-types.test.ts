@@ -54,7 +54,7 @@ const ENTRY_POINTS: Record<string, { call: (props: any) => unknown; valid: () =>
 const OTHER_FACTORIES = ['RegistryStorage.emptyDir', 'RegistryStorage.fromStorageSpec', 'SecretSource.existing', 'SecretSource.fromEnvironment'];
 /** Static methods that make nothing (TypeScript's `private static` is still there at run time). */
 // Helpers of the rules' object index: they take objects, not props.
-const NOT_FACTORIES = ['ObjectIndex.key', 'ObjectIndex.ofLazy'];
+const NOT_FACTORIES = ['ObjectIndex.key', 'ObjectIndex.reads'];
 
 /** Values of every other kind than the one a prop takes (`null` for all: JSON's "not set" is no value here). */
 const WRONG: Record<CheckKind, unknown[]> = {

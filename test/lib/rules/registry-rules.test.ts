@@ -1,4 +1,4 @@
-import { checkRegistryConfig, ObjectIndex, RuleFinding } from '../../../lib/rules/registry-rules';
+import { checkRegistryConfig, RuleFinding } from '../../../lib/rules/registry-rules';
 
 // One plain assertion per operator rule, on a Config spec and the other objects of its cluster.
 // The constructs and `validate` both run these; their own tests show that they do.
@@ -301,26 +301,5 @@ describe('the operator\'s rules', () => {
       expect(check(spec, [credentials(), ca({ labels: { 'config.openshift.io/inject-trusted-cabundle': 'true' } })])).toEqual([]);
       expect(check(spec, [credentials()])).toEqual([]);
     });
-  });
-});
-
-describe('the index of a cluster\'s objects', () => {
-  test('a lazy index renders the Secret makers up front and any other object only when a rule reads it, with the same verdicts', () => {
-    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'minio', namespace: 'minio' } };
-    const objects = [claim(['ReadWriteOnce']), credentials(), service(false), deployment];
-    const rendered: string[] = [];
-    const lazy = () => ObjectIndex.ofLazy(objects.map((o) => ({
-      apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name,
-      render: () => (rendered.push(o.kind), o),
-    })));
-    for (const spec of [rwo, { ...rwo, replicas: 2 }, s3({ regionEndpoint: 'http://minio.minio.svc:9000' })]) {
-      rendered.length = 0;
-      expect(checkRegistryConfig({ managementState: 'Managed', replicas: 1, ...spec }, lazy())).toEqual(checkRegistryConfig({ managementState: 'Managed', replicas: 1, ...spec }, objects));
-      expect(rendered).not.toContain('Deployment');
-      expect(rendered.filter((kind) => kind === 'Secret')).toHaveLength(1); // once, however often it is read
-    }
-    rendered.length = 0;
-    lazy();
-    expect(rendered).toEqual(['Secret']);
   });
 });
