@@ -111,9 +111,10 @@ async function bundleSources(entry, outfile, vendorFile) {
       build.onResolve({ filter: /^[^./]/ }, ({ path, kind }) => {
         if (kind === 'entry-point' || !isPackageImport(path)) return undefined;
         const as = kind === 'require-call' ? 'require-call' : 'import-statement';
-        // Checked here, so that esbuild names the source file and line that imports it.
+        if (imports.get(path) === as || imports.get(path) === 'import-statement') return { path, namespace: 'vendor' };
+        // Checked here (once per package and kind), so that esbuild names the source file and line that imports it.
         if (resolvePackage(path, as) === undefined) return { errors: [{ text: `Could not resolve "${path}": not in node_modules (a dependency in package.json, installed by npm ci?)` }] };
-        if (imports.get(path) !== 'import-statement') imports.set(path, as);
+        imports.set(path, as);
         return { path, namespace: 'vendor' };
       });
       build.onLoad({ filter: /.*/, namespace: 'vendor' }, ({ path }) => ({

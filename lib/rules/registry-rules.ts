@@ -61,6 +61,8 @@ export class ObjectIndex {
       if (!this.byKey.has(key)) this.byKey.set(key, object);
       const secret = madeSecretName(object);
       if (secret === undefined) continue;
+      // A kind madeSecretName learns must be read too: the constructs give the rules only KINDS_READ.
+      if (!KINDS_READ.has(object.kind as string)) throw new Error(`${String(object.kind)} makes Secrets, but is not among KINDS_READ`);
       const at = ObjectIndex.key('', 'Secret', metadata.namespace, secret);
       const makers = this.makersBySecret.get(at);
       if (makers) makers.push(object);
