@@ -1,9 +1,87 @@
-// Runs a CommonJS bundle of the tool in this process, with Node's compile cache: V8 then skips
-// compiling its megabytes of JavaScript on later runs. (The tool maps a stack trace to the
-// TypeScript sources itself, when it prints one.)
-import module, { createRequire } from 'node:module';
+// Runs a CommonJS bundle of the tool (a file, or a file and the `./<name>.vendor.cjs` it requires)
+// in this process, with a V8 code cache made at the end of a successful run. V8 compiles most
+// functions only when they first run, so a cache made at load (Node's compile cache) holds little
+// of what a command runs; this one holds every function the command ran, and a later run of that
+// command compiles almost nothing. One cache file per bundle file and command, beside the bundle;
+// where that folder is not writable, runs simply go without.
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { Script } from 'node:vm';
 
-export function runBundle(bundle) {
-  module.enableCompileCache?.();
-  createRequire(import.meta.url)(bundle);
+// V8 accepts a cache only under the flags it was made with, and the bundle sets this one when it
+// loads (app/validate/safe-regexp.ts): set before anything is compiled, it is the same at load
+// and at exit.
+try {
+  setFlagsFromString('--enable-experimental-regexp-engine');
+} catch {
+  // Not in this V8: the bundle does without it too.
+}
+
+const WRAPPER_PARAMS = ['exports', 'require', 'module', '__filename', '__dirname'];
+
+/**
+ * Runs `bundle`. `command` names the cache (the CLI's first argument, when it is a plain word:
+ * each command runs other functions). Caches are written when the process exits with code 0.
+ */
+export function runBundle(bundle, command = process.argv[2]) {
+  const kind = /^[a-z]{1,20}$/.test(command ?? '') ? command : 'run';
+  const loaded = new Map();
+  const toCache = [];
+
+  const load = (filename) => {
+    if (loaded.has(filename)) return loaded.get(filename).exports;
+    const bytes = readFileSync(filename);
+    // Keyed by the source's hash: V8 itself checks only the source's length.
+    const key = createHash('sha256').update(bytes).digest('hex');
+    const cacheFile = `${filename}.${kind}.v8cache`;
+    const cachedData = readCache(cacheFile, key);
+    // The module wrapper on a line of its own, so that line and column numbers are the file's.
+    const script = new Script(`(function (${WRAPPER_PARAMS.join(', ')}) {\n${bytes.toString('utf8')}\n})`, { filename, lineOffset: -1, cachedData });
+    if (!cachedData || script.cachedDataRejected) toCache.push({ script, cacheFile, key });
+    const module = { exports: {}, filename, id: filename, loaded: false };
+    loaded.set(filename, module);
+    const nodeRequire = createRequire(filename);
+    // The bundle's own parts load the same way; everything else (Node's modules, packages left
+    // out of the bundle) as Node would.
+    const require = Object.assign((id) => (/^\.\/[\w.-]+\.cjs$/.test(id) ? load(join(dirname(filename), id)) : nodeRequire(id)), {
+      resolve: nodeRequire.resolve,
+      cache: nodeRequire.cache,
+      main: nodeRequire.main,
+    });
+    script.runInThisContext().call(module.exports, module.exports, require, module, filename, dirname(filename));
+    module.loaded = true;
+    return module.exports;
+  };
+
+  process.once('exit', (code) => {
+    if (code === 0) for (const { script, cacheFile, key } of toCache) writeCache(cacheFile, key, script.createCachedData());
+  });
+  load(bundle);
+}
+
+function readCache(file, key) {
+  try {
+    const data = readFileSync(file);
+    return data.subarray(0, key.length).toString('latin1') === key ? data.subarray(key.length) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written aside and renamed, so that a concurrent run reads a whole cache or none. */
+function writeCache(file, key, data) {
+  const aside = join(dirname(file), `.${basename(file)}.${process.pid}`);
+  try {
+    writeFileSync(aside, Buffer.concat([Buffer.from(key, 'latin1'), data]));
+    renameSync(aside, file);
+  } catch {
+    try {
+      rmSync(aside, { force: true });
+    } catch {
+      // Nothing was written.
+    }
+  }
 }

@@ -55,6 +55,9 @@ const OPTIONS = {
   metafile: true,
   write: false,
   logLevel: 'error',
+  // A dependency (ajv-formats-draft2019) requires "punycode", which Node resolves to its own
+  // deprecated copy (a warning on every run) rather than the punycode package it depends on.
+  alias: { punycode: 'punycode/' },
 };
 
 /** Runs esbuild and writes its bundle (and the map first, so a reader of the new bundle finds its map); returns the input files it read. */

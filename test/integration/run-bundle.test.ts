@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../helpers';
+
+// bin/run-bundle.mjs: runs a CommonJS bundle with a V8 code cache made when a run ends well, one
+// cache file per bundle file and command, beside the bundle.
+
+const dir = mkdtempSync(join(tmpdir(), 'run-bundle-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs `bundle` as bin/cli.mjs does, with `args` as the command line. */
+function run(bundle: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', `import { runBundle } from ${JSON.stringify(join(repoRoot, 'bin', 'run-bundle.mjs'))}; runBundle(process.argv[1]);`, bundle, ...args], { encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const key = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const cacheOf = (bundle: string, command: string) => `${bundle}.${command}.v8cache`;
+const inode = (file: string) => statSync(file).ino;
+
+/** A bundle whose `big` command runs a function with a large body (compiled only when it runs) and whose `fail` command exits 1. */
+function writeBundle(name: string, marker = 'a') {
+  const file = join(dir, name);
+  const body = Array.from({ length: 400 }, (_, i) => `  total += ${i} * n;`).join('\n');
+  writeFileSync(file, [
+    `function big(n) {\n  let total = 0;\n${body}\n  return total;\n}`,
+    `const command = process.argv[2];`,
+    `if (command === 'fail') process.exitCode = 1;`,
+    `console.log(${JSON.stringify(marker)}, command === 'big' ? big(1) : 0);`,
+    '',
+  ].join('\n'));
+  return file;
+}
+
+describe('running a bundle with a code cache', () => {
+  test('a run that ends well writes a cache for its command, keyed by the bundle\'s hash; the next run reads it and leaves it', () => {
+    const bundle = writeBundle('ok.cjs');
+    expect(run(bundle, 'synth')).toMatchObject({ status: 0, stdout: 'a 0\n' });
+    const cache = cacheOf(bundle, 'synth');
+    expect(readFileSync(cache).subarray(0, 64).toString('latin1')).toBe(key(bundle));
+    const written = inode(cache);
+    expect(run(bundle, 'synth')).toMatchObject({ status: 0, stdout: 'a 0\n' });
+    expect(inode(cache)).toBe(written); // accepted: not written again
+  });
+
+  test('the cache holds the functions the run compiled, not only those compiled at load', () => {
+    const bundle = writeBundle('lazy.cjs');
+    expect(run(bundle, 'synth').stdout).toBe('a 0\n');
+    expect(run(bundle, 'big').stdout).toBe(`a ${(399 * 400) / 2}\n`);
+    // `big`'s body, compiled when it ran, is in the big command's cache only.
+    expect(statSync(cacheOf(bundle, 'big')).size).toBeGreaterThan(statSync(cacheOf(bundle, 'synth')).size + 2000);
+  });
+
+  test('a bundle changed to one of the same length is run as it now is, and its cache made again', () => {
+    const bundle = writeBundle('same-length.cjs', 'a');
+    run(bundle, 'synth');
+    const before = key(bundle);
+    writeBundle('same-length.cjs', 'b'); // V8 itself checks only the source's length
+    expect(run(bundle, 'synth')).toMatchObject({ status: 0, stdout: 'b 0\n' });
+    expect(key(bundle)).not.toBe(before);
+    expect(readFileSync(cacheOf(bundle, 'synth')).subarray(0, 64).toString('latin1')).toBe(key(bundle));
+  });
+
+  test('a cache V8 refuses (cut short, or made under other flags) is made again', () => {
+    const bundle = writeBundle('refused.cjs');
+    writeFileSync(cacheOf(bundle, 'synth'), Buffer.concat([Buffer.from(key(bundle), 'latin1'), Buffer.from('not a code cache')]));
+    expect(run(bundle, 'synth')).toMatchObject({ status: 0, stdout: 'a 0\n' });
+    expect(statSync(cacheOf(bundle, 'synth')).size).toBeGreaterThan(64 + 100);
+  });
+
+  test('a run that fails writes no cache', () => {
+    const bundle = writeBundle('fails.cjs');
+    expect(run(bundle, 'fail').status).toBe(1);
+    expect(existsSync(cacheOf(bundle, 'fail'))).toBe(false);
+  });
+
+  test('a cache that cannot be written is gone without: the run succeeds and leaves nothing aside', () => {
+    const bundle = writeBundle('unwritable.cjs');
+    mkdirSync(cacheOf(bundle, 'synth')); // a folder where the cache would go
+    expect(run(bundle, 'synth')).toMatchObject({ status: 0, stdout: 'a 0\n' });
+    expect(readdirSync(dir).filter((file) => file.includes('unwritable.cjs.synth.v8cache.'))).toEqual([]);
+  });
+
+  test('a first argument that is not a plain word shares one cache, named "run"', () => {
+    const bundle = writeBundle('argv.cjs');
+    run(bundle, '../x');
+    run(bundle, '--help');
+    expect(readdirSync(dir).filter((file) => file.startsWith('argv.cjs.')).sort()).toEqual(['argv.cjs.run.v8cache']);
+  });
+
+  test('the bundle\'s parts load once, each with its own cache, and a stack trace has their own line numbers', () => {
+    const main = join(dir, 'parts.cjs');
+    writeFileSync(join(dir, 'parts.vendor.cjs'), 'globalThis.loads = (globalThis.loads ?? 0) + 1;\nexports.fail = () => {\n  throw new Error("from the part");\n};\n');
+    writeFileSync(main, 'const a = require("./parts.vendor.cjs");\nconst b = require("./parts.vendor.cjs");\nconsole.log(globalThis.loads, a === b, require("node:path").basename(__filename));\nif (process.argv[2] === "throw") a.fail();\n');
+    expect(run(main, 'synth')).toMatchObject({ status: 0, stdout: '1 true parts.cjs\n' });
+    expect(existsSync(cacheOf(main, 'synth')) && existsSync(cacheOf(join(dir, 'parts.vendor.cjs'), 'synth'))).toBe(true);
+    const thrown = run(main, 'throw');
+    expect(thrown.status).toBe(1);
+    expect(thrown.stderr).toContain(`${join(dir, 'parts.vendor.cjs')}:3:`);
+    expect(thrown.stderr).toContain(`${main}:4:`);
+  });
+});
