@@ -69,6 +69,26 @@ export function writeOutputDir(outdir: string, files: ReadonlyMap<string, string
 }
 
 /**
+ * Makes `folder` and what it lacks of its parents, noting each in `made`. A plain mkdir per
+ * folder: Node's recursive one costs about three times as much (a fleet makes thousands).
+ */
+function makeFolder(folder: string, made: Set<string>): void {
+  if (made.has(folder)) return;
+  try {
+    mkdirSync(folder);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      makeFolder(dirname(folder), made);
+      mkdirSync(folder);
+    } else if (code !== 'EEXIST' || !lstatSync(folder).isDirectory()) {
+      throw e;
+    }
+  }
+  made.add(folder);
+}
+
+/**
  * Writes an output folder: `begin` takes its lock, finishes a swap that a killed run left
  * half-done, and works out which entries synth owns; `stage` writes entries aside (from any
  * thread, with the same target and work folder); `commit` swaps them in with renames, all or
@@ -135,12 +155,12 @@ export class OutputTransaction {
   public stage(name: string, group: ReadonlyMap<string, string>): void {
     if (sameContent(join(this.target, name), group)) return;
     const made = new Set<string>(); // a cluster's files share a few folders: one mkdir each
+    const entry = join(this.work, 'new', name);
     for (const [rest, content] of group) {
-      const file = rest ? join(this.work, 'new', name, rest) : join(this.work, 'new', name);
+      const file = rest ? join(entry, rest) : entry;
       try {
-        const folder = dirname(file);
-        if (!made.has(folder)) mkdirSync(folder, { recursive: true });
-        made.add(folder);
+        if (rest) makeFolder(entry, made); // first, so that each of its folders takes one mkdir
+        makeFolder(dirname(file), made);
         writeFileSync(file, content);
       } catch (e) {
         throw fsError(e, this.shown, rest ? `${name}/${rest}` : name, 'unchanged');

@@ -175,6 +175,34 @@ describe('only what synth wrote is ever replaced or removed', () => {
   });
 });
 
+describe('staging', () => {
+  test('a cluster\'s folders are made with one plain mkdir each, the cluster\'s own first', () => {
+    const outdir = fresh();
+    const transaction = OutputTransaction.begin(outdir);
+    const made: string[] = [];
+    const real = fs.mkdirSync;
+    fs.mkdirSync = ((path: string, options?: unknown) => {
+      made.push(`${relative(outdir, path)}${options === undefined ? '' : ' (with options)'}`);
+      return real(path, options as undefined);
+    }) as typeof fs.mkdirSync;
+    try {
+      for (const name of ['prod', 'lab']) {
+        transaction.stage(name, new Map([['kustomization.yaml', 'k'], ['registry/registry.yaml', 'r'], ['registry/kustomization.yaml', 'k'], ['object-store/object-store.yaml', 'o']]));
+      }
+    } finally {
+      fs.mkdirSync = real;
+    }
+    const work = relative(outdir, transaction.work);
+    expect(made).toEqual([
+      // The work folder and its new/ do not exist yet: the first mkdirs fail, and the parents are made.
+      `${work}/new/prod`, `${work}/new`, work, `${work}/new`, `${work}/new/prod`, `${work}/new/prod/registry`, `${work}/new/prod/object-store`,
+      `${work}/new/lab`, `${work}/new/lab/registry`, `${work}/new/lab/object-store`,
+    ]);
+    transaction.commit(['prod', 'lab']);
+    expect(readFileSync(join(outdir, 'lab', 'registry', 'registry.yaml'), 'utf8')).toBe('r');
+  });
+});
+
 describe('one synth at a time', () => {
   test('a second writer while a transaction is open fails with the first one\'s pid and leaves its work alone', () => {
     const outdir = join(fresh(), 'dist');
