@@ -1,0 +1,3 @@
+import { agreesWithTheOldScopePattern } from './scope-property';
+
+agreesWithTheOldScopePattern(3000);
