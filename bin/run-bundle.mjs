@@ -26,8 +26,13 @@ const WRAPPER_PARAMS = ['exports', 'require', 'module', '__filename', '__dirname
  * Runs `bundle`. `command` names the cache (the CLI's first argument, when it is a plain word:
  * each command runs other functions). Caches are written when the process exits with code 0.
  */
-export function runBundle(bundle, command = process.argv[2]) {
-  const kind = /^[a-z]{1,20}$/.test(command ?? '') ? command : 'run';
+export function runBundle(bundle, command = process.argv[2], args = process.argv.slice(3)) {
+  // A command's cache is made once, by its first run that ends well, and then read as it is: a
+  // `synth --help` made first would leave synth compiling its work on every later run. Help
+  // (an option before any `--`, as app/cli/command.ts reads it) shares the "run" cache instead.
+  const end = args.indexOf('--');
+  const asksHelp = (end < 0 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+  const kind = /^[a-z]{1,20}$/.test(command ?? '') && !asksHelp ? command : 'run';
   const loaded = new Map();
   const toCache = [];
 

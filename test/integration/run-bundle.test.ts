@@ -91,6 +91,15 @@ describe('running a bundle with a code cache', () => {
     expect(readdirSync(dir).filter((file) => file.startsWith('argv.cjs.')).sort()).toEqual(['argv.cjs.run.v8cache']);
   });
 
+  test('a run that asks for help shares the "run" cache: the command\'s own is made by a run that does its work', () => {
+    const bundle = writeBundle('help.cjs');
+    run(bundle, 'big', '--help');
+    run(bundle, 'big', '-h');
+    expect(readdirSync(dir).filter((file) => file.startsWith('help.cjs.')).sort()).toEqual(['help.cjs.run.v8cache']);
+    run(bundle, 'big', '--', '--help'); // after `--`, a path named --help
+    expect(existsSync(cacheOf(bundle, 'big'))).toBe(true);
+  });
+
   test('the bundle\'s parts load once, each with its own cache, and a stack trace has their own line numbers', () => {
     const main = join(dir, 'parts.cjs');
     writeFileSync(join(dir, 'parts.vendor.cjs'), 'globalThis.loads = (globalThis.loads ?? 0) + 1;\nexports.fail = () => {\n  throw new Error("from the part");\n};\n');
