@@ -75,17 +75,23 @@ export function writeOutputDir(outdir: string, files: ReadonlyMap<string, string
 function makeFolder(folder: string, made: Set<string>): void {
   if (made.has(folder)) return;
   try {
-    mkdirSync(folder);
+    mkdirUnlessThere(folder);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      makeFolder(dirname(folder), made);
-      mkdirSync(folder);
-    } else if (code !== 'EEXIST' || !lstatSync(folder).isDirectory()) {
-      throw e;
-    }
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    makeFolder(dirname(folder), made);
+    // Worker threads stage into the same work folder: another may have made this one meanwhile.
+    mkdirUnlessThere(folder);
   }
   made.add(folder);
+}
+
+/** mkdir, where a real folder already there is no error (a link or a file is). */
+function mkdirUnlessThere(folder: string): void {
+  try {
+    mkdirSync(folder);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !lstatSync(folder).isDirectory()) throw e;
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { kustomizationYaml } from '../../../app/output/kustomization';
@@ -200,6 +201,40 @@ describe('staging', () => {
     ]);
     transaction.commit(['prod', 'lab']);
     expect(readFileSync(join(outdir, 'lab', 'registry', 'registry.yaml'), 'utf8')).toBe('r');
+  });
+
+  test('a folder another thread makes between a failed mkdir and its retry is taken as it is (worker threads stage into one work folder)', () => {
+    const outdir = fresh();
+    const transaction = OutputTransaction.begin(outdir);
+    const real = fs.mkdirSync;
+    // The other thread makes the work folder and its new/ as soon as this one has made the work folder.
+    fs.mkdirSync = ((path: string, options?: unknown) => {
+      const made = real(path, options as undefined);
+      if (path === transaction.work) real(join(transaction.work, 'new'));
+      return made;
+    }) as typeof fs.mkdirSync;
+    try {
+      transaction.stage('prod', new Map([['kustomization.yaml', 'k'], ['registry/registry.yaml', 'r']]));
+    } finally {
+      fs.mkdirSync = real;
+    }
+    transaction.commit(['prod']);
+    expect(readFileSync(join(outdir, 'prod', 'registry', 'registry.yaml'), 'utf8')).toBe('r');
+  });
+
+  test('a file, a link or a FIFO where a staged folder goes is an error naming the entry', () => {
+    const outdir = fresh();
+    const transaction = OutputTransaction.begin(outdir);
+    mkdirSync(join(transaction.work, 'new'), { recursive: true });
+    const elsewhere = fresh();
+    writeFileSync(join(transaction.work, 'new', 'prod'), 'a file');
+    symlinkSync(elsewhere, join(transaction.work, 'new', 'lab'));
+    execFileSync('mkfifo', [join(transaction.work, 'new', 'edge')]);
+    for (const name of ['prod', 'lab', 'edge']) {
+      expect(() => transaction.stage(name, new Map([['registry/registry.yaml', 'r']]))).toThrow(`cannot write ${outdir}/${name}/registry/registry.yaml: file already exists (EEXIST); ${outdir}/ was left unchanged`);
+    }
+    transaction.abort();
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 });
 
