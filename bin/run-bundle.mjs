@@ -4,8 +4,11 @@
 // of what a command runs; this one holds every function the command ran, and a later run of that
 // command compiles almost nothing. One cache file per bundle file and command, beside the bundle;
 // where that folder is not writable, runs simply go without.
+// A cache file is the bundle's SHA-256 (V8 itself checks only the source's length), the cache's
+// own SHA-256 (V8 checks its header, not the rest, in a release build: a damaged cache crashed
+// every run), then the cache.
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -39,8 +42,7 @@ export function runBundle(bundle, command = process.argv[2], args = process.argv
   const load = (filename) => {
     if (loaded.has(filename)) return loaded.get(filename).exports;
     const bytes = readFileSync(filename);
-    // Keyed by the source's hash: V8 itself checks only the source's length.
-    const key = createHash('sha256').update(bytes).digest('hex');
+    const key = sha256(bytes);
     const cacheFile = `${filename}.${kind}.v8cache`;
     const cachedData = readCache(cacheFile, key);
     // The module wrapper on a line of its own, so that line and column numbers are the file's.
@@ -62,25 +64,52 @@ export function runBundle(bundle, command = process.argv[2], args = process.argv
   };
 
   process.once('exit', (code) => {
-    if (code === 0) for (const { script, cacheFile, key } of toCache) writeCache(cacheFile, key, script.createCachedData());
+    if (code === 0) for (const { script, cacheFile, key } of toCache) writeCache(cacheFile, key, script);
   });
   load(bundle);
 }
 
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+const HASH = 64; // characters of a SHA-256 in hex
+
 function readCache(file, key) {
+  let fd;
   try {
-    const data = readFileSync(file);
-    return data.subarray(0, key.length).toString('latin1') === key ? data.subarray(key.length) : undefined;
+    // Not blocking: a FIFO put there would wait for a writer forever.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) return undefined;
+    const data = readFileSync(fd);
+    const cache = data.subarray(2 * HASH);
+    if (data.subarray(0, HASH).toString('latin1') !== key || data.subarray(HASH, 2 * HASH).toString('latin1') !== sha256(cache)) return undefined;
+    return cache;
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
-/** Written aside and renamed, so that a concurrent run reads a whole cache or none. */
-function writeCache(file, key, data) {
-  const aside = join(dirname(file), `.${basename(file)}.${process.pid}`);
+/**
+ * Written aside and renamed, so that a concurrent run reads a whole cache or none. The aside file
+ * is made new (never through a link left there), before the cache is made: where nothing can be
+ * written, nothing is spent. What killed runs left aside is removed first.
+ */
+function writeCache(file, key, script) {
+  const folder = dirname(file);
+  const prefix = `.${basename(file)}.`;
+  const aside = join(folder, `${prefix}${process.pid}`);
   try {
-    writeFileSync(aside, Buffer.concat([Buffer.from(key, 'latin1'), data]));
+    for (const name of readdirSync(folder)) {
+      const pid = name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)) ? Number(name.slice(prefix.length)) : 0;
+      if (pid && (pid === process.pid || !isAlive(pid))) rmSync(join(folder, name), { force: true });
+    }
+    const fd = openSync(aside, 'wx');
+    try {
+      const cache = script.createCachedData();
+      writeFileSync(fd, Buffer.concat([Buffer.from(key + sha256(cache), 'latin1'), cache]));
+    } finally {
+      closeSync(fd);
+    }
     renameSync(aside, file);
   } catch {
     try {
@@ -88,5 +117,14 @@ function writeCache(file, key, data) {
     } catch {
       // Nothing was written.
     }
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM'; // alive, someone else's
   }
 }

@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers';
@@ -11,13 +11,18 @@ import { repoRoot } from '../helpers';
 const dir = mkdtempSync(join(tmpdir(), 'run-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs `bundle` as bin/cli.mjs does, with `args` as the command line. */
+const RUN = ['--input-type=module', '-e', `import { runBundle } from ${JSON.stringify(join(repoRoot, 'bin', 'run-bundle.mjs'))}; runBundle(process.argv[1]);`];
+
+/** Runs `bundle` as bin/cli.mjs does, with `args` as the command line (given up after 20 s: status null). */
 function run(bundle: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', `import { runBundle } from ${JSON.stringify(join(repoRoot, 'bin', 'run-bundle.mjs'))}; runBundle(process.argv[1]);`, bundle, ...args], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [...RUN, bundle, ...args], { encoding: 'utf8', timeout: 20_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const key = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const key = (file: string) => sha256(readFileSync(file));
+/** A cache file for `bundle` holding `payload`: the bundle's hash, then the payload's. */
+const cacheFileOf = (bundle: string, payload: Buffer) => Buffer.concat([Buffer.from(key(bundle) + sha256(payload), 'latin1'), payload]);
 const cacheOf = (bundle: string, command: string) => `${bundle}.${command}.v8cache`;
 const inode = (file: string) => statSync(file).ino;
 
@@ -66,9 +71,52 @@ describe('running a bundle with a code cache', () => {
 
   test('a cache V8 refuses (cut short, or made under other flags) is made again', () => {
     const bundle = writeBundle('refused.cjs');
-    writeFileSync(cacheOf(bundle, 'synth'), Buffer.concat([Buffer.from(key(bundle), 'latin1'), Buffer.from('not a code cache')]));
+    writeFileSync(cacheOf(bundle, 'synth'), cacheFileOf(bundle, Buffer.from('not a code cache')));
     expect(run(bundle, 'synth')).toMatchObject({ status: 0, stdout: 'a 0\n' });
-    expect(statSync(cacheOf(bundle, 'synth')).size).toBeGreaterThan(64 + 100);
+    expect(statSync(cacheOf(bundle, 'synth')).size).toBeGreaterThan(128 + 100);
+  });
+
+  test('a cache damaged past V8\'s header (which V8 does not check, and which crashed the process on every run) is made again', () => {
+    const bundle = writeBundle('damaged.cjs');
+    expect(run(bundle, 'big').status).toBe(0);
+    const cache = cacheOf(bundle, 'big');
+    const damaged = readFileSync(cache);
+    damaged.fill(0, damaged.length / 2, damaged.length / 2 + 64); // a block of zeros, as a crash mid-write leaves
+    writeFileSync(cache, damaged);
+    expect(run(bundle, 'big')).toMatchObject({ status: 0, stdout: `a ${(399 * 400) / 2}\n` });
+    const made = readFileSync(cache);
+    expect(made.equals(damaged)).toBe(false);
+    expect(made.subarray(64, 128).toString('latin1')).toBe(sha256(made.subarray(128)));
+  });
+
+  test('a FIFO where the cache goes is not read (it would wait for a writer forever), and is replaced', () => {
+    const bundle = writeBundle('fifo.cjs');
+    execFileSync('mkfifo', [cacheOf(bundle, 'synth')]);
+    expect(run(bundle, 'synth')).toMatchObject({ status: 0, stdout: 'a 0\n' });
+    expect(lstatSync(cacheOf(bundle, 'synth')).isFile()).toBe(true);
+  });
+
+  test('a link where a run writes its cache aside is not followed: the file it points to is left alone', () => {
+    const bundle = writeBundle('aside.cjs');
+    const other = join(dir, 'other-file');
+    writeFileSync(other, 'not the cache');
+    // The shell's pid is the run's (exec): the link is at the name the run writes aside.
+    const shell = spawnSync('sh', ['-c', `ln -s "$0" "${dir}/.aside.cjs.synth.v8cache.$$" && exec "$@"`, other, process.execPath, ...RUN, bundle, 'synth'], { encoding: 'utf8', timeout: 20_000 });
+    expect(shell).toMatchObject({ status: 0, stdout: 'a 0\n' });
+    expect(readFileSync(other, 'utf8')).toBe('not the cache');
+    expect(lstatSync(cacheOf(bundle, 'synth')).isFile()).toBe(true);
+    expect(readFileSync(cacheOf(bundle, 'synth')).subarray(0, 64).toString('latin1')).toBe(key(bundle));
+  });
+
+  test('what runs killed while writing left aside is removed when a cache is written; a live run\'s is left', () => {
+    const bundle = writeBundle('leftovers.cjs');
+    const aside = (pid: number) => join(dir, `.leftovers.cjs.synth.v8cache.${pid}`);
+    writeFileSync(aside(99_999_999), 'half a cache'); // no process has this pid (above any pid_max)
+    writeFileSync(aside(process.pid), 'being written');
+    expect(run(bundle, 'synth')).toMatchObject({ status: 0, stdout: 'a 0\n' });
+    expect(existsSync(cacheOf(bundle, 'synth'))).toBe(true);
+    expect(existsSync(aside(99_999_999))).toBe(false);
+    expect(readFileSync(aside(process.pid), 'utf8')).toBe('being written');
   });
 
   test('a run that fails writes no cache', () => {
