@@ -3,13 +3,13 @@
 // functions only when they first run, so a cache made at load (Node's compile cache) holds little
 // of what a command runs; this one holds every function the command ran, and a later run of that
 // command compiles almost nothing. One cache file per bundle file and command, beside the bundle;
-// where that folder is not writable, runs simply go without.
+// where that folder is not writable, Node's compile cache instead.
 // A cache file is the bundle's SHA-256 (V8 itself checks only the source's length), the cache's
 // own SHA-256 (V8 checks its header, not the rest, in a release build: a damaged cache crashed
 // every run), then the cache.
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { accessSync, closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import module, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
@@ -30,6 +30,13 @@ const WRAPPER_PARAMS = ['exports', 'require', 'module', '__filename', '__dirname
  * each command runs other functions). Caches are written when the process exits with code 0.
  */
 export function runBundle(bundle, command = process.argv[2], args = process.argv.slice(3)) {
+  if (!writable(dirname(bundle))) {
+    // No cache can be made beside it (a global install used by another user, a read-only image):
+    // Node's compile cache instead, in the temp folder, which holds at least what loads.
+    module.enableCompileCache?.();
+    createRequire(import.meta.url)(bundle);
+    return;
+  }
   // A command's cache is made once, by its first run that ends well, and then read as it is: a
   // `synth --help` made first would leave synth compiling its work on every later run. Help
   // (an option before any `--`, as app/cli/command.ts reads it) shares the "run" cache instead.
@@ -117,6 +124,15 @@ function writeCache(file, key, script) {
     } catch {
       // Nothing was written.
     }
+  }
+}
+
+function writable(folder) {
+  try {
+    accessSync(folder, constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -159,4 +159,21 @@ describe('running a bundle with a code cache', () => {
     expect(thrown.stderr).toContain(`${join(dir, 'parts.vendor.cjs')}:3:`);
     expect(thrown.stderr).toContain(`${main}:4:`);
   });
+
+  // A folder no cache can be written to: a read-only mount (root can write anywhere else), which
+  // needs root and unshare; the check is skipped, saying so, where they are missing.
+  const readOnlyMounts = spawnSync('unshare', ['-m', 'true']).status === 0;
+  (readOnlyMounts ? test : test.skip)(`a bundle in a folder that cannot be written runs as Node loads it, with Node's compile cache${readOnlyMounts ? '' : ' (SKIPPED: needs root and unshare -m)'}`, () => {
+    const folder = mkdtempSync(join(dir, 'read-only-'));
+    const bundle = join(folder, 'ro.cjs');
+    writeFileSync(bundle, 'console.log(typeof module.paths, typeof require("node:module").getCompileCacheDir?.());\n');
+    const script = `import { runBundle } from ${JSON.stringify(join(repoRoot, 'bin', 'run-bundle.mjs'))}; runBundle(process.argv[1]);`;
+    const result = spawnSync('unshare', ['-m', 'sh', '-c', 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@"', 'sh', folder,
+      process.execPath, '--input-type=module', '-e', script, bundle, 'synth'], { encoding: 'utf8' });
+    expect(result).toMatchObject({ status: 0, stdout: 'object string\n' }); // Node's module object, and its compile cache on
+    expect(readdirSync(folder)).toEqual(['ro.cjs']);
+    // The same bundle where it can be written: this tool's loader and cache.
+    expect(run(bundle, 'synth')).toMatchObject({ status: 0, stdout: 'undefined undefined\n' });
+    expect(existsSync(cacheOf(bundle, 'synth'))).toBe(true);
+  });
 });
