@@ -26,8 +26,11 @@ function stamp(file) {
 
 /** Writes `file` whole or not at all: concurrent runs (parallel tests) never read half a file. */
 function writeAtomically(file, contents) {
-  writeFileSync(`${file}.${process.pid}`, contents);
-  renameSync(`${file}.${process.pid}`, file);
+  const aside = `${file}.${process.pid}`;
+  // Made new: a link left at that name is replaced, never written through.
+  rmSync(aside, { force: true });
+  writeFileSync(aside, contents, { flag: 'wx' });
+  renameSync(aside, file);
 }
 
 /** cdk8s-plus-28's own typed imports have the quadratic toJson maps that imports/ no longer has. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { repoRoot } from '../helpers';
 
@@ -95,5 +95,19 @@ describe('the bundles a checkout runs', () => {
     expect(result.status).not.toBe(0);
     expect(result.output).toContain('Could not resolve "no-such-package-here"');
     expect(result.output).toContain(`${entry}:1:7`);
+  });
+
+  test('a link left where a bundle is written aside is replaced, never written through', () => {
+    writeSources('seven');
+    const victim = join(workDir, 'victim.txt');
+    writeFileSync(victim, 'keep me');
+    // The build writes each file as <file>.<its pid> first: the child links that name to the victim.
+    const built = spawnSync(process.execPath, ['--input-type=module', '-e',
+      `import { symlinkSync } from 'node:fs'; import { bundleIfStale } from './scripts/bundle.mjs';
+       symlinkSync(process.argv[2], \`\${process.argv[3]}.\${process.pid}\`); console.log(await bundleIfStale(process.argv[1]));`,
+      entry, victim, sourcesFile], { cwd: repoRoot, encoding: 'utf8' });
+    expect(built.status).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('keep me');
+    expect(buildAndRun()).toEqual({ status: 0, output: 'message: seven\n' });
   });
 });
