@@ -9,7 +9,7 @@
 // every run), then the cache.
 import { createHash } from 'node:crypto';
 import { accessSync, closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import module, { createRequire } from 'node:module';
+import nodeModule, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
@@ -33,7 +33,7 @@ export function runBundle(bundle, command = process.argv[2], args = process.argv
   if (!writable(dirname(bundle))) {
     // No cache can be made beside it (a global install used by another user, a read-only image):
     // Node's compile cache instead, in the temp folder, which holds at least what loads.
-    module.enableCompileCache?.();
+    nodeModule.enableCompileCache?.();
     createRequire(import.meta.url)(bundle);
     return;
   }
