@@ -11,6 +11,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBundle } from '../bin/run-bundle.mjs';
 import { linearToJsonMaps } from './linear-maps.mjs';
+import { resolversOncePerObject } from './resolvers-once.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = join(root, 'node_modules', '.cache', 'image-registry-synth');
@@ -33,14 +34,22 @@ function writeAtomically(file, contents) {
   renameSync(aside, file);
 }
 
-/** cdk8s-plus-28's own typed imports have the quadratic toJson maps that imports/ no longer has. */
-const linearK8sImports = {
-  name: 'linear-k8s-imports',
+/**
+ * cdk8s-plus-28's own typed imports have the quadratic toJson maps that imports/ no longer has;
+ * cdk8s's resolve looks up an object's App for each of its values.
+ */
+const dependencyRewrites = {
+  name: 'dependency-rewrites',
   setup(build) {
     build.onLoad({ filter: /[\\/]cdk8s-plus-28[\\/]lib[\\/]imports[\\/]k8s\.js$/ }, ({ path }) => {
       const { code, count } = linearToJsonMaps(readFileSync(path, 'utf8'));
       // A cdk8s-plus-28 that writes them otherwise needs a look, not a silent slow path.
       if (count === 0) throw new Error(`${path}: no toJson map to make linear; see scripts/linear-maps.mjs`);
+      return { contents: code, loader: 'js' };
+    });
+    build.onLoad({ filter: /[\\/]cdk8s[\\/]lib[\\/]resolve\.js$/ }, ({ path }) => {
+      const { code, count } = resolversOncePerObject(readFileSync(path, 'utf8'));
+      if (count !== 1) throw new Error(`${path}: not the App lookup scripts/resolvers-once.mjs caches; see that file`);
       return { contents: code, loader: 'js' };
     });
   },
@@ -78,7 +87,7 @@ async function buildAndWrite(options) {
 
 /** Bundles `entry` (relative to the project root) into `outfile`, packages included: one CommonJS file with a source map beside it. */
 export async function bundle(entry, outfile) {
-  return buildAndWrite({ entryPoints: [resolve(root, entry)], outfile, plugins: [linearK8sImports] });
+  return buildAndWrite({ entryPoints: [resolve(root, entry)], outfile, plugins: [dependencyRewrites] });
 }
 
 const isPackageImport = (path) => /^[^./]/.test(path) && !path.startsWith('node:') && !builtinModules.includes(path);
@@ -167,14 +176,14 @@ async function bundleVendor(imports, outfile) {
   const inputs = await buildAndWrite({
     stdin: { contents: `${statics}${marked}Object.defineProperties(module.exports, {\n${properties.join('\n')}\n});\n`, resolveDir: root, sourcefile: basename(entry), loader: 'js' },
     outfile,
-    plugins: [asTheSourcesImport, linearK8sImports],
+    plugins: [asTheSourcesImport, dependencyRewrites],
   });
   return inputs.filter((file) => file !== basename(entry)); // the generated entry is no file
 }
 
 // The bundler's own files, the TypeScript settings esbuild reads and esbuild itself are inputs too:
 // a change to how it bundles makes new bundles.
-const BUNDLER_FILES = ['scripts/bundle.mjs', 'scripts/linear-maps.mjs', 'tsconfig.json', 'node_modules/esbuild/package.json'];
+const BUNDLER_FILES = ['scripts/bundle.mjs', 'scripts/linear-maps.mjs', 'scripts/resolvers-once.mjs', 'tsconfig.json', 'node_modules/esbuild/package.json'];
 
 const isMap = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 

@@ -97,7 +97,7 @@ describe('the synth command', () => {
     ]);
   });
 
-  test("the bundle it runs builds maps in linear time: cdk8s-plus-28's toJson rewritten (scripts/linear-maps.mjs)", () => {
+  test("the bundle it runs has its dependencies' rewrites: cdk8s-plus-28's toJson maps linear (scripts/linear-maps.mjs), cdk8s's App looked up once per object (scripts/resolvers-once.mjs)", () => {
     const located = spawnSync(process.execPath, ['--input-type=module', '-e', "import { bundleIfStale } from './scripts/bundle.mjs'; console.log(await bundleIfStale('main.ts'));"],
       { cwd: repoRoot, encoding: 'utf8' });
     expect(located.status).toBe(0);
@@ -105,6 +105,8 @@ describe('the synth command', () => {
     const bundled = readFileSync(located.stdout.trim().replace(/\.cjs$/, '.vendor.cjs'), 'utf8');
     expect(bundled).toContain('toJson_KubeSecretProps');
     expect(bundled).not.toMatch(/\.\.\.r,\[i\[0\]\]/);
+    expect(bundled).toContain('resolversByObject');
+    expect(bundled).not.toContain('const resolvers=app_1.App.of(apiObject).resolvers');
   });
 
   test('a stale CDK8S_OUTDIR naming a folder of other files: exit 1, the output folder as it was, the variable named', () => {
