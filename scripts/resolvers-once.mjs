@@ -1,7 +1,7 @@
 // cdk8s's resolve (cdk8s/lib/resolve.js) runs once for every value of every object it renders, and
 // each time looks up the object's App by walking the construct tree to its root (`App.of`), for the
 // App's resolvers. An object's App never changes, so this rewrite looks it up once per object
-// (a WeakMap): in a fleet of 1000 clusters, 11% less CPU, byte-identical output. The resolvers and
+// (a WeakMap): in a fleet of 1000 clusters, 5% less CPU, byte-identical output. The resolvers and
 // the order they run in are the same; only the lookup is cached.
 const LOOKUP = 'const resolvers = app_1.App.of(apiObject).resolvers;';
 const CACHED = 'const resolvers = resolversOf(apiObject);';
