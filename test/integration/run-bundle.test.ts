@@ -167,9 +167,8 @@ describe('running a bundle with a code cache', () => {
     const folder = mkdtempSync(join(dir, 'read-only-'));
     const bundle = join(folder, 'ro.cjs');
     writeFileSync(bundle, 'console.log(typeof module.paths, typeof require("node:module").getCompileCacheDir?.());\n');
-    const script = `import { runBundle } from ${JSON.stringify(join(repoRoot, 'bin', 'run-bundle.mjs'))}; runBundle(process.argv[1]);`;
     const result = spawnSync('unshare', ['-m', 'sh', '-c', 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && shift && exec "$@"', 'sh', folder,
-      process.execPath, '--input-type=module', '-e', script, bundle, 'synth'], { encoding: 'utf8' });
+      process.execPath, ...RUN, bundle, 'synth'], { encoding: 'utf8', timeout: 20_000 });
     expect(result).toMatchObject({ status: 0, stdout: 'object string\n' }); // Node's module object, and its compile cache on
     expect(readdirSync(folder)).toEqual(['ro.cjs']);
     // The same bundle where it can be written: this tool's loader and cache.
