@@ -4,7 +4,7 @@
 // (plain JavaScript); under a TypeScript runner everything runs on the main thread.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { runCli } from './app/cli/cli';
-import { runSynthWorker, SynthWorkerData } from './app/synth';
+import type { SynthWorkerData } from './app/synth';
 
 if (isMainThread) {
   const workerScript = /\.c?js$/.test(__filename) ? __filename : undefined;
@@ -12,5 +12,6 @@ if (isMainThread) {
     process.exitCode = code;
   });
 } else {
-  runSynthWorker(workerData as SynthWorkerData, (result) => parentPort!.postMessage(result));
+  // Loaded here, not above: the main thread loads only the command it runs (app/cli/cli.ts).
+  void import('./app/synth').then(({ runSynthWorker }) => runSynthWorker(workerData as SynthWorkerData, (result) => parentPort!.postMessage(result)));
 }

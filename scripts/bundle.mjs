@@ -145,19 +145,13 @@ async function bundleSources(entry, outfile, vendorFile) {
 
 /**
  * The packages `imports` names, each resolved as the sources import it (some packages export
- * their ES modules only to `import`): those the sources import are loaded with the bundle, as in
- * one bundle; those they require (the CEL evaluator, when a rule first runs) when first read.
+ * their ES modules only to `import`), each loaded when first read: a command loads only the
+ * packages its code reaches (`discover` none, `validate` no cdk8s-plus-28).
  */
 async function bundleVendor(imports, outfile) {
-  const specs = Object.keys(imports);
-  // Imported ones as ES modules: esbuild then joins their modules as in one bundle (required, each
-  // module would be wrapped in a function to run on first use); marked as a require of an ES module
-  // marks them, so that the sources' default imports read `default`.
-  const statics = specs.map((path, i) => (imports[path] === 'import-statement' ? `import * as m${i} from ${JSON.stringify(path)};\n` : '')).join('');
-  const properties = specs.map((path, i) => (imports[path] === 'import-statement'
-    ? `  ${JSON.stringify(path)}: { get: () => marked(m${i}), enumerable: true },`
-    : `  ${JSON.stringify(path)}: { get: () => require(${JSON.stringify(path)}), enumerable: true },`));
-  const marked = 'const markedCache = new Map();\nconst marked = (ns) => { let m = markedCache.get(ns); if (!m) { m = Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(ns), __esModule: { value: true } }); markedCache.set(ns, m); } return m; };\n';
+  // A required ES module comes back as its namespace marked __esModule (esbuild's __toCommonJS),
+  // so that the sources' default imports read `default`, as they do for an import.
+  const properties = Object.keys(imports).map((path) => `  ${JSON.stringify(path)}: { get: () => require(${JSON.stringify(path)}), enumerable: true },`);
   const entry = join(root, 'vendor-entry.js'); // esbuild's name for the stdin entry below
   const asTheSourcesImport = {
     name: 'resolve-as-the-sources-import',
@@ -174,7 +168,7 @@ async function bundleVendor(imports, outfile) {
     },
   };
   const inputs = await buildAndWrite({
-    stdin: { contents: `${statics}${marked}Object.defineProperties(module.exports, {\n${properties.join('\n')}\n});\n`, resolveDir: root, sourcefile: basename(entry), loader: 'js' },
+    stdin: { contents: `Object.defineProperties(module.exports, {\n${properties.join('\n')}\n});\n`, resolveDir: root, sourcefile: basename(entry), loader: 'js' },
     outfile,
     plugins: [asTheSourcesImport, dependencyRewrites],
   });

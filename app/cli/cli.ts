@@ -1,8 +1,4 @@
 import { Command, help, parseCommandArgs, TOOL, usage, UsageError } from './command';
-import { diffCommand } from './diff-command';
-import { discoverCommand } from './discover-command';
-import { synthCommand } from './synth-command';
-import { validateCommand } from './validate-command';
 import { mapStack } from './source-stack';
 import { DiscoverError } from '../discover/http';
 import { escapeControl } from '../output/terminal-text';
@@ -31,6 +27,20 @@ export const VERSION_TEXT = `${TOOL} ${version}\nNode.js ${process.version}\n`;
  */
 export const CLOSED_OUTPUT_EXIT = 141;
 
+/**
+ * Each command's module, loaded only when that command runs: synth's constructs and validate's
+ * schemas are most of the tool's start-up, and `discover` or `--version` need neither. The order
+ * is the tool's help's.
+ */
+function commandLoaders(workerScript?: string): Record<string, () => Promise<Command>> {
+  return {
+    synth: async () => (await import('./synth-command')).synthCommand(workerScript) as Command,
+    validate: async () => (await import('./validate-command')).validateCommand as Command,
+    diff: async () => (await import('./diff-command')).diffCommand as Command,
+    discover: async () => (await import('./discover-command')).discoverCommand as Command,
+  };
+}
+
 let streamsGuarded = false;
 
 /**
@@ -58,21 +68,22 @@ function guardStandardStreams(): void {
  */
 export async function runCli(argv: string[], options: { workerScript?: string } = {}): Promise<number> {
   guardStandardStreams();
-  const commands: Command[] = [synthCommand(options.workerScript), validateCommand, diffCommand, discoverCommand] as Command[];
+  const loaders = commandLoaders(options.workerScript);
+  const allCommands = () => Promise.all(Object.values(loaders).map((load) => load()));
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    (name === undefined ? process.stderr : process.stdout).write(TOOL_HELP(commands));
+    (name === undefined ? process.stderr : process.stdout).write(TOOL_HELP(await allCommands()));
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-V') {
     process.stdout.write(VERSION_TEXT);
     return 0;
   }
-  const cmd = commands.find((c) => c.name === name);
-  if (!cmd) {
-    console.error(`${TOOL}: unknown command ${escapeControl(JSON.stringify(name))}\n${TOOL_HELP(commands)}`);
+  if (!Object.hasOwn(loaders, name)) {
+    console.error(`${TOOL}: unknown command ${escapeControl(JSON.stringify(name))}\n${TOOL_HELP(await allCommands())}`);
     return 2;
   }
+  const cmd = await loaders[name]();
   try {
     const parsed = parseCommandArgs(cmd, args);
     if (!parsed) {

@@ -4,10 +4,7 @@ import { command, TOOL, UsageError } from './command';
 import { DEFAULT_OPENSHIFT_VERSION, isOpenShiftVersion, OPENSHIFT_VERSIONS } from '../../lib/rules/openshift-version';
 import { escapeControl } from '../output/terminal-text';
 import { ConfigError, SynthError } from '../config/config-error';
-import { loadConfigFile, loadDefaultsFile } from '../config/loader';
-import { asksForPlainSecrets } from '../charts/secret-source-from-config';
 import { PLAIN_SECRETS_ANNOTATION } from '../output/kustomization';
-import { readConfigFolder } from '../synth';
 import { InputFileError, MANIFEST_FILE_LIMIT, readInputFile, readTree } from '../output/read-tree';
 import { unfinishedSwaps } from '../output/write-output-dir';
 import { builtInSchemas } from '../validate/built-in-schemas';
@@ -67,7 +64,7 @@ export const validateCommand = command({
     }
     let choices: Map<string, PlainSecretChoice> | undefined;
     try {
-      choices = values.config === undefined ? undefined : plainSecretChoices(values.config);
+      choices = values.config === undefined ? undefined : await plainSecretChoices(values.config);
     } catch (e) {
       // Every bad config file, one line each: the same errors as synth.
       if (!(e instanceof SynthError)) throw e;
@@ -105,7 +102,11 @@ interface PlainSecretChoice {
 }
 
 /** Each cluster of a config folder (by name, as synth names its folder), and whether it asks for plain Secrets. */
-function plainSecretChoices(configDir: string): Map<string, PlainSecretChoice> {
+async function plainSecretChoices(configDir: string): Promise<Map<string, PlainSecretChoice>> {
+  // Only with --config: the config schema and the charts are synth's, and costly to load.
+  const [{ loadConfigFile, loadDefaultsFile }, { asksForPlainSecrets }, { readConfigFolder }] = await Promise.all([
+    import('../config/loader'), import('../charts/secret-source-from-config'), import('../synth'),
+  ]);
   const folder = readConfigFolder(configDir);
   const errors: ConfigError[] = [];
   const choices = new Map<string, PlainSecretChoice>();

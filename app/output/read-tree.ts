@@ -1,7 +1,12 @@
 import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, Stats, statSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { ConfigError, SynthError } from '../config/config-error';
-import { RESERVED_PREFIX } from './write-output-dir';
+
+/**
+ * Every name synth keeps in an output folder starts with this; no cluster can (names are DNS
+ * labels). Here, not beside the writer: readers skip these, and need none of the writer's code.
+ */
+export const RESERVED_PREFIX = '.synth-';
 
 /** Largest manifest file read from disk (an output tree for diff and validate, a CRD): 4 MiB. */
 export const MANIFEST_FILE_LIMIT = 4 * 1024 * 1024;

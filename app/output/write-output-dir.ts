@@ -5,6 +5,7 @@ import { kustomizationYaml, OPENSHIFT_VERSION_ANNOTATION, parsePlainSecrets, PLA
 import { isOpenShiftVersion } from '../../lib/rules/openshift-version';
 import { OutputError, OutputLockedError } from './output-error';
 import { isAlive, lock, readIfThere } from './output-lock';
+import { RESERVED_PREFIX } from './read-tree';
 
 export { LOCK } from './output-lock';
 
@@ -12,8 +13,6 @@ export { LOCK } from './output-lock';
 // in the marker file; one synth at a time writes a folder (the lock); the swap of new clusters
 // into place is journaled, so a run killed half-way is finished by the next one.
 
-/** Every name synth keeps in an output folder starts with this; no cluster can (names are DNS labels). */
-export const RESERVED_PREFIX = '.synth-';
 /** Lists the entries synth wrote. Without it, synth refuses a folder that holds anything else. */
 export const MARKER = `${RESERVED_PREFIX}output`;
 /** A run's work folder `.synth-<pid>/` (new/: staged entries, old/: replaced ones, journal.json), or a lock it moved aside. */

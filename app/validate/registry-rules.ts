@@ -1,7 +1,6 @@
 import type { Application } from './as-applied';
 import { SchemaProblem } from './crd-schemas';
-import { IMAGE_PRUNER_NAME, REGISTRY_CONFIG_NAME } from '../../lib/registry/constants';
-import { IMAGE_CONFIG_NAME } from '../../lib/openshift/image-config';
+import { IMAGE_CONFIG_NAME, IMAGE_PRUNER_NAME, REGISTRY_CONFIG_NAME } from '../../lib/registry/constants';
 import { checkImageConfig } from '../../lib/rules/image-config-rules';
 import { checkImagePruner } from '../../lib/rules/image-pruner';
 import { DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from '../../lib/rules/openshift-version';

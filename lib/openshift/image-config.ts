@@ -8,11 +8,11 @@ import { checkOpenShiftVersion, DEFAULT_OPENSHIFT_VERSION, OPENSHIFT_VERSIONS, O
 import type { RuleFinding } from '../rules/registry-rules';
 import { ValidationError } from '../rules/validation-error';
 import { checkFirstInCluster } from '../registry/cluster-scope';
+import { IMAGE_CONFIG_NAME } from '../registry/constants';
 import { ROUTE } from '../registry/shared-props';
 import { checkProps, is, propTypes } from '../rules/prop-types';
 
-/** The cluster only reads the Image config with this name. */
-export const IMAGE_CONFIG_NAME = 'cluster';
+export { IMAGE_CONFIG_NAME };
 
 /** A registry that users may import images from (`allowedRegistriesForImport`). */
 export interface RegistryLocation {

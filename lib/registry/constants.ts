@@ -22,6 +22,9 @@ export const REGISTRY_CREDENTIALS_SECRET_NAME = 'image-registry-private-configur
 /** Annotation on the claim the operator created itself (pkg/storage/pvc: PVCOwnerAnnotation). */
 export const OPERATOR_CLAIM_ANNOTATION = 'imageregistry.openshift.io';
 
+/** The cluster only reads the image config (config.openshift.io Image) with this name. */
+export const IMAGE_CONFIG_NAME = 'cluster';
+
 /** The operator only reads the ImagePruner with this name (pkg/defaults ImageRegistryImagePrunerResourceName). */
 export const IMAGE_PRUNER_NAME = 'cluster';
 

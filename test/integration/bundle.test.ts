@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { buildSync } from 'esbuild';
 import { repoRoot } from '../helpers';
 
 // scripts/bundle.mjs's bundleIfStale, as bin/cli.mjs runs it in a checkout: the sources and the
@@ -109,5 +110,38 @@ describe('the bundles a checkout runs', () => {
     expect(built.status).toBe(0);
     expect(readFileSync(victim, 'utf8')).toBe('keep me');
     expect(buildAndRun()).toEqual({ status: 0, output: 'message: seven\n' });
+  });
+});
+
+// What each command loads at start: a module reached from the entry by static imports only is run
+// when the bundle starts; one behind an `import()` (each command, app/cli/cli.ts) when first used.
+describe('the CLI loads what its command needs', () => {
+  const { metafile } = buildSync({ entryPoints: [join(repoRoot, 'main.ts')], absWorkingDir: repoRoot, bundle: true, platform: 'node', format: 'cjs', write: false, metafile: true, logLevel: 'silent', outfile: 'out.cjs' });
+
+  /** The modules `from` reaches by static imports (dynamic imports left out). */
+  function staticallyReached(from: string): string[] {
+    const reached = new Set([from]);
+    for (const file of reached) {
+      for (const imported of metafile.inputs[file]?.imports ?? []) if (imported.kind !== 'dynamic-import' && !imported.external) reached.add(imported.path);
+    }
+    return [...reached];
+  }
+  const packagesOf = (files: string[]) => [...new Set(files.filter((f) => f.startsWith('node_modules/')).map((f) => f.split('/').slice(1, f.split('/')[1].startsWith('@') ? 3 : 2).join('/')))].sort();
+
+  test('the tool itself (its help, --version) and discover load no package', () => {
+    expect(metafile.inputs['main.ts']).toBeDefined();
+    expect(packagesOf(staticallyReached('main.ts'))).toEqual([]);
+    // re2js is discover's repository filter: a pattern matcher of linear time.
+    expect(packagesOf(staticallyReached('app/cli/discover-command.ts'))).toEqual(['re2js']);
+  });
+
+  test('validate loads neither the constructs (cdk8s, cdk8s-plus-28) nor the config schema (zod)', () => {
+    const packages = packagesOf(staticallyReached('app/cli/validate-command.ts'));
+    expect(packages).toEqual(expect.arrayContaining(['ajv', 'js-yaml', 'kubernetes-models']));
+    for (const heavy of ['cdk8s', 'cdk8s-plus-28', 'constructs', 'zod']) expect([heavy, packages.includes(heavy)]).toEqual([heavy, false]);
+  });
+
+  test('synth loads the constructs, the config schema and the validators', () => {
+    expect(packagesOf(staticallyReached('app/cli/synth-command.ts'))).toEqual(expect.arrayContaining(['ajv', 'cdk8s', 'cdk8s-plus-28', 'constructs', 'kubernetes-models', 'zod']));
   });
 });
