@@ -113,6 +113,19 @@ describe('the bundles a checkout runs', () => {
   });
 });
 
+describe('the CLI\'s own bundles', () => {
+  test('the generated CRD validators go with the packages: an edit to a source bundles a third as much', () => {
+    const built = spawnSync(process.execPath, ['--input-type=module', '-e', "import { bundleIfStale } from './scripts/bundle.mjs'; await bundleIfStale('main.ts');"], { cwd: repoRoot, encoding: 'utf8' });
+    expect(built.stderr).toBe('');
+    const stamp = (file: string) => JSON.parse(readFileSync(join(cacheDir, file), 'utf8')) as { inputs: Record<string, string>; imports: Record<string, string> };
+    const validators = 'app/validate/generated/crd-validators.js';
+    expect(Object.keys(stamp('main.inputs.json').inputs)).not.toContain(validators);
+    expect(stamp('main.inputs.json').imports).toHaveProperty([`./${validators}`]);
+    expect(Object.keys(stamp('main.vendor.inputs.json').inputs)).toContain(validators);
+    expect(statSync(join(cacheDir, 'main.cjs')).size).toBeLessThan(statSync(join(repoRoot, validators)).size);
+  });
+});
+
 // What each command loads at start: a module reached from the entry by static imports only is run
 // when the bundle starts; one behind an `import()` (each command, app/cli/cli.ts) when first used.
 describe('the CLI loads what its command needs', () => {
