@@ -83,8 +83,10 @@ export async function runCli(argv: string[], options: { workerScript?: string } 
     console.error(`${TOOL}: unknown command ${escapeControl(JSON.stringify(name))}\n${TOOL_HELP(await allCommands())}`);
     return 2;
   }
-  const cmd = await loaders[name]();
+  let cmd: Command | undefined;
   try {
+    // Inside the try: a defect that breaks loading the command is reported like any other.
+    cmd = await loaders[name]();
     const parsed = parseCommandArgs(cmd, args);
     if (!parsed) {
       process.stdout.write(help(cmd));
@@ -92,8 +94,8 @@ export async function runCli(argv: string[], options: { workerScript?: string } 
     }
     return await cmd.run(parsed);
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`${TOOL} ${cmd.name}: ${escapeControl(e.message)}\n${usage(cmd)}`);
+    if (e instanceof UsageError && cmd) {
+      console.error(`${TOOL} ${name}: ${escapeControl(e.message)}\n${usage(cmd)}`);
       return 2;
     }
     if (e instanceof DiscoverError) {
@@ -102,7 +104,7 @@ export async function runCli(argv: string[], options: { workerScript?: string } 
     }
     // The message may quote a file: escaped, one stack frame a line.
     const stack = e instanceof Error && e.stack ? mapStack(e.stack) : String(e);
-    console.error(`${TOOL} ${cmd.name}: internal error, please report it: ${stack.split('\n').map(escapeControl).join('\n')}`);
+    console.error(`${TOOL} ${name}: internal error, please report it: ${stack.split('\n').map(escapeControl).join('\n')}`);
     return 1;
   }
 }

@@ -1,0 +1,65 @@
+// app/cli/cli.ts loads a command's module only when that command runs (what the CLI's bundle
+// gains from it is measured in docs/performance.md and checked in test/integration/bundle.test.ts).
+const COMMANDS = ['synth', 'validate', 'diff', 'discover'];
+
+/** runCli(argv) with every command module replaced by a stand-in that records its loading; `broken` throws when loaded. */
+async function run(argv: string[], broken?: string) {
+  jest.resetModules();
+  const loaded: string[] = [];
+  for (const name of COMMANDS) {
+    jest.doMock(`../../../app/cli/${name}-command`, () => {
+      loaded.push(name);
+      if (name === broken) throw new Error(`${name} failed to load`);
+      const definition = { name, summary: `${name} summary`, synopsis: '', details: [], options: {}, run: () => 0 };
+      return { [`${name}Command`]: name === 'synth' ? () => definition : definition };
+    });
+  }
+  const out: string[] = [];
+  const err: string[] = [];
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => { out.push(String(chunk)); return true; });
+  const error = jest.spyOn(console, 'error').mockImplementation((...args) => { err.push(args.join(' ')); });
+  try {
+    const { runCli } = await import('../../../app/cli/cli');
+    return { code: await runCli(argv), loaded, stdout: out.join(''), stderr: err.join('\n') };
+  } finally {
+    write.mockRestore();
+    error.mockRestore();
+  }
+}
+
+afterEach(() => {
+  for (const name of COMMANDS) jest.dontMock(`../../../app/cli/${name}-command`);
+});
+
+describe('the CLI loads a command only to run it', () => {
+  test('--version loads none', async () => {
+    const result = await run(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^openshift-image-registry-cdk8s \d+\.\d+\.\d+\n/);
+    expect(result.loaded).toEqual([]);
+  });
+
+  test('a command loads only its own module', async () => {
+    for (const name of COMMANDS) {
+      const result = await run([name]);
+      expect([name, result.code, result.loaded]).toEqual([name, 0, [name]]);
+    }
+  });
+
+  test('the tool\'s help, and an unknown command, list every command', async () => {
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.loaded.sort()).toEqual([...COMMANDS].sort());
+    expect(help.stdout.indexOf('synth summary')).toBeLessThan(help.stdout.indexOf('discover summary'));
+    const unknown = await run(['__proto__']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "__proto__"');
+    expect(unknown.stderr).toContain('validate summary');
+  });
+
+  test('a command that fails to load is an internal error of that command, not an unhandled rejection', async () => {
+    const result = await run(['diff'], 'diff');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^openshift-image-registry-cdk8s diff: internal error, please report it: Error: diff failed to load/);
+  });
+});
