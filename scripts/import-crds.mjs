@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, existsSync, readdirSync,
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cdk8sImport } from './cdk8s-import.mjs';
 import { linearToJsonMaps } from './linear-maps.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,16 +22,15 @@ const fail = (msg) => { console.error(`import: ${msg}`); process.exit(1); };
 if (!existsSync(crdDir)) fail(`CRD folder ${crdDir} does not exist: run npm run fetch-crds (downloads the pinned CRDs into .crds/), or pass --crds DIR or set CRD_DIR`);
 
 const staging = mkdtempSync(join(tmpdir(), 'imports-'));
-for (const crd of crds.filter((c) => c.import)) {
+const imported = crds.filter((c) => c.import);
+for (const crd of imported) {
   const file = join(crdDir, crd.file);
   if (!existsSync(file)) fail(`${file} is missing (expected a copy of ${crd.url})`);
   const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
   if (sha !== crd.sha256) fail(`${file} has sha256 ${sha}, crd-sources.json expects ${crd.sha256} (${crd.url})`);
-  execFileSync(join(root, 'node_modules', '.bin', 'cdk8s'),
-    ['import', `${crd.name}:=${file}`, '--language', 'typescript', '--output', staging, '--no-save', '--no-check-upgrade'],
-    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
-  console.log(`imported ${crd.name} from ${crd.file} (${crd.url})`);
 }
+cdk8sImport(imported.map((crd) => `${crd.name}:=${join(crdDir, crd.file)}`), staging);
+for (const crd of imported) console.log(`imported ${crd.name} from ${crd.file} (${crd.url})`);
 for (const file of readdirSync(staging)) {
   const { code } = linearToJsonMaps(readFileSync(join(staging, file), 'utf8'));
   writeFileSync(join(staging, file), code);

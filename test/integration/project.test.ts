@@ -9,6 +9,8 @@ import { OPENSHIFT_VERSIONS } from '../../lib/rules/openshift-version';
 import { rawCrdDir, repoRoot, snapshotDir } from '../helpers';
 // @ts-expect-error: a plain ES module of the build scripts, without types
 import { linearToJsonMaps } from '../../scripts/linear-maps.mjs';
+// @ts-expect-error: a plain ES module of the build scripts, without types
+import { cdk8sImport } from '../../scripts/cdk8s-import.mjs';
 
 const root = repoRoot;
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -48,11 +50,7 @@ describe('project', () => {
 
     test('imports/ is exactly what cdk8s import generates from the pinned CRDs, its maps made linear (scripts/linear-maps.mjs)', () => {
       const out = mkdtempSync(join(tmpdir(), 'imports-'));
-      for (const crd of crdSources.crds.filter((c) => c.import)) {
-        execFileSync(join(root, 'node_modules', '.bin', 'cdk8s'),
-          ['import', `${crd.name}:=${join(crdDir!, crd.file)}`, '--language', 'typescript', '--output', out, '--no-save', '--no-check-upgrade'],
-          { stdio: 'ignore' });
-      }
+      cdk8sImport(crdSources.crds.filter((c) => c.import).map((crd) => `${crd.name}:=${join(crdDir!, crd.file)}`), out, 'ignore');
       const generated = readdirSync(out).sort();
       expect(readdirSync(join(root, 'imports')).sort()).toEqual(generated);
       for (const file of generated) expect(read(join('imports', file))).toBe(linearToJsonMaps(readFileSync(join(out, file), 'utf8')).code);
