@@ -204,6 +204,22 @@ fs.writeFileSync = (path, ...rest) => {
     expect(existsSync(out)).toBe(false); // a new output folder is not left behind
   }, 60_000);
 
+  // A worker thread that ends without posting its clusters (process.exit in some code it runs):
+  // the promise synth waits on must not be left pending, or the process ends with status 0 and
+  // no message, as if nothing needed writing.
+  (availableParallelism() > 1 ? test : test.skip)('a worker thread that exits without a result fails the synth, and nothing is written', () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 220; i++) many[`c${String(i).padStart(3, '0')}.yaml`] = `name: c${String(i).padStart(3, '0')}\nregistry:\n  storage: {emptyDir: {}}\n`;
+    const dir = folder(many);
+    const out = join(mkdtempSync(join(tmpdir(), 'threads-')), 'dist');
+    const quits = join(dir, 'worker-quits.js');
+    writeFileSync(quits, "if (!require('worker_threads').isMainThread) process.exit(0);\n");
+    const result = synthCommand(['--config', dir, '--outdir', out], { ...process.env, NODE_OPTIONS: `--require ${quits}` });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/worker/);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
   test('atomicity: a failing config leaves a copy of dist/ byte-identical, clusters that vanish go only on success', async () => {
     const dir = folder(clusters);
     const out = join(mkdtempSync(join(tmpdir(), 'atomic-')), 'dist');

@@ -62,4 +62,12 @@ describe('the CLI loads a command only to run it', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^openshift-image-registry-cdk8s diff: internal error, please report it: Error: diff failed to load/);
   });
+
+  test('the tool\'s help, or an unknown command, when a command fails to load: an internal error, not an unhandled rejection', async () => {
+    for (const argv of [['--help'], [], ['nope']]) {
+      const result = await run(argv, 'diff');
+      expect([argv, result.code]).toEqual([argv, 1]);
+      expect(result.stderr).toMatch(/^openshift-image-registry-cdk8s: internal error, please report it: Error: diff failed to load/);
+    }
+  });
 });
