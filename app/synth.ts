@@ -199,6 +199,9 @@ async function synthesizeOnThreads(folder: ConfigFolder, stage?: SynthWorkerData
     const worker = new Worker(workerScript!, { workerData: data });
     worker.once('message', resolve);
     worker.once('error', reject);
+    // After 'message' or 'error' this changes nothing; without either, the run would wait forever
+    // on nothing and end with status 0, as if done.
+    worker.once('exit', (code) => reject(new Error(`a synth worker thread ended (exit code ${code}) without its clusters`)));
   }));
   const mine = claimAndSynthesize(data);
   const parts = [mine, ...(await Promise.all(workers))].flat().sort((a, b) => a.chunk - b.chunk);

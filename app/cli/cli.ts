@@ -71,21 +71,22 @@ export async function runCli(argv: string[], options: { workerScript?: string } 
   const loaders = commandLoaders(options.workerScript);
   const allCommands = () => Promise.all(Object.values(loaders).map((load) => load()));
   const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    (name === undefined ? process.stderr : process.stdout).write(TOOL_HELP(await allCommands()));
-    return name === undefined ? 2 : 0;
-  }
   if (name === '--version' || name === '-V') {
     process.stdout.write(VERSION_TEXT);
     return 0;
   }
-  if (!Object.hasOwn(loaders, name)) {
-    console.error(`${TOOL}: unknown command ${escapeControl(JSON.stringify(name))}\n${TOOL_HELP(await allCommands())}`);
-    return 2;
-  }
+  const known = name !== undefined && Object.hasOwn(loaders, name);
   let cmd: Command | undefined;
   try {
-    // Inside the try: a defect that breaks loading the command is reported like any other.
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      (name === undefined ? process.stderr : process.stdout).write(TOOL_HELP(await allCommands()));
+      return name === undefined ? 2 : 0;
+    }
+    if (!known) {
+      console.error(`${TOOL}: unknown command ${escapeControl(JSON.stringify(name))}\n${TOOL_HELP(await allCommands())}`);
+      return 2;
+    }
+    // Inside the try: a defect that breaks loading a command is reported like any other.
     cmd = await loaders[name]();
     const parsed = parseCommandArgs(cmd, args);
     if (!parsed) {
@@ -104,7 +105,7 @@ export async function runCli(argv: string[], options: { workerScript?: string } 
     }
     // The message may quote a file: escaped, one stack frame a line.
     const stack = e instanceof Error && e.stack ? mapStack(e.stack) : String(e);
-    console.error(`${TOOL} ${name}: internal error, please report it: ${stack.split('\n').map(escapeControl).join('\n')}`);
+    console.error(`${known ? `${TOOL} ${name}` : TOOL}: internal error, please report it: ${stack.split('\n').map(escapeControl).join('\n')}`);
     return 1;
   }
 }
