@@ -98,6 +98,14 @@ describe('the bundles a checkout runs', () => {
     expect(result.output).toContain(`${entry}:1:7`);
   });
 
+  test('a path to generated validators that are not there is an error at the source line that imports it', () => {
+    writeSources('eight', "import './generated/crd-validators';\n");
+    const result = buildAndRun();
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('Could not resolve "./generated/crd-validators"');
+    expect(result.output).toContain(`${entry}:1:7`);
+  });
+
   test('a link left where a bundle is written aside is replaced, never written through', () => {
     writeSources('seven');
     const victim = join(workDir, 'victim.txt');
