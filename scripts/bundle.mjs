@@ -5,7 +5,7 @@
 // packages' (about 0.7 s to bundle) are rebuilt only when a package or the set of imports
 // changes, so an edit to a source rebuilds only the sources' (about 0.2 s).
 // `npm run build` bundles it all into one file, the one the package ships (build/cli.cjs).
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,6 +135,8 @@ async function bundleSources(entry, outfile, vendorFile) {
       // The generated CRD validators (about 1 MB, two thirds of the sources' bundle) change only
       // when regenerated: they go with the packages, and an edit to a source bundles a third as much.
       build.onResolve({ filter: /[\\/]generated[\\/]crd-validators$/ }, ({ path, resolveDir }) => {
+        // Not there: esbuild's own resolution then fails at the source line that imports it.
+        if (!existsSync(`${resolve(resolveDir, path)}.js`)) return undefined;
         const key = `./${relative(root, resolve(resolveDir, path)).split(sep).join('/')}.js`;
         imports.set(key, 'require-call');
         return { path: key, namespace: 'vendor' };
