@@ -75,6 +75,9 @@ describe('the bundles a checkout runs', () => {
     writeFileSync(join(cacheDir, `${name}.inputs.json`), '{"inputs":{}}');
     writeFileSync(join(cacheDir, `${name}.vendor.inputs.json`), '{"inputs":{"x":"missing"},"imports":[]}');
     expect(buildAndRun()).toEqual({ status: 0, output: 'message: four\n' });
+    // Of the right shape but empty: nothing in it says the bundles were built.
+    writeFileSync(join(cacheDir, `${name}.inputs.json`), '{"inputs":{},"outputs":{},"imports":{}}');
+    expect(buildAndRun()).toEqual({ status: 0, output: 'message: four\n' });
   });
 
   test('an input that changed after the build started (an edit saved during the build) is not recorded as built', () => {
