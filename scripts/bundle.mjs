@@ -200,8 +200,13 @@ function readStamp(file) {
   }
 }
 
-/** Every input as it was when built, and the bundle files as they were written (one deleted or cut short is built again). */
-const isFresh = (recorded) => recorded !== undefined
+/**
+ * Every input as it was when built, and the bundle files `outputs` as they were written (one
+ * deleted or cut short is built again; a record that does not name them, and the bundler's own
+ * files, is no record).
+ */
+const isFresh = (recorded, outputs) => recorded !== undefined
+  && outputs.every((file) => Object.hasOwn(recorded.outputs, file)) && BUNDLER_FILES.every((file) => Object.hasOwn(recorded.inputs, file))
   && [...Object.entries(recorded.inputs), ...Object.entries(recorded.outputs)].every(([file, seen]) => stamp(file) === seen);
 
 /**
@@ -232,13 +237,13 @@ export async function bundleIfStale(entry) {
   const sourcesStamp = join(cacheDir, `${name}.inputs.json`);
   const vendorStamp = join(cacheDir, `${name}.vendor.inputs.json`);
   let sources = readStamp(sourcesStamp);
-  if (!isFresh(sources)) {
+  if (!isFresh(sources, outputsOf(outfile))) {
     const startedMs = Date.now();
     const { inputs, imports } = await bundleSources(entry, outfile, vendorFile);
     sources = record(sourcesStamp, { inputs, outputs: outputsOf(outfile), imports }, startedMs);
   }
   const vendor = readStamp(vendorStamp);
-  if (!isFresh(vendor) || JSON.stringify(vendor.imports) !== JSON.stringify(sources.imports)) {
+  if (!isFresh(vendor, outputsOf(vendorFile)) || JSON.stringify(vendor.imports) !== JSON.stringify(sources.imports)) {
     const startedMs = Date.now();
     const inputs = await bundleVendor(sources.imports, vendorFile);
     record(vendorStamp, { inputs, outputs: outputsOf(vendorFile), imports: sources.imports }, startedMs);
