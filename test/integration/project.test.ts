@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -14,6 +14,16 @@ import { cdk8sImport } from '../../scripts/cdk8s-import.mjs';
 
 const root = repoRoot;
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
+const scratchDirs: string[] = [];
+/** A temporary folder, removed after the tests. */
+const scratchDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
 const crdSources: {
   crds: { name: string; file: string; url: string; sha256: string; import: boolean }[];
   versions: { version: string; file: string; url: string; sha256: string }[];
@@ -49,7 +59,7 @@ describe('project', () => {
     });
 
     test('imports/ is exactly what cdk8s import generates from the pinned CRDs, its maps made linear (scripts/linear-maps.mjs)', () => {
-      const out = mkdtempSync(join(tmpdir(), 'imports-'));
+      const out = scratchDir('imports-');
       cdk8sImport(crdSources.crds.filter((c) => c.import).map((crd) => `${crd.name}:=${join(crdDir!, crd.file)}`), out, 'ignore');
       const generated = readdirSync(out).sort();
       expect(readdirSync(join(root, 'imports')).sort()).toEqual(generated);
@@ -65,7 +75,7 @@ describe('project', () => {
       }
       if (absent.length) console.warn(`SKIPPED: the sha256 check of ${absent.join(', ')}: not in ${crdDir}. Run \`npm run fetch-crds\` to get them.`);
       expect(absent.filter((file) => !file.endsWith('config.openshift.io_images.yaml'))).toEqual([]);
-      const out = join(mkdtempSync(join(tmpdir(), 'versions-')), 'openshift-versions.ts');
+      const out = join(scratchDir('versions-'), 'openshift-versions.ts');
       execFileSync(process.execPath, ['scripts/openshift-versions.mjs', '--crds', crdDir!, '--out', out, '--present-only'], { cwd: root, stdio: 'pipe' });
       // Per kind; the image config's table only where its per-version CRDs are here.
       const blocks = (text: string) => new Map([...text.matchAll(/^ {2}(\w+): \{\n([\s\S]*?)^ {2}\},$/gm)].map((m) => [m[1], m[2]]));
@@ -76,7 +86,7 @@ describe('project', () => {
     });
 
     test('the CEL rules table is what the pinned CRDs give (npm run cel-rules), for every kind whose CRDs are here', () => {
-      const out = join(mkdtempSync(join(tmpdir(), 'cel-rules-')), 'cel-rules.ts');
+      const out = join(scratchDir('cel-rules-'), 'cel-rules.ts');
       const result = spawnSync('npm', ['run', '-s', 'cel-rules', '--', '--crds', crdDir!, '--out', out, '--present-only'], { cwd: root, encoding: 'utf8' });
       expect(result.status).toBe(0);
       const blocks = (text: string) => new Map([...text.matchAll(/^ {2}("[^"]+"): \[\n([\s\S]*?)^ {2}\],$/gm)].map((m) => [m[1], m[2]]));
@@ -91,14 +101,14 @@ describe('project', () => {
     }, 60_000);
 
     test('the precompiled CRD validators are what the pinned CRDs give (npm run validators)', () => {
-      const out = join(mkdtempSync(join(tmpdir(), 'validators-')), 'crd-validators.js');
+      const out = join(scratchDir('validators-'), 'crd-validators.js');
       execFileSync('npm', ['run', '-s', 'validators', '--', '--crds', crdDir!, '--out', out], { cwd: root, stdio: 'ignore' });
       expect(readFileSync(out, 'utf8')).toBe(read('app/validate/generated/crd-validators.js'));
     }, 60_000);
   });
 
   test('the field table of the built-in kinds is what the pinned @kubernetes/client-node gives (npm run core-fields)', () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'core-fields-')), 'core-fields.json');
+    const out = join(scratchDir('core-fields-'), 'core-fields.json');
     execFileSync('npm', ['run', '-s', 'core-fields', '--', '--out', out], { cwd: root, stdio: 'ignore' });
     expect(readFileSync(out, 'utf8')).toBe(read('app/validate/generated/core-fields.json'));
   }, 60_000);
@@ -117,8 +127,8 @@ describe('project', () => {
     });
 
     test('writes the same files as npm run synth, in dist/ and in its scratch folder', () => {
-      const dist = mkdtempSync(join(tmpdir(), 'dist-'));
-      const scratch = join(mkdtempSync(join(tmpdir(), 'cdk8s-out-')), 'out');
+      const dist = scratchDir('dist-');
+      const scratch = join(scratchDir('cdk8s-out-'), 'out');
       const result = cdk8s(['--app', `node bin/cli.mjs synth --outdir ${dist}`, '--output', scratch]);
       expect(result.status).toBe(0);
       expect(snapshotDir(dist)).toEqual(snapshotDir(join(root, 'dist')));
@@ -126,9 +136,9 @@ describe('project', () => {
     });
 
     test('a failing synth leaves dist/ as it was', () => {
-      const dist = mkdtempSync(join(tmpdir(), 'dist-'));
+      const dist = scratchDir('dist-');
       cpSync(join(root, 'dist'), dist, { recursive: true });
-      const config = mkdtempSync(join(tmpdir(), 'config-'));
+      const config = scratchDir('config-');
       writeFileSync(join(config, 'bad.yaml'), 'name: bad\nregistry:\n  storage: {pvc: {}}\n  replicas: 2\n');
       const result = cdk8s(['--app', `node bin/cli.mjs synth --config ${config} --outdir ${dist}`, '--output', join(config, 'out')]);
       expect(result.status).not.toBe(0);
