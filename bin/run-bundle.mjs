@@ -40,9 +40,10 @@ export function runBundle(bundle, command = process.argv[2], args = process.argv
   // A command's cache is made once, by its first run that ends well, and then read as it is: a
   // `synth --help` made first would leave synth compiling its work on every later run. Help
   // (an option before any `--`, as app/cli/command.ts reads it) shares the "run" cache instead.
+  // `--version` runs almost nothing: its own cache, so that it never leaves help's narrow.
   const end = args.indexOf('--');
   const asksHelp = (end < 0 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
-  const kind = /^[a-z]{1,20}$/.test(command ?? '') && !asksHelp ? command : 'run';
+  const kind = command === '--version' || command === '-V' ? 'version' : /^[a-z]{1,20}$/.test(command ?? '') && !asksHelp ? command : 'run';
   const loaded = new Map();
   const toCache = [];
 

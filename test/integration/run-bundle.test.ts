@@ -139,6 +139,15 @@ describe('running a bundle with a code cache', () => {
     expect(readdirSync(dir).filter((file) => file.startsWith('argv.cjs.')).sort()).toEqual(['argv.cjs.run.v8cache']);
   });
 
+  test('--version (and -V), which runs almost nothing, has a cache of its own: help\'s is not left narrow by it', () => {
+    const bundle = writeBundle('version.cjs');
+    run(bundle, '--version');
+    run(bundle, '-V');
+    expect(readdirSync(dir).filter((file) => file.startsWith('version.cjs.')).sort()).toEqual(['version.cjs.version.v8cache']);
+    run(bundle, '--help');
+    expect(readdirSync(dir).filter((file) => file.startsWith('version.cjs.')).sort()).toEqual(['version.cjs.run.v8cache', 'version.cjs.version.v8cache']);
+  });
+
   test('a run that asks for help shares the "run" cache: the command\'s own is made by a run that does its work', () => {
     const bundle = writeBundle('help.cjs');
     run(bundle, 'big', '--help');
