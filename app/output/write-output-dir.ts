@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import { kustomizationYaml, OPENSHIFT_VERSION_ANNOTATION, parsePlainSecrets, PLAIN_SECRETS_ANNOTATION } from './kustomization';
@@ -84,6 +84,38 @@ function makeFolder(folder: string, made: Set<string>): void {
   made.add(folder);
 }
 
+/**
+ * Makes the output folder and what it lacks of its parents (`mkdir -p`: a parent may be a link,
+ * as /var/run is); returns the topmost folder it made, if any. Not Node's recursive mkdir: where
+ * mkdir fails with ENOENT under a folder that exists (/proc/x), that one retries for ever.
+ */
+function makeOutputFolder(folder: string): string | undefined {
+  try {
+    mkdirSync(folder);
+    return folder;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && isFolder(folder)) return undefined;
+    if (code !== 'ENOENT' || dirname(folder) === folder) throw e;
+  }
+  const top = makeOutputFolder(dirname(folder));
+  try {
+    mkdirSync(folder); // ENOENT again (a file system that refuses it) is the error
+  } catch (e) {
+    // Made meanwhile by another synth of the same folder: taken as it is.
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !isFolder(folder)) throw e;
+  }
+  return top ?? folder;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** mkdir, where a real folder already there is no error (a link or a file is). */
 function mkdirUnlessThere(folder: string): void {
   try {
@@ -114,7 +146,7 @@ export class OutputTransaction {
     try {
       refuseUnsafeTarget(target, shown, options.inputs ?? []);
       // An aborted synth into a new folder leaves no empty folder behind (the lock is released first).
-      const created = mkdirSync(target, { recursive: true });
+      const created = makeOutputFolder(target);
       const release = lock(target, shown);
       unlock = created ? () => { release(); rmEmptyDirs(target, created); } : release;
       recover(target, shown);

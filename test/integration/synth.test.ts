@@ -10,7 +10,7 @@ const root = repoRoot;
 
 // The synth command, in one place: its launcher is about to change.
 const SYNTH = [join(root, 'bin', 'cli.mjs'), 'synth'];
-const synthCommand = (args: string[], options: SpawnSyncOptions = {}) => spawnSync(process.execPath, [...SYNTH, ...args], { encoding: 'utf8', ...options }) as { status: number | null; stdout: string; stderr: string };
+const synthCommand = (args: string[], options: SpawnSyncOptions = {}) => spawnSync(process.execPath, [...SYNTH, ...args], { encoding: 'utf8', ...options }) as { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
 /** Starts the synth command; resolves with its exit code and stderr. */
 const startSynth = (args: string[]) => new Promise<{ status: number | null; stderr: string }>((resolve) => {
   const child = spawn(process.execPath, [...SYNTH, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -230,5 +230,23 @@ fs.writeFileSync = (path, ...rest) => {
     expect(result.status).toBe(1);
     expect(everything(ws.outdir)).toEqual(before);
     expect(existsSync(join(ws.outdir, 'prod', 'registry', 'registry-storage.yaml'))).toBe(true);
+  });
+
+  test('an output folder that cannot be made is one line, at once: under /proc, Node\'s recursive mkdir retried for ever', () => {
+    const ws = workspace({ 'prod.yaml': good });
+    for (const outdir of ['/proc/no-such-output', '/proc/no-such-output/cluster/dist']) {
+      const result = synthCommand(['--config', ws.configDir, '--outdir', outdir], { timeout: 20_000 });
+      expect([result.signal, result.status]).toEqual([null, 1]);
+      expect(result.stderr).toBe(`cannot write ${outdir}: no such file or directory (ENOENT); ${outdir}/ was left unchanged\n`);
+    }
+  });
+
+  test('an output folder below a link to a folder is made (a parent may be a link, as /var/run is)', () => {
+    const ws = workspace({ 'prod.yaml': good });
+    const link = join(ws.configDir, '..', 'link');
+    symlinkSync(mkdtempSync(join(tmpdir(), 'link-target-')), link);
+    const result = synthCommand(['--config', ws.configDir, '--outdir', join(link, 'a', 'b')]);
+    expect(result.stderr).toBe(`synthesized ${readdirSync(join(link, 'a', 'b', 'prod'), { recursive: true }).filter((f) => String(f).endsWith('.yaml')).length} files into ${join(link, 'a', 'b')}/\n`);
+    expect(existsSync(join(link, 'a', 'b', 'prod', 'kustomization.yaml'))).toBe(true);
   });
 });
