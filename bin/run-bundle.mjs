@@ -43,7 +43,7 @@ export function runBundle(bundle, command = process.argv[2], args = process.argv
   // `--version` runs almost nothing: its own cache, so that it never leaves help's narrow.
   const end = args.indexOf('--');
   const asksHelp = (end < 0 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
-  const kind = command === '--version' || command === '-V' ? 'version' : /^[a-z]{1,20}$/.test(command ?? '') && !asksHelp ? command : 'run';
+  const kind = command === '--version' || command === '-V' ? 'version' : /^[a-z]{1,20}$/.test(command ?? '') && command !== 'help' && !asksHelp ? command : 'run';
   const loaded = new Map();
   const toCache = [];
 

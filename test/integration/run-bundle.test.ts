@@ -139,12 +139,13 @@ describe('running a bundle with a code cache', () => {
     expect(readdirSync(dir).filter((file) => file.startsWith('argv.cjs.')).sort()).toEqual(['argv.cjs.run.v8cache']);
   });
 
-  test('--version (and -V), which runs almost nothing, has a cache of its own: help\'s is not left narrow by it', () => {
+  test('--version (and -V), which runs almost nothing, has a cache of its own: help\'s (--help, or the word help) is not left narrow by it', () => {
     const bundle = writeBundle('version.cjs');
     run(bundle, '--version');
     run(bundle, '-V');
     expect(readdirSync(dir).filter((file) => file.startsWith('version.cjs.')).sort()).toEqual(['version.cjs.version.v8cache']);
     run(bundle, '--help');
+    run(bundle, 'help');
     expect(readdirSync(dir).filter((file) => file.startsWith('version.cjs.')).sort()).toEqual(['version.cjs.run.v8cache', 'version.cjs.version.v8cache']);
   });
 
