@@ -90,6 +90,7 @@ function makeFolder(folder: string, made: Set<string>): void {
  * mkdir fails with ENOENT under a folder that exists (/proc/x), that one retries for ever.
  */
 function makeOutputFolder(folder: string): string | undefined {
+  let missing: unknown;
   try {
     mkdirSync(folder);
     return folder;
@@ -97,8 +98,15 @@ function makeOutputFolder(folder: string): string | undefined {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' && isFolder(folder)) return undefined;
     if (code !== 'ENOENT' || dirname(folder) === folder) throw e;
+    missing = e;
   }
-  const top = makeOutputFolder(dirname(folder));
+  let top: string | undefined;
+  try {
+    top = makeOutputFolder(dirname(folder));
+  } catch (e) {
+    // A parent that is there but no folder is a link to nothing: this one's ENOENT says it.
+    throw (e as NodeJS.ErrnoException).code === 'EEXIST' ? missing : e;
+  }
   try {
     mkdirSync(folder); // ENOENT again (a file system that refuses it) is the error
   } catch (e) {

@@ -241,12 +241,17 @@ fs.writeFileSync = (path, ...rest) => {
     }
   });
 
-  test('an output folder below a link to a folder is made (a parent may be a link, as /var/run is)', () => {
+  test('an output folder below a link to a folder is made (a parent may be a link, as /var/run is); below a link to nothing, it is missing', () => {
     const ws = workspace({ 'prod.yaml': good });
     const link = join(ws.configDir, '..', 'link');
     symlinkSync(mkdtempSync(join(tmpdir(), 'link-target-')), link);
     const result = synthCommand(['--config', ws.configDir, '--outdir', join(link, 'a', 'b')]);
     expect(result.stderr).toBe(`synthesized ${readdirSync(join(link, 'a', 'b', 'prod'), { recursive: true }).filter((f) => String(f).endsWith('.yaml')).length} files into ${join(link, 'a', 'b')}/\n`);
     expect(existsSync(join(link, 'a', 'b', 'prod', 'kustomization.yaml'))).toBe(true);
+    // A link to nothing on the way: what is missing is named, as Node's own mkdir names it.
+    const dangling = join(ws.configDir, '..', 'dangling');
+    symlinkSync(join(ws.configDir, '..', 'nowhere'), dangling);
+    const refused = synthCommand(['--config', ws.configDir, '--outdir', join(dangling, 'a', 'b')]);
+    expect([refused.status, refused.stderr]).toEqual([1, `cannot write ${join(dangling, 'a', 'b')}: no such file or directory (ENOENT); ${join(dangling, 'a', 'b')}/ was left unchanged\n`]);
   });
 });
