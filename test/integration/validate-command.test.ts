@@ -94,7 +94,7 @@ describe('the validate command', () => {
   test('a missing CRD folder is a usage error: one line and the usage, exit 2', () => {
     const result = run([join(repoRoot, 'dist'), '--crds', join(tmpdir(), 'no-such-crds')]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe(`openshift-image-registry-cdk8s validate: CRD folder ${join(tmpdir(), 'no-such-crds')} does not exist\nusage: openshift-image-registry-cdk8s validate [DIR | -] [--crds DIR] [--openshift-version 4.x] [--allow-plain-secrets] [--config DIR]\n`);
+    expect(result.stderr).toBe(`openshift-image-registry-cdk8s validate: CRD folder ${join(tmpdir(), 'no-such-crds')} does not exist\nusage: openshift-image-registry-cdk8s validate [DIR | FILE | -] [--crds DIR] [--openshift-version 4.x] [--allow-plain-secrets] [--config DIR]\n`);
   });
 
   describe('--openshift-version', () => {
