@@ -14,6 +14,8 @@ async function run(argv: string[], broken?: string) {
       return { [`${name}Command`]: name === 'synth' ? () => definition : definition };
     });
   }
+  // Each fresh copy of cli.ts guards the standard streams once more: its listeners go afterwards.
+  const listeners = [process.stdout, process.stderr].map((stream) => [stream, stream.listeners('error')] as const);
   const out: string[] = [];
   const err: string[] = [];
   const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => { out.push(String(chunk)); return true; });
@@ -24,6 +26,7 @@ async function run(argv: string[], broken?: string) {
   } finally {
     write.mockRestore();
     error.mockRestore();
+    for (const [stream, before] of listeners) for (const added of stream.listeners('error').filter((l) => !before.includes(l))) stream.off('error', added as never);
   }
 }
 
