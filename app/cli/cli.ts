@@ -4,11 +4,11 @@ import { DiscoverError } from '../discover/http';
 import { escapeControl } from '../output/terminal-text';
 import { version } from '../../package.json';
 
-const TOOL_HELP = (commands: readonly Command[]) => [
+const TOOL_HELP = (commands: Readonly<Record<string, CommandEntry>>) => [
   `usage: ${TOOL} <command> [options]        (${TOOL} <command> --help for its options)`,
   `       ${TOOL} --version`,
   '',
-  ...commands.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`),
+  ...Object.entries(commands).map(([name, { summary }]) => `  ${name.padEnd(9)} ${summary}`),
   '',
 ].join('\n');
 
@@ -27,17 +27,35 @@ export const VERSION_TEXT = `${TOOL} ${version}\nNode.js ${process.version}\n`;
  */
 export const CLOSED_OUTPUT_EXIT = 141;
 
+/** A command: the line the tool's help gives it, and its module, loaded only to run it. */
+interface CommandEntry {
+  readonly summary: string;
+  load(): Promise<Command>;
+}
+
 /**
- * Each command's module, loaded only when that command runs: synth's constructs and validate's
- * schemas are most of the tool's start-up, and `discover` or `--version` need neither. The order
- * is the tool's help's.
+ * The commands, in the order of the tool's help. Their modules load only when they run: synth's
+ * constructs and validate's schemas are most of the tool's start-up, and `discover`, `--version`,
+ * the help and a mistyped command need neither.
  */
-function commandLoaders(workerScript?: string): Record<string, () => Promise<Command>> {
+function commandTable(workerScript?: string): Record<string, CommandEntry> {
   return {
-    synth: async () => (await import('./synth-command')).synthCommand(workerScript) as Command,
-    validate: async () => (await import('./validate-command')).validateCommand as Command,
-    diff: async () => (await import('./diff-command')).diffCommand as Command,
-    discover: async () => (await import('./discover-command')).discoverCommand as Command,
+    synth: {
+      summary: 'Writes validated YAML for every cluster config into the output folder (all or nothing).',
+      load: async () => (await import('./synth-command')).synthCommand(workerScript) as Command,
+    },
+    validate: {
+      summary: 'Checks manifests offline (a folder, a file or a stream): schemas, Pod Security, plain Secrets, the operator\'s rules.',
+      load: async () => (await import('./validate-command')).validateCommand as Command,
+    },
+    diff: {
+      summary: 'Synthesizes in memory and compares with the output folder, object by object.',
+      load: async () => (await import('./diff-command')).diffCommand as Command,
+    },
+    discover: {
+      summary: 'Lists the repositories, tags and digests of a registry.',
+      load: async () => (await import('./discover-command')).discoverCommand as Command,
+    },
   };
 }
 
@@ -68,29 +86,28 @@ function guardStandardStreams(): void {
  */
 export async function runCli(argv: string[], options: { workerScript?: string } = {}): Promise<number> {
   guardStandardStreams();
-  const loaders = commandLoaders(options.workerScript);
-  const allCommands = () => Promise.all(Object.values(loaders).map((load) => load()));
+  const commands = commandTable(options.workerScript);
   const [name, ...args] = argv;
   if (name === '--version' || name === '-V') {
     process.stdout.write(VERSION_TEXT);
     return 0;
   }
-  const known = name !== undefined && Object.hasOwn(loaders, name);
+  const known = name !== undefined && Object.hasOwn(commands, name);
   let cmd: Command | undefined;
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      (name === undefined ? process.stderr : process.stdout).write(TOOL_HELP(await allCommands()));
+      (name === undefined ? process.stderr : process.stdout).write(TOOL_HELP(commands));
       return name === undefined ? 2 : 0;
     }
     if (!known) {
-      console.error(`${TOOL}: unknown command ${escapeControl(JSON.stringify(name))}\n${TOOL_HELP(await allCommands())}`);
+      console.error(`${TOOL}: unknown command ${escapeControl(JSON.stringify(name))}\n${TOOL_HELP(commands)}`);
       return 2;
     }
     // Inside the try: a defect that breaks loading a command is reported like any other.
-    cmd = await loaders[name]();
+    cmd = await commands[name].load();
     const parsed = parseCommandArgs(cmd, args);
     if (!parsed) {
-      process.stdout.write(help(cmd));
+      process.stdout.write(help(cmd, commands[name].summary));
       return 0;
     }
     return await cmd.run(parsed);

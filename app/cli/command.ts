@@ -8,8 +8,6 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** One subcommand: its options, its help, and what it does with the parsed arguments. */
 export interface Command<O extends Options = Options> {
   readonly name: string;
-  /** One line for the tool's --help. */
-  readonly summary: string;
   /** The synopsis line, after the tool's and command's names. */
   readonly synopsis: string;
   /** Lines that explain each option, for the command's --help. */
@@ -36,8 +34,9 @@ export function usage(cmd: Command): string {
   return `usage: ${TOOL} ${cmd.name} ${cmd.synopsis}`;
 }
 
-export function help(cmd: Command): string {
-  return [usage(cmd), '', cmd.summary, '', ...cmd.details, ''].join('\n');
+/** The command's --help: its usage, `summary` (the line the tool's help gives it, app/cli/cli.ts) and its options. */
+export function help(cmd: Command, summary: string): string {
+  return [usage(cmd), '', summary, '', ...cmd.details, ''].join('\n');
 }
 
 /**

@@ -10,7 +10,6 @@ import { readConfigFolder, synthesizeFleet, SynthError } from '../synth';
 /** `diff`: what a synth would change in dist/, object by object. */
 export const diffCommand = command({
   name: 'diff',
-  summary: 'Synthesizes in memory and compares with the output folder, object by object.',
   synopsis: '[--config DIR] [--dist DIR] [--format text|markdown] [--full]',
   details: [
     '  --config DIR     folder of cluster configs (default: config)',

@@ -18,7 +18,6 @@ export const CA_FILE_LIMIT = 1024 * 1024;
 /** `discover`: what an exposed registry holds (see docs/discover.md). */
 export const discoverCommand = command({
   name: 'discover',
-  summary: 'Lists the repositories, tags and digests of a registry.',
   synopsis: '--registry HOST [--token TOKEN | --username USER] [--repository GLOB]... [--concurrency N]\n' +
     '       [--format table|json] [--ca-file PEM] [--insecure] [--timeout SECONDS]',
   details: [

@@ -11,7 +11,6 @@ import { synth, SynthError } from '../synth';
 export function synthCommand(workerScript?: string) {
   return command({
     name: 'synth',
-    summary: 'Writes validated YAML for every cluster config into the output folder (all or nothing).',
     synopsis: '[--config DIR] [--outdir DIR]',
     details: [
       '  --config DIR   folder of cluster configs (*.yaml) and optional _defaults.yaml (default: config)',

@@ -17,7 +17,6 @@ import { formatBytes } from '../output/read-tree';
 /** `validate`: checks a folder of manifests offline, as the API server and the operator would. */
 export const validateCommand = command({
   name: 'validate',
-  summary: 'Checks manifests offline (a folder, a file or a stream): schemas, Pod Security, plain Secrets, the operator\'s rules.',
   synopsis: '[DIR | FILE | -] [--crds DIR] [--openshift-version 4.x] [--allow-plain-secrets] [--config DIR]',
   details: [
     '  DIR                    folder (or file) of manifests (default: dist); - reads one cluster\'s manifests from',

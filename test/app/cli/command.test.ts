@@ -3,7 +3,6 @@ import { command, parseCommandArgs, UsageError } from '../../../app/cli/command'
 const validate = command({
   name: 'validate',
   synopsis: '[DIR] [--crds DIR] [--full]',
-  summary: 'test',
   details: [],
   allowPositionals: true,
   options: { crds: { type: 'string' }, full: { type: 'boolean' } },
