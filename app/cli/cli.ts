@@ -88,22 +88,21 @@ export async function runCli(argv: string[], options: { workerScript?: string } 
   guardStandardStreams();
   const commands = commandTable(options.workerScript);
   const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? process.stderr : process.stdout).write(TOOL_HELP(commands));
+    return name === undefined ? 2 : 0;
+  }
   if (name === '--version' || name === '-V') {
     process.stdout.write(VERSION_TEXT);
     return 0;
   }
-  const known = name !== undefined && Object.hasOwn(commands, name);
+  if (!Object.hasOwn(commands, name)) {
+    console.error(`${TOOL}: unknown command ${escapeControl(JSON.stringify(name))}\n${TOOL_HELP(commands)}`);
+    return 2;
+  }
   let cmd: Command | undefined;
   try {
-    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      (name === undefined ? process.stderr : process.stdout).write(TOOL_HELP(commands));
-      return name === undefined ? 2 : 0;
-    }
-    if (!known) {
-      console.error(`${TOOL}: unknown command ${escapeControl(JSON.stringify(name))}\n${TOOL_HELP(commands)}`);
-      return 2;
-    }
-    // Inside the try: a defect that breaks loading a command is reported like any other.
+    // Inside the try: a defect that breaks loading the command is reported like any other.
     cmd = await commands[name].load();
     const parsed = parseCommandArgs(cmd, args);
     if (!parsed) {
@@ -122,7 +121,7 @@ export async function runCli(argv: string[], options: { workerScript?: string } 
     }
     // The message may quote a file: escaped, one stack frame a line.
     const stack = e instanceof Error && e.stack ? mapStack(e.stack) : String(e);
-    console.error(`${known ? `${TOOL} ${name}` : TOOL}: internal error, please report it: ${stack.split('\n').map(escapeControl).join('\n')}`);
+    console.error(`${TOOL} ${name}: internal error, please report it: ${stack.split('\n').map(escapeControl).join('\n')}`);
     return 1;
   }
 }
