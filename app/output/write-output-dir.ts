@@ -92,12 +92,9 @@ function makeFolder(folder: string, made: Set<string>): void {
 function makeOutputFolder(folder: string): string | undefined {
   let missing: unknown;
   try {
-    mkdirSync(folder);
-    return folder;
+    return mkdirUnlessThere(folder, statSync) ? folder : undefined;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' && isFolder(folder)) return undefined;
-    if (code !== 'ENOENT' || dirname(folder) === folder) throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(folder) === folder) throw e;
     missing = e;
   }
   let top: string | undefined;
@@ -107,29 +104,30 @@ function makeOutputFolder(folder: string): string | undefined {
     // A parent that is there but no folder is a link to nothing: this one's ENOENT says it.
     throw (e as NodeJS.ErrnoException).code === 'EEXIST' ? missing : e;
   }
-  try {
-    mkdirSync(folder); // ENOENT again (a file system that refuses it) is the error
-  } catch (e) {
-    // Made meanwhile by another synth of the same folder: taken as it is.
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !isFolder(folder)) throw e;
-  }
+  mkdirUnlessThere(folder, statSync); // ENOENT again (a file system that refuses it) is the error
   return top ?? folder;
 }
 
-function isFolder(path: string): boolean {
+/**
+ * mkdir; whether it made the folder. One already there (made meanwhile by another synth or
+ * thread) is no error when `there` says it is a folder: lstat, a real folder only (a link is an
+ * error); stat, a link to a folder too.
+ */
+function mkdirUnlessThere(folder: string, there: typeof lstatSync = lstatSync): boolean {
   try {
-    return statSync(path).isDirectory();
-  } catch {
+    mkdirSync(folder);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !isFolder(folder, there)) throw e;
     return false;
   }
 }
 
-/** mkdir, where a real folder already there is no error (a link or a file is). */
-function mkdirUnlessThere(folder: string): void {
+function isFolder(path: string, there: typeof lstatSync): boolean {
   try {
-    mkdirSync(folder);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !lstatSync(folder).isDirectory()) throw e;
+    return there(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 
