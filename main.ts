@@ -4,10 +4,13 @@
 // (plain JavaScript); under a TypeScript runner everything runs on the main thread.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { runCli } from './app/cli/cli';
-import type { SynthWorkerData } from './app/synth';
+import type { SynthWorkerData, WorkerScript } from './app/synth';
 
 if (isMainThread) {
-  const workerScript = /\.c?js$/.test(__filename) ? __filename : undefined;
+  // bin/run-bundle.mjs, when it runs this bundle, says how a worker runs it too (with the code
+  // caches it reads); else a worker loads the bundle as Node loads any script.
+  const runner = (module as { workerEntry?: WorkerScript }).workerEntry;
+  const workerScript = runner ?? (/\.c?js$/.test(__filename) ? __filename : undefined);
   void runCli(process.argv.slice(2), { workerScript }).then((code) => {
     process.exitCode = code;
   });

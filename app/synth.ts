@@ -19,10 +19,10 @@ export interface SynthOptions {
   readonly outdir: string;
   /**
    * A script that runs `runSynthWorker` in worker threads (the bundled app), to spread a large
-   * fleet over the machine's cores.
+   * fleet over the machine's cores: a path, or a `data:` URL of an ES module.
    * @default - everything on the calling thread
    */
-  readonly workerScript?: string;
+  readonly workerScript?: WorkerScript;
   /**
    * How long to wait for another synth writing the same output folder.
    * @default LOCK_WAIT_MS
@@ -142,6 +142,9 @@ export function synthesizeFleet(folder: ConfigFolder): Map<string, string> {
   return combine([synthesizePart([...folder.clusters].sort(), folder.defaults)], folder.defaults);
 }
 
+/** What a worker thread runs: a script's path, or a URL (`new Worker` takes both). */
+export type WorkerScript = string | URL;
+
 /** Below this many clusters per thread, starting worker threads costs more than it saves. */
 const CLUSTERS_PER_WORKER = 100;
 /** Files claimed at a time by a thread: small enough to balance, large enough to be cheap. */
@@ -191,7 +194,7 @@ export function runSynthWorker(data: SynthWorkerData, post: (result: ClaimedPart
  * Threads claim chunks of files from a shared counter, so a worker that starts late (it must
  * load the code first) simply takes fewer.
  */
-async function synthesizeOnThreads(folder: ConfigFolder, stage?: SynthWorkerData['stage'], workerScript?: string) {
+async function synthesizeOnThreads(folder: ConfigFolder, stage?: SynthWorkerData['stage'], workerScript?: WorkerScript) {
   const files = [...folder.clusters].sort();
   const threads = workerScript ? Math.max(1, Math.min(availableParallelism(), Math.floor(files.length / CLUSTERS_PER_WORKER))) : 1;
   const data: SynthWorkerData = { files, defaults: folder.defaults, next: new Int32Array(new SharedArrayBuffer(4)), stage };

@@ -13,6 +13,7 @@ import nodeModule, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
+import { isMainThread } from 'node:worker_threads';
 
 // V8 accepts a cache only under the flags it was made with, and the bundle sets this one when it
 // loads (app/validate/safe-regexp.ts): set before anything is compiled, it is the same at load
@@ -57,6 +58,8 @@ export function runBundle(bundle, command = process.argv[2], args = process.argv
     const script = new Script(`(function (${WRAPPER_PARAMS.join(', ')}) {\n${bytes.toString('utf8')}\n})`, { filename, lineOffset: -1, cachedData });
     if (!cachedData || script.cachedDataRejected) toCache.push({ script, cacheFile, key });
     const module = { exports: {}, filename, id: filename, loaded: false };
+    // How the bundle's worker threads run it: as this one, with the caches of this command.
+    if (filename === bundle) module.workerEntry = workerEntry(bundle, kind);
     loaded.set(filename, module);
     const nodeRequire = createRequire(filename);
     // The bundle's own parts load the same way; everything else (Node's modules, packages left
@@ -71,10 +74,19 @@ export function runBundle(bundle, command = process.argv[2], args = process.argv
     return module.exports;
   };
 
-  process.once('exit', (code) => {
-    if (code === 0) for (const { script, cacheFile, key } of toCache) writeCache(cacheFile, key, script);
-  });
+  // Only the main thread writes: a worker's run is part of the command's.
+  if (isMainThread) {
+    process.once('exit', (code) => {
+      if (code === 0) for (const { script, cacheFile, key } of toCache) writeCache(cacheFile, key, script);
+    });
+  }
   load(bundle);
+}
+
+/** An ES module, as a `data:` URL (which `new Worker` runs), that runs `bundle` as runBundle does. */
+function workerEntry(bundle, kind) {
+  const code = `import { runBundle } from ${JSON.stringify(import.meta.url)};\nrunBundle(${JSON.stringify(bundle)}, ${JSON.stringify(kind)}, []);\n`;
+  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');

@@ -3,6 +3,7 @@ import { mapStack } from './source-stack';
 import { DiscoverError } from '../discover/http';
 import { escapeControl } from '../output/terminal-text';
 import { version } from '../../package.json';
+import type { WorkerScript } from '../synth';
 
 const TOOL_HELP = (commands: Readonly<Record<string, CommandEntry>>) => [
   `usage: ${TOOL} <command> [options]        (${TOOL} <command> --help for its options)`,
@@ -38,7 +39,7 @@ interface CommandEntry {
  * constructs and validate's schemas are most of the tool's start-up, and `discover`, `--version`,
  * the help and a mistyped command need neither.
  */
-function commandTable(workerScript?: string): Record<string, CommandEntry> {
+function commandTable(workerScript?: WorkerScript): Record<string, CommandEntry> {
   return {
     synth: {
       summary: 'Writes validated YAML for every cluster config into the output folder (all or nothing).',
@@ -84,7 +85,7 @@ function guardStandardStreams(): void {
  * Every error is printed as a message; only a defect of the tool prints a stack trace (mapped to
  * the TypeScript sources).
  */
-export async function runCli(argv: string[], options: { workerScript?: string } = {}): Promise<number> {
+export async function runCli(argv: string[], options: { workerScript?: WorkerScript } = {}): Promise<number> {
   guardStandardStreams();
   const commands = commandTable(options.workerScript);
   const [name, ...args] = argv;

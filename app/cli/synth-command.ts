@@ -1,14 +1,14 @@
 import { resolve } from 'node:path';
 import { command } from './command';
 import { writeOutputDir } from '../output/write-output-dir';
-import { synth, SynthError } from '../synth';
+import { synth, SynthError, WorkerScript } from '../synth';
 
 /**
  * `synth`: every cluster config in the config folder -> `<outdir>/<cluster>/`.
  * `cdk8s synth` runs it too (cdk8s.yaml `app:`), with CDK8S_OUTDIR set to its own output folder,
  * which it deletes before the run: that folder is a scratch copy, dist/ changes only on success.
  */
-export function synthCommand(workerScript?: string) {
+export function synthCommand(workerScript?: WorkerScript) {
   return command({
     name: 'synth',
     synopsis: '[--config DIR] [--outdir DIR]',

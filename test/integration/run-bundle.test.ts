@@ -170,6 +170,26 @@ describe('running a bundle with a code cache', () => {
     expect(thrown.stderr).toContain(`${main}:4:`);
   });
 
+  test('the bundle\'s worker threads run it the same way: through this loader, with the command\'s cache, which only the main thread writes', () => {
+    const bundle = join(dir, 'threads.cjs');
+    // On the main thread it starts a worker from module.workerEntry; the worker reports how it was loaded.
+    writeFileSync(bundle, [
+      'const { isMainThread, parentPort, Worker } = require("node:worker_threads");',
+      'if (isMainThread) {',
+      '  new Worker(module.workerEntry).once("message", (m) => console.log(m));',
+      '} else {',
+      '  parentPort.postMessage([typeof module.paths, module.workerEntry instanceof URL, process.argv.slice(2).join(" ")].join(" "));',
+      '}',
+      '',
+    ].join('\n'));
+    // Node's module object has `paths`; this loader's has not. The worker gets no command line.
+    expect(run(bundle, 'synth', 'x')).toMatchObject({ status: 0, stdout: 'undefined true \n' });
+    const written = inode(cacheOf(bundle, 'synth'));
+    expect(run(bundle, 'synth', 'x')).toMatchObject({ status: 0, stdout: 'undefined true \n' });
+    expect(inode(cacheOf(bundle, 'synth'))).toBe(written);
+    expect(readdirSync(dir).filter((file) => file.startsWith('threads.cjs.') || file.startsWith('.threads.cjs.'))).toEqual(['threads.cjs.synth.v8cache']);
+  });
+
   // A folder no cache can be written to: a read-only mount (root can write anywhere else), which
   // needs root and unshare; the check is skipped, saying so, where they are missing.
   const readOnlyMounts = spawnSync('unshare', ['-m', 'true']).status === 0;
