@@ -54,6 +54,17 @@ export function hasRules(schema: CelSchema | undefined): boolean {
   return !!schema.rules?.length || Object.values(schema.properties ?? {}).some(hasRules) || hasRules(schema.items) || hasRules(schema.additionalProperties);
 }
 
+/** Every CEL expression of `schema`: its rules and their message expressions, at every node. */
+export function celExpressionsOf(schema: CelSchema | undefined): string[] {
+  if (!schema) return [];
+  return [
+    ...(schema.rules ?? []).flatMap((r) => (r.messageExpression === undefined ? [r.rule] : [r.rule, r.messageExpression])),
+    ...Object.values(schema.properties ?? {}).flatMap(celExpressionsOf),
+    ...celExpressionsOf(schema.items),
+    ...celExpressionsOf(schema.additionalProperties),
+  ];
+}
+
 // CRD schemas are nested at most a few dozen levels; a hostile one is cut off here.
 const MAX_DEPTH = 100;
 
