@@ -11,8 +11,13 @@ import { encodeParsedExpr } from '../lib/rules/cel/parsed-expr';
 import { celExpressionsOf } from '../lib/rules/cel/schema';
 import { CEL_RULES } from '../lib/rules/generated/cel-rules';
 
-const flag = process.argv.indexOf('--out');
-const out = flag >= 0 ? process.argv[flag + 1] : join(process.cwd(), 'lib', 'rules', 'generated', 'cel-parsed.ts');
+// Run by `node -e` (package.json): the arguments start at argv[1].
+const args = process.argv.slice(1);
+if (!(args.length === 0 || (args.length === 2 && args[0] === '--out' && args[1]))) {
+  console.error('usage: npm run cel-parsed [-- --out FILE]   (default lib/rules/generated/cel-parsed.ts)');
+  process.exit(2);
+}
+const out = args[1] ?? join(process.cwd(), 'lib', 'rules', 'generated', 'cel-parsed.ts');
 
 const expressions = [...new Set(Object.values(CEL_RULES).flatMap((sets) => sets.flatMap((set) => celExpressionsOf(set.schema))))].sort();
 // One the parser refuses is left out: it fails when checked, as it would without this table.

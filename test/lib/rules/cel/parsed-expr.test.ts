@@ -7,10 +7,19 @@ import { CEL_RULES } from '../../../../lib/rules/generated/cel-rules';
 // The rules of the CRDs this project knows are kept parsed (lib/rules/generated/cel-parsed.ts), so
 // that checking them parses nothing; what is kept must be what the parser gives now.
 
-const expressions = [...new Set(Object.values(CEL_RULES).flatMap((sets) => sets.flatMap((set) => celExpressionsOf(set.schema))))].sort();
+const parses = (expression: string) => {
+  try {
+    parse(expression);
+    return true;
+  } catch {
+    return false;
+  }
+};
+// One the parser refuses is not kept: checking it fails as it would without the table.
+const expressions = [...new Set(Object.values(CEL_RULES).flatMap((sets) => sets.flatMap((set) => celExpressionsOf(set.schema))))].filter(parses).sort();
 
 describe('the parsed rules of the known CRDs', () => {
-  test('are every expression of CEL_RULES and nothing else (after `npm run cel-rules`, run `npm run cel-parsed`)', () => {
+  test('are every expression of CEL_RULES that parses, and nothing else (after `npm run cel-rules`, run `npm run cel-parsed`)', () => {
     expect(expressions.length).toBeGreaterThan(10);
     expect(Object.keys(PARSED_RULES).sort()).toEqual(expressions);
   });
