@@ -198,16 +198,25 @@ async function synthesizeOnThreads(folder: ConfigFolder, stage?: SynthWorkerData
   const files = [...folder.clusters].sort();
   const threads = workerScript ? Math.max(1, Math.min(availableParallelism(), Math.floor(files.length / CLUSTERS_PER_WORKER))) : 1;
   const data: SynthWorkerData = { files, defaults: folder.defaults, next: new Int32Array(new SharedArrayBuffer(4)), stage };
-  const workers = Array.from({ length: threads - 1 }, () => new Promise<ClaimedPart[]>((resolve, reject) => {
-    const worker = new Worker(workerScript!, { workerData: data });
+  const workers = Array.from({ length: threads - 1 }, () => new Worker(workerScript!, { workerData: data }));
+  const results = Promise.all(workers.map((worker) => new Promise<ClaimedPart[]>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
     // After 'message' or 'error' this changes nothing; without either, the run would wait forever
     // on nothing and end with status 0, as if done.
     worker.once('exit', (code) => reject(new Error(`a synth worker thread ended (exit code ${code}) without its clusters`)));
-  }));
-  const mine = claimAndSynthesize(data);
-  const parts = [mine, ...(await Promise.all(workers))].flat().sort((a, b) => a.chunk - b.chunk);
+  })));
+  let threadParts: ClaimedPart[][];
+  try {
+    threadParts = [claimAndSynthesize(data), ...(await results)];
+  } catch (e) {
+    // One thread failed while others may still be staging: they stop before synth's abort
+    // removes the work folder, or they would make it again (and the failure would be theirs).
+    results.catch(() => undefined);
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    throw e;
+  }
+  const parts = threadParts.flat().sort((a, b) => a.chunk - b.chunk);
   const output = combine(parts.map((p) => p.result), folder.defaults);
   const failed = parts.find((p) => p.outputError);
   if (failed) throw new OutputError(failed.outputError!);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -177,10 +177,10 @@ describe('determinism', () => {
     ]);
   }, 60_000);
 
-  /** A config folder of 220 clusters: enough for synth to start worker threads. */
-  const folderOnThreads = () => {
+  /** A config folder of `count` clusters (220: enough for synth to start worker threads). */
+  const folderOnThreads = (count = 220) => {
     const many: Record<string, string> = {};
-    for (let i = 0; i < 220; i++) many[`c${String(i).padStart(3, '0')}.yaml`] = `name: c${String(i).padStart(3, '0')}\nregistry:\n  storage: {emptyDir: {}}\n`;
+    for (let i = 0; i < count; i++) many[`c${String(i).padStart(3, '0')}.yaml`] = `name: c${String(i).padStart(3, '0')}\nregistry:\n  storage: {emptyDir: {}}\n`;
     return folder(many);
   };
 
@@ -222,6 +222,56 @@ fs.writeFileSync = (path, ...rest) => {
     expect(result.stderr).toMatch(/^openshift-image-registry-cdk8s synth: internal error, please report it: Error: a synth worker thread ended \(exit code 0\) without its clusters\n/);
     expect(existsSync(out)).toBe(false);
   }, 60_000);
+
+  // With three threads or more (four cores), one can fail while another is still staging: that
+  // one must stop before synth removes the work folder, or it makes it again in the output folder.
+  test('a worker thread that fails while another stages: its error, and the output folder as it was (no work folder, no lock)', () => {
+    const dir = folderOnThreads(300);
+    const out = join(mkdtempSync(join(tmpdir(), 'threads-')), 'dist');
+    expect(synthCommand(['--config', dir, '--outdir', out]).status).toBe(0);
+    const before = readdirSync(out).sort();
+    const files = snapshotDir(out);
+    // A change, so that every cluster is staged again.
+    for (const name of readdirSync(dir)) writeFileSync(join(dir, name), `${readFileSync(join(dir, name), 'utf8')}pruner: {schedule: '@daily'}\n`);
+    // Three threads whatever the machine. Of the two workers, the first to reach its first
+    // cluster throws a defect when it writes; the other waits there until the work folder has
+    // been made and removed. The main thread stages once both have got that far.
+    const hook = join(dir, 'worker-fails.js');
+    writeFileSync(hook, `const fs = require('fs'); const { isMainThread } = require('worker_threads');
+require('os').availableParallelism = () => 3;
+const { mkdirSync: mkdir, writeFileSync: write } = fs;
+const thrown = __filename + '.thrown'; const waiting = __filename + '.waiting';
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+let role;
+fs.mkdirSync = (path, ...rest) => {
+  const work = /^(.*)\\/new\\/[^/]+$/.exec(String(path))?.[1];
+  if (!isMainThread && work && role === undefined) {
+    try { fs.closeSync(fs.openSync(__filename + '.failing', 'wx')); role = 'fail'; } catch { role = 'wait'; }
+    if (role === 'wait') {
+      write(waiting, '');
+      for (let i = 0; i < 500 && !fs.existsSync(work); i++) sleep(20);
+      for (let i = 0; i < 500 && fs.existsSync(work); i++) sleep(20);
+    }
+  }
+  return mkdir(path, ...rest);
+};
+fs.writeFileSync = (path, ...rest) => {
+  if (String(path).includes('/new/')) {
+    if (role === 'fail') { write(thrown, ''); throw new TypeError('a defect on a worker thread'); }
+    if (isMainThread && role === undefined) {
+      role = 'main';
+      for (let i = 0; i < 600 && !(fs.existsSync(thrown) && fs.existsSync(waiting)); i++) sleep(50);
+    }
+  }
+  return write(path, ...rest);
+};\n`);
+    const result = synthCommand(['--config', dir, '--outdir', out], { ...process.env, NODE_OPTIONS: `--require ${hook}` });
+    expect(existsSync(`${hook}.waiting`)).toBe(true); // the other worker had a chunk
+    expect(result.stderr).toMatch(/^openshift-image-registry-cdk8s synth: internal error, please report it: TypeError: a defect on a worker thread\n/);
+    expect(result.status).toBe(1);
+    expect(readdirSync(out).sort()).toEqual(before);
+    expect(snapshotDir(out)).toEqual(files);
+  }, 120_000);
 
   test('atomicity: a failing config leaves a copy of dist/ byte-identical, clusters that vanish go only on success', async () => {
     const dir = folder(clusters);
