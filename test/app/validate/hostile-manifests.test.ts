@@ -128,6 +128,15 @@ describe('class 13: a hostile CRD folder', () => {
     expect(check(widget({ p1: 1 }), 'x.yaml', [CrdSchemas.fromDirectory(crdFolder({ 'widget.yaml': widgetCrd(wide) }))])).toEqual(['x.yaml: Widget x/w: spec.p1: must be string']);
   });
 
+  test('fields named as every JavaScript object\'s properties (constructor, toString) are absent unless set, and checked when set', () => {
+    const names = ['constructor', 'toString', 'valueOf', 'hasOwnProperty'];
+    const schema = { type: 'object', properties: { spec: { type: 'object', required: ['constructor'], properties: Object.fromEntries(names.map((n) => [n, { type: 'integer' }])) } } };
+    const sources = [CrdSchemas.fromDirectory(crdFolder({ 'widget.yaml': widgetCrd(schema) }))];
+    expect(check(widget({ constructor: 1 }), 'x.yaml', sources)).toEqual([]);
+    expect(check(widget({ toString: 1 }), 'x.yaml', sources)).toEqual(['x.yaml: Widget x/w: spec.constructor: is required']);
+    expect(check(widget({ constructor: 'a', valueOf: 'b' }), 'x.yaml', sources)).toEqual(['x.yaml: Widget x/w: spec.constructor: must be integer', 'x.yaml: Widget x/w: spec.valueOf: must be integer']);
+  });
+
   test('a schema that cannot be compiled is an error for its objects, not a crash', () => {
     const sources = [CrdSchemas.fromDirectory(crdFolder({ 'widget.yaml': widgetCrd(patternSchema('(')) }))];
     expect(check(widget({ value: 'x' }), 'x.yaml', sources)).toEqual([expect.stringMatching(/^x\.yaml: Widget x\/w: the CRD's schema for example\.com\/v1 Widget cannot be used: .*Invalid regular expression/)]);
