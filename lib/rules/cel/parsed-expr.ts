@@ -23,6 +23,20 @@ export function encodeParsedExpr(parsed: ParsedExpr): string {
   });
 }
 
+/**
+ * The entries of that table for `expressions`: each that `parse` accepts, with its JSON. One it
+ * refuses (optional syntax, say) is left out: it fails when checked, as it would without the table.
+ */
+export function parsedTable(expressions: readonly string[], parse: (expression: string) => ParsedExpr): [string, string][] {
+  return expressions.flatMap((expression): [string, string][] => {
+    try {
+      return [[expression, encodeParsedExpr(parse(expression))]];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** The parsed expression encodeParsedExpr wrote: a new object each time (compile() rewrites it). */
 export function decodeParsedExpr(json: string): ParsedExpr {
   return revive(JSON.parse(json)) as ParsedExpr;
