@@ -3,15 +3,17 @@
 // functions only when they first run, so a cache made at load (Node's compile cache) holds little
 // of what a command runs; this one holds every function the command ran, and a later run of that
 // command compiles almost nothing. One cache file per bundle file and command, beside the bundle;
-// where that folder is not writable, Node's compile cache instead.
+// where that folder is not writable, Node's compile cache instead. A run that compiled much more
+// than the run that made the cache (a synth with MinIO and routes after one with a claim only)
+// makes it again: the new cache holds both.
 // A cache file is the bundle's SHA-256 (V8 itself checks only the source's length), the cache's
 // own SHA-256 (V8 checks its header, not the rest, in a release build: a damaged cache crashed
-// every run), then the cache.
+// every run), the process's bytecode size when the cache was made (16 hex digits), then the cache.
 import { createHash } from 'node:crypto';
 import { accessSync, closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import nodeModule, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
+import { getHeapCodeStatistics, setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 
@@ -30,7 +32,7 @@ const WRAPPER_PARAMS = ['exports', 'require', 'module', '__filename', '__dirname
  * Runs `bundle`. `command` names the cache (the CLI's first argument, when it is a plain word:
  * each command runs other functions). Caches are written when the process exits with code 0.
  */
-export function runBundle(bundle, command = process.argv[2], args = process.argv.slice(3)) {
+export function runBundle(bundle, command = process.argv[2]) {
   if (!writable(dirname(bundle))) {
     // No cache can be made beside it (a global install used by another user, a read-only image):
     // Node's compile cache instead, in the temp folder, which holds at least what loads.
@@ -38,13 +40,9 @@ export function runBundle(bundle, command = process.argv[2], args = process.argv
     createRequire(import.meta.url)(bundle);
     return;
   }
-  // A command's cache is made once, by its first run that ends well, and then read as it is: a
-  // `synth --help` made first would leave synth compiling its work on every later run. Help
-  // (an option before any `--`, as app/cli/command.ts reads it) shares the "run" cache instead.
-  // `--version` runs almost nothing: its own cache, so that it never leaves help's narrow.
-  const end = args.indexOf('--');
-  const asksHelp = (end < 0 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
-  const kind = command === '--version' || command === '-V' ? 'version' : /^[a-z]{1,20}$/.test(command ?? '') && command !== 'help' && !asksHelp ? command : 'run';
+  // A command's cache is made by its first run that ends well, and again by a run that compiled
+  // much more (a `synth --help` first, then a synth). Options and anything else share one.
+  const kind = /^[a-z]{1,20}$/.test(command ?? '') ? command : 'run';
   const loaded = new Map();
   const toCache = [];
 
@@ -53,10 +51,10 @@ export function runBundle(bundle, command = process.argv[2], args = process.argv
     const bytes = readFileSync(filename);
     const key = sha256(bytes);
     const cacheFile = `${filename}.${kind}.v8cache`;
-    const cachedData = readCache(cacheFile, key);
+    const { cache: cachedData, bytecode } = readCache(cacheFile, key) ?? {};
     // The module wrapper on a line of its own, so that line and column numbers are the file's.
     const script = new Script(`(function (${WRAPPER_PARAMS.join(', ')}) {\n${bytes.toString('utf8')}\n})`, { filename, lineOffset: -1, cachedData });
-    if (!cachedData || script.cachedDataRejected) toCache.push({ script, cacheFile, key });
+    toCache.push({ script, cacheFile, key, made: cachedData && !script.cachedDataRejected ? bytecode : undefined });
     const module = { exports: {}, filename, id: filename, loaded: false };
     // How the bundle's worker threads run it: as this one, with the caches of this command.
     if (filename === bundle) module.workerEntry = workerEntry(bundle, kind);
@@ -77,7 +75,11 @@ export function runBundle(bundle, command = process.argv[2], args = process.argv
   // Only the main thread writes: a worker's run is part of the command's.
   if (isMainThread) {
     process.once('exit', (code) => {
-      if (code === 0) for (const { script, cacheFile, key } of toCache) writeCache(cacheFile, key, script);
+      if (code !== 0) return;
+      const bytecode = getHeapCodeStatistics().bytecode_and_metadata_size;
+      for (const { script, cacheFile, key, made } of toCache) {
+        if (made === undefined || bytecode > made * WIDER) writeCache(cacheFile, key, script, bytecode);
+      }
     });
   }
   load(bundle);
@@ -85,13 +87,22 @@ export function runBundle(bundle, command = process.argv[2], args = process.argv
 
 /** An ES module, as a `data:` URL (which `new Worker` runs), that runs `bundle` as runBundle does. */
 function workerEntry(bundle, kind) {
-  const code = `import { runBundle } from ${JSON.stringify(import.meta.url)};\nrunBundle(${JSON.stringify(bundle)}, ${JSON.stringify(kind)}, []);\n`;
+  const code = `import { runBundle } from ${JSON.stringify(import.meta.url)};\nrunBundle(${JSON.stringify(bundle)}, ${JSON.stringify(kind)});\n`;
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 const HASH = 64; // characters of a SHA-256 in hex
+const SIZE = 16; // hex digits of the bytecode size
+const HEADER = 2 * HASH + SIZE;
+/**
+ * A run whose process ends with this much more bytecode than the run that made the cache compiled
+ * what the cache lacks. (A cache holds what its run had compiled; the same command with the same
+ * cache varies by a few percent, Node's own modules included.)
+ */
+const WIDER = 1.1;
 
+/** The cache in `file` made for the bundle of hash `key`, and the bytecode size when it was made; undefined if there is none. */
 function readCache(file, key) {
   let fd;
   try {
@@ -99,9 +110,10 @@ function readCache(file, key) {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
     if (!fstatSync(fd).isFile()) return undefined;
     const data = readFileSync(fd);
-    const cache = data.subarray(2 * HASH);
+    const cache = data.subarray(HEADER);
     if (data.subarray(0, HASH).toString('latin1') !== key || data.subarray(HASH, 2 * HASH).toString('latin1') !== sha256(cache)) return undefined;
-    return cache;
+    const bytecode = Number.parseInt(data.subarray(2 * HASH, HEADER).toString('latin1'), 16);
+    return Number.isSafeInteger(bytecode) ? { cache, bytecode } : undefined;
   } catch {
     return undefined;
   } finally {
@@ -114,7 +126,7 @@ function readCache(file, key) {
  * is made new (never through a link left there), before the cache is made: where nothing can be
  * written, nothing is spent. What killed runs left aside is removed first.
  */
-function writeCache(file, key, script) {
+function writeCache(file, key, script, bytecode) {
   const folder = dirname(file);
   const prefix = `.${basename(file)}.`;
   const aside = join(folder, `${prefix}${process.pid}`);
@@ -126,7 +138,7 @@ function writeCache(file, key, script) {
     const fd = openSync(aside, 'wx');
     try {
       const cache = script.createCachedData();
-      writeFileSync(fd, Buffer.concat([Buffer.from(key + sha256(cache), 'latin1'), cache]));
+      writeFileSync(fd, Buffer.concat([Buffer.from(key + sha256(cache) + bytecode.toString(16).padStart(SIZE, '0'), 'latin1'), cache]));
     } finally {
       closeSync(fd);
     }

@@ -21,19 +21,27 @@ function run(bundle: string, ...args: string[]) {
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const key = (file: string) => sha256(readFileSync(file));
-/** A cache file for `bundle` holding `payload`: the bundle's hash, then the payload's. */
-const cacheFileOf = (bundle: string, payload: Buffer) => Buffer.concat([Buffer.from(key(bundle) + sha256(payload), 'latin1'), payload]);
+/** A cache file for `bundle` holding `payload`: the bundle's hash, the payload's, the bytecode size it was made at (16 hex digits). */
+const cacheFileOf = (bundle: string, payload: Buffer, bytecode = 0) => Buffer.concat([Buffer.from(key(bundle) + sha256(payload) + bytecode.toString(16).padStart(16, '0'), 'latin1'), payload]);
+/** Where the cache starts in a cache file. */
+const HEADER = 64 + 64 + 16;
 const cacheOf = (bundle: string, command: string) => `${bundle}.${command}.v8cache`;
 const inode = (file: string) => statSync(file).ino;
 
-/** A bundle whose `big` command runs a function with a large body (compiled only when it runs) and whose `fail` command exits 1. */
+/**
+ * A bundle whose `big` command runs a function with a large body (compiled only when it runs),
+ * whose commands given `huge` also run one far larger than the rest of the process's code, and
+ * whose `fail` command exits 1.
+ */
 function writeBundle(name: string, marker = 'a') {
   const file = join(dir, name);
-  const body = Array.from({ length: 400 }, (_, i) => `  total += ${i} * n;`).join('\n');
+  const body = (lines: number) => Array.from({ length: lines }, (_, i) => `  total += ${i} * n;`).join('\n');
   writeFileSync(file, [
-    `function big(n) {\n  let total = 0;\n${body}\n  return total;\n}`,
+    `function big(n) {\n  let total = 0;\n${body(400)}\n  return total;\n}`,
+    `function huge(n) {\n  let total = 0;\n${body(40_000)}\n  return total;\n}`,
     `const command = process.argv[2];`,
     `if (command === 'fail') process.exitCode = 1;`,
+    `if (process.argv[3] === 'huge') huge(1);`,
     `console.log(${JSON.stringify(marker)}, command === 'big' ? big(1) : 0);`,
     '',
   ].join('\n'));
@@ -86,7 +94,7 @@ describe('running a bundle with a code cache', () => {
     expect(run(bundle, 'big')).toMatchObject({ status: 0, stdout: `a ${(399 * 400) / 2}\n` });
     const made = readFileSync(cache);
     expect(made.equals(damaged)).toBe(false);
-    expect(made.subarray(64, 128).toString('latin1')).toBe(sha256(made.subarray(128)));
+    expect(made.subarray(64, 128).toString('latin1')).toBe(sha256(made.subarray(HEADER)));
   });
 
   test('a FIFO where the cache goes is not read (it would wait for a writer forever), and is replaced', () => {
@@ -139,23 +147,35 @@ describe('running a bundle with a code cache', () => {
     expect(readdirSync(dir).filter((file) => file.startsWith('argv.cjs.')).sort()).toEqual(['argv.cjs.run.v8cache']);
   });
 
-  test('--version (and -V), which runs almost nothing, has a cache of its own: help\'s (--help, or the word help) is not left narrow by it', () => {
-    const bundle = writeBundle('version.cjs');
-    run(bundle, '--version');
-    run(bundle, '-V');
-    expect(readdirSync(dir).filter((file) => file.startsWith('version.cjs.')).sort()).toEqual(['version.cjs.version.v8cache']);
-    run(bundle, '--help');
-    run(bundle, 'help');
-    expect(readdirSync(dir).filter((file) => file.startsWith('version.cjs.')).sort()).toEqual(['version.cjs.run.v8cache', 'version.cjs.version.v8cache']);
+  test('a run that compiles much more than the run that made the cache (a synth after a `synth --help`) makes it again, holding both; a run that compiles less leaves it', () => {
+    const bundle = writeBundle('wider.cjs');
+    const cache = cacheOf(bundle, 'synth');
+    expect(run(bundle, 'synth').status).toBe(0);
+    const narrow = { inode: inode(cache), size: statSync(cache).size };
+    expect(run(bundle, 'synth').status).toBe(0);
+    expect(inode(cache)).toBe(narrow.inode); // the same run again: left
+    expect(run(bundle, 'synth', 'huge')).toMatchObject({ status: 0, stdout: 'a 0\n' });
+    const wide = { inode: inode(cache), size: statSync(cache).size };
+    expect(wide.inode).not.toBe(narrow.inode);
+    expect(wide.size).toBeGreaterThan(narrow.size + 100_000); // huge's body, compiled when it ran
+    expect(run(bundle, 'synth', 'huge').status).toBe(0);
+    expect(run(bundle, 'synth').status).toBe(0);
+    expect(inode(cache)).toBe(wide.inode); // neither the same nor a narrower run makes it again
+    // The bytecode size it was made at, in its header.
+    expect(Number.parseInt(readFileSync(cache).subarray(128, HEADER).toString('latin1'), 16)).toBeGreaterThan(100_000);
   });
 
-  test('a run that asks for help shares the "run" cache: the command\'s own is made by a run that does its work', () => {
-    const bundle = writeBundle('help.cjs');
-    run(bundle, 'big', '--help');
-    run(bundle, 'big', '-h');
-    expect(readdirSync(dir).filter((file) => file.startsWith('help.cjs.')).sort()).toEqual(['help.cjs.run.v8cache']);
-    run(bundle, 'big', '--', '--help'); // after `--`, a path named --help
-    expect(existsSync(cacheOf(bundle, 'big'))).toBe(true);
+  test('a cache whose header lacks the bytecode size (made by an older version of this loader) is made again', () => {
+    const bundle = writeBundle('older.cjs');
+    expect(run(bundle, 'synth').status).toBe(0);
+    const cache = cacheOf(bundle, 'synth');
+    const made = readFileSync(cache);
+    const older = Buffer.concat([made.subarray(0, 64), Buffer.from(sha256(made.subarray(HEADER)), 'latin1'), made.subarray(HEADER)]);
+    writeFileSync(cache, older);
+    const written = inode(cache);
+    expect(run(bundle, 'synth')).toMatchObject({ status: 0, stdout: 'a 0\n' });
+    expect(inode(cache)).not.toBe(written);
+    expect(readFileSync(cache).subarray(64, 128).toString('latin1')).toBe(sha256(readFileSync(cache).subarray(HEADER)));
   });
 
   test('the bundle\'s parts load once, each with its own cache, and a stack trace has their own line numbers', () => {
