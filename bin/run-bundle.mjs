@@ -6,9 +6,10 @@
 // where that folder is not writable, Node's compile cache instead. A run that compiled much more
 // than the run that made the cache (a synth with MinIO and routes after one with a claim only)
 // makes it again: the new cache holds both.
-// A cache file is the bundle's SHA-256 (V8 itself checks only the source's length), the cache's
-// own SHA-256 (V8 checks its header, not the rest, in a release build: a damaged cache crashed
-// every run), the process's bytecode size when the cache was made (16 hex digits), then the cache.
+// A cache file is the bundle's SHA-256 (V8 itself checks only the source's length), the SHA-256 of
+// the rest (V8 checks a cache's header, not the rest, in a release build: a damaged cache crashed
+// every run; a damaged size could stop it being made again), the process's bytecode size when the
+// cache was made (16 hex digits), then the cache.
 import { createHash } from 'node:crypto';
 import { accessSync, closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import nodeModule, { createRequire } from 'node:module';
@@ -110,10 +111,9 @@ function readCache(file, key) {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
     if (!fstatSync(fd).isFile()) return undefined;
     const data = readFileSync(fd);
-    const cache = data.subarray(HEADER);
-    if (data.subarray(0, HASH).toString('latin1') !== key || data.subarray(HASH, 2 * HASH).toString('latin1') !== sha256(cache)) return undefined;
+    if (data.subarray(0, HASH).toString('latin1') !== key || data.subarray(HASH, 2 * HASH).toString('latin1') !== sha256(data.subarray(2 * HASH))) return undefined;
     const bytecode = Number.parseInt(data.subarray(2 * HASH, HEADER).toString('latin1'), 16);
-    return Number.isSafeInteger(bytecode) ? { cache, bytecode } : undefined;
+    return Number.isSafeInteger(bytecode) ? { cache: data.subarray(HEADER), bytecode } : undefined;
   } catch {
     return undefined;
   } finally {
@@ -137,8 +137,8 @@ function writeCache(file, key, script, bytecode) {
     }
     const fd = openSync(aside, 'wx');
     try {
-      const cache = script.createCachedData();
-      writeFileSync(fd, Buffer.concat([Buffer.from(key + sha256(cache) + bytecode.toString(16).padStart(SIZE, '0'), 'latin1'), cache]));
+      const rest = Buffer.concat([Buffer.from(bytecode.toString(16).padStart(SIZE, '0'), 'latin1'), script.createCachedData()]);
+      writeFileSync(fd, Buffer.concat([Buffer.from(key + sha256(rest), 'latin1'), rest]));
     } finally {
       closeSync(fd);
     }

@@ -21,10 +21,15 @@ function run(bundle: string, ...args: string[]) {
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const key = (file: string) => sha256(readFileSync(file));
-/** A cache file for `bundle` holding `payload`: the bundle's hash, the payload's, the bytecode size it was made at (16 hex digits). */
-const cacheFileOf = (bundle: string, payload: Buffer, bytecode = 0) => Buffer.concat([Buffer.from(key(bundle) + sha256(payload) + bytecode.toString(16).padStart(16, '0'), 'latin1'), payload]);
+/** A cache file for `bundle` holding `payload`: the bundle's hash, the hash of the rest, the bytecode size it was made at (16 hex digits), the payload. */
+const cacheFileOf = (bundle: string, payload: Buffer, bytecode = 0) => {
+  const rest = Buffer.concat([Buffer.from(bytecode.toString(16).padStart(16, '0'), 'latin1'), payload]);
+  return Buffer.concat([Buffer.from(key(bundle) + sha256(rest), 'latin1'), rest]);
+};
+/** Where the bytecode size starts in a cache file: the second hash covers the size and the cache. */
+const SIZE_AT = 64 + 64;
 /** Where the cache starts in a cache file. */
-const HEADER = 64 + 64 + 16;
+const HEADER = SIZE_AT + 16;
 const cacheOf = (bundle: string, command: string) => `${bundle}.${command}.v8cache`;
 const inode = (file: string) => statSync(file).ino;
 
@@ -94,7 +99,7 @@ describe('running a bundle with a code cache', () => {
     expect(run(bundle, 'big')).toMatchObject({ status: 0, stdout: `a ${(399 * 400) / 2}\n` });
     const made = readFileSync(cache);
     expect(made.equals(damaged)).toBe(false);
-    expect(made.subarray(64, 128).toString('latin1')).toBe(sha256(made.subarray(HEADER)));
+    expect(made.subarray(64, 128).toString('latin1')).toBe(sha256(made.subarray(SIZE_AT)));
   });
 
   test('a FIFO where the cache goes is not read (it would wait for a writer forever), and is replaced', () => {
@@ -162,7 +167,7 @@ describe('running a bundle with a code cache', () => {
     expect(run(bundle, 'synth').status).toBe(0);
     expect(inode(cache)).toBe(wide.inode); // neither the same nor a narrower run makes it again
     // The bytecode size it was made at, in its header.
-    expect(Number.parseInt(readFileSync(cache).subarray(128, HEADER).toString('latin1'), 16)).toBeGreaterThan(100_000);
+    expect(Number.parseInt(readFileSync(cache).subarray(SIZE_AT, HEADER).toString('latin1'), 16)).toBeGreaterThan(100_000);
   });
 
   test('a cache whose header lacks the bytecode size (made by an older version of this loader) is made again', () => {
@@ -175,7 +180,22 @@ describe('running a bundle with a code cache', () => {
     const written = inode(cache);
     expect(run(bundle, 'synth')).toMatchObject({ status: 0, stdout: 'a 0\n' });
     expect(inode(cache)).not.toBe(written);
-    expect(readFileSync(cache).subarray(64, 128).toString('latin1')).toBe(sha256(readFileSync(cache).subarray(HEADER)));
+    expect(readFileSync(cache).subarray(64, 128).toString('latin1')).toBe(sha256(readFileSync(cache).subarray(SIZE_AT)));
+  });
+
+  test('a cache whose bytecode size is damaged is made again (a larger size would leave it never widened)', () => {
+    const bundle = writeBundle('size.cjs');
+    expect(run(bundle, 'synth').status).toBe(0);
+    const cache = cacheOf(bundle, 'synth');
+    const damaged = readFileSync(cache);
+    damaged.write('001fffffffffffff', SIZE_AT, 'latin1'); // the largest size a header can hold; the hashes left as they were
+    writeFileSync(cache, damaged);
+    const written = inode(cache);
+    expect(run(bundle, 'synth', 'huge')).toMatchObject({ status: 0, stdout: 'a 0\n' });
+    expect(inode(cache)).not.toBe(written);
+    const made = readFileSync(cache);
+    expect(Number.parseInt(made.subarray(SIZE_AT, HEADER).toString('latin1'), 16)).toBeLessThan(2 ** 40);
+    expect(made.subarray(64, 128).toString('latin1')).toBe(sha256(made.subarray(SIZE_AT)));
   });
 
   test('the bundle\'s parts load once, each with its own cache, and a stack trace has their own line numbers', () => {
