@@ -62,7 +62,8 @@ export function compile(expression: string, kubernetesMinor: number): Program | 
       const parsed = Object.hasOwn(PARSED_RULES, expression) ? decodeParsedExpr(PARSED_RULES[expression]) : cel.parse(expression);
       meterCalls(parsed.expr);
       const plan = cel.plan(kubernetesEnvironment(kubernetesMinor), parsed);
-      program = (self) => plan({ self } as never) as CelValue | Error;
+      // The variables without a prototype: a rule naming `constructor` or `__proto__` reads nothing.
+      program = (self) => plan(Object.assign(Object.create(null), { self }) as never) as CelValue | Error;
     } catch (e) {
       // A RangeError is a syntax tree too deep for the parser or the rewrite: the API server's
       // parser refuses those too (cel-go's recursion limit).

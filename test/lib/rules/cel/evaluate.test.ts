@@ -76,6 +76,14 @@ describe('messages as the API server words them', () => {
     expect(run('n', { type: 'integer', 'x-kubernetes-validations': [{ rule: 'self >= oldSelf' }, { rule: 'self > 0' }] }, -1).map((f) => f.message)).toEqual(['failed rule: self > 0']);
   });
 
+  test('a name no rule can use (`self` is the only variable) is unresolved, also where it names a property every JavaScript object has', () => {
+    for (const text of ['prototype', 'constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(run('s', { type: 'string', ...rule(`${text} == 'x'`) }, 'x')).toEqual([
+        { field: 'spec.s', message: expect.stringMatching(/^not checked against the CRD rule .*: unresolved attribute/), severity: 'warning' },
+      ]);
+    }
+  });
+
   test('a rule this validator cannot compile or run is a warning that it was not checked, never a failure', () => {
     for (const text of ['self.', 'self.?a.orValue(1) == 1', "format.dns1123Label().validate(self).hasValue()", "ip(self).family() == 4"]) {
       const [finding] = run('s', { type: 'string', ...rule(text) }, 'x');
