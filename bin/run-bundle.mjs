@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { accessSync, closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import nodeModule, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import { getHeapCodeStatistics, getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 
@@ -87,13 +87,12 @@ export function runBundle(bundle, command = process.argv[2]) {
 }
 
 /**
- * The process's bytecode, as the size of V8's trusted space, where V8 (12 and later) keeps it:
- * reading that is one call, where getHeapCodeStatistics walks the heap (about 6 ms at the end of
- * a synth). It counts code the run generated too (Ajv's validators under `validate --crds`).
+ * The process's bytecode, as the size of V8's trusted space, where V8 12 and later (Node 22 and
+ * 24) keep it: reading that is one call, where getHeapCodeStatistics walks the heap (about 6 ms at
+ * the end of a synth). It counts code the run generated too (Ajv's validators under `validate --crds`).
  */
 function bytecodeSize() {
-  const trusted = getHeapSpaceStatistics().filter((space) => space.space_name.startsWith('trusted'));
-  return trusted.length ? trusted.reduce((sum, space) => sum + space.space_used_size, 0) : getHeapCodeStatistics().bytecode_and_metadata_size;
+  return getHeapSpaceStatistics().filter((space) => space.space_name.startsWith('trusted')).reduce((sum, space) => sum + space.space_used_size, 0);
 }
 
 /** An ES module, as a `data:` URL (which `new Worker` runs), that runs `bundle` as runBundle does. */

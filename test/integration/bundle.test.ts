@@ -93,19 +93,15 @@ describe('the bundles a checkout runs', () => {
     expect(mtime(sourcesFile)).toBeGreaterThan(built); // not recorded: built again
   });
 
-  test('a package that is not installed is an error at the source line that imports it', () => {
-    writeSources('six', "import 'no-such-package-here';\n");
+  // Two resolvers (scripts/bundle.mjs), each sending what it finds to the packages' bundle: packages, and the generated validators.
+  test.each([
+    ['a package that is not installed', 'six', 'no-such-package-here'],
+    ['a path to generated validators that are not there', 'eight', './generated/crd-validators'],
+  ])('%s is an error at the source line that imports it', (_, message, path) => {
+    writeSources(message, `import '${path}';\n`);
     const result = buildAndRun();
     expect(result.status).not.toBe(0);
-    expect(result.output).toContain('Could not resolve "no-such-package-here"');
-    expect(result.output).toContain(`${entry}:1:7`);
-  });
-
-  test('a path to generated validators that are not there is an error at the source line that imports it', () => {
-    writeSources('eight', "import './generated/crd-validators';\n");
-    const result = buildAndRun();
-    expect(result.status).not.toBe(0);
-    expect(result.output).toContain('Could not resolve "./generated/crd-validators"');
+    expect(result.output).toContain(`Could not resolve "${path}"`);
     expect(result.output).toContain(`${entry}:1:7`);
   });
 

@@ -5,6 +5,8 @@
 // of a parsed expression, which are tagged: 64-bit ids (bigint), bytes literals (Uint8Array), and
 // fields that are there but undefined.
 import type * as Cel from '@bufbuild/cel';
+import { CEL_RULES } from '../generated/cel-rules';
+import { celExpressionsOf } from './schema';
 
 /** What @bufbuild/cel's parse returns. */
 export type ParsedExpr = ReturnType<typeof Cel.parse>;
@@ -21,6 +23,11 @@ export function encodeParsedExpr(parsed: ParsedExpr): string {
     if (value === undefined && key !== '') return { [UNDEFINED]: true };
     return value;
   });
+}
+
+/** Every CEL expression of the known CRDs' rules (CEL_RULES), sorted: what that table is made of. */
+export function knownExpressions(): string[] {
+  return [...new Set(Object.values(CEL_RULES).flatMap((sets) => sets.flatMap((set) => celExpressionsOf(set.schema))))].sort();
 }
 
 /**
