@@ -5,14 +5,16 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runBundle } from './run-bundle.mjs';
+import { bundleRunner } from './run-bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fromSources = existsSync(join(root, 'main.ts')) && existsSync(join(root, 'scripts', 'bundle.mjs'));
 let bundle = join(root, 'build', 'cli.cjs');
+const runner = bundleRunner();
 if (fromSources) {
   try {
-    bundle = await (await import('../scripts/bundle.mjs')).bundleIfStale('main.ts');
+    // After an edit, the packages load while esbuild bundles the sources.
+    bundle = await (await import('../scripts/bundle.mjs')).bundleIfStale('main.ts', { whileBuilding: (vendorFile) => runner.preload(vendorFile) });
   } catch (e) {
     if (!Array.isArray(e?.errors)) throw e;
     // esbuild has printed each error with its file and line: its stack trace would add nothing.
@@ -20,4 +22,4 @@ if (fromSources) {
     process.exit(1);
   }
 }
-runBundle(bundle);
+runner.run(bundle);

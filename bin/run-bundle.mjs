@@ -11,7 +11,7 @@
 // every run; a damaged size could stop it being made again), the process's bytecode size when the
 // cache was made (16 hex digits; see bytecodeSize), then the cache.
 import { createHash } from 'node:crypto';
-import { accessSync, closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import nodeModule, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
@@ -34,36 +34,48 @@ const WRAPPER_PARAMS = ['exports', 'require', 'module', '__filename', '__dirname
  * each command runs other functions). Caches are written when the process exits with code 0.
  */
 export function runBundle(bundle, command = process.argv[2]) {
-  if (!writable(dirname(bundle))) {
-    // No cache can be made beside it (a global install used by another user, a read-only image):
-    // Node's compile cache instead, in the temp folder, which holds at least what loads.
-    nodeModule.enableCompileCache?.();
-    createRequire(import.meta.url)(bundle);
-    return;
-  }
+  bundleRunner(command).run(bundle);
+}
+
+/**
+ * What runs a bundle for `command`: `run(bundle)`; before that, `preload(file)` may load the
+ * packages' bundle `file` and the packages the command read from it when it last made its cache
+ * (while esbuild builds the sources' bundle after an edit, the process has nothing else to do).
+ * Preloaded modules are dropped if that file has changed by the time the bundle runs.
+ */
+export function bundleRunner(command = process.argv[2]) {
   // A command's cache is made by its first run that ends well, and again by a run that compiled
   // much more (a `synth --help` first, then a synth). Options and anything else share one.
   const kind = /^[a-z]{1,20}$/.test(command ?? '') ? command : 'run';
-  const loaded = new Map();
-  const toCache = [];
+  let loaded = new Map(); // file -> { module, identity: the file as loaded, read: the packages read from it }
+  let toCache = [];
+  let cacheWhenDone = false;
 
-  const load = (filename) => {
-    if (loaded.has(filename)) return loaded.get(filename).exports;
-    const bytes = readFileSync(filename);
+  const load = (filename, isBundle = false) => {
+    if (loaded.has(filename)) return loaded.get(filename).module.exports;
+    const fd = openSync(filename, 'r');
+    let bytes, identity;
+    try {
+      identity = fileIdentity(fstatSync(fd));
+      bytes = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     const key = sha256(bytes);
     const cacheFile = `${filename}.${kind}.v8cache`;
     const { cache: cachedData, bytecode } = readCache(cacheFile, key) ?? {};
     // The module wrapper on a line of its own, so that line and column numbers are the file's.
     const script = new Script(`(function (${WRAPPER_PARAMS.join(', ')}) {\n${bytes.toString('utf8')}\n})`, { filename, lineOffset: -1, cachedData });
-    toCache.push({ script, cacheFile, key, made: cachedData && !script.cachedDataRejected ? bytecode : undefined });
+    const read = new Set();
+    toCache.push({ script, cacheFile, key, read, made: cachedData && !script.cachedDataRejected ? bytecode : undefined });
     const module = { exports: {}, filename, id: filename, loaded: false };
     // How the bundle's worker threads run it: as this one, with the caches of this command.
-    if (filename === bundle) module.workerEntry = workerEntry(bundle, kind);
-    loaded.set(filename, module);
+    if (isBundle) module.workerEntry = workerEntry(filename, kind);
+    loaded.set(filename, { module, identity, read });
     const nodeRequire = createRequire(filename);
     // The bundle's own parts load the same way; everything else (Node's modules, packages left
     // out of the bundle) as Node would.
-    const require = Object.assign((id) => (/^\.\/[\w.-]+\.cjs$/.test(id) ? load(join(dirname(filename), id)) : nodeRequire(id)), {
+    const require = Object.assign((id) => (/^\.\/[\w.-]+\.cjs$/.test(id) ? part(join(dirname(filename), id)) : nodeRequire(id)), {
       resolve: nodeRequire.resolve,
       cache: nodeRequire.cache,
       main: nodeRequire.main,
@@ -73,17 +85,64 @@ export function runBundle(bundle, command = process.argv[2]) {
     return module.exports;
   };
 
-  // Only the main thread writes: a worker's run is part of the command's.
-  if (isMainThread) {
-    process.once('exit', (code) => {
-      if (code !== 0) return;
-      const bytecode = bytecodeSize();
-      for (const { script, cacheFile, key, made } of toCache) {
-        if (made === undefined || bytecode > made * WIDER) writeCache(cacheFile, key, script, bytecode);
-      }
+  /** Another file of the bundle, as its code requires it: which of its exports are read is recorded. */
+  const part = (file) => {
+    load(file);
+    const entry = loaded.get(file);
+    entry.recording ??= new Proxy(entry.module.exports, {
+      get(exports, name, receiver) {
+        if (typeof name === 'string' && Object.hasOwn(exports, name)) entry.read.add(name);
+        return Reflect.get(exports, name, receiver);
+      },
     });
-  }
-  load(bundle);
+    return entry.recording;
+  };
+
+  return {
+    preload(file) {
+      const readBefore = readNames(`${file}.${kind}.read`);
+      if (readBefore === undefined || !writable(dirname(file))) return;
+      try {
+        const exports = load(file);
+        for (const name of readBefore) if (Object.hasOwn(exports, name)) exports[name];
+      } catch {
+        // The run meets the same error where the command reads the package, and reports it there.
+      }
+    },
+    run(bundle) {
+      if (!writable(dirname(bundle))) {
+        // No cache can be made beside it (a global install used by another user, a read-only image):
+        // Node's compile cache instead, in the temp folder, which holds at least what loads.
+        nodeModule.enableCompileCache?.();
+        createRequire(import.meta.url)(bundle);
+        return;
+      }
+      for (const [file, { identity }] of loaded) {
+        if (fileIdentityOf(file) !== identity) {
+          // Built again since it was preloaded (a package imported for the first time): start over.
+          loaded = new Map();
+          toCache = [];
+          break;
+        }
+      }
+      // Only the main thread writes: a worker's run is part of the command's.
+      if (isMainThread && !cacheWhenDone) {
+        cacheWhenDone = true;
+        process.once('exit', (code) => {
+          if (code !== 0) return;
+          const bytecode = bytecodeSize();
+          for (const { script, cacheFile, key, made, read } of toCache) {
+            if (made === undefined || bytecode > made * WIDER) writeCache(cacheFile, key, script, bytecode);
+            // What preload reads next time: every export a run of this command read.
+            const readFile = cacheFile.replace(/\.v8cache$/, '.read');
+            const readBefore = readNames(readFile) ?? [];
+            if ([...read].some((name) => !readBefore.includes(name))) writeAside(readFile, Buffer.from(JSON.stringify([...new Set([...readBefore, ...read])])));
+          }
+        });
+      }
+      load(bundle, true);
+    },
+  };
 }
 
 /**
@@ -114,28 +173,31 @@ const WIDER = 1.1;
 
 /** The cache in `file` made for the bundle of hash `key`, and the bytecode size when it was made; undefined if there is none. */
 function readCache(file, key) {
-  let fd;
   try {
-    // Not blocking: a FIFO put there would wait for a writer forever.
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
-    if (!fstatSync(fd).isFile()) return undefined;
-    const data = readFileSync(fd);
+    const data = readRegularFile(file);
     if (data.subarray(0, HASH).toString('latin1') !== key || data.subarray(HASH, 2 * HASH).toString('latin1') !== sha256(data.subarray(2 * HASH))) return undefined;
     const bytecode = Number.parseInt(data.subarray(2 * HASH, HEADER).toString('latin1'), 16);
     return Number.isSafeInteger(bytecode) ? { cache: data.subarray(HEADER), bytecode } : undefined;
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 
-/**
- * Written aside and renamed, so that a concurrent run reads a whole cache or none. The aside file
- * is made new (never through a link left there), before the cache is made: where nothing can be
- * written, nothing is spent. What killed runs left aside is removed first.
- */
+/** The cache for `script`, with its header (see the top of this file), written aside and renamed. */
 function writeCache(file, key, script, bytecode) {
+  writeAside(file, () => {
+    const rest = Buffer.concat([Buffer.from(bytecode.toString(16).padStart(SIZE, '0'), 'latin1'), script.createCachedData()]);
+    return Buffer.concat([Buffer.from(key + sha256(rest), 'latin1'), rest]);
+  });
+}
+
+/**
+ * Writes `file` aside and renames it, so that a concurrent run reads a whole file or none. The
+ * aside file is made new (never through a link left there), before `contents` is made (a buffer,
+ * or a function that makes it): where nothing can be written, nothing is spent. What killed runs
+ * left aside is removed first.
+ */
+function writeAside(file, contents) {
   const folder = dirname(file);
   const prefix = `.${basename(file)}.`;
   const aside = join(folder, `${prefix}${process.pid}`);
@@ -146,8 +208,7 @@ function writeCache(file, key, script, bytecode) {
     }
     const fd = openSync(aside, 'wx');
     try {
-      const rest = Buffer.concat([Buffer.from(bytecode.toString(16).padStart(SIZE, '0'), 'latin1'), script.createCachedData()]);
-      writeFileSync(fd, Buffer.concat([Buffer.from(key + sha256(rest), 'latin1'), rest]));
+      writeFileSync(fd, typeof contents === 'function' ? contents() : contents);
     } finally {
       closeSync(fd);
     }
@@ -158,6 +219,38 @@ function writeCache(file, key, script, bytecode) {
     } catch {
       // Nothing was written.
     }
+  }
+}
+
+/** The names in `file` (a JSON list of at most 1000 short strings), or undefined. */
+function readNames(file) {
+  try {
+    const names = JSON.parse(readRegularFile(file).toString('utf8'));
+    return Array.isArray(names) && names.length <= 1000 && names.every((name) => typeof name === 'string' && name.length <= 500) ? names : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bytes of `file`, if it is a regular file; throws otherwise. Not blocking: a FIFO put there would wait for a writer forever. */
+function readRegularFile(file) {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error(`${file}: not a file`);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A file as it is now: another inode, size or modification time is another file. */
+const fileIdentity = (stats) => `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+
+function fileIdentityOf(file) {
+  try {
+    return fileIdentity(statSync(file));
+  } catch {
+    return 'missing';
   }
 }
 

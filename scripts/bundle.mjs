@@ -72,22 +72,33 @@ const OPTIONS = {
   alias: { punycode: 'punycode/' },
 };
 
-/** Runs esbuild and writes its bundle (and the map first, so a reader of the new bundle finds its map); returns the input files it read. */
-async function buildAndWrite(options) {
+/**
+ * Runs esbuild and writes its bundle (and the map first, so a reader of the new bundle finds its
+ * map), unless `check` finds errors in the build: those are printed as esbuild prints its own, and
+ * thrown as esbuild throws them. Returns the input files it read, and esbuild's metafile.
+ */
+async function buildAndWrite(options, check = () => [], whileBuilding = () => {}) {
   // Loaded only when needed: importing esbuild costs more than a fresh check.
-  const { build } = await import('esbuild');
-  const result = await build({ ...OPTIONS, ...options });
+  const { build, formatMessages } = await import('esbuild');
+  const building = build({ ...OPTIONS, ...options });
+  whileBuilding();
+  const result = await building;
+  const errors = check(result);
+  if (errors.length > 0) {
+    process.stderr.write((await formatMessages(errors, { kind: 'error', color: process.stderr.isTTY === true })).join(''));
+    throw Object.assign(new Error(`Build failed with ${errors.length === 1 ? '1 error' : `${errors.length} errors`}`), { errors, warnings: [] });
+  }
   mkdirSync(dirname(options.outfile), { recursive: true });
   const map = result.outputFiles.find((file) => file.path.endsWith('.map'));
   const code = result.outputFiles.find((file) => file !== map);
   writeAtomically(map.path, map.contents);
   writeAtomically(code.path, code.contents);
-  return Object.keys(result.metafile.inputs);
+  return { inputs: Object.keys(result.metafile.inputs), metafile: result.metafile };
 }
 
 /** Bundles `entry` (relative to the project root) into `outfile`, packages included: one CommonJS file with a source map beside it. */
 export async function bundle(entry, outfile) {
-  return buildAndWrite({ entryPoints: [resolve(root, entry)], outfile, plugins: [dependencyRewrites] });
+  await buildAndWrite({ entryPoints: [resolve(root, entry)], outfile, plugins: [dependencyRewrites] });
 }
 
 const isPackageImport = (path) => /^[^./]/.test(path) && !path.startsWith('node:') && !builtinModules.includes(path);
@@ -117,39 +128,71 @@ function resolvePackage(path, kind) {
   return required();
 }
 
-/** The sources alone: each package import becomes a property of the packages' bundle, `vendorFile` beside it. */
-async function bundleSources(entry, outfile, vendorFile) {
-  const imports = new Map(); // package import -> how the sources import it (as an ES module or by require)
-  const fromVendor = {
-    name: 'packages-from-vendor-bundle',
+/**
+ * The sources alone: each package import stays a `require` of the package, which the banner reads
+ * from the packages' bundle, `vendorFile` beside it. esbuild keeps packages out itself
+ * (`packages: 'external'`): a plugin that sent each import to node to be resolved took half the
+ * build's time, which an edit waits for.
+ */
+async function bundleSources(entry, outfile, vendorFile, whileBuilding) {
+  const validators = new Set(); // the generated validators' files, as the packages' bundle names them
+  const generatedValidators = {
+    name: 'generated-validators-from-vendor-bundle',
     setup(build) {
-      build.onResolve({ filter: /^[^./]/ }, ({ path, kind }) => {
-        if (kind === 'entry-point' || !isPackageImport(path)) return undefined;
-        const as = kind === 'require-call' ? 'require-call' : 'import-statement';
-        if (imports.get(path) === as || imports.get(path) === 'import-statement') return { path, namespace: 'vendor' };
-        // Checked here (once per package and kind), so that esbuild names the source file and line that imports it.
-        if (resolvePackage(path, as) === undefined) return { errors: [{ text: `Could not resolve "${path}": not in node_modules (a dependency in package.json, installed by npm ci?)` }] };
-        imports.set(path, as);
-        return { path, namespace: 'vendor' };
-      });
       // The generated CRD validators (about 1 MB, two thirds of the sources' bundle) change only
       // when regenerated: they go with the packages, and an edit to a source bundles a third as much.
       build.onResolve({ filter: /[\\/]generated[\\/]crd-validators$/ }, ({ path, resolveDir }) => {
         // Not there: esbuild's own resolution then fails at the source line that imports it.
         if (!existsSync(`${resolve(resolveDir, path)}.js`)) return undefined;
         const key = `./${relative(root, resolve(resolveDir, path)).split(sep).join('/')}.js`;
-        imports.set(key, 'require-call');
-        return { path: key, namespace: 'vendor' };
+        validators.add(key);
+        return { path: key, external: true };
       });
-      build.onLoad({ filter: /.*/, namespace: 'vendor' }, ({ path }) => ({
-        contents: `module.exports = require(${JSON.stringify(`./${basename(vendorFile)}`)})[${JSON.stringify(path)}];`,
-        loader: 'js',
-      }));
-      build.onResolve({ filter: /^\.\/[^/]*\.vendor\.cjs$/, namespace: 'vendor' }, ({ path }) => ({ path, external: true }));
     },
   };
-  const inputs = await buildAndWrite({ entryPoints: [resolve(root, entry)], outfile, plugins: [fromVendor] });
-  return { inputs: inputs.filter((file) => !file.startsWith('vendor:')), imports: Object.fromEntries([...imports].sort()) };
+  const vendor = JSON.stringify(`./${basename(vendorFile)}`);
+  const { inputs, metafile } = await buildAndWrite({
+    entryPoints: [resolve(root, entry)],
+    outfile,
+    packages: 'external',
+    plugins: [generatedValidators],
+    // The module's own `require`, for what the packages' bundle holds, reads that instead.
+    banner: { js: `var require=((req,vendor)=>Object.assign((id)=>Object.hasOwn(vendor,id)?vendor[id]:req(id),req))(require,require(${vendor}));` },
+  }, (result) => unresolvedPackages(result.metafile), whileBuilding);
+  const imports = new Map([...validators].map((key) => [key, 'require-call'])); // package import -> how the sources import it
+  for (const { path, kind } of packageImports(metafile)) if (imports.get(path) !== 'import-statement') imports.set(path, kind);
+  return { inputs, imports: Object.fromEntries([...imports].sort()) };
+}
+
+/** Each package the sources import, with how (as an ES module or by require) and where. */
+function packageImports(metafile) {
+  return Object.entries(metafile.inputs).flatMap(([file, { imports }]) => imports
+    .filter(({ path, external }) => external && isPackageImport(path))
+    .map(({ path, kind }) => ({ path, kind: kind === 'require-call' ? 'require-call' : 'import-statement', file })));
+}
+
+/**
+ * An error at the source line that imports each package not found in node_modules, as esbuild
+ * gives for a path it cannot resolve (each package and kind checked once).
+ */
+function unresolvedPackages(metafile) {
+  const checked = new Set();
+  return packageImports(metafile).flatMap(({ path, kind, file }) => {
+    if (checked.has(`${kind} ${path}`)) return [];
+    checked.add(`${kind} ${path}`);
+    if (resolvePackage(path, kind) !== undefined) return [];
+    return [{ text: `Could not resolve "${path}": not in node_modules (a dependency in package.json, installed by npm ci?)`, location: importLocation(file, path) }];
+  });
+}
+
+/** Where in `file` the first import of `path` is, as esbuild locates a message. */
+function importLocation(file, path) {
+  const lines = readFileSync(join(root, file), 'utf8').split('\n');
+  for (const [index, lineText] of lines.entries()) {
+    const column = Math.max(lineText.indexOf(`'${path}'`), lineText.indexOf(`"${path}"`));
+    if (column >= 0) return { file, line: index + 1, column, length: path.length + 2, lineText };
+  }
+  return { file };
 }
 
 /**
@@ -176,7 +219,7 @@ async function bundleVendor(imports, outfile) {
       });
     },
   };
-  const inputs = await buildAndWrite({
+  const { inputs } = await buildAndWrite({
     stdin: { contents: `Object.defineProperties(module.exports, {\n${properties.join('\n')}\n});\n`, resolveDir: root, sourcefile: basename(entry), loader: 'js' },
     outfile,
     plugins: [asTheSourcesImport, dependencyRewrites],
@@ -228,8 +271,13 @@ function record(stampFile, { inputs, outputs, imports }, startedMs) {
   return recorded;
 }
 
-/** The bundle of `entry`, rebuilt first if any of its inputs changed (the packages' part only when they did). */
-export async function bundleIfStale(entry) {
+/**
+ * The bundle of `entry`, rebuilt first if any of its inputs changed (the packages' part only when
+ * they did). While esbuild builds the sources' part, `whileBuilding(vendorFile)` is called if the
+ * packages' part is up to date (it may load it: it is built again only if the sources now import
+ * another package).
+ */
+export async function bundleIfStale(entry, { whileBuilding } = {}) {
   const name = entry.replace(/\.ts$/, '').replace(/\//g, '__');
   const outfile = join(cacheDir, `${name}.cjs`);
   const vendorFile = join(cacheDir, `${name}.vendor.cjs`);
@@ -237,13 +285,22 @@ export async function bundleIfStale(entry) {
   const sourcesStamp = join(cacheDir, `${name}.inputs.json`);
   const vendorStamp = join(cacheDir, `${name}.vendor.inputs.json`);
   let sources = readStamp(sourcesStamp);
+  let vendor;
+  const vendorIsFresh = () => {
+    vendor ??= readStamp(vendorStamp);
+    return isFresh(vendor, outputsOf(vendorFile));
+  };
+  let vendorFresh;
   if (!isFresh(sources, outputsOf(outfile))) {
     const startedMs = Date.now();
-    const { inputs, imports } = await bundleSources(entry, outfile, vendorFile);
+    // The packages' part is checked while esbuild works, not before.
+    const { inputs, imports } = await bundleSources(entry, outfile, vendorFile, () => {
+      vendorFresh = vendorIsFresh();
+      if (vendorFresh) whileBuilding?.(vendorFile);
+    });
     sources = record(sourcesStamp, { inputs, outputs: outputsOf(outfile), imports }, startedMs);
   }
-  const vendor = readStamp(vendorStamp);
-  if (!isFresh(vendor, outputsOf(vendorFile)) || JSON.stringify(vendor.imports) !== JSON.stringify(sources.imports)) {
+  if (!(vendorFresh ?? vendorIsFresh()) || JSON.stringify(vendor.imports) !== JSON.stringify(sources.imports)) {
     const startedMs = Date.now();
     const inputs = await bundleVendor(sources.imports, vendorFile);
     record(vendorStamp, { inputs, outputs: outputsOf(vendorFile), imports: sources.imports }, startedMs);
