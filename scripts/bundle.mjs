@@ -78,8 +78,9 @@ const OPTIONS = {
  * thrown as esbuild throws them. Returns the input files it read, and esbuild's metafile.
  */
 async function buildAndWrite(options, check = () => [], whileBuilding = () => {}) {
-  // Loaded only when needed: importing esbuild costs more than a fresh check.
-  const { build, formatMessages } = await import('esbuild');
+  // Loaded only when needed: importing esbuild costs more than a fresh check. Required, not
+  // imported: an import of its CommonJS reads it for its exports first (30 ms instead of 12).
+  const { build, formatMessages } = requireFromRoot('esbuild');
   const building = build({ ...OPTIONS, ...options });
   whileBuilding();
   const result = await building;
@@ -156,8 +157,9 @@ async function bundleSources(entry, outfile, vendorFile, whileBuilding) {
     outfile,
     packages: 'external',
     plugins: [generatedValidators],
-    // The module's own `require`, for what the packages' bundle holds, reads that instead.
-    banner: { js: `var require=((req,vendor)=>Object.assign((id)=>Object.hasOwn(vendor,id)?vendor[id]:req(id),req))(require,require(${vendor}));` },
+    // The module's own `require`, for what the packages' bundle holds, reads that instead. The
+    // sources are ES modules, strict: the directive esbuild writes for them must stay first.
+    banner: { js: `"use strict";var require=((req,vendor)=>Object.assign((id)=>Object.hasOwn(vendor,id)?vendor[id]:req(id),req))(require,require(${vendor}));` },
   }, (result) => unresolvedPackages(result.metafile), whileBuilding);
   const imports = new Map([...validators].map((key) => [key, 'require-call'])); // package import -> how the sources import it
   for (const { path, kind } of packageImports(metafile)) if (imports.get(path) !== 'import-statement') imports.set(path, kind);
