@@ -5,7 +5,9 @@
 // command compiles almost nothing. One cache file per bundle file and command, beside the bundle;
 // where that folder is not writable, Node's compile cache instead. A run that compiled much more
 // than the run that made the cache (a synth with MinIO and routes after one with a claim only)
-// makes it again: the new cache holds both.
+// makes it again: the new cache holds both. Beside the cache of a bundle's part (the packages'
+// bundle of a checkout) is the list of its exports the command read (`<file>.<command>.read`), for
+// the next run to load them early (see bundleRunner).
 // A cache file is the bundle's SHA-256 (V8 itself checks only the source's length), the SHA-256 of
 // the rest (V8 checks a cache's header, not the rest, in a release build: a damaged cache crashed
 // every run; a damaged size could stop it being made again), the process's bytecode size when the

@@ -105,6 +105,34 @@ describe('the bundles a checkout runs', () => {
     expect(result.output).toContain(`${entry}:1:7`);
   });
 
+  test('while esbuild builds the sources, whileBuilding is called with the packages\' bundle if that is up to date, before the new sources\' bundle is written', () => {
+    writeSources('nine');
+    buildAndRun();
+    /** bundleIfStale with a whileBuilding that reports the file it was given and the sources' bundle as it was then. */
+    const calls = () => {
+      const built = spawnSync(process.execPath, ['--input-type=module', '-e',
+        `import { statSync } from 'node:fs'; import { bundleIfStale } from './scripts/bundle.mjs';
+         await bundleIfStale(process.argv[1], { whileBuilding: (file) => console.log(file, statSync(process.argv[2]).mtimeMs) });`,
+        entry, sourcesFile], { cwd: repoRoot, encoding: 'utf8' });
+      expect(built.stderr).toBe('');
+      return built.stdout;
+    };
+    expect(calls()).toBe(''); // nothing to build
+    const before = mtime(sourcesFile);
+    writeSources('nine, edited');
+    expect(calls()).toBe(`${vendorFile} ${before}\n`);
+    expect(mtime(sourcesFile)).toBeGreaterThan(before);
+    writeSources('nine, edited again');
+    rmSync(vendorFile); // to be built again: nothing to load
+    expect(calls()).toBe('');
+    expect(buildAndRun()).toEqual({ status: 0, output: 'message: nine, edited again\n' });
+  });
+
+  test('the sources\' bundle runs strict, as the ES modules it came from', () => {
+    writeSources('ten', "(function () { if (this !== undefined) throw new Error('not strict'); })();\n");
+    expect(buildAndRun()).toEqual({ status: 0, output: 'message: ten\n' });
+  });
+
   test('a link left where a bundle is written aside is replaced, never written through', () => {
     writeSources('seven');
     const victim = join(workDir, 'victim.txt');

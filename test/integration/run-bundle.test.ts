@@ -230,6 +230,80 @@ describe('running a bundle with a code cache', () => {
     expect(readdirSync(dir).filter((file) => file.startsWith('threads.cjs.') || file.startsWith('.threads.cjs.'))).toEqual(['threads.cjs.synth.v8cache']);
   });
 
+  describe('preloading the packages a command read (bin/cli.mjs does it while esbuild builds the sources after an edit)', () => {
+    const PRELOAD = ['--input-type=module', '-e', `import { bundleRunner } from ${JSON.stringify(join(repoRoot, 'bin', 'run-bundle.mjs'))};
+      const runner = bundleRunner(process.argv[3]);
+      runner.preload(process.argv[2]);
+      globalThis.log.push('run');
+      runner.run(process.argv[1]);`];
+    /** Preloads `vendor`, then runs `main`, as bin/cli.mjs does: what it printed. */
+    const preloadAndRun = (main: string, vendor: string, command: string) => {
+      const result = spawnSync(process.execPath, ['--import', `data:text/javascript,globalThis.log=[]`, ...PRELOAD, main, vendor, command], { encoding: 'utf8', timeout: 20_000 });
+      return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    };
+    /** A packages' bundle whose packages log when they load, and a bundle that reads `reads` of them, then prints the log. */
+    function writePackages(name: string, reads: string[], value = 1) {
+      const vendor = join(dir, `${name}.vendor.cjs`);
+      const main = join(dir, `${name}.cjs`);
+      // As esbuild's: each package loads when first read, once.
+      writeFileSync(vendor, `const loaded = {};\nObject.defineProperties(module.exports, {\n${['a', 'b', 'c'].map((p) => `  ${p}: { get: () => (loaded.${p} ??= ((globalThis.log ??= []).push('load ${p}'), ${value})), enumerable: true },`).join('\n')}\n});\n`);
+      writeFileSync(main, `const vendor = require("./${name}.vendor.cjs");\n${reads.map((p) => `vendor.${p};`).join('\n')}\nconsole.log((globalThis.log ??= []).join(", "), ${reads.map((p) => `vendor.${p}`).join(' + ') || 0});\n`);
+      return { main, vendor };
+    }
+
+    test('a run records the packages it read, in order; the next run preloads them, each loaded once', () => {
+      const { main, vendor } = writePackages('reads', ['c', 'a']);
+      expect(preloadAndRun(main, vendor, 'synth')).toMatchObject({ status: 0, stdout: 'run, load c, load a 2\n' }); // nothing recorded yet
+      expect(JSON.parse(readFileSync(`${vendor}.synth.read`, 'utf8'))).toEqual(['c', 'a']);
+      expect(preloadAndRun(main, vendor, 'synth')).toMatchObject({ status: 0, stdout: 'load c, load a, run 2\n' });
+      // Another command has its own list.
+      expect(preloadAndRun(main, vendor, 'diff').stdout).toBe('run, load c, load a 2\n');
+    });
+
+    test('the list grows with what later runs read; a run that reads less leaves it', () => {
+      const { main, vendor } = writePackages('grows', ['a']);
+      preloadAndRun(main, vendor, 'synth');
+      writePackages('grows', ['b']);
+      preloadAndRun(main, vendor, 'synth');
+      expect(JSON.parse(readFileSync(`${vendor}.synth.read`, 'utf8'))).toEqual(['a', 'b']);
+      const written = inode(`${vendor}.synth.read`);
+      writePackages('grows', []);
+      expect(preloadAndRun(main, vendor, 'synth').stdout).toBe('load a, load b, run 0\n');
+      expect(inode(`${vendor}.synth.read`)).toBe(written);
+    });
+
+    test('a packages\' bundle built again after it was preloaded is loaded again: the run never sees the old one', () => {
+      const { main, vendor } = writePackages('rebuilt', ['a']);
+      preloadAndRun(main, vendor, 'synth');
+      // The preload loads the old file; the run then finds it changed (here: replaced before the run, by the preloading script).
+      const script = ['--input-type=module', '-e', `import { writeFileSync, readFileSync } from 'node:fs';
+        import { bundleRunner } from ${JSON.stringify(join(repoRoot, 'bin', 'run-bundle.mjs'))};
+        globalThis.log = [];
+        const runner = bundleRunner('synth');
+        runner.preload(process.argv[2]);
+        writeFileSync(process.argv[2], readFileSync(process.argv[2], 'utf8').replaceAll(', 1)', ', 40)'));
+        runner.run(process.argv[1]);`, main, vendor];
+      expect(spawnSync(process.execPath, script, { encoding: 'utf8' })).toMatchObject({ status: 0, stdout: 'load a, load a 40\n' });
+    });
+
+    test.each([
+      ['not JSON', 'not json'],
+      ['not a list of names', '{"a": 1}'],
+      ['names that are not packages of the bundle', '["__proto__", "constructor", "toString", "d"]'],
+      ['too long a list', JSON.stringify(Array.from({ length: 1001 }, () => 'a'))],
+    ])('a list that is %s preloads nothing of it, and the run goes on', (_, contents) => {
+      const { main, vendor } = writePackages(`bad-list-${contents.length}`, ['b']);
+      writeFileSync(`${vendor}.synth.read`, contents);
+      expect(preloadAndRun(main, vendor, 'synth')).toMatchObject({ status: 0, stdout: 'run, load b 1\n' });
+    });
+
+    test('a FIFO where the list goes is not read (it would wait for a writer forever)', () => {
+      const { main, vendor } = writePackages('fifo-list', ['a']);
+      execFileSync('mkfifo', [`${vendor}.synth.read`]);
+      expect(preloadAndRun(main, vendor, 'synth')).toMatchObject({ status: 0, stdout: 'run, load a 1\n' });
+    });
+  });
+
   // A folder no cache can be written to: a read-only mount (root can write anywhere else), which
   // needs root and unshare; the check is skipped, saying so, where they are missing.
   const readOnlyMounts = spawnSync('unshare', ['-m', 'true']).status === 0;
