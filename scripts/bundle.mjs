@@ -133,38 +133,36 @@ function resolvePackage(path, kind) {
  * The sources alone: each package import stays a `require` of the package, which the banner reads
  * from the packages' bundle, `vendorFile` beside it. esbuild keeps packages out itself
  * (`packages: 'external'`): a plugin that sent each import to node to be resolved took half the
- * build's time, which an edit waits for.
+ * build's time, which an edit waits for. No plugin at all: for a build with one, esbuild waits for
+ * node to answer its start (evanw/esbuild, cmd/esbuild/service.go: "Always register OnStart"), and
+ * node is busy loading the packages (`whileBuilding`).
  */
 async function bundleSources(entry, outfile, vendorFile, whileBuilding) {
-  const validators = new Set(); // the generated validators' files, as the packages' bundle names them
-  const generatedValidators = {
-    name: 'generated-validators-from-vendor-bundle',
-    setup(build) {
-      // The generated CRD validators (about 1 MB, two thirds of the sources' bundle) change only
-      // when regenerated: they go with the packages, and an edit to a source bundles a third as much.
-      build.onResolve({ filter: /[\\/]generated[\\/]crd-validators$/ }, ({ path, resolveDir }) => {
-        // Not there: esbuild's own resolution then fails at the source line that imports it.
-        if (!existsSync(`${resolve(resolveDir, path)}.js`)) return undefined;
-        const key = `./${relative(root, resolve(resolveDir, path)).split(sep).join('/')}.js`;
-        validators.add(key);
-        return { path: key, external: true };
-      });
-    },
-  };
   const vendor = JSON.stringify(`./${basename(vendorFile)}`);
   const { inputs, metafile } = await buildAndWrite({
     entryPoints: [resolve(root, entry)],
     outfile,
     packages: 'external',
-    plugins: [generatedValidators],
+    // The generated CRD validators (about 1 MB, two thirds of the sources' bundle) change only
+    // when regenerated: they go with the packages, and an edit to a source bundles a third as much.
+    // Matched once resolved (one missing is esbuild's error at the line that imports it), they are
+    // required by their path from the bundle's folder, which the packages' bundle names them by.
+    external: [GENERATED_VALIDATORS],
     // The module's own `require`, for what the packages' bundle holds, reads that instead. The
     // sources are ES modules, strict: the directive esbuild writes for them must stay first.
     banner: { js: `"use strict";var require=((req,vendor)=>Object.assign((id)=>Object.hasOwn(vendor,id)?vendor[id]:req(id),req))(require,require(${vendor}));` },
   }, (result) => unresolvedPackages(result.metafile), whileBuilding);
-  const imports = new Map([...validators].map((key) => [key, 'require-call'])); // package import -> how the sources import it
+  const imports = new Map(); // package import -> how the sources import it
   for (const { path, kind } of packageImports(metafile)) if (imports.get(path) !== 'import-statement') imports.set(path, kind);
+  for (const path of externalImports(metafile)) if (path.startsWith('.')) imports.set(path, 'require-call');
   return { inputs, imports: Object.fromEntries([...imports].sort()) };
 }
+
+/** Where the generated validators are, for esbuild's `external` (relative to the project root, `*` any folders). */
+const GENERATED_VALIDATORS = './*/generated/crd-validators.js';
+
+/** The paths the sources' bundle requires that are not in it. */
+const externalImports = (metafile) => new Set(Object.values(metafile.outputs).flatMap(({ imports }) => imports.filter(({ external }) => external).map(({ path }) => path)));
 
 /** Each package the sources import, with how (as an ES module or by require) and where. */
 function packageImports(metafile) {
@@ -205,7 +203,9 @@ function importLocation(file, path) {
 async function bundleVendor(imports, outfile) {
   // A required ES module comes back as its namespace marked __esModule (esbuild's __toCommonJS),
   // so that the sources' default imports read `default`, as they do for an import.
-  const properties = Object.keys(imports).map((path) => `  ${JSON.stringify(path)}: { get: () => require(${JSON.stringify(path)}), enumerable: true },`);
+  // A path (the generated validators) is named as the sources' bundle, beside this one, requires it.
+  const fromRoot = (path) => (path.startsWith('.') ? `./${relative(root, resolve(dirname(outfile), path)).split(sep).join('/')}` : path);
+  const properties = Object.keys(imports).map((path) => `  ${JSON.stringify(path)}: { get: () => require(${JSON.stringify(fromRoot(path))}), enumerable: true },`);
   const entry = join(root, 'vendor-entry.js'); // esbuild's name for the stdin entry below
   const asTheSourcesImport = {
     name: 'resolve-as-the-sources-import',

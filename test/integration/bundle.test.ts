@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -128,6 +128,43 @@ describe('the bundles a checkout runs', () => {
     expect(buildAndRun()).toEqual({ status: 0, output: 'message: nine, edited again\n' });
   });
 
+  test('esbuild builds the sources while whileBuilding runs (not after it: node is busy loading the packages then)', () => {
+    // A source that is a FIFO: esbuild's read of it waits for a writer, which whileBuilding is. If
+    // esbuild waits for node instead (a build with a plugin waits for node to answer its start),
+    // whileBuilding gives up after 10 s and puts a plain file there.
+    const fifo = join(workDir, 'fifo.ts');
+    const contents = "export const fromFifo = 'fifo';\n";
+    writeFileSync(fifo, contents);
+    writeSources('eleven', "import { fromFifo } from './fifo';\nif (fromFifo !== 'fifo') throw new Error(fromFifo);\n");
+    expect(buildAndRun()).toEqual({ status: 0, output: 'message: eleven\n' });
+    rmSync(fifo);
+    execFileSync('mkfifo', [fifo]);
+    try {
+      const built = spawnSync(process.execPath, ['--input-type=module', '-e',
+        `import { closeSync, constants, openSync, rmSync, writeFileSync } from 'node:fs'; import { bundleIfStale } from './scripts/bundle.mjs';
+         const [fifo, contents] = process.argv.slice(2);
+         await bundleIfStale(process.argv[1], { whileBuilding() {
+           for (const deadline = Date.now() + 10_000; Date.now() < deadline; Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5)) {
+             let fd;
+             try { fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK); } catch { continue; } // no reader yet
+             writeFileSync(fd, contents);
+             closeSync(fd);
+             return console.log('read while loading');
+           }
+           rmSync(fifo);
+           writeFileSync(fifo, contents);
+           console.log('not read while loading');
+         } });`,
+        entry, fifo, contents], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+      expect(built.stderr).toBe('');
+      expect(built.stdout).toBe('read while loading\n');
+    } finally {
+      rmSync(fifo, { force: true });
+      writeFileSync(fifo, contents);
+    }
+    expect(buildAndRun()).toEqual({ status: 0, output: 'message: eleven\n' });
+  });
+
   test('the sources\' bundle runs strict, as the ES modules it came from', () => {
     writeSources('ten', "(function () { if (this !== undefined) throw new Error('not strict'); })();\n");
     expect(buildAndRun()).toEqual({ status: 0, output: 'message: ten\n' });
@@ -155,7 +192,8 @@ describe('the CLI\'s own bundles', () => {
     const stamp = (file: string) => JSON.parse(readFileSync(join(cacheDir, file), 'utf8')) as { inputs: Record<string, string>; imports: Record<string, string> };
     const validators = 'app/validate/generated/crd-validators.js';
     expect(Object.keys(stamp('main.inputs.json').inputs)).not.toContain(validators);
-    expect(stamp('main.inputs.json').imports).toHaveProperty([`./${validators}`]);
+    // Named as the sources' bundle requires them: from its folder.
+    expect(stamp('main.inputs.json').imports).toHaveProperty([relative(cacheDir, join(repoRoot, validators))]);
     expect(Object.keys(stamp('main.vendor.inputs.json').inputs)).toContain(validators);
     expect(statSync(join(cacheDir, 'main.cjs')).size).toBeLessThan(statSync(join(repoRoot, validators)).size);
   });
