@@ -5,7 +5,7 @@
 // packages' (about 0.7 s to bundle) are rebuilt only when a package or the set of imports
 // changes, so an edit to a source rebuilds only the sources' (about 0.2 s).
 // `npm run build` bundles it all into one file, the one the package ships (build/cli.cjs).
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,21 +74,17 @@ const OPTIONS = {
 
 /**
  * Runs esbuild and writes its bundle (and the map first, so a reader of the new bundle finds its
- * map), unless `check` finds errors in the build: those are printed as esbuild prints its own, and
- * thrown as esbuild throws them. Returns the input files it read, and esbuild's metafile.
+ * map), unless `check` (given esbuild's result) throws. Returns the input files it read, and
+ * esbuild's metafile.
  */
-async function buildAndWrite(options, check = () => [], whileBuilding = () => {}) {
+async function buildAndWrite(options, check = async () => {}, whileBuilding = () => {}) {
   // Loaded only when needed: importing esbuild costs more than a fresh check. Required, not
   // imported: an import of its CommonJS reads it for its exports first (30 ms instead of 12).
-  const { build, formatMessages } = requireFromRoot('esbuild');
+  const { build } = requireFromRoot('esbuild');
   const building = build({ ...OPTIONS, ...options });
   whileBuilding();
   const result = await building;
-  const errors = check(result);
-  if (errors.length > 0) {
-    process.stderr.write((await formatMessages(errors, { kind: 'error', color: process.stderr.isTTY === true })).join(''));
-    throw Object.assign(new Error(`Build failed with ${errors.length === 1 ? '1 error' : `${errors.length} errors`}`), { errors, warnings: [] });
-  }
+  await check(result);
   mkdirSync(dirname(options.outfile), { recursive: true });
   const map = result.outputFiles.find((file) => file.path.endsWith('.map'));
   const code = result.outputFiles.find((file) => file !== map);
@@ -139,7 +135,7 @@ function resolvePackage(path, kind) {
  */
 async function bundleSources(entry, outfile, vendorFile, whileBuilding) {
   const vendor = JSON.stringify(`./${basename(vendorFile)}`);
-  const { inputs, metafile } = await buildAndWrite({
+  const options = {
     entryPoints: [resolve(root, entry)],
     outfile,
     packages: 'external',
@@ -151,7 +147,8 @@ async function bundleSources(entry, outfile, vendorFile, whileBuilding) {
     // The module's own `require`, for what the packages' bundle holds, reads that instead. The
     // sources are ES modules, strict: the directive esbuild writes for them must stay first.
     banner: { js: `"use strict";var require=((req,vendor)=>Object.assign((id)=>Object.hasOwn(vendor,id)?vendor[id]:req(id),req))(require,require(${vendor}));` },
-  }, (result) => unresolvedPackages(result.metafile), whileBuilding);
+  };
+  const { inputs, metafile } = await buildAndWrite(options, ({ metafile }) => failOnMissingPackages(metafile, options), whileBuilding);
   const imports = new Map(); // package import -> how the sources import it
   for (const { path, kind } of packageImports(metafile)) if (imports.get(path) !== 'import-statement') imports.set(path, kind);
   for (const path of externalImports(metafile)) if (path.startsWith('.')) imports.set(path, 'require-call');
@@ -164,35 +161,45 @@ const GENERATED_VALIDATORS = './*/generated/crd-validators.js';
 /** The paths the sources' bundle requires that are not in it. */
 const externalImports = (metafile) => new Set(Object.values(metafile.outputs).flatMap(({ imports }) => imports.filter(({ external }) => external).map(({ path }) => path)));
 
-/** Each package the sources import, with how (as an ES module or by require) and where. */
+/** Each package the sources' bundle requires, with how the sources import it (as an ES module or by require). */
 function packageImports(metafile) {
-  return Object.entries(metafile.inputs).flatMap(([file, { imports }]) => imports
-    .filter(({ path, external }) => external && isPackageImport(path))
-    .map(({ path, kind }) => ({ path, kind: kind === 'require-call' ? 'require-call' : 'import-statement', file })));
+  // A package imported for its types only is in the metafile's inputs, not in the bundle.
+  const required = externalImports(metafile);
+  return Object.values(metafile.inputs).flatMap(({ imports }) => imports
+    .filter(({ path, external }) => external && isPackageImport(path) && required.has(path))
+    .map(({ path, kind }) => ({ path, kind: asImportedBy(kind) })));
 }
+
+const asImportedBy = (kind) => (kind === 'require-call' ? 'require-call' : 'import-statement');
+const notInstalled = (path) => `Could not resolve "${path}": not in node_modules (a dependency in package.json, installed by npm ci?)`;
 
 /**
- * An error at the source line that imports each package not found in node_modules, as esbuild
- * gives for a path it cannot resolve (each package and kind checked once).
+ * Fails as esbuild fails on a path it cannot resolve if the bundle requires a package that is not
+ * in node_modules (each package and kind checked once). The metafile names only the file that
+ * imports it: the sources are built again (only then) with a plugin that refuses those imports,
+ * and esbuild names each source line that imports one.
  */
-function unresolvedPackages(metafile) {
+async function failOnMissingPackages(metafile, options) {
   const checked = new Set();
-  return packageImports(metafile).flatMap(({ path, kind, file }) => {
-    if (checked.has(`${kind} ${path}`)) return [];
-    checked.add(`${kind} ${path}`);
-    if (resolvePackage(path, kind) !== undefined) return [];
-    return [{ text: `Could not resolve "${path}": not in node_modules (a dependency in package.json, installed by npm ci?)`, location: importLocation(file, path) }];
-  });
-}
-
-/** Where in `file` the first import of `path` is, as esbuild locates a message. */
-function importLocation(file, path) {
-  const lines = readFileSync(join(root, file), 'utf8').split('\n');
-  for (const [index, lineText] of lines.entries()) {
-    const column = Math.max(lineText.indexOf(`'${path}'`), lineText.indexOf(`"${path}"`));
-    if (column >= 0) return { file, line: index + 1, column, length: path.length + 2, lineText };
+  const missing = new Map(); // `${kind} ${path}` -> path
+  for (const { path, kind } of packageImports(metafile)) {
+    const key = `${kind} ${path}`;
+    if (checked.has(key)) continue;
+    checked.add(key);
+    if (resolvePackage(path, kind) === undefined) missing.set(key, path);
   }
-  return { file };
+  if (missing.size === 0) return;
+  const refuseMissing = {
+    name: 'packages-not-installed',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, ({ path, kind }) => (missing.has(`${asImportedBy(kind)} ${path}`) ? { errors: [{ text: notInstalled(path) }] } : undefined));
+    },
+  };
+  await requireFromRoot('esbuild').build({ ...OPTIONS, ...options, plugins: [refuseMissing] });
+  // Not reached unless esbuild no longer meets those imports.
+  const errors = [...missing.values()].map((path) => ({ text: notInstalled(path) }));
+  console.error(errors.map(({ text }) => text).join('\n'));
+  throw Object.assign(new Error(`Build failed with ${errors.length} errors`), { errors, warnings: [] });
 }
 
 /**

@@ -93,16 +93,24 @@ describe('the bundles a checkout runs', () => {
     expect(mtime(sourcesFile)).toBeGreaterThan(built); // not recorded: built again
   });
 
-  // Two resolvers (scripts/bundle.mjs), each sending what it finds to the packages' bundle: packages, and the generated validators.
+  // Two checks (scripts/bundle.mjs), each naming the import as esbuild names a path it cannot
+  // resolve: packages not installed, and generated validators that are not there.
   test.each([
-    ['a package that is not installed', 'six', 'no-such-package-here'],
-    ['a path to generated validators that are not there', 'eight', './generated/crd-validators'],
-  ])('%s is an error at the source line that imports it', (_, message, path) => {
-    writeSources(message, `import '${path}';\n`);
+    ['a package that is not installed', 'six', "import 'no-such-package-here';\n", 'no-such-package-here', '1:7'],
+    ['a package that is not installed, named in a comment and a string above its import', 'six', "// 'no-such-package-here' is not installed\nconst name = 'no-such-package-here';\nimport 'no-such-package-here';\nconsole.log(name);\n", 'no-such-package-here', '3:7'],
+    ['a package that is not installed, required by a template literal', 'six', 'require(`no-such-package-here`);\n', 'no-such-package-here', '1:8'],
+    ['a path to generated validators that are not there', 'eight', "import './generated/crd-validators';\n", './generated/crd-validators', '1:7'],
+  ])('%s is an error at the source line that imports it', (_, message, source, path, location) => {
+    writeSources(message, source);
     const result = buildAndRun();
     expect(result.status).not.toBe(0);
     expect(result.output).toContain(`Could not resolve "${path}"`);
-    expect(result.output).toContain(`${entry}:1:7`);
+    expect(result.output).toContain(`${entry}:${location}`);
+  });
+
+  test('a package imported for its types only needs not be installed (the bundle does not require it)', () => {
+    writeSources('twelve', "import { NoSuchType } from 'no-such-package-here';\nexport type Kept = NoSuchType;\n");
+    expect(buildAndRun()).toEqual({ status: 0, output: 'message: twelve\n' });
   });
 
   test('while esbuild builds the sources, whileBuilding is called with the packages\' bundle if that is up to date, before the new sources\' bundle is written', () => {
