@@ -224,29 +224,39 @@ function writeAside(file, contents) {
   }
 }
 
-/** The names in `file` (a JSON list of at most 1000 short strings), or undefined. */
+const MAX_NAMES = 1000;
+const MAX_NAME = 500;
+
+/** The names in `file` (a JSON list of at most MAX_NAMES strings of at most MAX_NAME characters), or undefined. */
 function readNames(file) {
   try {
-    const names = JSON.parse(readRegularFile(file).toString('utf8'));
-    return Array.isArray(names) && names.length <= 1000 && names.every((name) => typeof name === 'string' && name.length <= 500) ? names : undefined;
+    // A larger file is no such list: not read (a huge one would cost seconds and its size in memory).
+    const names = JSON.parse(readRegularFile(file, MAX_NAMES * (3 * MAX_NAME + 3) + 2).toString('utf8'));
+    return Array.isArray(names) && names.length <= MAX_NAMES && names.every((name) => typeof name === 'string' && name.length <= MAX_NAME) ? names : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** The bytes of `file`, if it is a regular file; throws otherwise. Not blocking: a FIFO put there would wait for a writer forever. */
-function readRegularFile(file) {
+/** The bytes of `file`, if it is a regular file of at most `maxBytes`; throws otherwise. Not blocking: a FIFO put there would wait for a writer forever. */
+function readRegularFile(file, maxBytes = Infinity) {
   const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    if (!fstatSync(fd).isFile()) throw new Error(`${file}: not a file`);
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new Error(`${file}: not a file`);
+    if (stats.size > maxBytes) throw new Error(`${file}: larger than ${maxBytes} bytes`);
     return readFileSync(fd);
   } finally {
     closeSync(fd);
   }
 }
 
-/** A file as it is now: another inode, size or modification time is another file. */
-const fileIdentity = (stats) => `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+/**
+ * A file as it is now: another inode, size, modification or change time is another file. (The
+ * change time, which no call sets, tells a file written again in place with its modification time
+ * put back, as `cp -p` does.)
+ */
+const fileIdentity = (stats) => `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
 
 function fileIdentityOf(file) {
   try {

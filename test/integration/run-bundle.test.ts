@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers';
@@ -286,11 +286,31 @@ describe('running a bundle with a code cache', () => {
       expect(spawnSync(process.execPath, script, { encoding: 'utf8' })).toMatchObject({ status: 0, stdout: 'load a, load a 40\n' });
     });
 
+    test('a packages\' bundle written again in place, with the same size and modification time, after it was preloaded is loaded again', () => {
+      const { main, vendor } = writePackages('in-place', ['a']);
+      const fixed = new Date(2_000_000_000_000);
+      utimesSync(vendor, fixed, fixed);
+      preloadAndRun(main, vendor, 'synth');
+      // As `cp -p` over it: the same inode, size and modification time, other bytes.
+      const script = ['--input-type=module', '-e', `import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+        import { bundleRunner } from ${JSON.stringify(join(repoRoot, 'bin', 'run-bundle.mjs'))};
+        globalThis.log = [];
+        const runner = bundleRunner('synth');
+        runner.preload(process.argv[2]);
+        writeFileSync(process.argv[2], readFileSync(process.argv[2], 'utf8').replaceAll(', 1)', ', 4)'));
+        utimesSync(process.argv[2], new Date(${fixed.getTime()}), new Date(${fixed.getTime()}));
+        runner.run(process.argv[1]);`, main, vendor];
+      const before = statSync(vendor);
+      expect(spawnSync(process.execPath, script, { encoding: 'utf8' })).toMatchObject({ status: 0, stdout: 'load a, load a 4\n' });
+      expect(statSync(vendor)).toMatchObject({ ino: before.ino, size: before.size, mtimeMs: before.mtimeMs });
+    });
+
     test.each([
       ['not JSON', 'not json'],
       ['not a list of names', '{"a": 1}'],
       ['names that are not packages of the bundle', '["__proto__", "constructor", "toString", "d"]'],
       ['too long a list', JSON.stringify(Array.from({ length: 1001 }, () => 'a'))],
+      ['larger than any list of names (a huge file would cost seconds and its size in memory)', `["a"${' '.repeat(2_000_000)}]`],
     ])('a list that is %s preloads nothing of it, and the run goes on', (_, contents) => {
       const { main, vendor } = writePackages(`bad-list-${contents.length}`, ['b']);
       writeFileSync(`${vendor}.synth.read`, contents);
