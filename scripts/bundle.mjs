@@ -144,9 +144,14 @@ async function bundleSources(entry, outfile, vendorFile, whileBuilding) {
     // Matched once resolved (one missing is esbuild's error at the line that imports it), they are
     // required by their path from the bundle's folder, which the packages' bundle names them by.
     external: [GENERATED_VALIDATORS],
-    // The module's own `require`, for what the packages' bundle holds, reads that instead. The
-    // sources are ES modules, strict: the directive esbuild writes for them must stay first.
-    banner: { js: `"use strict";var require=((req,vendor)=>Object.assign((id)=>Object.hasOwn(vendor,id)?vendor[id]:req(id),req))(require,require(${vendor}));` },
+    // A package's `import()` a `require` too, which the banner sends to the packages' bundle (left
+    // an `import()`, Node would load the package itself: a second copy, unbundled).
+    supported: { 'dynamic-import': false },
+    // The module's own `require`, for what the packages' bundle holds, reads that instead; that
+    // bundle is loaded by the first require of something other than Node's own modules (not by
+    // `--version`, `--help` or `discover`). The sources are ES modules, strict: the directive
+    // esbuild writes for them must stay first.
+    banner: { js: `"use strict";var require=((req,vendor)=>Object.assign((id)=>!id.startsWith("node:")&&Object.hasOwn(vendor??=req(${vendor}),id)?vendor[id]:req(id),req))(require);` },
   };
   const { inputs, metafile } = await buildAndWrite(options, ({ metafile }) => failOnMissingPackages(metafile, options), whileBuilding);
   const imports = new Map(); // package import -> how the sources import it

@@ -173,6 +173,23 @@ describe('the bundles a checkout runs', () => {
     expect(buildAndRun()).toEqual({ status: 0, output: 'message: eleven\n' });
   });
 
+  test('the packages\' bundle is loaded by the first require of a package, not before (the CLI\'s --version requires none)', () => {
+    writeFileSync(join(workDir, 'entry.ts'), `export {};
+const vendorLoaded = () => Object.keys(require.cache).some((file) => file.endsWith('.vendor.cjs'));
+console.log(vendorLoaded(), require('node:path').sep);
+const { dump } = require('js-yaml') as typeof import('js-yaml');
+console.log(vendorLoaded(), dump({ message: 'thirteen' }).trim());
+`);
+    expect(buildAndRun()).toEqual({ status: 0, output: 'false /\ntrue message: thirteen\n' });
+  });
+
+  test('a package imported by import() comes from the packages\' bundle too, as one required does', () => {
+    writeFileSync(join(workDir, 'entry.ts'), `export {};
+import('js-yaml').then(({ dump }) => console.log(dump === (require('js-yaml') as typeof import('js-yaml')).dump, dump({ message: 'fourteen' }).trim()));
+`);
+    expect(buildAndRun()).toEqual({ status: 0, output: 'true message: fourteen\n' });
+  });
+
   test('the sources\' bundle runs strict, as the ES modules it came from', () => {
     writeSources('ten', "(function () { if (this !== undefined) throw new Error('not strict'); })();\n");
     expect(buildAndRun()).toEqual({ status: 0, output: 'message: ten\n' });
