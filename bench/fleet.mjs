@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const flag = process.argv.indexOf('--rounds');
@@ -60,7 +60,7 @@ function measure(args) {
 }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
-const naiveEntry = `import { runTs } from ${JSON.stringify(join(root, 'scripts', 'bundle.mjs'))}; await runTs('bench/naive-fleet.ts');`;
+const naiveEntry = `import { runTs } from ${JSON.stringify(pathToFileURL(join(root, 'scripts', 'bundle.mjs')).href)}; await runTs('bench/naive-fleet.ts');`;
 const commands = {
   'this project (node bin/cli.mjs synth)': (config, out) => ['node', 'bin/cli.mjs', 'synth', '--config', config, '--outdir', out],
   'naive single-App cdk8s': (config, out) => ['node', '--input-type=module', '-e', naiveEntry, 'x', config, out],

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../helpers';
 
 // bin/run-bundle.mjs: runs a CommonJS bundle with a V8 code cache made when a run ends well, one
@@ -11,7 +12,9 @@ import { repoRoot } from '../helpers';
 const dir = mkdtempSync(join(tmpdir(), 'run-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const RUN = ['--input-type=module', '-e', `import { runBundle } from ${JSON.stringify(join(repoRoot, 'bin', 'run-bundle.mjs'))}; runBundle(process.argv[1]);`];
+// A URL, not a path: an import specifier is a URL, so a `#` or `%` in the checkout's path would be misread.
+const LOADER = JSON.stringify(pathToFileURL(join(repoRoot, 'bin', 'run-bundle.mjs')).href);
+const RUN = ['--input-type=module', '-e', `import { runBundle } from ${LOADER}; runBundle(process.argv[1]);`];
 
 /** Runs `bundle` as bin/cli.mjs does, with `args` as the command line (given up after 20 s: status null). */
 function run(bundle: string, ...args: string[]) {
@@ -231,7 +234,7 @@ describe('running a bundle with a code cache', () => {
   });
 
   describe('preloading the packages a command read (bin/cli.mjs does it while esbuild builds the sources after an edit)', () => {
-    const PRELOAD = ['--input-type=module', '-e', `import { bundleRunner } from ${JSON.stringify(join(repoRoot, 'bin', 'run-bundle.mjs'))};
+    const PRELOAD = ['--input-type=module', '-e', `import { bundleRunner } from ${LOADER};
       const runner = bundleRunner(process.argv[3]);
       runner.preload(process.argv[2]);
       globalThis.log.push('run');
@@ -277,7 +280,7 @@ describe('running a bundle with a code cache', () => {
       preloadAndRun(main, vendor, 'synth');
       // The preload loads the old file; the run then finds it changed (here: replaced before the run, by the preloading script).
       const script = ['--input-type=module', '-e', `import { writeFileSync, readFileSync } from 'node:fs';
-        import { bundleRunner } from ${JSON.stringify(join(repoRoot, 'bin', 'run-bundle.mjs'))};
+        import { bundleRunner } from ${LOADER};
         globalThis.log = [];
         const runner = bundleRunner('synth');
         runner.preload(process.argv[2]);
@@ -293,7 +296,7 @@ describe('running a bundle with a code cache', () => {
       preloadAndRun(main, vendor, 'synth');
       // As `cp -p` over it: the same inode, size and modification time, other bytes.
       const script = ['--input-type=module', '-e', `import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
-        import { bundleRunner } from ${JSON.stringify(join(repoRoot, 'bin', 'run-bundle.mjs'))};
+        import { bundleRunner } from ${LOADER};
         globalThis.log = [];
         const runner = bundleRunner('synth');
         runner.preload(process.argv[2]);
