@@ -74,8 +74,8 @@ const OPTIONS = {
 
 /**
  * Runs esbuild and writes its bundle (and the map first, so a reader of the new bundle finds its
- * map), unless `check` (given esbuild's result) throws. Returns the input files it read, and
- * esbuild's metafile.
+ * map), unless `check` (given esbuild's result) throws. `whileBuilding` is called once esbuild has
+ * the build, before its result. Returns the input files it read, and esbuild's metafile.
  */
 async function buildAndWrite(options, check = async () => {}, whileBuilding = () => {}) {
   // Loaded only when needed: importing esbuild costs more than a fresh check. Required, not
