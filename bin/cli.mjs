@@ -16,6 +16,12 @@ if (fromSources) {
     // After an edit, the packages load while esbuild bundles the sources.
     bundle = await (await import('../scripts/bundle.mjs')).bundleIfStale('main.ts', { whileBuilding: (vendorFile) => runner.preload(vendorFile) });
   } catch (e) {
+    if (typeof e?.syscall === 'string' && typeof e?.path === 'string') {
+      // The bundle could not be written (node_modules/.cache read-only or full): Node's message
+      // names the call and the file; its stack trace would add nothing.
+      console.error(`openshift-image-registry-cdk8s: the sources changed, and their bundle cannot be written: ${e.message}`);
+      process.exit(1);
+    }
     if (!Array.isArray(e?.errors)) throw e;
     // esbuild has printed each error with its file and line: its stack trace would add nothing.
     console.error(`openshift-image-registry-cdk8s: the sources do not bundle (${e.errors.length === 1 ? '1 error' : `${e.errors.length} errors`} above)`);
