@@ -12,14 +12,15 @@ const fromSources = existsSync(join(root, 'main.ts')) && existsSync(join(root, '
 let bundle = join(root, 'build', 'cli.cjs');
 const runner = bundleRunner();
 if (fromSources) {
+  const { bundleIfStale, cacheDir } = await import('../scripts/bundle.mjs');
   try {
     // After an edit, the packages load while esbuild bundles the sources.
-    bundle = await (await import('../scripts/bundle.mjs')).bundleIfStale('main.ts', { whileBuilding: (vendorFile) => runner.preload(vendorFile) });
+    bundle = await bundleIfStale('main.ts', { whileBuilding: (vendorFile) => runner.preload(vendorFile) });
   } catch (e) {
-    if (typeof e?.syscall === 'string' && typeof e?.path === 'string') {
-      // The bundle could not be written (node_modules/.cache read-only or full): Node's message
-      // names the call and the file; its stack trace would add nothing.
-      console.error(`openshift-image-registry-cdk8s: the sources changed, and their bundle cannot be written: ${e.message}`);
+    if (typeof e?.syscall === 'string' && typeof e?.code === 'string') {
+      // The bundle could not be written (node_modules/.cache read-only or full): the folder and
+      // Node's message (the call, and the file where Node knows it) say all; a stack trace would not.
+      console.error(`openshift-image-registry-cdk8s: the sources changed, and their bundle cannot be written in ${cacheDir}: ${e.message}`);
       process.exit(1);
     }
     if (!Array.isArray(e?.errors)) throw e;

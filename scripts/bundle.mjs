@@ -14,7 +14,8 @@ import { linearToJsonMaps } from './linear-maps.mjs';
 import { resolversOncePerObject } from './resolvers-once.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const cacheDir = join(root, 'node_modules', '.cache', 'image-registry-synth');
+/** Where the bundles, their stamps and their code caches are. */
+export const cacheDir = join(root, 'node_modules', '.cache', 'image-registry-synth');
 
 function stamp(file) {
   try {
@@ -30,8 +31,14 @@ function writeAtomically(file, contents) {
   const aside = `${file}.${process.pid}`;
   // Made new: a link left at that name is replaced, never written through.
   rmSync(aside, { force: true });
-  writeFileSync(aside, contents, { flag: 'wx' });
-  renameSync(aside, file);
+  try {
+    writeFileSync(aside, contents, { flag: 'wx' });
+    renameSync(aside, file);
+  } catch (e) {
+    // A full disk leaves no half file behind.
+    rmSync(aside, { force: true });
+    throw e;
+  }
 }
 
 /**
