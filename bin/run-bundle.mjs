@@ -51,7 +51,6 @@ export function bundleRunner(command = process.argv[2]) {
   const kind = /^[a-z]{1,20}$/.test(command ?? '') ? command : 'run';
   let loaded = new Map(); // file -> { module, identity: the file as loaded, read: the packages read from it }
   let toCache = [];
-  let cacheWhenDone = false;
 
   const load = (filename, isBundle = false) => {
     if (loaded.has(filename)) return loaded.get(filename).module.exports;
@@ -128,8 +127,7 @@ export function bundleRunner(command = process.argv[2]) {
         }
       }
       // Only the main thread writes: a worker's run is part of the command's.
-      if (isMainThread && !cacheWhenDone) {
-        cacheWhenDone = true;
+      if (isMainThread) {
         process.once('exit', (code) => {
           if (code !== 0) return;
           const bytecode = bytecodeSize();

@@ -22,6 +22,12 @@ export function snapshotDir(dir: string): Record<string, string> {
   return Object.fromEntries(readTree(dir));
 }
 
+/**
+ * Whether this process may make a mount namespace of its own (`unshare -m`, as root), for the
+ * tests that mount a read-only or a tiny folder that only their child process sees.
+ */
+export const canMountPrivately = (): boolean => spawnSync('unshare', ['-m', 'true']).status === 0;
+
 /** Runs the tool (`bin/cli.mjs`) with `args`; never throws. */
 export function runCli(args: string[], options: SpawnSyncOptions = {}) {
   return spawnSync(process.execPath, [join(repoRoot, 'bin', 'cli.mjs'), ...args], { encoding: 'utf8', ...options }) as ReturnType<typeof spawnSync> & { stdout: string; stderr: string };

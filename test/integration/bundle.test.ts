@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildSync } from 'esbuild';
-import { repoRoot } from '../helpers';
+import { canMountPrivately, repoRoot } from '../helpers';
 
 // scripts/bundle.mjs's bundleIfStale, as bin/cli.mjs runs it in a checkout: the sources and the
 // packages they import in two bundles, each built again only when one of its inputs changed.
@@ -227,7 +227,7 @@ describe('the CLI\'s own bundles', () => {
   // The bundle's folder read-only and empty (a read-only tmpfs over it, in a mount namespace of the
   // run's own: the real folder is untouched), which needs root and unshare; skipped, saying so,
   // where they are missing.
-  const readOnlyMounts = spawnSync('unshare', ['-m', 'true']).status === 0;
+  const readOnlyMounts = canMountPrivately();
   (readOnlyMounts ? test : test.skip)(`sources whose bundle cannot be written: one line naming the file and why, exit 1, nothing written${readOnlyMounts ? '' : ' (SKIPPED: needs root and unshare -m)'}`, () => {
     const out = join(workDir, 'read-only-out');
     const result = spawnSync('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs -o ro tmpfs "$1" && shift && exec "$@"', 'sh', cacheDir,

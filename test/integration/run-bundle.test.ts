@@ -4,7 +4,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { repoRoot } from '../helpers';
+import { canMountPrivately, repoRoot } from '../helpers';
 
 // bin/run-bundle.mjs: runs a CommonJS bundle with a V8 code cache made when a run ends well, one
 // cache file per bundle file and command, beside the bundle.
@@ -320,6 +320,14 @@ describe('running a bundle with a code cache', () => {
       expect(preloadAndRun(main, vendor, 'synth')).toMatchObject({ status: 0, stdout: 'run, load b 1\n' });
     });
 
+    (canMountPrivately() ? test : test.skip)('in a folder that cannot be written, nothing is preloaded: the run loads the bundle as Node does, and each package once', () => {
+      const { main, vendor } = writePackages('read-only-preload', ['a']);
+      preloadAndRun(main, vendor, 'synth'); // the list, made while the folder could be written
+      const result = spawnSync('unshare', ['-m', 'sh', '-c', 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && exec "$@"', dir,
+        process.execPath, '--import', 'data:text/javascript,globalThis.log=[]', ...PRELOAD, main, vendor, 'synth'], { encoding: 'utf8', timeout: 20_000 });
+      expect(result).toMatchObject({ status: 0, stdout: 'run, load a 1\n' });
+    });
+
     test('a FIFO where the list goes is not read (it would wait for a writer forever)', () => {
       const { main, vendor } = writePackages('fifo-list', ['a']);
       execFileSync('mkfifo', [`${vendor}.synth.read`]);
@@ -329,7 +337,7 @@ describe('running a bundle with a code cache', () => {
 
   // A folder no cache can be written to: a read-only mount (root can write anywhere else), which
   // needs root and unshare; the check is skipped, saying so, where they are missing.
-  const readOnlyMounts = spawnSync('unshare', ['-m', 'true']).status === 0;
+  const readOnlyMounts = canMountPrivately();
   (readOnlyMounts ? test : test.skip)(`a bundle in a folder that cannot be written runs as Node loads it, with Node's compile cache${readOnlyMounts ? '' : ' (SKIPPED: needs root and unshare -m)'}`, () => {
     const folder = mkdtempSync(join(dir, 'read-only-'));
     const bundle = join(folder, 'ro.cjs');
