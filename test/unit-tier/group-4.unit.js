@@ -1,0 +1,2 @@
+// Group 4 of the unit tier's test files: see members.cjs.
+require('./members.cjs').defineGroup(__filename, unitTierGroups);
