@@ -1,7 +1,7 @@
 // The unit tier (`npm run test:unit`, jest.unit.config.js) runs its test files in a few groups, one
-// jest module registry each. jest gives every test file a registry of its own, so each of the 40
-// files that import the app loaded it again (about 0.2 s of CPU each) and ran its first synth cold.
-// A group loads it once. `npm test` still runs every file alone, so a test that passes only because
+// jest module registry each. jest gives every test file a registry of its own, so each file loaded
+// what it imports again (the app: about 0.25 s of CPU) and ran its first synth cold. A group loads
+// it once. `npm test` still runs every file alone, so a test that passes only because
 // another file ran before it in the same group still fails there.
 'use strict';
 const { readdirSync, readFileSync, statSync } = require('node:fs');
