@@ -4,8 +4,8 @@
 // it once. `npm test` still runs every file alone, so a test that passes only because
 // another file ran before it in the same group still fails there.
 'use strict';
-const { readdirSync, readFileSync, statSync } = require('node:fs');
-const { join, relative } = require('node:path');
+const { existsSync, readdirSync, readFileSync, statSync } = require('node:fs');
+const { dirname, join, relative, resolve } = require('node:path');
 
 const root = join(__dirname, '..', '..');
 
@@ -37,8 +37,23 @@ function needsOwnFile(source) {
   return NEEDS_OWN_FILE.test(source);
 }
 
+const RELATIVE_IMPORT = /(?:\bfrom|\bimport|\brequire\()\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
+
+/** The file, and the modules under `within` it imports, at any depth (helpers can mock too). */
+function sourcesOf(file, within, seen = new Set()) {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  for (const [, specifier] of readFileSync(file, 'utf8').matchAll(RELATIVE_IMPORT)) {
+    const base = resolve(dirname(file), specifier);
+    const found = ['', '.ts', '.js', '.cjs', '.mjs', '/index.ts'].map((ext) => base + ext).find((path) => existsSync(path) && statSync(path).isFile());
+    if (found !== undefined && !relative(within, found).startsWith('..')) sourcesOf(found, within, seen);
+  }
+  return seen;
+}
+
+/** Whether a test file, or a module of test/ it imports, needs what a group cannot share. */
 function runsAlone(file) {
-  return needsOwnFile(readFileSync(file, 'utf8'));
+  return [...sourcesOf(file, join(root, 'test'))].some((source) => needsOwnFile(readFileSync(source, 'utf8')));
 }
 
 /** The groups' files, as many groups as `count` allows: each file to the lightest group so far, largest file first (size stands for time). */
@@ -54,13 +69,30 @@ function groups(count) {
   return bins.map((bin) => bin.files.sort());
 }
 
+/** How many snapshots this test file's tests have taken so far. */
+function snapshotsTaken() {
+  const { snapshotState } = expect.getState();
+  return snapshotState ? snapshotState.added + snapshotState.matched + snapshotState.unmatched + snapshotState.updated : 0;
+}
+
 /**
  * Registers the tests of one group, each file's under a describe named by its path (so that its
  * hooks stay its own). The group's number is in its file's name; `count` is the config's.
+ * (`files` is for members.test.ts.)
  */
-function defineGroup(groupFile, count) {
-  const number = Number(/group-(\d+)\.unit\.js$/.exec(groupFile)[1]);
-  for (const file of groups(count)[number - 1] ?? []) describe(relative(root, file), () => { require(file); });
+function defineGroup(groupFile, count, files = groups(count)[Number(/group-(\d+)\.unit\.js$/.exec(groupFile)[1]) - 1] ?? []) {
+  for (const file of files) {
+    const name = relative(root, file);
+    describe(name, () => {
+      // A snapshot taken here is stored under the group's name, not the file's.
+      let taken = 0;
+      beforeAll(() => { taken = snapshotsTaken(); });
+      require(file);
+      afterAll(() => {
+        if (snapshotsTaken() > taken) throw new Error(`${name} took a snapshot in a group, where it is stored under the group's name: make the module that takes it match NEEDS_OWN_FILE in test/unit-tier/members.cjs, and delete test/unit-tier/__snapshots__/`);
+      });
+    });
+  }
 }
 
-module.exports = { GROUP_FILES, unitTierFiles, needsOwnFile, runsAlone, groups, defineGroup };
+module.exports = { GROUP_FILES, unitTierFiles, needsOwnFile, sourcesOf, runsAlone, groups, defineGroup };

@@ -1,19 +1,20 @@
 // The unit tier's groups (members.cjs, jest.unit.config.js): every unit test file runs in
 // `npm run test:unit`, once, alone or in exactly one group.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 const root = join(__dirname, '..', '..');
 const members = require('./members.cjs') as {
   GROUP_FILES: number;
   unitTierFiles(): string[];
   needsOwnFile(source: string): boolean;
+  sourcesOf(file: string, within: string): Set<string>;
   runsAlone(file: string): boolean;
   groups(count: number): string[][];
 };
-const { GROUP_FILES, groups, needsOwnFile, runsAlone, unitTierFiles } = members;
+const { GROUP_FILES, groups, needsOwnFile, runsAlone, sourcesOf, unitTierFiles } = members;
 const rel = (files: string[]) => files.map((file) => relative(root, file));
 
 test('the unit tier is main.test.ts and the test files of test/lib and test/app, but their *.slow.test.ts', () => {
@@ -52,6 +53,39 @@ test('files that mock modules, reset the registry, fake timers, set a timeout, u
     expect([source, needsOwnFile(source)]).toEqual([source, false]);
   }
   expect(rel(unitTierFiles().filter(runsAlone))).toEqual(expect.arrayContaining(['main.test.ts', 'test/app/output/output-lock.test.ts', 'test/app/cli/cli.test.ts']));
+});
+
+test('the modules of test/ a test file imports, at any depth, are read too: a helper can mock or snapshot', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'unit-tier-'));
+  const within = join(dir, 'test');
+  const write = (path: string, text: string) => { mkdirSync(dirname(join(dir, path)), { recursive: true }); writeFileSync(join(dir, path), text); return join(dir, path); };
+  try {
+    const file = write('test/app/a.test.ts', "import { fixture } from '../helpers';\nimport { synth } from '../../app/synth';\nconst more = require('./more.cjs');\n");
+    const helpers = write('test/helpers.ts', "export * from './deeper';\nimport '../app/synth';\n");
+    const deeper = write('test/deeper/index.ts', "import { fixture } from '../helpers';\njest.mock('node:fs');\n");
+    const more = write('test/app/more.cjs', '');
+    write('app/synth.ts', "jest.mock('node:fs');\n");
+    expect([...sourcesOf(file, within)].sort()).toEqual([deeper, file, helpers, more].sort());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a grouped file that takes a snapshot fails its group, named, though no pattern saw it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'unit-tier-'));
+  try {
+    writeFileSync(join(dir, 'probe.test.js'), "test('probe', () => { expect('x')['toMatch' + 'Snapshot'](); });\n");
+    writeFileSync(join(dir, 'plain.test.js'), "test('plain', () => { expect(1).toBe(1); });\n");
+    writeFileSync(join(dir, 'group-1.unit.js'), `require(${JSON.stringify(join(__dirname, 'members.cjs'))}).defineGroup(__filename, 1, ${JSON.stringify([join(dir, 'plain.test.js'), join(dir, 'probe.test.js')])});\n`);
+    writeFileSync(join(dir, 'jest.config.js'), "module.exports = { testMatch: ['**/group-1.unit.js'], transform: {} };\n");
+    // Not --ci: the snapshot is written, as on a developer's machine, and still fails the group.
+    const run = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '-c', join(dir, 'jest.config.js'), '--ci=false'], { cwd: dir, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`${relative(root, join(dir, 'probe.test.js'))} took a snapshot in a group`);
+    expect(run.stderr).not.toContain(`${relative(root, join(dir, 'plain.test.js'))} took a snapshot`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('jest.unit.config.js runs the groups the machine has workers for, and the files that run alone', () => {
