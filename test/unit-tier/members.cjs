@@ -9,7 +9,7 @@ const { dirname, join, relative, resolve } = require('node:path');
 
 const root = join(__dirname, '..', '..');
 
-/** How many group files there are (group-1.unit.js ...): the most workers a group run uses. */
+/** How many group files there are (group-1.unit.js ...): the most groups a run has, whatever its cores. */
 const GROUP_FILES = 4;
 
 /**
@@ -77,22 +77,43 @@ function snapshotsTaken() {
 
 /**
  * Registers the tests of one group, each file's under a describe named by its path (so that its
- * hooks stay its own). The group's number is in its file's name; `count` is the config's.
- * (`files` is for members.test.ts.)
+ * hooks stay its own). `groupFiles` is the config's list of each group's files, made once for the
+ * run (a file that grows during the run must not move to another group); the group's number is in
+ * its file's name.
  */
-function defineGroup(groupFile, count, files = groups(count)[Number(/group-(\d+)\.unit\.js$/.exec(groupFile)[1]) - 1] ?? []) {
-  for (const file of files) {
-    const name = relative(root, file);
-    describe(name, () => {
+function defineGroup(groupFile, groupFiles) {
+  const number = Number(/group-(\d+)\.unit\.js$/.exec(groupFile)[1]);
+  for (const name of groupFiles[number - 1] ?? []) {
+    const file = resolve(root, name);
+    describe(relative(root, file), () => {
       // A snapshot taken here is stored under the group's name, not the file's.
       let taken = 0;
       beforeAll(() => { taken = snapshotsTaken(); });
-      require(file);
+      try {
+        require(file);
+      } catch (error) {
+        // Its own failure, where jest would say the file failed to run; the group's other files still run.
+        test('the file loads', () => { throw error; });
+      }
       afterAll(() => {
-        if (snapshotsTaken() > taken) throw new Error(`${name} took a snapshot in a group, where it is stored under the group's name: make the module that takes it match NEEDS_OWN_FILE in test/unit-tier/members.cjs, and delete test/unit-tier/__snapshots__/`);
+        if (snapshotsTaken() > taken) throw new Error(`${relative(root, file)} took a snapshot in a group, where it is stored under the group's name: make the module that takes it match NEEDS_OWN_FILE in test/unit-tier/members.cjs, and delete test/unit-tier/__snapshots__/`);
       });
     });
   }
 }
 
-module.exports = { GROUP_FILES, unitTierFiles, needsOwnFile, sourcesOf, runsAlone, groups, defineGroup };
+/**
+ * jest's `dependencyExtractor` for the unit tier: jest finds the tests to run for a changed file
+ * (`-o`, `--watch`, `--findRelatedTests`) through what each test file imports, and a group
+ * requires its files by a computed path. So a group file depends on every file a group can hold.
+ */
+const dependencies = {
+  extract(code, filePath, defaultExtract) {
+    const found = defaultExtract(code, filePath);
+    return /group-\d+\.unit\.js$/.test(filePath) ? new Set([...found, ...unitTierFiles().filter((file) => !runsAlone(file))]) : found;
+  },
+  // jest keeps each file's dependencies until this changes: a new test file is a new dependency.
+  getCacheKey: () => unitTierFiles().filter((file) => !runsAlone(file)).join('\n'),
+};
+
+module.exports = { GROUP_FILES, unitTierFiles, needsOwnFile, sourcesOf, runsAlone, groups, defineGroup, dependencies };

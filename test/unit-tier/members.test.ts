@@ -31,7 +31,7 @@ test.each([1, 2, 3, GROUP_FILES, GROUP_FILES + 4])('%i workers: each file is in 
   const grouped = groups(workers);
   expect(grouped).toHaveLength(Math.min(workers, GROUP_FILES));
   for (const group of grouped) expect(group.length).toBeGreaterThan(0);
-  const alone = all.filter(runsAlone);
+  const alone = all.filter((file) => runsAlone(file));
   expect([...grouped.flat(), ...alone].sort()).toEqual(all);
   expect(new Set(grouped.flat()).size).toBe(grouped.flat().length);
   expect(alone.length).toBeLessThan(all.length / 4);
@@ -52,7 +52,7 @@ test('files that mock modules, reset the registry, fake timers, set a timeout, u
   for (const source of ["jest.isolateModules(() => { jest.doMock('x', () => ({})); });", "jest.spyOn(fs, 'renameSync');", "test('only the first', () => {});", 'expect(x).toMatchObject({});']) {
     expect([source, needsOwnFile(source)]).toEqual([source, false]);
   }
-  expect(rel(unitTierFiles().filter(runsAlone))).toEqual(expect.arrayContaining(['main.test.ts', 'test/app/output/output-lock.test.ts', 'test/app/cli/cli.test.ts']));
+  expect(rel(unitTierFiles().filter((file) => runsAlone(file)))).toEqual(expect.arrayContaining(['main.test.ts', 'test/app/output/output-lock.test.ts', 'test/app/cli/cli.test.ts']));
 });
 
 test('the modules of test/ a test file imports, at any depth, are read too: a helper can mock or snapshot', () => {
@@ -71,30 +71,63 @@ test('the modules of test/ a test file imports, at any depth, are read too: a he
   }
 });
 
-test('a grouped file that takes a snapshot fails its group, named, though no pattern saw it', () => {
+/** Runs jest on a group of these files (name -> source) in a new folder: its exit status and output. */
+function runGroup(files: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'unit-tier-'));
   try {
-    writeFileSync(join(dir, 'probe.test.js'), "test('probe', () => { expect('x')['toMatch' + 'Snapshot'](); });\n");
-    writeFileSync(join(dir, 'plain.test.js'), "test('plain', () => { expect(1).toBe(1); });\n");
-    writeFileSync(join(dir, 'group-1.unit.js'), `require(${JSON.stringify(join(__dirname, 'members.cjs'))}).defineGroup(__filename, 1, ${JSON.stringify([join(dir, 'plain.test.js'), join(dir, 'probe.test.js')])});\n`);
+    for (const [name, source] of Object.entries(files)) writeFileSync(join(dir, name), source);
+    const members = Object.keys(files).map((name) => join(dir, name));
+    writeFileSync(join(dir, 'group-1.unit.js'), `require(${JSON.stringify(join(__dirname, 'members.cjs'))}).defineGroup(__filename, ${JSON.stringify([members])});\n`);
     writeFileSync(join(dir, 'jest.config.js'), "module.exports = { testMatch: ['**/group-1.unit.js'], transform: {} };\n");
-    // Not --ci: the snapshot is written, as on a developer's machine, and still fails the group.
-    const run = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '-c', join(dir, 'jest.config.js'), '--ci=false'], { cwd: dir, encoding: 'utf8' });
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain(`${relative(root, join(dir, 'probe.test.js'))} took a snapshot in a group`);
-    expect(run.stderr).not.toContain(`${relative(root, join(dir, 'plain.test.js'))} took a snapshot`);
+    // Not --ci: a new snapshot is written, as on a developer's machine.
+    const run = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '-c', join(dir, 'jest.config.js'), '--ci=false', '--verbose'], { cwd: dir, encoding: 'utf8' });
+    return { status: run.status, output: run.stderr, name: (file: string) => relative(root, join(dir, file)) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+test('a grouped file that takes a snapshot fails its group, named, though no pattern saw it', () => {
+  const run = runGroup({
+    'plain.test.js': "test('plain', () => { expect(1).toBe(1); });\n",
+    'probe.test.js': "test('probe', () => { expect('x')['toMatch' + 'Snapshot'](); });\n",
+  });
+  expect(run.status).toBe(1);
+  expect(run.output).toContain(`${run.name('probe.test.js')} took a snapshot in a group`);
+  expect(run.output).not.toContain(`${run.name('plain.test.js')} took a snapshot`);
 });
 
-test('jest.unit.config.js runs the groups the machine has workers for, and the files that run alone', () => {
-  const config = require('../../jest.unit.config.js') as { testMatch: string[]; globals: { unitTierGroups: number } };
-  const count = config.globals.unitTierGroups;
-  expect(count).toBeGreaterThan(0);
+test('a grouped file that does not load fails, named, and the group\'s other files still run', () => {
+  const run = runGroup({
+    'broken.test.js': "test('registered before the error', () => {});\nrequire('./no-such-module');\n",
+    'plain.test.js': "test('plain runs', () => { expect(1).toBe(1); });\n",
+  });
+  expect(run.status).toBe(1);
+  expect(run.output).toMatch(/✕ the file loads/);
+  expect(run.output).toContain("Cannot find module './no-such-module'");
+  expect(run.output).toMatch(/✓ plain runs/);
+  expect(run.output).toMatch(/Tests:\s+1 failed, 2 passed, 3 total/);
+});
+
+test('jest finds the groups for a changed source (-o, --watch, --findRelatedTests): each group depends on every grouped file', () => {
+  const { dependencies } = require('./members.cjs') as { dependencies: { extract(code: string, file: string, fallback: (code: string, file: string) => Iterable<string>): Iterable<string>; getCacheKey(): string } };
+  const fallback = () => new Set(['./members.cjs']);
+  const grouped = unitTierFiles().filter((file) => !runsAlone(file));
+  expect([...dependencies.extract('', join(__dirname, 'group-3.unit.js'), fallback)].sort()).toEqual(['./members.cjs', ...grouped].sort());
+  expect([...dependencies.extract('', join(root, 'test/lib/rules/cron.test.ts'), fallback)]).toEqual(['./members.cjs']);
+  expect(dependencies.getCacheKey()).toBe(grouped.join('\n'));
+  const related = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '-c', 'jest.unit.config.js', '--findRelatedTests', 'lib/rules/cron.ts', '--listTests'], { cwd: root, encoding: 'utf8' });
+  expect(rel(related.stdout.trim().split('\n'))).toContain('test/unit-tier/group-1.unit.js');
+});
+
+test('jest.unit.config.js runs the groups the machine has cores for, each with its files, and the files that run alone', () => {
+  const config = require('../../jest.unit.config.js') as { testMatch: string[]; globals: { unitTierGroups: string[][] } };
+  const groupFiles = config.globals.unitTierGroups;
+  expect(groupFiles.length).toBeGreaterThan(0);
+  expect(groupFiles.flat().sort()).toEqual(rel(unitTierFiles().filter((file) => !runsAlone(file))));
   expect(config.testMatch).toEqual([
-    ...Array.from({ length: count }, (_, i) => `<rootDir>/test/unit-tier/group-${i + 1}.unit.js`),
-    ...rel(unitTierFiles().filter(runsAlone)).map((file) => `<rootDir>/${file}`),
+    ...groupFiles.map((_, i) => `<rootDir>/test/unit-tier/group-${i + 1}.unit.js`),
+    ...rel(unitTierFiles().filter((file) => runsAlone(file))).map((file) => `<rootDir>/${file}`),
   ]);
   for (let i = 1; i <= GROUP_FILES; i++) expect(existsSync(join(__dirname, `group-${i}.unit.js`))).toBe(true);
 });
