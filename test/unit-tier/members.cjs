@@ -13,11 +13,17 @@ const root = join(__dirname, '..', '..');
 const GROUP_FILES = 4;
 
 /**
- * A file that needs a registry or a snapshot file of its own: module mocks and registry resets
- * reach every later file of a group, fake timers and timeouts every later test, `.only` skips the
- * group's other files, and a snapshot is stored per test file.
+ * What a grouped file may reach through `jest`: mock functions, spies (each file's are restored when
+ * it ends) and a module as it is. Anything else (module mocks, registry resets, fake timers,
+ * timeouts, retries, resets of every mock) reaches the group's other files too.
  */
-const NEEDS_OWN_FILE = /\bjest\.(mock|unmock|resetModules|enableAutomock|useFakeTimers|setTimeout|retryTimes)\(|\.only\(|toMatch(Inline)?Snapshot|toThrowErrorMatching(Inline)?Snapshot/;
+const SHAREABLE_JEST = /\bjest\s*\.\s*(?:fn|spyOn|requireActual|restoreAllMocks)\s*\(/g;
+
+/**
+ * What else a grouped file may not do: focus (`.only`, `fit`, `fdescribe`) skips the group's other
+ * files, `expect.extend` adds matchers for all of them, and a snapshot is stored per test file.
+ */
+const UNSHAREABLE = /\bf(?:it|describe)\s*[(.[]|\b(?:test|it|describe)(?:\s*(?:\.\s*\w+|\[\s*['"`]\w+['"`]\s*\]))*\s*(?:\.\s*|\[\s*['"`])only\b|\bexpect\s*(?:\.\s*|\[\s*['"`])extend\b|Snapshot/;
 
 function testFilesIn(folder) {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
@@ -34,7 +40,8 @@ function unitTierFiles() {
 
 /** Whether a test file with this source needs a registry and a snapshot file of its own. */
 function needsOwnFile(source) {
-  return NEEDS_OWN_FILE.test(source);
+  const code = source.replace(/^\s*\/\/.*$/gm, ''); // a comment may say "jest"
+  return UNSHAREABLE.test(code) || /\bjest\b/.test(code.replace(SHAREABLE_JEST, ''));
 }
 
 const RELATIVE_IMPORT = /(?:\bfrom|\bimport|\brequire\()\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
@@ -75,28 +82,53 @@ function snapshotsTaken() {
   return snapshotState ? snapshotState.added + snapshotState.matched + snapshotState.unmatched + snapshotState.updated : 0;
 }
 
+/** Makes process.env hold exactly `values`. */
+function setEnv(values) {
+  for (const key of Object.keys(process.env)) if (!Object.hasOwn(values, key)) delete process.env[key];
+  Object.assign(process.env, values);
+}
+
+const DEFINES_TESTS = /\b(?:test|it|fit|xit|xtest)\s*(?:\.\s*\w+\s*)*\(/;
+
 /**
  * Registers the tests of one group, each file's under a describe named by its path (so that its
  * hooks stay its own). `groupFiles` is the config's list of each group's files, made once for the
  * run (a file that grows during the run must not move to another group); the group's number is in
  * its file's name.
+ *
+ * What jest gives each test file of its own, each file of a group gets too, or its failure: its
+ * process.env (as its loading left it, from the group's start), its spies restored when it ends,
+ * a failure of its own when it does not load or has no test, and one when it took a snapshot
+ * (stored under the group's name, not the file's).
  */
 function defineGroup(groupFile, groupFiles) {
   const number = Number(/group-(\d+)\.unit\.js$/.exec(groupFile)[1]);
+  const startEnv = { ...process.env };
   for (const name of groupFiles[number - 1] ?? []) {
     const file = resolve(root, name);
     describe(relative(root, file), () => {
-      // A snapshot taken here is stored under the group's name, not the file's.
-      let taken = 0;
-      beforeAll(() => { taken = snapshotsTaken(); });
+      let snapshots = 0;
+      let fileEnv = startEnv;
+      beforeAll(() => {
+        snapshots = snapshotsTaken();
+        setEnv(fileEnv);
+      });
       try {
         require(file);
       } catch (error) {
-        // Its own failure, where jest would say the file failed to run; the group's other files still run.
+        // Where jest would say the file failed to run; the group's other files still run.
         test('the file loads', () => { throw error; });
       }
+      fileEnv = { ...process.env };
+      setEnv(startEnv);
+      // (A describe with hooks and no test is an error that would name this module, not the file.)
+      if (![...sourcesOf(file, join(root, 'test'))].some((source) => DEFINES_TESTS.test(readFileSync(source, 'utf8')))) {
+        test('the file has a test', () => { throw new Error('Your test suite must contain at least one test.'); });
+      }
       afterAll(() => {
-        if (snapshotsTaken() > taken) throw new Error(`${relative(root, file)} took a snapshot in a group, where it is stored under the group's name: make the module that takes it match NEEDS_OWN_FILE in test/unit-tier/members.cjs, and delete test/unit-tier/__snapshots__/`);
+        jest.restoreAllMocks();
+        setEnv(startEnv);
+        if (snapshotsTaken() > snapshots) throw new Error(`${relative(root, file)} took a snapshot in a group, where it is stored under the group's name: make the module that takes it match UNSHAREABLE in test/unit-tier/members.cjs, and delete test/unit-tier/__snapshots__/`);
       });
     });
   }

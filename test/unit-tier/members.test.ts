@@ -37,22 +37,47 @@ test.each([1, 2, 3, GROUP_FILES, GROUP_FILES + 4])('%i workers: each file is in 
   expect(alone.length).toBeLessThan(all.length / 4);
 });
 
-test('files that mock modules, reset the registry, fake timers, set a timeout, use .only or snapshots run alone', () => {
+test('a file that reaches jest beyond mock functions and spies, focuses, extends expect or snapshots runs alone, however it is written', () => {
   for (const source of [
     "jest.mock('node:fs', () => ({}));",
+    "jest['mock']('node:fs');",
+    "jest . mock ('node:fs');",
+    "jest?.mock('node:fs');",
+    "jest\n  .mock('node:fs');",
+    "jest.doMock('x', () => ({}));",
+    "jest.setMock('x', {});",
+    'const j = jest; j.mock("x");',
     'jest.resetModules();',
+    'afterEach(jest.resetAllMocks);',
     'jest.useFakeTimers();',
     'jest.setTimeout(10_000);',
+    'jest.retryTimes(2);',
+    "jest.isolateModules(() => { jest.doMock('x', () => ({})); });",
     "test.only('x', () => {});",
+    "test.only ('x', () => {});",
+    "test['only']('x', () => {});",
+    "test.only.each([1])('x %i', () => {});",
     "describe.only('x', () => {});",
+    "fit('x', () => {});",
+    "fdescribe('x', () => {});",
+    'expect.extend({ toBeX() { return { pass: true, message: () => "" }; } });',
+    "expect['extend']({});",
     'expect(out).toMatchSnapshot();',
     'expect(out).toMatchInlineSnapshot(`x`);',
     'expect(f).toThrowErrorMatchingSnapshot();',
   ]) expect([source, needsOwnFile(source)]).toEqual([source, true]);
-  for (const source of ["jest.isolateModules(() => { jest.doMock('x', () => ({})); });", "jest.spyOn(fs, 'renameSync');", "test('only the first', () => {});", 'expect(x).toMatchObject({});']) {
-    expect([source, needsOwnFile(source)]).toEqual([source, false]);
-  }
-  expect(rel(unitTierFiles().filter((file) => runsAlone(file)))).toEqual(expect.arrayContaining(['main.test.ts', 'test/app/output/output-lock.test.ts', 'test/app/cli/cli.test.ts']));
+  for (const source of [
+    'const f = jest.fn(() => 1);',
+    "const spy = jest.spyOn(fs, 'renameSync');",
+    "const actual = jest.requireActual('x');",
+    'afterEach(() => jest.restoreAllMocks());',
+    '  // jest cannot stop a synchronous test',
+    "test('only the first', () => {});",
+    "test('CRNs fit the patterns', () => {});",
+    'expect([...only.keys()]).toEqual([]);',
+    'expect(x).toMatchObject({});',
+  ]) expect([source, needsOwnFile(source)]).toEqual([source, false]);
+  expect(rel(unitTierFiles().filter((file) => runsAlone(file)))).toEqual(expect.arrayContaining(['main.test.ts', 'test/app/output/output-lock.test.ts', 'test/app/cli/cli.test.ts', 'test/lib/rules/cel/parsed-expr.test.ts']));
 });
 
 test('the modules of test/ a test file imports, at any depth, are read too: a helper can mock or snapshot', () => {
@@ -120,16 +145,35 @@ test('jest finds the groups for a changed source (-o, --watch, --findRelatedTest
   expect(rel(related.stdout.trim().split('\n'))).toContain('test/unit-tier/group-1.unit.js');
 });
 
-test('jest.unit.config.js runs the groups the machine has cores for, each with its files, and the files that run alone', () => {
-  const config = require('../../jest.unit.config.js') as { testMatch: string[]; globals: { unitTierGroups: string[][] } };
+test('jest.unit.config.js runs the groups the machine has cores for, each with its files, and the files that run alone, each by its exact path', () => {
+  const config = require('../../jest.unit.config.js') as { testRegex: string[]; globals: { unitTierGroups: string[][] } };
   const groupFiles = config.globals.unitTierGroups;
   expect(groupFiles.length).toBeGreaterThan(0);
   expect(groupFiles.flat().sort()).toEqual(rel(unitTierFiles().filter((file) => !runsAlone(file))));
-  expect(config.testMatch).toEqual([
-    ...groupFiles.map((_, i) => `<rootDir>/test/unit-tier/group-${i + 1}.unit.js`),
-    ...rel(unitTierFiles().filter((file) => runsAlone(file))).map((file) => `<rootDir>/${file}`),
+  const candidates = [...unitTierFiles(), ...Array.from({ length: GROUP_FILES }, (_, i) => join(__dirname, `group-${i + 1}.unit.js`))];
+  const matched = config.testRegex.map((pattern) => rel(candidates.filter((file) => new RegExp(pattern).test(file))));
+  expect(matched).toEqual([
+    ...groupFiles.map((_, i) => [`test/unit-tier/group-${i + 1}.unit.js`]),
+    ...rel(unitTierFiles().filter((file) => runsAlone(file))).map((file) => [file]),
   ]);
   for (let i = 1; i <= GROUP_FILES; i++) expect(existsSync(join(__dirname, `group-${i}.unit.js`))).toBe(true);
+});
+
+test('each file of a group has its own process.env, and its spies are restored when it ends', () => {
+  const run = runGroup({
+    'a.test.js': "process.env.UNIT_TIER_A = 'loaded';\njest.spyOn(Math, 'max').mockReturnValue(-1);\ntest('a sees its own', () => { process.env.UNIT_TIER_B = 'set in a test'; expect(process.env.UNIT_TIER_A).toBe('loaded'); expect(Math.max(2, 3)).toBe(-1); });\n",
+    'b.test.js': "test('b sees none of a', () => { expect([process.env.UNIT_TIER_A, process.env.UNIT_TIER_B, Math.max(2, 3)]).toEqual([undefined, undefined, 3]); });\n",
+  });
+  expect(run.output).toMatch(/✓ a sees its own/);
+  expect(run.output).toMatch(/✓ b sees none of a/);
+  expect(run.status).toBe(0);
+});
+
+test('a grouped file with no test fails, named', () => {
+  const run = runGroup({ 'empty.test.js': '// nothing yet\n', 'plain.test.js': "test('plain runs', () => {});\n" });
+  expect(run.status).toBe(1);
+  expect(run.output).toContain(`${run.name('empty.test.js')} › the file has a test`);
+  expect(run.output).toMatch(/✓ plain runs/);
 });
 
 test('npm run test:unit registers every test file of the tier once: in one group, under its path, or alone', () => {
