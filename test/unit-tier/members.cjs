@@ -1,8 +1,9 @@
 // The unit tier (`npm run test:unit`, jest.unit.config.js) runs its test files in a few groups, one
 // jest module registry each. jest gives every test file a registry of its own, so each file loaded
 // what it imports again (the app: about 0.25 s of CPU) and ran its first synth cold. A group loads
-// it once. `npm test` still runs every file alone, so a test that passes only because
-// another file ran before it in the same group still fails there.
+// it once. The files of a group share one global object and one instance of each module (its top
+// level runs once): `npm test` still runs every file alone, so a test that passes only because
+// another file of its group ran first, or changed a global, still fails there.
 'use strict';
 const { existsSync, readdirSync, readFileSync, statSync } = require('node:fs');
 const { dirname, join, relative, resolve } = require('node:path');
@@ -13,17 +14,19 @@ const root = join(__dirname, '..', '..');
 const GROUP_FILES = 4;
 
 /**
- * What a grouped file may reach through `jest`: mock functions, spies (each file's are restored when
- * it ends) and a module as it is. Anything else (module mocks, registry resets, fake timers,
- * timeouts, retries, resets of every mock) reaches the group's other files too.
+ * What a grouped file may reach through `jest`: mock functions, spies (undone before each test:
+ * `restoreMocks` in jest.config.js), a module as it is, and the types. Anything else (module mocks,
+ * registry resets, fake timers, timeouts, retries, resets of every mock) reaches the group's other
+ * files too.
  */
-const SHAREABLE_JEST = /\bjest\s*\.\s*(?:fn|spyOn|requireActual|restoreAllMocks)\s*\(/g;
+const SHAREABLE_JEST = /\bjest\s*\.\s*(?:(?:fn|spyOn|requireActual|mocked|isMockFunction)\s*(?:<[^()]*>)?\s*\(|restoreAllMocks\b|[A-Z]\w*)/g;
 
 /**
  * What else a grouped file may not do: focus (`.only`, `fit`, `fdescribe`) skips the group's other
- * files, `expect.extend` adds matchers for all of them, and a snapshot is stored per test file.
+ * files, `expect.extend` adds matchers for all of them, and a snapshot is stored per test file. A
+ * module loaded by a computed name, or code run by `eval`, cannot be read for any of this.
  */
-const UNSHAREABLE = /\bf(?:it|describe)\s*[(.[]|\b(?:test|it|describe)(?:\s*(?:\.\s*\w+|\[\s*['"`]\w+['"`]\s*\]))*\s*(?:\.\s*|\[\s*['"`])only\b|\bexpect\s*(?:\.\s*|\[\s*['"`])extend\b|Snapshot/;
+const UNSHAREABLE = /\bf(?:it|describe)\s*[(.[]|\b(?:test|it|describe)(?:\s*(?:\.\s*\w+|\[\s*['"`]\w+['"`]\s*\]))*\s*(?:\.\s*|\[\s*['"`])only\b|\bexpect\s*(?:\.\s*|\[\s*['"`])extend\b|Snapshot|\b(?:require|import)\s*\(\s*(?!['"]|`[^`$]*`)|\beval\s*\(/;
 
 function testFilesIn(folder) {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
@@ -44,13 +47,13 @@ function needsOwnFile(source) {
   return UNSHAREABLE.test(code) || /\bjest\b/.test(code.replace(SHAREABLE_JEST, ''));
 }
 
-const RELATIVE_IMPORT = /(?:\bfrom|\bimport|\brequire\()\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
+const RELATIVE_IMPORT = /(?:\bfrom|\bimport|\brequire\()\s*\(?\s*(['"`])(\.{1,2}\/[^'"`$]+)\1/g;
 
 /** The file, and the modules under `within` it imports, at any depth (helpers can mock too). */
 function sourcesOf(file, within, seen = new Set()) {
   if (seen.has(file)) return seen;
   seen.add(file);
-  for (const [, specifier] of readFileSync(file, 'utf8').matchAll(RELATIVE_IMPORT)) {
+  for (const [, , specifier] of readFileSync(file, 'utf8').matchAll(RELATIVE_IMPORT)) {
     const base = resolve(dirname(file), specifier);
     const found = ['', '.ts', '.js', '.cjs', '.mjs', '/index.ts'].map((ext) => base + ext).find((path) => existsSync(path) && statSync(path).isFile());
     if (found !== undefined && !relative(within, found).startsWith('..')) sourcesOf(found, within, seen);
@@ -91,30 +94,54 @@ function setEnv(values) {
 const DEFINES_TESTS = /\b(?:test|it|fit|xit|xtest)\s*(?:\.\s*\w+\s*)*\(/;
 
 /**
+ * While `file` loads, focus and `expect.extend` throw, whatever name they were reached by: in a
+ * group, focus would skip the other files' tests and a matcher would be theirs too. (Written
+ * plainly, they send the file alone; see UNSHAREABLE.)
+ */
+function refusingShared(name, load) {
+  const refuse = (what) => () => { throw new Error(`${name} calls ${what} in a group of the unit tier, where it reaches the group's other files: run it with \`npx jest ${name}\``); };
+  const swaps = [
+    [globalThis, 'fit', 'fit'], [globalThis, 'fdescribe', 'fdescribe'], [expect, 'extend', 'expect.extend'],
+    ...[test, it, describe, test.concurrent, test.failing].filter(Boolean).map((target) => [target, 'only', '.only']),
+  ].filter(([target, key]) => target[key] !== undefined).map(([target, key, what]) => ({ target, key, original: target[key], refusal: refuse(what) }));
+  for (const swap of swaps) swap.target[swap.key] = swap.refusal;
+  try {
+    load();
+  } finally {
+    for (const swap of swaps) swap.target[swap.key] = swap.original;
+  }
+}
+
+/**
  * Registers the tests of one group, each file's under a describe named by its path (so that its
  * hooks stay its own). `groupFiles` is the config's list of each group's files, made once for the
  * run (a file that grows during the run must not move to another group); the group's number is in
  * its file's name.
  *
  * What jest gives each test file of its own, each file of a group gets too, or its failure: its
- * process.env (as its loading left it, from the group's start), its spies restored when it ends,
+ * process.env (as its loading left it, from the group's start) and its `expect.getState().testPath`,
  * a failure of its own when it does not load or has no test, and one when it took a snapshot
- * (stored under the group's name, not the file's).
+ * (stored under the group's name, not the file's). Its spies are undone before each test
+ * (`restoreMocks`). What it cannot have: a global object and module states of its own (a module's
+ * top level runs once for the group).
  */
 function defineGroup(groupFile, groupFiles) {
   const number = Number(/group-(\d+)\.unit\.js$/.exec(groupFile)[1]);
   const startEnv = { ...process.env };
+  const groupPath = expect.getState().testPath;
   for (const name of groupFiles[number - 1] ?? []) {
     const file = resolve(root, name);
-    describe(relative(root, file), () => {
+    const path = relative(root, file);
+    describe(path, () => {
       let snapshots = 0;
       let fileEnv = startEnv;
       beforeAll(() => {
         snapshots = snapshotsTaken();
         setEnv(fileEnv);
+        expect.setState({ testPath: file });
       });
       try {
-        require(file);
+        refusingShared(path, () => require(file));
       } catch (error) {
         // Where jest would say the file failed to run; the group's other files still run.
         test('the file loads', () => { throw error; });
@@ -126,9 +153,9 @@ function defineGroup(groupFile, groupFiles) {
         test('the file has a test', () => { throw new Error('Your test suite must contain at least one test.'); });
       }
       afterAll(() => {
-        jest.restoreAllMocks();
         setEnv(startEnv);
-        if (snapshotsTaken() > snapshots) throw new Error(`${relative(root, file)} took a snapshot in a group, where it is stored under the group's name: make the module that takes it match UNSHAREABLE in test/unit-tier/members.cjs, and delete test/unit-tier/__snapshots__/`);
+        expect.setState({ testPath: groupPath });
+        if (snapshotsTaken() > snapshots) throw new Error(`${path} took a snapshot in a group, where it is stored under the group's name: make the module that takes it match UNSHAREABLE in test/unit-tier/members.cjs, and delete test/unit-tier/__snapshots__/`);
       });
     });
   }

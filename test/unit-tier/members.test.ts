@@ -62,6 +62,9 @@ test('a file that reaches jest beyond mock functions and spies, focuses, extends
     "fdescribe('x', () => {});",
     'expect.extend({ toBeX() { return { pass: true, message: () => "" }; } });',
     "expect['extend']({});",
+    "const mod = require(join(__dirname, 'helpers'));",
+    'const mod = await import(name);',
+    "eval('je' + 'st').mock('x');",
     'expect(out).toMatchSnapshot();',
     'expect(out).toMatchInlineSnapshot(`x`);',
     'expect(f).toThrowErrorMatchingSnapshot();',
@@ -71,6 +74,12 @@ test('a file that reaches jest beyond mock functions and spies, focuses, extends
     "const spy = jest.spyOn(fs, 'renameSync');",
     "const actual = jest.requireActual('x');",
     'afterEach(() => jest.restoreAllMocks());',
+    'afterEach(jest.restoreAllMocks);',
+    'let spy: jest.SpiedFunction<typeof fs.renameSync>;',
+    'const f = jest.fn<number, []>(() => 1);',
+    'expect(jest.mocked(f)).toHaveBeenCalled();',
+    "const fs: typeof import('node:fs') = require('node:fs');",
+    "const { x } = require(`./helpers`);",
     '  // jest cannot stop a synchronous test',
     "test('only the first', () => {});",
     "test('CRNs fit the patterns', () => {});",
@@ -85,7 +94,7 @@ test('the modules of test/ a test file imports, at any depth, are read too: a he
   const within = join(dir, 'test');
   const write = (path: string, text: string) => { mkdirSync(dirname(join(dir, path)), { recursive: true }); writeFileSync(join(dir, path), text); return join(dir, path); };
   try {
-    const file = write('test/app/a.test.ts', "import { fixture } from '../helpers';\nimport { synth } from '../../app/synth';\nconst more = require('./more.cjs');\n");
+    const file = write('test/app/a.test.ts', "import { fixture } from '../helpers';\nimport { synth } from '../../app/synth';\nconst more = require(`./more.cjs`);\n");
     const helpers = write('test/helpers.ts', "export * from './deeper';\nimport '../app/synth';\n");
     const deeper = write('test/deeper/index.ts', "import { fixture } from '../helpers';\njest.mock('node:fs');\n");
     const more = write('test/app/more.cjs', '');
@@ -103,7 +112,8 @@ function runGroup(files: Record<string, string>) {
     for (const [name, source] of Object.entries(files)) writeFileSync(join(dir, name), source);
     const members = Object.keys(files).map((name) => join(dir, name));
     writeFileSync(join(dir, 'group-1.unit.js'), `require(${JSON.stringify(join(__dirname, 'members.cjs'))}).defineGroup(__filename, ${JSON.stringify([members])});\n`);
-    writeFileSync(join(dir, 'jest.config.js'), "module.exports = { testMatch: ['**/group-1.unit.js'], transform: {} };\n");
+    // The project's settings that reach a group's files, and none of its transforms.
+    writeFileSync(join(dir, 'jest.config.js'), `module.exports = { restoreMocks: ${JSON.stringify(require('../../jest.config.js').restoreMocks)}, testMatch: ['**/group-1.unit.js'], transform: {} };\n`);
     // Not --ci: a new snapshot is written, as on a developer's machine.
     const run = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '-c', join(dir, 'jest.config.js'), '--ci=false', '--verbose'], { cwd: dir, encoding: 'utf8' });
     return { status: run.status, output: run.stderr, name: (file: string) => relative(root, join(dir, file)) };
@@ -159,14 +169,35 @@ test('jest.unit.config.js runs the groups the machine has cores for, each with i
   for (let i = 1; i <= GROUP_FILES; i++) expect(existsSync(join(__dirname, `group-${i}.unit.js`))).toBe(true);
 });
 
-test('each file of a group has its own process.env, and its spies are restored when it ends', () => {
+test('each file of a group has its own process.env and testPath, and no spy outlives the test or hook that made it', () => {
   const run = runGroup({
-    'a.test.js': "process.env.UNIT_TIER_A = 'loaded';\njest.spyOn(Math, 'max').mockReturnValue(-1);\ntest('a sees its own', () => { process.env.UNIT_TIER_B = 'set in a test'; expect(process.env.UNIT_TIER_A).toBe('loaded'); expect(Math.max(2, 3)).toBe(-1); });\n",
-    'b.test.js': "test('b sees none of a', () => { expect([process.env.UNIT_TIER_A, process.env.UNIT_TIER_B, Math.max(2, 3)]).toEqual([undefined, undefined, 3]); });\n",
+    'a.test.js': [
+      "process.env.UNIT_TIER_A = 'loaded';",
+      "jest.spyOn(Math, 'max').mockReturnValue(-1);",
+      "test('a sees its own', () => {",
+      "  process.env.UNIT_TIER_B = 'set in a test';",
+      "  jest.spyOn(Math, 'min').mockReturnValue(-2);",
+      "  expect([process.env.UNIT_TIER_A, Math.min(2, 3), Math.max(2, 3), expect.getState().testPath]).toEqual(['loaded', -2, 3, __filename]);",
+      '});',
+    ].join('\n'),
+    'b.test.js': "test('b sees none of a', () => { expect([process.env.UNIT_TIER_A, process.env.UNIT_TIER_B, Math.max(2, 3), Math.min(2, 3)]).toEqual([undefined, undefined, 3, 2]); });\n",
   });
   expect(run.output).toMatch(/✓ a sees its own/);
   expect(run.output).toMatch(/✓ b sees none of a/);
   expect(run.status).toBe(0);
+});
+
+test('focus and expect.extend, however a grouped file reaches them, fail that file, named, and skip nothing', () => {
+  const run = runGroup({
+    'focus.test.js': "const { only } = test;\nonly('focused', () => {});\n",
+    'extend.test.js': "const e = expect;\ne['ext' + 'end']({ toBeX: () => ({ pass: true, message: () => '' }) });\ntest('uses it', () => {});\n",
+    'plain.test.js': "test('plain runs', () => {});\n",
+  });
+  expect(run.status).toBe(1);
+  expect(run.output).toContain(`${run.name('focus.test.js')} calls .only in a group`);
+  expect(run.output).toContain(`${run.name('extend.test.js')} calls expect.extend in a group`);
+  expect(run.output).toMatch(/✓ plain runs/);
+  expect(run.output).not.toMatch(/skipped/);
 });
 
 test('a grouped file with no test fails, named', () => {
