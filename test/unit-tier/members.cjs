@@ -47,7 +47,7 @@ function needsOwnFile(source) {
   return UNSHAREABLE.test(code) || /\bjest\b/.test(code.replace(SHAREABLE_JEST, ''));
 }
 
-const RELATIVE_IMPORT = /(?:\bfrom|\bimport|\brequire\()\s*\(?\s*(['"`])(\.{1,2}\/[^'"`$]+)\1/g;
+const RELATIVE_IMPORT = /(?:\bfrom|\bimport|\brequire\()\s*\(?\s*(['"`])(\.\.?(?:\/[^'"`$]*)?)\1/g;
 
 /** The file, and the modules under `within` it imports, at any depth (helpers can mock too). */
 function sourcesOf(file, within, seen = new Set()) {
@@ -55,7 +55,7 @@ function sourcesOf(file, within, seen = new Set()) {
   seen.add(file);
   for (const [, , specifier] of readFileSync(file, 'utf8').matchAll(RELATIVE_IMPORT)) {
     const base = resolve(dirname(file), specifier);
-    const found = ['', '.ts', '.js', '.cjs', '.mjs', '/index.ts'].map((ext) => base + ext).find((path) => existsSync(path) && statSync(path).isFile());
+    const found = ['', '.ts', '.js', '.cjs', '.mjs', '/index.ts', '/index.js'].map((ext) => base + ext).find((path) => existsSync(path) && statSync(path).isFile());
     if (found !== undefined && !relative(within, found).startsWith('..')) sourcesOf(found, within, seen);
   }
   return seen;

@@ -96,10 +96,11 @@ test('the modules of test/ a test file imports, at any depth, are read too: a he
   try {
     const file = write('test/app/a.test.ts', "import { fixture } from '../helpers';\nimport { synth } from '../../app/synth';\nconst more = require(`./more.cjs`);\n");
     const helpers = write('test/helpers.ts', "export * from './deeper';\nimport '../app/synth';\n");
-    const deeper = write('test/deeper/index.ts', "import { fixture } from '../helpers';\njest.mock('node:fs');\n");
+    const deeper = write('test/deeper/index.ts', "import { fixture } from '../helpers';\nimport { up } from '..';\njest.mock('node:fs');\n");
+    const index = write('test/index.js', '');
     const more = write('test/app/more.cjs', '');
     write('app/synth.ts', "jest.mock('node:fs');\n");
-    expect([...sourcesOf(file, within)].sort()).toEqual([deeper, file, helpers, more].sort());
+    expect([...sourcesOf(file, within)].sort()).toEqual([deeper, file, helpers, index, more].sort());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
