@@ -5,8 +5,8 @@ module.exports = {
   // results (on 2 cores that halves the speed).
   maxWorkers: '100%',
   globalSetup: '<rootDir>/test/global-setup.mjs',
-  // Every spy (jest.spyOn) is undone before each test, so a spy lives only as long as the test or
-  // hook that made it, in a file of its own (npm test) as in a group of the unit tier.
+  // Every spy (jest.spyOn) is undone before each test, so none made in a test, a hook or a file's
+  // loading reaches a later test, in a file of its own (npm test) as in a group of the unit tier.
   restoreMocks: true,
   // main.test.ts beside main.ts, as `cdk8s init` lays out an app; the other tests in test/.
   testMatch: ['<rootDir>/main.test.ts', '<rootDir>/test/**/*.test.ts'],

@@ -22,11 +22,16 @@ const GROUP_FILES = 4;
 const SHAREABLE_JEST = /\bjest\s*\.\s*(?:(?:fn|spyOn|requireActual|mocked|isMockFunction)\s*(?:<[^()]*>)?\s*\(|restoreAllMocks\b|[A-Z]\w*)/g;
 
 /**
- * What else a grouped file may not do: focus (`.only`, `fit`, `fdescribe`) skips the group's other
- * files, `expect.extend` adds matchers for all of them, and a snapshot is stored per test file. A
- * module loaded by a computed name, or code run by `eval`, cannot be read for any of this.
+ * What else a grouped file may not do, each for its reason: focus skips the group's other files,
+ * `expect.extend` adds matchers for all of them, a snapshot is stored per test file, and a module
+ * loaded by a computed name, or code run by `eval`, cannot be read for any of this.
  */
-const UNSHAREABLE = /\bf(?:it|describe)\s*[(.[]|\b(?:test|it|describe)(?:\s*(?:\.\s*\w+|\[\s*['"`]\w+['"`]\s*\]))*\s*(?:\.\s*|\[\s*['"`])only\b|\bexpect\s*(?:\.\s*|\[\s*['"`])extend\b|Snapshot|\b(?:require|import)\s*\(\s*(?!['"]|`[^`$]*`)|\beval\s*\(/;
+const UNSHAREABLE = {
+  focus: /\bf(?:it|describe)\s*[(.[]|\b(?:test|it|describe)(?:\s*(?:\.\s*\w+|\[\s*['"`]\w+['"`]\s*\]))*\s*(?:\.\s*|\[\s*['"`])only\b/,
+  expectExtend: /\bexpect\s*(?:\.\s*|\[\s*['"`])extend\b/,
+  snapshot: /Snapshot/,
+  computedLoad: /\b(?:require|import)\s*\(\s*(?!['"]|`[^`$]*`)|\beval\s*\(/,
+};
 
 function testFilesIn(folder) {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
@@ -44,7 +49,7 @@ function unitTierFiles() {
 /** Whether a test file with this source needs a registry and a snapshot file of its own. */
 function needsOwnFile(source) {
   const code = source.replace(/^\s*\/\/.*$/gm, ''); // a comment may say "jest"
-  return UNSHAREABLE.test(code) || /\bjest\b/.test(code.replace(SHAREABLE_JEST, ''));
+  return Object.values(UNSHAREABLE).some((pattern) => pattern.test(code)) || /\bjest\b/.test(code.replace(SHAREABLE_JEST, ''));
 }
 
 const RELATIVE_IMPORT = /(?:\bfrom|\bimport|\brequire\()\s*\(?\s*(['"`])(\.\.?(?:\/[^'"`$]*)?)\1/g;
@@ -121,8 +126,8 @@ function refusingShared(name, load) {
  * What jest gives each test file of its own, each file of a group gets too, or its failure: its
  * process.env (as its loading left it, from the group's start) and its `expect.getState().testPath`,
  * a failure of its own when it does not load or has no test, and one when it took a snapshot
- * (stored under the group's name, not the file's). Its spies are undone before each test
- * (`restoreMocks`). What it cannot have: a global object and module states of its own (a module's
+ * (stored under the group's name, not the file's). Spies are undone before its first hook and
+ * before each test (`restoreMocks`). What it cannot have: a global object and module states of its own (a module's
  * top level runs once for the group).
  */
 function defineGroup(groupFile, groupFiles) {
@@ -134,8 +139,11 @@ function defineGroup(groupFile, groupFiles) {
     const path = relative(root, file);
     describe(path, () => {
       let snapshots = 0;
+      // The env the file's loading leaves is its own: kept here, and put back for its hooks and tests.
       let fileEnv = startEnv;
       beforeAll(() => {
+        // Before the file's own hooks: no spy made while another file loaded or ended reaches them.
+        jest.restoreAllMocks();
         snapshots = snapshotsTaken();
         setEnv(fileEnv);
         expect.setState({ testPath: file });
@@ -147,7 +155,7 @@ function defineGroup(groupFile, groupFiles) {
         test('the file loads', () => { throw error; });
       }
       fileEnv = { ...process.env };
-      setEnv(startEnv);
+      setEnv(startEnv); // the next file loads from the group's start
       // (A describe with hooks and no test is an error that would name this module, not the file.)
       if (![...sourcesOf(file, join(root, 'test'))].some((source) => DEFINES_TESTS.test(readFileSync(source, 'utf8')))) {
         test('the file has a test', () => { throw new Error('Your test suite must contain at least one test.'); });

@@ -170,8 +170,9 @@ test('jest.unit.config.js runs the groups the machine has cores for, each with i
   for (let i = 1; i <= GROUP_FILES; i++) expect(existsSync(join(__dirname, `group-${i}.unit.js`))).toBe(true);
 });
 
-test('each file of a group has its own process.env and testPath, and no spy outlives the test or hook that made it', () => {
+test('each file of a group has its own process.env and testPath, and no spy of one file reaches another file\'s hooks or tests', () => {
   const run = runGroup({
+    'c.test.js': "beforeAll(() => { if (Math.abs(-2) !== 2) throw new Error('a spy of d reached c'); });\ntest('c runs', () => {});\n",
     'a.test.js': [
       "process.env.UNIT_TIER_A = 'loaded';",
       "jest.spyOn(Math, 'max').mockReturnValue(-1);",
@@ -182,7 +183,10 @@ test('each file of a group has its own process.env and testPath, and no spy outl
       '});',
     ].join('\n'),
     'b.test.js': "test('b sees none of a', () => { expect([process.env.UNIT_TIER_A, process.env.UNIT_TIER_B, Math.max(2, 3), Math.min(2, 3)]).toEqual([undefined, undefined, 3, 2]); });\n",
+    // d loads before c's hooks run (every file of a group loads first): its spy must not reach them.
+    'd.test.js': "jest.spyOn(Math, 'abs').mockReturnValue(-1);\ntest('d runs', () => {});\n",
   });
+  expect(run.output).toMatch(/✓ c runs/);
   expect(run.output).toMatch(/✓ a sees its own/);
   expect(run.output).toMatch(/✓ b sees none of a/);
   expect(run.status).toBe(0);
