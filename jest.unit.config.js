@@ -4,9 +4,10 @@ const { existsSync } = require('node:fs');
 const { availableParallelism } = require('node:os');
 const { join, relative } = require('node:path');
 const base = require('./jest.config.js');
-const { groups, runsAlone, unitTierFiles } = require('./test/unit-tier/members.cjs');
+const { groups, tierSplit } = require('./test/unit-tier/members.cjs');
 
-const groupFiles = groups(availableParallelism()).map((files) => files.map((file) => relative(__dirname, file)));
+const split = tierSplit();
+const groupFiles = groups(availableParallelism(), split).map((files) => files.map((file) => relative(__dirname, file)));
 const groupTests = groupFiles.map((_, i) => join(__dirname, 'test', 'unit-tier', `group-${i + 1}.unit.js`));
 for (const file of groupTests) if (!existsSync(file)) throw new Error(`${relative(__dirname, file)} is missing: its files would not run`);
 
@@ -17,8 +18,8 @@ const exactly = (file) => `^${file.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}$`;
 module.exports = {
   ...base,
   testMatch: undefined,
-  testRegex: [...groupTests, ...unitTierFiles().filter((file) => runsAlone(file))].map(exactly),
+  testRegex: [...groupTests, ...split.alone].map(exactly),
   // Each group's files, made once here for every worker.
   globals: { unitTierGroups: groupFiles },
-  dependencyExtractor: '<rootDir>/test/unit-tier/dependencies.cjs',
+  dependencyExtractor: '<rootDir>/test/unit-tier/members.cjs',
 };

@@ -71,9 +71,15 @@ function runsAlone(file) {
   return [...sourcesOf(file, join(root, 'test'))].some((source) => needsOwnFile(readFileSync(source, 'utf8')));
 }
 
+/** The unit tier's files, as the groups take them and as they run alone. */
+function tierSplit() {
+  const files = unitTierFiles();
+  const alone = files.filter((file) => runsAlone(file));
+  return { grouped: files.filter((file) => !alone.includes(file)), alone };
+}
+
 /** The groups' files, as many groups as `count` allows: each file to the lightest group so far, largest file first (size stands for time). */
-function groups(count) {
-  const grouped = unitTierFiles().filter((file) => !runsAlone(file));
+function groups(count, { grouped } = tierSplit()) {
   const bins = Array.from({ length: Math.max(1, Math.min(count, GROUP_FILES, grouped.length)) }, () => ({ bytes: 0, files: [] }));
   const bySize = grouped.map((file) => ({ file, bytes: statSync(file).size })).sort((a, b) => b.bytes - a.bytes || (a.file < b.file ? -1 : 1));
   for (const { file, bytes } of bySize) {
@@ -127,8 +133,8 @@ function refusingShared(name, load) {
  * process.env (as its loading left it, from the group's start) and its `expect.getState().testPath`,
  * a failure of its own when it does not load or has no test, and one when it took a snapshot
  * (stored under the group's name, not the file's). Spies are undone before its first hook and
- * before each test (`restoreMocks`). What it cannot have: a global object and module states of its own (a module's
- * top level runs once for the group).
+ * before each test (`restoreMocks`). What it cannot have: a global object and module states of its
+ * own (a module's top level runs once for the group).
  */
 function defineGroup(groupFile, groupFiles) {
   const number = Number(/group-(\d+)\.unit\.js$/.exec(groupFile)[1]);
@@ -170,17 +176,17 @@ function defineGroup(groupFile, groupFiles) {
 }
 
 /**
- * jest's `dependencyExtractor` for the unit tier: jest finds the tests to run for a changed file
- * (`-o`, `--watch`, `--findRelatedTests`) through what each test file imports, and a group
- * requires its files by a computed path. So a group file depends on every file a group can hold.
+ * jest's `dependencyExtractor` for the unit tier (this module is it): jest finds the tests to run
+ * for a changed file (`-o`, `--watch`, `--findRelatedTests`) through what each test file imports,
+ * and a group requires its files by a computed path. So a group file depends on every file a group
+ * can hold.
  */
-const dependencies = {
-  extract(code, filePath, defaultExtract) {
-    const found = defaultExtract(code, filePath);
-    return /group-\d+\.unit\.js$/.test(filePath) ? new Set([...found, ...unitTierFiles().filter((file) => !runsAlone(file))]) : found;
-  },
-  // jest keeps each file's dependencies until this changes: a new test file is a new dependency.
-  getCacheKey: () => unitTierFiles().filter((file) => !runsAlone(file)).join('\n'),
-};
+function extract(code, filePath, defaultExtract) {
+  const found = defaultExtract(code, filePath);
+  return /group-\d+\.unit\.js$/.test(filePath) ? new Set([...found, ...tierSplit().grouped]) : found;
+}
 
-module.exports = { GROUP_FILES, unitTierFiles, needsOwnFile, sourcesOf, runsAlone, groups, defineGroup, dependencies };
+/** jest keeps each file's dependencies until this changes: a new test file is a new dependency. */
+const getCacheKey = () => tierSplit().grouped.join('\n');
+
+module.exports = { GROUP_FILES, unitTierFiles, needsOwnFile, sourcesOf, runsAlone, tierSplit, groups, defineGroup, extract, getCacheKey };

@@ -12,9 +12,12 @@ const members = require('./members.cjs') as {
   needsOwnFile(source: string): boolean;
   sourcesOf(file: string, within: string): Set<string>;
   runsAlone(file: string): boolean;
+  tierSplit(): { grouped: string[]; alone: string[] };
+  extract(code: string, file: string, fallback: (code: string, file: string) => Iterable<string>): Iterable<string>;
+  getCacheKey(): string;
   groups(count: number): string[][];
 };
-const { GROUP_FILES, groups, needsOwnFile, runsAlone, sourcesOf, unitTierFiles } = members;
+const { GROUP_FILES, extract, getCacheKey, groups, needsOwnFile, runsAlone, sourcesOf, tierSplit, unitTierFiles } = members;
 const rel = (files: string[]) => files.map((file) => relative(root, file));
 
 test('the unit tier is main.test.ts and the test files of test/lib and test/app, but their *.slow.test.ts', () => {
@@ -146,12 +149,12 @@ test('a grouped file that does not load fails, named, and the group\'s other fil
 });
 
 test('jest finds the groups for a changed source (-o, --watch, --findRelatedTests): each group depends on every grouped file', () => {
-  const { dependencies } = require('./members.cjs') as { dependencies: { extract(code: string, file: string, fallback: (code: string, file: string) => Iterable<string>): Iterable<string>; getCacheKey(): string } };
   const fallback = () => new Set(['./members.cjs']);
-  const grouped = unitTierFiles().filter((file) => !runsAlone(file));
-  expect([...dependencies.extract('', join(__dirname, 'group-3.unit.js'), fallback)].sort()).toEqual(['./members.cjs', ...grouped].sort());
-  expect([...dependencies.extract('', join(root, 'test/lib/rules/cron.test.ts'), fallback)]).toEqual(['./members.cjs']);
-  expect(dependencies.getCacheKey()).toBe(grouped.join('\n'));
+  const { grouped } = tierSplit();
+  expect(grouped).toEqual(unitTierFiles().filter((file) => !runsAlone(file)));
+  expect([...extract('', join(__dirname, 'group-3.unit.js'), fallback)].sort()).toEqual(['./members.cjs', ...grouped].sort());
+  expect([...extract('', join(root, 'test/lib/rules/cron.test.ts'), fallback)]).toEqual(['./members.cjs']);
+  expect(getCacheKey()).toBe(grouped.join('\n'));
   const related = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '-c', 'jest.unit.config.js', '--findRelatedTests', 'lib/rules/cron.ts', '--listTests'], { cwd: root, encoding: 'utf8' });
   expect(rel(related.stdout.trim().split('\n'))).toContain('test/unit-tier/group-1.unit.js');
 });

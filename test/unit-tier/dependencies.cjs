@@ -1,2 +1,0 @@
-// jest.unit.config.js's dependencyExtractor: see `dependencies` in members.cjs.
-module.exports = require('./members.cjs').dependencies;
