@@ -91,7 +91,9 @@ for (const size of [100, 1000]) {
 
 const kustomize = [];
 if (!process.argv.includes('--skip-kustomize') && spawnSync('kubectl', ['version', '--client']).status === 0) {
-  for (const cluster of readdirSync(lastOutput).sort()) {
+  // Only the cluster folders: the output also holds the synth's own record file.
+  const clusters = readdirSync(lastOutput, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  for (const cluster of clusters) {
     const start = process.hrtime.bigint();
     const r = spawnSync('kubectl', ['kustomize', join(lastOutput, cluster)]);
     if (r.status !== 0) throw new Error(`kubectl kustomize ${cluster} failed: ${r.stderr}`);

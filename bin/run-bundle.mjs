@@ -11,7 +11,9 @@
 // A cache file is the bundle's SHA-256 (V8 itself checks only the source's length), the SHA-256 of
 // the rest (V8 checks a cache's header, not the rest, in a release build: a damaged cache crashed
 // every run; a damaged size could stop it being made again), the process's bytecode size when the
-// cache was made (16 hex digits; see bytecodeSize), then the cache.
+// cache was made (16 hex digits; see bytecodeSize), the SHA-256 of the bundle file's identity when
+// it was hashed (see fileIdentity), then the cache. A bundle file with that identity is the file
+// that was hashed, not hashed again: that saves hashing 6 MB on every run.
 import { createHash } from 'node:crypto';
 import { accessSync, closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import nodeModule, { createRequire } from 'node:module';
@@ -62,13 +64,18 @@ export function bundleRunner(command = process.argv[2]) {
     } finally {
       closeSync(fd);
     }
-    const key = sha256(bytes);
     const cacheFile = `${filename}.${kind}.v8cache`;
-    const { cache: cachedData, bytecode } = readCache(cacheFile, key) ?? {};
+    const recorded = readCache(cacheFile);
+    const hashed = sha256(identity);
+    const key = recorded?.hashed === hashed ? recorded.key : sha256(bytes);
+    const found = recorded?.key === key ? recorded : undefined;
     // The module wrapper on a line of its own, so that line and column numbers are the file's.
-    const script = new Script(`(function (${WRAPPER_PARAMS.join(', ')}) {\n${bytes.toString('utf8')}\n})`, { filename, lineOffset: -1, cachedData });
+    const script = new Script(`(function (${WRAPPER_PARAMS.join(', ')}) {\n${bytes.toString('utf8')}\n})`, { filename, lineOffset: -1, cachedData: found?.cache });
     const read = new Set();
-    toCache.push({ script, cacheFile, key, read, made: cachedData && !script.cachedDataRejected ? bytecode : undefined });
+    // A cache V8 took, made for this bundle as another file (a copy, or the same bundle built
+    // again): written again as it is, under this file's identity.
+    const made = found && !script.cachedDataRejected ? { bytecode: found.bytecode, cache: found.hashed === hashed ? undefined : found.cache } : undefined;
+    toCache.push({ script, cacheFile, key, hashed, read, made });
     const module = { exports: {}, filename, id: filename, loaded: false };
     // How the bundle's worker threads run it: as this one, with the caches of this command.
     if (isBundle) module.workerEntry = workerEntry(filename, kind);
@@ -131,8 +138,9 @@ export function bundleRunner(command = process.argv[2]) {
         process.once('exit', (code) => {
           if (code !== 0) return;
           const bytecode = bytecodeSize();
-          for (const { script, cacheFile, key, made, read } of toCache) {
-            if (made === undefined || bytecode > made * WIDER) writeCache(cacheFile, key, script, bytecode);
+          for (const { script, cacheFile, key, hashed, made, read } of toCache) {
+            if (made === undefined || bytecode > made.bytecode * WIDER) writeCache(cacheFile, { key, hashed, bytecode }, () => script.createCachedData());
+            else if (made.cache) writeCache(cacheFile, { key, hashed, bytecode: made.bytecode }, () => made.cache);
             // What preload reads next time: every export a run of this command read.
             const readFile = cacheFile.replace(/\.v8cache$/, '.read');
             const readBefore = readNames(readFile) ?? [];
@@ -163,7 +171,8 @@ function workerEntry(bundle, kind) {
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 const HASH = 64; // characters of a SHA-256 in hex
 const SIZE = 16; // hex digits of the bytecode size
-const HEADER = 2 * HASH + SIZE;
+const SIZE_END = 2 * HASH + SIZE;
+const HEADER = SIZE_END + HASH;
 /**
  * A run whose process ends with this much more bytecode than the run that made the cache compiled
  * what the cache lacks. (A cache holds what its run had compiled; the same command with the same
@@ -171,22 +180,30 @@ const HEADER = 2 * HASH + SIZE;
  */
 const WIDER = 1.1;
 
-/** The cache in `file` made for the bundle of hash `key`, and the bytecode size when it was made; undefined if there is none. */
-function readCache(file, key) {
+const HEXES = /^[0-9a-f]+$/;
+
+/**
+ * The cache in `file`: the bundle's hash `key`, the hash of the bundle file's identity when it was
+ * hashed, the bytecode size when the cache was made, and the cache; undefined if there is none.
+ */
+function readCache(file) {
   try {
     const data = readRegularFile(file);
-    if (data.subarray(0, HASH).toString('latin1') !== key || data.subarray(HASH, 2 * HASH).toString('latin1') !== sha256(data.subarray(2 * HASH))) return undefined;
-    const bytecode = Number.parseInt(data.subarray(2 * HASH, HEADER).toString('latin1'), 16);
-    return Number.isSafeInteger(bytecode) ? { cache: data.subarray(HEADER), bytecode } : undefined;
+    if (data.length < HEADER || data.subarray(HASH, 2 * HASH).toString('latin1') !== sha256(data.subarray(2 * HASH))) return undefined;
+    const [key, size, hashed] = [[0, HASH], [2 * HASH, SIZE_END], [SIZE_END, HEADER]].map(([from, to]) => data.subarray(from, to).toString('latin1'));
+    const bytecode = Number.parseInt(size, 16);
+    // An older loader's cache has no identity: its first bytes are V8's, not hex.
+    if (![key, size, hashed].every((hex) => HEXES.test(hex)) || !Number.isSafeInteger(bytecode)) return undefined;
+    return { key, hashed, bytecode, cache: data.subarray(HEADER) };
   } catch {
     return undefined;
   }
 }
 
-/** The cache for `script`, with its header (see the top of this file), written aside and renamed. */
-function writeCache(file, key, script, bytecode) {
+/** Writes the cache file: the header (see the top of this file) and `cache()`, aside and renamed. */
+function writeCache(file, { key, hashed, bytecode }, cache) {
   writeAside(file, () => {
-    const rest = Buffer.concat([Buffer.from(bytecode.toString(16).padStart(SIZE, '0'), 'latin1'), script.createCachedData()]);
+    const rest = Buffer.concat([Buffer.from(bytecode.toString(16).padStart(SIZE, '0') + hashed, 'latin1'), cache()]);
     return Buffer.concat([Buffer.from(key + sha256(rest), 'latin1'), rest]);
   });
 }
