@@ -17,9 +17,13 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the bundles, their stamps and their code caches are. */
 export const cacheDir = join(root, 'node_modules', '.cache', 'image-registry-synth');
 
+// Input paths are relative to the root and already normal: joined by hand, not by path.join,
+// whose normalizing cost a third of a fresh check (some 1,700 files, before V8 optimizes it).
+const rootPrefix = `${root}${sep}`;
+
 function stamp(file) {
   try {
-    const s = statSync(join(root, file));
+    const s = statSync(rootPrefix + file);
     return `${s.size}:${s.mtimeMs}`;
   } catch {
     return 'missing';
