@@ -11,7 +11,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBundle } from '../bin/run-bundle.mjs';
 import { linearToJsonMaps } from './linear-maps.mjs';
-import { resolversOncePerObject } from './resolvers-once.mjs';
+import { fasterResolve } from './cdk8s-resolve.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the bundles, their stamps and their code caches are. */
@@ -47,7 +47,7 @@ function writeAtomically(file, contents) {
 
 /**
  * cdk8s-plus-28's own typed imports have the quadratic toJson maps that imports/ no longer has;
- * cdk8s's resolve looks up an object's App for each of its values.
+ * cdk8s's resolve looks up an object's App, and makes a context and a key path, for each value.
  */
 const dependencyRewrites = {
   name: 'dependency-rewrites',
@@ -59,8 +59,8 @@ const dependencyRewrites = {
       return { contents: code, loader: 'js' };
     });
     build.onLoad({ filter: /[\\/]cdk8s[\\/]lib[\\/]resolve\.js$/ }, ({ path }) => {
-      const { code, count } = resolversOncePerObject(readFileSync(path, 'utf8'));
-      if (count !== 1) throw new Error(`${path}: not the App lookup scripts/resolvers-once.mjs caches; see that file`);
+      const { code, count } = fasterResolve(readFileSync(path, 'utf8'));
+      if (count !== 1) throw new Error(`${path}: not the resolve scripts/cdk8s-resolve.mjs mirrors; see that file`);
       return { contents: code, loader: 'js' };
     });
   },
@@ -254,7 +254,7 @@ async function bundleVendor(imports, outfile) {
 
 // The bundler's own files, the TypeScript settings esbuild reads and esbuild itself are inputs too:
 // a change to how it bundles makes new bundles.
-const BUNDLER_FILES = ['scripts/bundle.mjs', 'scripts/linear-maps.mjs', 'scripts/resolvers-once.mjs', 'tsconfig.json', 'node_modules/esbuild/package.json'];
+const BUNDLER_FILES = ['scripts/bundle.mjs', 'scripts/linear-maps.mjs', 'scripts/cdk8s-resolve.mjs', 'tsconfig.json', 'node_modules/esbuild/package.json'];
 
 const isMap = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
