@@ -12,8 +12,9 @@
 // the rest (V8 checks a cache's header, not the rest, in a release build: a damaged cache crashed
 // every run; a damaged size could stop it being made again), the process's bytecode size when the
 // cache was made (16 hex digits; see bytecodeSize), the SHA-256 of the bundle file's identity when
-// it was hashed (see fileIdentity), then the cache. A bundle file with that identity is the file
-// that was hashed, not hashed again: that saves hashing 6 MB on every run.
+// it was hashed (see fileIdentity; zeros if it had changed less than SETTLED_MS before), then the
+// cache. A bundle file with that identity is the file that was hashed, not hashed again: that saves
+// hashing 6 MB on every run.
 import { createHash } from 'node:crypto';
 import { accessSync, closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import nodeModule, { createRequire } from 'node:module';
@@ -57,24 +58,28 @@ export function bundleRunner(command = process.argv[2]) {
   const load = (filename, isBundle = false) => {
     if (loaded.has(filename)) return loaded.get(filename).module.exports;
     const fd = openSync(filename, 'r');
-    let bytes, identity;
+    let bytes, stats;
     try {
-      identity = fileIdentity(fstatSync(fd));
+      stats = fstatSync(fd);
       bytes = readFileSync(fd);
     } finally {
       closeSync(fd);
     }
+    const identity = fileIdentity(stats);
     const cacheFile = `${filename}.${kind}.v8cache`;
     const recorded = readCache(cacheFile);
-    const hashed = sha256(identity);
-    const key = recorded?.hashed === hashed ? recorded.key : sha256(bytes);
+    // A file changed within a timestamp's resolution of now could be written again in place, to
+    // the same size, without a new identity: it is hashed on each run until it has settled.
+    const hashed = Date.now() - stats.ctimeMs > SETTLED_MS ? sha256(identity) : UNSETTLED;
+    const key = hashed !== UNSETTLED && recorded?.hashed === hashed ? recorded.key : sha256(bytes);
     const found = recorded?.key === key ? recorded : undefined;
     // The module wrapper on a line of its own, so that line and column numbers are the file's.
     const script = new Script(`(function (${WRAPPER_PARAMS.join(', ')}) {\n${bytes.toString('utf8')}\n})`, { filename, lineOffset: -1, cachedData: found?.cache });
     const read = new Set();
     // A cache V8 took, made for this bundle as another file (a copy, or the same bundle built
-    // again): written again as it is, under this file's identity.
-    const made = found && !script.cachedDataRejected ? { bytecode: found.bytecode, cache: found.hashed === hashed ? undefined : found.cache } : undefined;
+    // again): written again as it is, under this file's identity once that has settled.
+    const moved = hashed !== UNSETTLED && found?.hashed !== hashed;
+    const made = found && !script.cachedDataRejected ? { bytecode: found.bytecode, cache: moved ? found.cache : undefined } : undefined;
     toCache.push({ script, cacheFile, key, hashed, read, made });
     const module = { exports: {}, filename, id: filename, loaded: false };
     // How the bundle's worker threads run it: as this one, with the caches of this command.
@@ -181,6 +186,10 @@ const HEADER = SIZE_END + HASH;
 const WIDER = 1.1;
 
 const HEXES = /^[0-9a-f]+$/;
+/** Older than this, a file's change time is past any file system's timestamp resolution (FAT's is 2 s). */
+const SETTLED_MS = 2000;
+/** The identity recorded for a bundle file that had not settled: it matches none. */
+const UNSETTLED = '0'.repeat(HASH);
 
 /**
  * The cache in `file`: the bundle's hash `key`, the hash of the bundle file's identity when it was
