@@ -3,14 +3,15 @@
 // - looks up the object's App by walking the construct tree to its root (`App.of`), for the App's
 //   resolvers. An object's App never changes, so this looks it up once per object (a WeakMap): in
 //   a fleet of 1000 clusters, 5% less CPU;
-// - makes a context object and a key path, and calls each resolver. An App with cdk8s's own three
-//   resolvers only (the CLI's) has each object rendered by resolveBuiltIn instead, which does what
-//   those three do, in their order, without either (only a resolver of the App's own reads the
-//   key): 5% less CPU again. The App's resolvers are read once per object rendered, as cdk8s
-//   reads them on each value; none of this project's code changes them while rendering.
+// - makes a context object and a key path, and calls each resolver. When an object's rendering
+//   starts (the call with an empty key) and its App has only cdk8s's own three resolvers (the
+//   CLI's App), resolveBuiltIn renders the whole object instead: it does what those three do, in
+//   their order, without a context object or a key path (only a resolver of the App's own reads
+//   the key): 5% less CPU again. So the App's resolvers are checked once per object rendered,
+//   where cdk8s reads them for each value; none of this project's code changes them meanwhile.
 // The output is byte-identical.
 const LOOKUP = 'const resolvers = app_1.App.of(apiObject).resolvers;';
-const CACHED = `const resolvers = resolversOf(apiObject);
+const LOOKUP_ONCE_AND_FAST_PATH = `const resolvers = resolversOf(apiObject);
     if (key.length === 0 && isBuiltIn(resolvers)) return resolveBuiltIn(value);`;
 const HELPER = `
 const resolversByObject = new WeakMap();
@@ -56,27 +57,43 @@ function resolveBuiltIn(value) {
 }
 `;
 
-// What resolveBuiltIn mirrors, as cdk8s 2.70 writes it (whitespace aside): the three resolvers'
-// methods and resolve's own walk. A cdk8s that writes any of it otherwise is not rewritten.
+// The module resolveBuiltIn mirrors: cdk8s 2.70's resolve.js, its comments and version stamps
+// aside and its whitespace squeezed (codeOf). A resolve.js whose code reads otherwise in any way
+// (the resolvers, ResolutionContext, the walk) is not rewritten, and the bundle refuses it.
 const MIRRORED = [
-  `const lazy_1 = require("./lazy");`,
-  `class LazyResolver { static [JSII_RTTI_SYMBOL_1] = { fqn: "cdk8s.LazyResolver", version: "VERSION" }; resolve(context) {
-    if (context.value instanceof lazy_1.Lazy) { const resolved = context.value.produce(); context.replaceValue(resolved); } } }`,
-  `class ImplicitTokenResolver { static [JSII_RTTI_SYMBOL_1] = { fqn: "cdk8s.ImplicitTokenResolver", version: "VERSION" }; resolve(context) {
-    if (typeof (context.value.resolve) === 'function') { const resolved = context.value.resolve(); context.replaceValue(resolved); } } }`,
-  `class NumberStringUnionResolver { static [JSII_RTTI_SYMBOL_1] = { fqn: "cdk8s.NumberStringUnionResolver", version: "VERSION" }; static TYPES = ['number', 'string'];
-    resolve(context) { if (context.value.constructor === Object) { // we only want to resolve union classes, not plain dictionaries
-    return; } if (NumberStringUnionResolver.TYPES.includes(typeof (context.value.value))) { // replace with a dictionary because the L1 proceeds to access the .value
-    // property after resolution. context.replaceValue({ value: context.value.value }); } } }`,
-  `${LOOKUP} if (value == null) { return value; } // give dibs to the resolvers as they are more specific
-    const context = new ResolutionContext(apiObject, key, value); for (const resolver of resolvers) { resolver.resolve(context); if (context.replaced) {
-    // stop when the first resolver replaces the value. return resolve(key, context.replacedValue, apiObject); } }
-    // array - resolve each element if (Array.isArray(value)) { return value.map((x, i) => resolve([...key, \`\${i}\`], x, apiObject)); }
-    // dictionrary - resolve leafs if (value.constructor == Object) { const result = {}; for (const [k, v] of Object.entries(value)) {
-    result[k] = resolve([...key, k], v, apiObject); } return result; } return value; }`,
-];
+  "\"use strict\"; Object.defineProperty(exports, \"__esModule\", { value: true });",
+  "exports.NumberStringUnionResolver = exports.ImplicitTokenResolver = exports.LazyResolver =",
+  "exports.ResolutionContext = void 0; exports.resolve = resolve; const JSII_RTTI_SYMBOL_1 =",
+  "Symbol.for(\"jsii.rtti\"); const app_1 = require(\"./app\"); const lazy_1 = require(\"./lazy\"); class",
+  "ResolutionContext { obj; key; value; static [JSII_RTTI_SYMBOL_1] = { fqn:",
+  "\"cdk8s.ResolutionContext\", version: \"VERSION\" }; replacedValue; replaced = false; constructor(",
+  "obj, key, value) { this.obj = obj; this.key = key; this.value = value; } replaceValue(newValue)",
+  "{ this.replacedValue = newValue; this.replaced = true; } } exports.ResolutionContext =",
+  "ResolutionContext; class LazyResolver { static [JSII_RTTI_SYMBOL_1] = { fqn:",
+  "\"cdk8s.LazyResolver\", version: \"VERSION\" }; resolve(context) { if (context.value instanceof",
+  "lazy_1.Lazy) { const resolved = context.value.produce(); context.replaceValue(resolved); } } }",
+  "exports.LazyResolver = LazyResolver; class ImplicitTokenResolver { static [JSII_RTTI_SYMBOL_1] =",
+  "{ fqn: \"cdk8s.ImplicitTokenResolver\", version: \"VERSION\" }; resolve(context) { if (typeof",
+  "(context.value.resolve) === 'function') { const resolved = context.value.resolve();",
+  "context.replaceValue(resolved); } } } exports.ImplicitTokenResolver = ImplicitTokenResolver;",
+  "class NumberStringUnionResolver { static [JSII_RTTI_SYMBOL_1] = { fqn:",
+  "\"cdk8s.NumberStringUnionResolver\", version: \"VERSION\" }; static TYPES = ['number', 'string'];",
+  "resolve(context) { if (context.value.constructor === Object) { return; } if",
+  "(NumberStringUnionResolver.TYPES.includes(typeof (context.value.value))) {",
+  "context.replaceValue({ value: context.value.value }); } } } exports.NumberStringUnionResolver =",
+  "NumberStringUnionResolver; function resolve(key, value, apiObject) { const resolvers =",
+  "app_1.App.of(apiObject).resolvers; if (value == null) { return value; } const context = new",
+  "ResolutionContext(apiObject, key, value); for (const resolver of resolvers) {",
+  "resolver.resolve(context); if (context.replaced) { return resolve(key, context.replacedValue,",
+  "apiObject); } } if (Array.isArray(value)) { return value.map((x, i) => resolve([...key, `${i}`],",
+  "x, apiObject)); } if (value.constructor == Object) { const result = {}; for (const [k, v] of",
+  "Object.entries(value)) { result[k] = resolve([...key, k], v, apiObject); } return result; }",
+  "return value; }",
+].join(" ");
 
-const squeezed = (text) => text.replace(/\s+/g, ' ').replace(/version: "[^"]*"/g, 'version: "VERSION"');
+/** `source`'s code: comments and version stamps dropped, whitespace squeezed. */
+const codeOf = (source) => source
+  .replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ').replace(/\s+/g, ' ').replace(/version: "[^"]*"/g, 'version: "VERSION"').trim();
 
 /**
  * `source` (cdk8s/lib/resolve.js) with its App lookup cached per object and the fast path for
@@ -84,7 +101,6 @@ const squeezed = (text) => text.replace(/\s+/g, ' ').replace(/version: "[^"]*"/g
  * mirrored here (see MIRRORED).
  */
 export function fasterResolve(source) {
-  const text = squeezed(source);
-  const count = source.split(LOOKUP).length - 1 === 1 && MIRRORED.every((part) => text.includes(squeezed(part))) ? 1 : 0;
-  return count ? { code: `${source.replace(LOOKUP, CACHED)}${HELPER}`, count } : { code: source, count };
+  const count = codeOf(source) === MIRRORED && source.split(LOOKUP).length === 2 ? 1 : 0;
+  return count ? { code: `${source.replace(LOOKUP, LOOKUP_ONCE_AND_FAST_PATH)}${HELPER}`, count } : { code: source, count };
 }

@@ -95,9 +95,17 @@ describe('cdk8s resolve, rewritten for the CLI\'s bundle', () => {
     ['another order of the walk', 'if (Array.isArray(value)) {', 'if (value.constructor == Object && false) {} if (Array.isArray(value)) {'],
     ['a resolver that replaces otherwise', 'const resolved = context.value.resolve();', 'const resolved = context.value.resolve(context);'],
     ['a Lazy of another module', 'const lazy_1 = require("./lazy");', 'const lazy_1 = require("./lazy-2");'],
+    ['a context that counts another replacement', 'this.replaced = true;', 'this.replaced = newValue !== undefined;'],
+    ['a line before the lookup', 'function resolve(key, value, apiObject) {', 'function resolve(key, value, apiObject) {\n    if (key.length > 1) return "CUT";'],
   ])('a cdk8s whose resolve differs from what the rewrite mirrors (%s) is not rewritten: the bundle refuses it', (_, from, to) => {
     expect(original).toContain(from);
     expect(fasterResolve(original.replace(from, to)).count).toBe(0);
+  });
+
+  test('comments, version stamps, line endings and indentation are not code: such a resolve.js is rewritten', () => {
+    const restyled = original.replace(/dictionrary/g, 'dictionary').replace(/\/\/ give dibs[^\n]*\n/, '').replace(/"2\.70\.\d+"/g, '"2.70.999"').replace(/\n/g, '\r\n').replace(/    /g, '\t');
+    expect(restyled).not.toBe(original);
+    expect(fasterResolve(restyled).count).toBe(1);
   });
 
   test('renders what cdk8s renders, with the App\'s own resolvers in their order, looking the App up once per object', () => {
