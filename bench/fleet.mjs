@@ -15,6 +15,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const flag = process.argv.indexOf('--rounds');
 const rounds = flag >= 0 ? Number(process.argv[flag + 1]) : 5;
 const work = mkdtempSync(join(tmpdir(), 'bench-fleet-'));
+// Removed however the bench ends (a failing command throws).
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const hasTime = existsSync('/usr/bin/time');
 
 function fleet(size) {
@@ -100,7 +102,6 @@ if (!process.argv.includes('--skip-kustomize') && spawnSync('kubectl', ['version
     kustomize.push(Number(process.hrtime.bigint() - start) / 1e9);
   }
 }
-rmSync(work, { recursive: true, force: true });
 
 console.log(`Fleet synth, ${rounds} runs each, node ${process.version}, ${new Date().toISOString().slice(0, 10)}; fresh output folder per run\n`);
 console.log('| clusters | command | median s | min s | peak RSS MiB | median s, output unchanged |');
