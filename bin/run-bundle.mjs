@@ -11,11 +11,7 @@
 // A cache file is the bundle's SHA-256 (V8 itself checks only the source's length), the SHA-256 of
 // the rest (V8 checks a cache's header, not the rest, in a release build: a damaged cache crashed
 // every run; a damaged size could stop it being made again), the process's bytecode size when the
-// cache was made (16 hex digits; see bytecodeSize), the SHA-256 of the bundle file's identity when
-// the bundle was hashed (see fileIdentity; zeros if the file had changed less than SETTLED_MS
-// before), then the cache. A run whose bundle file has that identity trusts the recorded hash
-// instead of hashing 6 MB again: a file written since has another inode, size or change time, as
-// long as that change came a timestamp's resolution after the one recorded (SETTLED_MS).
+// cache was made (16 hex digits; see bytecodeSize), then the cache.
 import { createHash } from 'node:crypto';
 import { accessSync, closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import nodeModule, { createRequire } from 'node:module';
@@ -59,32 +55,20 @@ export function bundleRunner(command = process.argv[2]) {
   const load = (filename, isBundle = false) => {
     if (loaded.has(filename)) return loaded.get(filename).module.exports;
     const fd = openSync(filename, 'r');
-    let bytes, stats, after;
+    let bytes, identity;
     try {
-      stats = fstatSync(fd);
+      identity = fileIdentity(fstatSync(fd));
       bytes = readFileSync(fd);
-      after = fstatSync(fd);
     } finally {
       closeSync(fd);
     }
-    const identity = fileIdentity(stats);
+    const key = sha256(bytes);
     const cacheFile = `${filename}.${kind}.v8cache`;
-    const recorded = readCache(cacheFile);
-    // The bytes read are the file of this identity only if nothing wrote it while they were read.
-    // And a file changed within a timestamp's resolution of now could be written again in place,
-    // to the same size, without a new identity: it is hashed on each run until it has settled.
-    const settled = fileIdentity(after) === identity && Date.now() - stats.ctimeMs > SETTLED_MS;
-    const identityHash = settled ? sha256(identity) : UNSETTLED;
-    const key = identityHash !== UNSETTLED && recorded?.identityHash === identityHash ? recorded.key : sha256(bytes);
-    const found = recorded?.key === key ? recorded : undefined;
+    const { cache: cachedData, bytecode } = readCache(cacheFile, key) ?? {};
     // The module wrapper on a line of its own, so that line and column numbers are the file's.
-    const script = new Script(`(function (${WRAPPER_PARAMS.join(', ')}) {\n${bytes.toString('utf8')}\n})`, { filename, lineOffset: -1, cachedData: found?.cache });
+    const script = new Script(`(function (${WRAPPER_PARAMS.join(', ')}) {\n${bytes.toString('utf8')}\n})`, { filename, lineOffset: -1, cachedData });
     const read = new Set();
-    // A cache V8 took that was made for this bundle as another file (a copy, or the same bytes
-    // built again) is written again as it is, under this file's identity once that has settled.
-    const moved = identityHash !== UNSETTLED && found?.identityHash !== identityHash;
-    const made = found && !script.cachedDataRejected ? { bytecode: found.bytecode, toMove: moved ? found.cache : undefined } : undefined;
-    toCache.push({ script, cacheFile, key, identityHash, read, made });
+    toCache.push({ script, cacheFile, key, read, made: cachedData && !script.cachedDataRejected ? bytecode : undefined });
     const module = { exports: {}, filename, id: filename, loaded: false };
     // How the bundle's worker threads run it: as this one, with the caches of this command.
     if (isBundle) module.workerEntry = workerEntry(filename, kind);
@@ -147,9 +131,8 @@ export function bundleRunner(command = process.argv[2]) {
         process.once('exit', (code) => {
           if (code !== 0) return;
           const bytecode = bytecodeSize();
-          for (const { script, cacheFile, key, identityHash, made, read } of toCache) {
-            if (made === undefined || bytecode > made.bytecode * WIDER) writeCache(cacheFile, { key, identityHash, bytecode }, () => script.createCachedData());
-            else if (made.toMove) writeCache(cacheFile, { key, identityHash, bytecode: made.bytecode }, () => made.toMove);
+          for (const { script, cacheFile, key, made, read } of toCache) {
+            if (made === undefined || bytecode > made * WIDER) writeCache(cacheFile, key, script, bytecode);
             // What preload reads next time: every export a run of this command read.
             const readFile = cacheFile.replace(/\.v8cache$/, '.read');
             const readBefore = readNames(readFile) ?? [];
@@ -180,8 +163,7 @@ function workerEntry(bundle, kind) {
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 const HASH = 64; // characters of a SHA-256 in hex
 const SIZE = 16; // hex digits of the bytecode size
-const SIZE_END = 2 * HASH + SIZE;
-const HEADER = SIZE_END + HASH;
+const HEADER = 2 * HASH + SIZE;
 /**
  * A run whose process ends with this much more bytecode than the run that made the cache compiled
  * what the cache lacks. (A cache holds what its run had compiled; the same command with the same
@@ -189,35 +171,22 @@ const HEADER = SIZE_END + HASH;
  */
 const WIDER = 1.1;
 
-const HEXES = /^[0-9a-f]+$/;
-/** Older than this, a file's change time is past any file system's timestamp resolution (FAT's is 2 s). */
-const SETTLED_MS = 2000;
-/** The identity recorded for a bundle file that had not settled: it matches none. */
-const UNSETTLED = '0'.repeat(HASH);
-
-/**
- * The cache in `file`: the bundle's hash `key`, `identityHash` (of the bundle file's identity when
- * the bundle was hashed), the bytecode size when the cache was made, and the cache; undefined if
- * there is none.
- */
-function readCache(file) {
+/** The cache in `file` made for the bundle of hash `key`, and the bytecode size when it was made; undefined if there is none. */
+function readCache(file, key) {
   try {
     const data = readRegularFile(file);
-    if (data.length < HEADER || data.subarray(HASH, 2 * HASH).toString('latin1') !== sha256(data.subarray(2 * HASH))) return undefined;
-    const [key, size, identityHash] = [[0, HASH], [2 * HASH, SIZE_END], [SIZE_END, HEADER]].map(([from, to]) => data.subarray(from, to).toString('latin1'));
-    const bytecode = Number.parseInt(size, 16);
-    // An older loader's cache has no identity: its first bytes are V8's, not hex.
-    if (![key, size, identityHash].every((hex) => HEXES.test(hex)) || !Number.isSafeInteger(bytecode)) return undefined;
-    return { key, identityHash, bytecode, cache: data.subarray(HEADER) };
+    if (data.subarray(0, HASH).toString('latin1') !== key || data.subarray(HASH, 2 * HASH).toString('latin1') !== sha256(data.subarray(2 * HASH))) return undefined;
+    const bytecode = Number.parseInt(data.subarray(2 * HASH, HEADER).toString('latin1'), 16);
+    return Number.isSafeInteger(bytecode) ? { cache: data.subarray(HEADER), bytecode } : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Writes the cache file: the header (see the top of this file) and `cache()`, aside and renamed. */
-function writeCache(file, { key, identityHash, bytecode }, cache) {
+/** The cache for `script`, with its header (see the top of this file), written aside and renamed. */
+function writeCache(file, key, script, bytecode) {
   writeAside(file, () => {
-    const rest = Buffer.concat([Buffer.from(bytecode.toString(16).padStart(SIZE, '0') + identityHash, 'latin1'), cache()]);
+    const rest = Buffer.concat([Buffer.from(bytecode.toString(16).padStart(SIZE, '0'), 'latin1'), script.createCachedData()]);
     return Buffer.concat([Buffer.from(key + sha256(rest), 'latin1'), rest]);
   });
 }

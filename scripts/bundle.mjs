@@ -58,8 +58,8 @@ const dependencyRewrites = {
       if (count === 0) throw new Error(`${path}: no toJson map to make linear; see scripts/linear-maps.mjs`);
       return { contents: code, loader: 'js' };
     });
-    build.onLoad({ filter: /[\\/]cdk8s[\\/]lib[\\/]resolve\.js$/ }, ({ path }) => {
-      const { code, count } = fasterResolve(readFileSync(path, 'utf8'));
+    build.onLoad({ filter: /[\\/]cdk8s[\\/]lib[\\/]resolve\.js$/ }, async ({ path }) => {
+      const { code, count } = await fasterResolve(readFileSync(path, 'utf8'));
       if (count !== 1) throw new Error(`${path}: not the resolve scripts/cdk8s-resolve.mjs mirrors; see that file`);
       return { contents: code, loader: 'js' };
     });

@@ -10,6 +10,9 @@
 //   the key): 5% less CPU again. So the App's resolvers are checked once per object rendered,
 //   where cdk8s reads them for each value; none of this project's code changes them meanwhile.
 // The output is byte-identical.
+import { createRequire } from 'node:module';
+
+const requireHere = createRequire(import.meta.url);
 const LOOKUP = 'const resolvers = app_1.App.of(apiObject).resolvers;';
 const LOOKUP_ONCE_AND_FAST_PATH = `const resolvers = resolversOf(apiObject);
     if (key.length === 0 && isBuiltIn(resolvers)) return resolveBuiltIn(value);`;
@@ -57,50 +60,55 @@ function resolveBuiltIn(value) {
 }
 `;
 
-// The module resolveBuiltIn mirrors: cdk8s 2.70's resolve.js, its comments and version stamps
-// aside and its whitespace squeezed (codeOf). A resolve.js whose code reads otherwise in any way
-// (the resolvers, ResolutionContext, the walk) is not rewritten, and the bundle refuses it.
+// The module resolveBuiltIn mirrors: cdk8s 2.70's resolve.js as esbuild prints it without
+// comments and whitespace (codeOf), its version stamps aside. A resolve.js whose code reads
+// otherwise in any way (the resolvers, ResolutionContext, the walk) is not rewritten, and the
+// bundle refuses it. esbuild parses it: text that only looks like a comment is code.
 const MIRRORED = [
-  "\"use strict\"; Object.defineProperty(exports, \"__esModule\", { value: true });",
-  "exports.NumberStringUnionResolver = exports.ImplicitTokenResolver = exports.LazyResolver =",
-  "exports.ResolutionContext = void 0; exports.resolve = resolve; const JSII_RTTI_SYMBOL_1 =",
-  "Symbol.for(\"jsii.rtti\"); const app_1 = require(\"./app\"); const lazy_1 = require(\"./lazy\"); class",
-  "ResolutionContext { obj; key; value; static [JSII_RTTI_SYMBOL_1] = { fqn:",
-  "\"cdk8s.ResolutionContext\", version: \"VERSION\" }; replacedValue; replaced = false; constructor(",
-  "obj, key, value) { this.obj = obj; this.key = key; this.value = value; } replaceValue(newValue)",
-  "{ this.replacedValue = newValue; this.replaced = true; } } exports.ResolutionContext =",
-  "ResolutionContext; class LazyResolver { static [JSII_RTTI_SYMBOL_1] = { fqn:",
-  "\"cdk8s.LazyResolver\", version: \"VERSION\" }; resolve(context) { if (context.value instanceof",
-  "lazy_1.Lazy) { const resolved = context.value.produce(); context.replaceValue(resolved); } } }",
-  "exports.LazyResolver = LazyResolver; class ImplicitTokenResolver { static [JSII_RTTI_SYMBOL_1] =",
-  "{ fqn: \"cdk8s.ImplicitTokenResolver\", version: \"VERSION\" }; resolve(context) { if (typeof",
-  "(context.value.resolve) === 'function') { const resolved = context.value.resolve();",
-  "context.replaceValue(resolved); } } } exports.ImplicitTokenResolver = ImplicitTokenResolver;",
-  "class NumberStringUnionResolver { static [JSII_RTTI_SYMBOL_1] = { fqn:",
-  "\"cdk8s.NumberStringUnionResolver\", version: \"VERSION\" }; static TYPES = ['number', 'string'];",
-  "resolve(context) { if (context.value.constructor === Object) { return; } if",
-  "(NumberStringUnionResolver.TYPES.includes(typeof (context.value.value))) {",
-  "context.replaceValue({ value: context.value.value }); } } } exports.NumberStringUnionResolver =",
-  "NumberStringUnionResolver; function resolve(key, value, apiObject) { const resolvers =",
-  "app_1.App.of(apiObject).resolvers; if (value == null) { return value; } const context = new",
-  "ResolutionContext(apiObject, key, value); for (const resolver of resolvers) {",
-  "resolver.resolve(context); if (context.replaced) { return resolve(key, context.replacedValue,",
-  "apiObject); } } if (Array.isArray(value)) { return value.map((x, i) => resolve([...key, `${i}`],",
-  "x, apiObject)); } if (value.constructor == Object) { const result = {}; for (const [k, v] of",
-  "Object.entries(value)) { result[k] = resolve([...key, k], v, apiObject); } return result; }",
-  "return value; }",
-].join(" ");
+  "\"use strict\";Object.defineProperty(exports,\"__esModule\",{value:true});",
+  "exports.NumberStringUnionResolver=exports.ImplicitTokenResolver=exports.LazyResolver=exports.ResolutionContext=void 0;",
+  "exports.resolve=resolve;const JSII_RTTI_SYMBOL_1=Symbol.for(\"jsii.rtti\");",
+  "const app_1=require(\"./app\");const lazy_1=require(\"./lazy\");class ResolutionContext{obj;key;",
+  "value;static[JSII_RTTI_SYMBOL_1]={fqn:\"cdk8s.ResolutionContext\",version:\"VERSION\"};",
+  "replacedValue;replaced=false;constructor(obj,key,value){this.obj=obj;this.key=key;",
+  "this.value=value}replaceValue(newValue){this.replacedValue=newValue;this.replaced=true}}",
+  "exports.ResolutionContext=ResolutionContext;class LazyResolver{static[JSII_RTTI_SYMBOL_1]={",
+  "fqn:\"cdk8s.LazyResolver\",version:\"VERSION\"};resolve(context){",
+  "if(context.value instanceof lazy_1.Lazy){const resolved=context.value.produce();",
+  "context.replaceValue(resolved)}}}exports.LazyResolver=LazyResolver;class ImplicitTokenResolver{",
+  "static[JSII_RTTI_SYMBOL_1]={fqn:\"cdk8s.ImplicitTokenResolver\",version:\"VERSION\"};",
+  "resolve(context){if(typeof context.value.resolve===\"function\"){",
+  "const resolved=context.value.resolve();context.replaceValue(resolved)}}}",
+  "exports.ImplicitTokenResolver=ImplicitTokenResolver;class NumberStringUnionResolver{",
+  "static[JSII_RTTI_SYMBOL_1]={fqn:\"cdk8s.NumberStringUnionResolver\",version:\"VERSION\"};",
+  "static TYPES=[\"number\",\"string\"];resolve(context){if(context.value.constructor===Object){return}",
+  "if(NumberStringUnionResolver.TYPES.includes(typeof context.value.value)){context.replaceValue({",
+  "value:context.value.value})}}}exports.NumberStringUnionResolver=NumberStringUnionResolver;",
+  "function resolve(key,value,apiObject){const resolvers=app_1.App.of(apiObject).resolvers;",
+  "if(value==null){return value}const context=new ResolutionContext(apiObject,key,value);",
+  "for(const resolver of resolvers){resolver.resolve(context);if(context.replaced){",
+  "return resolve(key,context.replacedValue,apiObject)}}if(Array.isArray(value)){",
+  "return value.map((x,i)=>resolve([...key,`${i}`],x,apiObject))}if(value.constructor==Object){",
+  "const result={};for(const[k,v]of Object.entries(value)){",
+  "result[k]=resolve([...key,k],v,apiObject)}return result}return value}",
+].join("");
 
-/** `source`'s code: comments and version stamps dropped, whitespace squeezed. */
-const codeOf = (source) => source
-  .replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ').replace(/\s+/g, ' ').replace(/version: "[^"]*"/g, 'version: "VERSION"').trim();
+/** `source`'s code, as esbuild prints it without comments and whitespace, its version stamps aside; undefined if it does not parse. */
+async function codeOf(source) {
+  try {
+    const { code } = await requireHere('esbuild').transform(source, { loader: 'js', minifyWhitespace: true, legalComments: 'none', charset: 'utf8' });
+    return code.replace(/version:"[^"]*"/g, 'version:"VERSION"').trim();
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * `source` (cdk8s/lib/resolve.js) with its App lookup cached per object and the fast path for
  * cdk8s's own resolvers; count is 1 when it was rewritten, 0 when the source is not the one
  * mirrored here (see MIRRORED).
  */
-export function fasterResolve(source) {
-  const count = codeOf(source) === MIRRORED && source.split(LOOKUP).length === 2 ? 1 : 0;
+export async function fasterResolve(source) {
+  const count = (await codeOf(source)) === MIRRORED && source.split(LOOKUP).length === 2 ? 1 : 0;
   return count ? { code: `${source.replace(LOOKUP, LOOKUP_ONCE_AND_FAST_PATH)}${HELPER}`, count } : { code: source, count };
 }
