@@ -104,6 +104,7 @@ if (!process.argv.includes('--skip-kustomize') && spawnSync('kubectl', ['version
 }
 
 console.log(`Fleet synth, ${rounds} runs each, node ${process.version}, ${new Date().toISOString().slice(0, 10)}; fresh output folder per run\n`);
+console.log('("output unchanged": the same synth again into a folder that already holds its output: every cluster is synthesized and validated, no file is written.)\n');
 console.log('| clusters | command | median s | min s | peak RSS MiB | median s, output unchanged |');
 console.log('|---:|---|---:|---:|---:|---:|');
 for (const r of results) console.log(`| ${r.size} | ${r.name} | ${r.wall.toFixed(3)} | ${r.min.toFixed(3)} | ${Number.isNaN(r.rss) ? 'n/a' : r.rss.toFixed(0)} | ${r.unchanged === undefined ? '' : r.unchanged.toFixed(3)} |`);
