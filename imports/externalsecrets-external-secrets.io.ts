@@ -89,7 +89,7 @@ export function toJson_ExternalSecretProps(obj: ExternalSecretProps | undefined)
     'spec': toJson_ExternalSecretSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -177,7 +177,7 @@ export function toJson_ExternalSecretSpec(obj: ExternalSecretSpec | undefined): 
     'target': toJson_ExternalSecretSpecTarget(obj.target),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -223,7 +223,7 @@ export function toJson_ExternalSecretSpecData(obj: ExternalSecretSpecData | unde
     'sourceRef': toJson_ExternalSecretSpecDataSourceRef(obj.sourceRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -284,7 +284,7 @@ export function toJson_ExternalSecretSpecDataFrom(obj: ExternalSecretSpecDataFro
     'sourceRef': toJson_ExternalSecretSpecDataFromSourceRef(obj.sourceRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -340,7 +340,7 @@ export function toJson_ExternalSecretSpecSecretStoreRef(obj: ExternalSecretSpecS
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -381,7 +381,7 @@ export function toJson_ExternalSecretSpecSyncWindows(obj: ExternalSecretSpecSync
     'windows': obj.windows?.map(y => toJson_ExternalSecretSpecSyncWindowsWindows(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -459,7 +459,7 @@ export function toJson_ExternalSecretSpecTarget(obj: ExternalSecretSpecTarget | 
     'template': toJson_ExternalSecretSpecTargetTemplate(obj.template),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -539,7 +539,7 @@ export function toJson_ExternalSecretSpecDataRemoteRef(obj: ExternalSecretSpecDa
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -579,7 +579,7 @@ export function toJson_ExternalSecretSpecDataSourceRef(obj: ExternalSecretSpecDa
     'storeRef': toJson_ExternalSecretSpecDataSourceRefStoreRef(obj.storeRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -659,7 +659,7 @@ export function toJson_ExternalSecretSpecDataFromExtract(obj: ExternalSecretSpec
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -727,10 +727,10 @@ export function toJson_ExternalSecretSpecDataFromFind(obj: ExternalSecretSpecDat
     'name': toJson_ExternalSecretSpecDataFromFindName(obj.name),
     'nullBytePolicy': obj.nullBytePolicy,
     'path': obj.path,
-    'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -777,7 +777,7 @@ export function toJson_ExternalSecretSpecDataFromRewrite(obj: ExternalSecretSpec
     'transform': toJson_ExternalSecretSpecDataFromRewriteTransform(obj.transform),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -818,7 +818,7 @@ export function toJson_ExternalSecretSpecDataFromSourceRef(obj: ExternalSecretSp
     'storeRef': toJson_ExternalSecretSpecDataFromSourceRefStoreRef(obj.storeRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -889,7 +889,7 @@ export function toJson_ExternalSecretSpecSyncWindowsWindows(obj: ExternalSecretS
     'schedule': obj.schedule,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -964,7 +964,7 @@ export function toJson_ExternalSecretSpecTargetManifest(obj: ExternalSecretSpecT
     'kind': obj.kind,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1020,7 +1020,7 @@ export interface ExternalSecretSpecTargetTemplate {
 export function toJson_ExternalSecretSpecTargetTemplate(obj: ExternalSecretSpecTargetTemplate | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'data': ((obj.data) === undefined) ? undefined : (Object.entries(obj.data).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'data': ((obj.data) === undefined) ? undefined : (Object.entries(obj.data).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
     'engineVersion': obj.engineVersion,
     'mergePolicy': obj.mergePolicy,
     'metadata': toJson_ExternalSecretSpecTargetTemplateMetadata(obj.metadata),
@@ -1028,7 +1028,7 @@ export function toJson_ExternalSecretSpecTargetTemplate(obj: ExternalSecretSpecT
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1130,7 +1130,7 @@ export function toJson_ExternalSecretSpecDataSourceRefGeneratorRef(obj: External
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1168,7 +1168,7 @@ export function toJson_ExternalSecretSpecDataSourceRefStoreRef(obj: ExternalSecr
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1281,7 +1281,7 @@ export function toJson_ExternalSecretSpecDataFromFindName(obj: ExternalSecretSpe
     'regexp': obj.regexp,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1355,7 +1355,7 @@ export function toJson_ExternalSecretSpecDataFromRewriteMerge(obj: ExternalSecre
     'strategy': obj.strategy,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1392,7 +1392,7 @@ export function toJson_ExternalSecretSpecDataFromRewriteRegexp(obj: ExternalSecr
     'target': obj.target,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1422,7 +1422,7 @@ export function toJson_ExternalSecretSpecDataFromRewriteTransform(obj: ExternalS
     'template': obj.template,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1466,7 +1466,7 @@ export function toJson_ExternalSecretSpecDataFromSourceRefGeneratorRef(obj: Exte
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1504,7 +1504,7 @@ export function toJson_ExternalSecretSpecDataFromSourceRefStoreRef(obj: External
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1561,12 +1561,12 @@ export interface ExternalSecretSpecTargetTemplateMetadata {
 export function toJson_ExternalSecretSpecTargetTemplateMetadata(obj: ExternalSecretSpecTargetTemplateMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
     'finalizers': obj.finalizers?.map(y => y),
-    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1631,7 +1631,7 @@ export function toJson_ExternalSecretSpecTargetTemplateTemplateFrom(obj: Externa
     'valuesDecodingStrategy': obj.valuesDecodingStrategy,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1819,7 +1819,7 @@ export function toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMap(obj
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1855,7 +1855,7 @@ export function toJson_ExternalSecretSpecTargetTemplateTemplateFromSecret(obj: E
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1909,7 +1909,7 @@ export function toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMapItem
     'templateAs': obj.templateAs,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1945,7 +1945,7 @@ export function toJson_ExternalSecretSpecTargetTemplateTemplateFromSecretItems(o
     'templateAs': obj.templateAs,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2058,7 +2058,7 @@ export function toJson_ExternalSecretV1Beta1Props(obj: ExternalSecretV1Beta1Prop
     'spec': toJson_ExternalSecretV1Beta1Spec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2137,7 +2137,7 @@ export function toJson_ExternalSecretV1Beta1Spec(obj: ExternalSecretV1Beta1Spec 
     'target': toJson_ExternalSecretV1Beta1SpecTarget(obj.target),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2183,7 +2183,7 @@ export function toJson_ExternalSecretV1Beta1SpecData(obj: ExternalSecretV1Beta1S
     'sourceRef': toJson_ExternalSecretV1Beta1SpecDataSourceRef(obj.sourceRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2243,7 +2243,7 @@ export function toJson_ExternalSecretV1Beta1SpecDataFrom(obj: ExternalSecretV1Be
     'sourceRef': toJson_ExternalSecretV1Beta1SpecDataFromSourceRef(obj.sourceRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2299,7 +2299,7 @@ export function toJson_ExternalSecretV1Beta1SpecSecretStoreRef(obj: ExternalSecr
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2366,7 +2366,7 @@ export function toJson_ExternalSecretV1Beta1SpecTarget(obj: ExternalSecretV1Beta
     'template': toJson_ExternalSecretV1Beta1SpecTargetTemplate(obj.template),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2436,7 +2436,7 @@ export function toJson_ExternalSecretV1Beta1SpecDataRemoteRef(obj: ExternalSecre
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2476,7 +2476,7 @@ export function toJson_ExternalSecretV1Beta1SpecDataSourceRef(obj: ExternalSecre
     'storeRef': toJson_ExternalSecretV1Beta1SpecDataSourceRefStoreRef(obj.storeRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2546,7 +2546,7 @@ export function toJson_ExternalSecretV1Beta1SpecDataFromExtract(obj: ExternalSec
     'version': obj.version,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2604,10 +2604,10 @@ export function toJson_ExternalSecretV1Beta1SpecDataFromFind(obj: ExternalSecret
     'decodingStrategy': obj.decodingStrategy,
     'name': toJson_ExternalSecretV1Beta1SpecDataFromFindName(obj.name),
     'path': obj.path,
-    'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2645,7 +2645,7 @@ export function toJson_ExternalSecretV1Beta1SpecDataFromRewrite(obj: ExternalSec
     'transform': toJson_ExternalSecretV1Beta1SpecDataFromRewriteTransform(obj.transform),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2686,7 +2686,7 @@ export function toJson_ExternalSecretV1Beta1SpecDataFromSourceRef(obj: ExternalS
     'storeRef': toJson_ExternalSecretV1Beta1SpecDataFromSourceRefStoreRef(obj.storeRef),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2790,7 +2790,7 @@ export interface ExternalSecretV1Beta1SpecTargetTemplate {
 export function toJson_ExternalSecretV1Beta1SpecTargetTemplate(obj: ExternalSecretV1Beta1SpecTargetTemplate | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'data': ((obj.data) === undefined) ? undefined : (Object.entries(obj.data).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'data': ((obj.data) === undefined) ? undefined : (Object.entries(obj.data).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
     'engineVersion': obj.engineVersion,
     'mergePolicy': obj.mergePolicy,
     'metadata': toJson_ExternalSecretV1Beta1SpecTargetTemplateMetadata(obj.metadata),
@@ -2798,7 +2798,7 @@ export function toJson_ExternalSecretV1Beta1SpecTargetTemplate(obj: ExternalSecr
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2886,7 +2886,7 @@ export function toJson_ExternalSecretV1Beta1SpecDataSourceRefGeneratorRef(obj: E
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2924,7 +2924,7 @@ export function toJson_ExternalSecretV1Beta1SpecDataSourceRefStoreRef(obj: Exter
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3021,7 +3021,7 @@ export function toJson_ExternalSecretV1Beta1SpecDataFromFindName(obj: ExternalSe
     'regexp': obj.regexp,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3058,7 +3058,7 @@ export function toJson_ExternalSecretV1Beta1SpecDataFromRewriteRegexp(obj: Exter
     'target': obj.target,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3088,7 +3088,7 @@ export function toJson_ExternalSecretV1Beta1SpecDataFromRewriteTransform(obj: Ex
     'template': obj.template,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3132,7 +3132,7 @@ export function toJson_ExternalSecretV1Beta1SpecDataFromSourceRefGeneratorRef(ob
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3170,7 +3170,7 @@ export function toJson_ExternalSecretV1Beta1SpecDataFromSourceRefStoreRef(obj: E
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3222,11 +3222,11 @@ export interface ExternalSecretV1Beta1SpecTargetTemplateMetadata {
 export function toJson_ExternalSecretV1Beta1SpecTargetTemplateMetadata(obj: ExternalSecretV1Beta1SpecTargetTemplateMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
-    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3276,7 +3276,7 @@ export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFrom(obj: 
     'target': obj.target,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3412,7 +3412,7 @@ export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfig
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3448,7 +3448,7 @@ export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecret
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3498,7 +3498,7 @@ export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfig
     'templateAs': obj.templateAs,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3534,7 +3534,7 @@ export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecret
     'templateAs': obj.templateAs,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3562,3 +3562,19 @@ export enum ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecretItemsTempla
   KEYS_AND_VALUES = "KeysAndValues",
 }
 
+
+/** The fields of `result` that are not undefined, in order, as own data properties. */
+function definedFields(result: { [key: string]: any }): { [key: string]: any } {
+  const r: { [key: string]: any } = {};
+  for (const key of Object.keys(result)) {
+    const value = result[key];
+    if (value !== undefined) setOwnProperty(r, key, value);
+  }
+  return r;
+}
+/** `r` with `value` as its own enumerable, writable, configurable property `key`. */
+function setOwnProperty(r: { [key: string]: any }, key: string, value: unknown): { [key: string]: any } {
+  if (key in r) Object.defineProperty(r, key, { value, enumerable: true, writable: true, configurable: true });
+  else r[key] = value;
+  return r;
+}

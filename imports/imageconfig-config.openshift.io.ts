@@ -101,7 +101,7 @@ export function toJson_ImageProps(obj: ImageProps | undefined): Record<string, a
     'spec': toJson_ImageSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -185,7 +185,7 @@ export function toJson_ImageSpec(obj: ImageSpec | undefined): Record<string, any
     'registrySources': toJson_ImageSpecRegistrySources(obj.registrySources),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -216,7 +216,7 @@ export function toJson_ImageSpecAdditionalTrustedCa(obj: ImageSpecAdditionalTrus
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -256,7 +256,7 @@ export function toJson_ImageSpecAllowedRegistriesForImport(obj: ImageSpecAllowed
     'insecure': obj.insecure,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -357,7 +357,23 @@ export function toJson_ImageSpecRegistrySources(obj: ImageSpecRegistrySources | 
     'insecureRegistries': obj.insecureRegistries?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
+
+/** The fields of `result` that are not undefined, in order, as own data properties. */
+function definedFields(result: { [key: string]: any }): { [key: string]: any } {
+  const r: { [key: string]: any } = {};
+  for (const key of Object.keys(result)) {
+    const value = result[key];
+    if (value !== undefined) setOwnProperty(r, key, value);
+  }
+  return r;
+}
+/** `r` with `value` as its own enumerable, writable, configurable property `key`. */
+function setOwnProperty(r: { [key: string]: any }, key: string, value: unknown): { [key: string]: any } {
+  if (key in r) Object.defineProperty(r, key, { value, enumerable: true, writable: true, configurable: true });
+  else r[key] = value;
+  return r;
+}

@@ -93,7 +93,7 @@ export function toJson_ImagePrunerProps(obj: ImagePrunerProps | undefined): Reco
     'spec': toJson_ImagePrunerSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -227,7 +227,7 @@ export function toJson_ImagePrunerSpec(obj: ImagePrunerSpec | undefined): Record
     'keepYoungerThan': obj.keepYoungerThan,
     'keepYoungerThanDuration': obj.keepYoungerThanDuration,
     'logLevel': obj.logLevel,
-    'nodeSelector': ((obj.nodeSelector) === undefined) ? undefined : (Object.entries(obj.nodeSelector).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'nodeSelector': ((obj.nodeSelector) === undefined) ? undefined : (Object.entries(obj.nodeSelector).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
     'resources': toJson_ImagePrunerSpecResources(obj.resources),
     'schedule': obj.schedule,
     'successfulJobsHistoryLimit': obj.successfulJobsHistoryLimit,
@@ -235,7 +235,7 @@ export function toJson_ImagePrunerSpec(obj: ImagePrunerSpec | undefined): Record
     'tolerations': obj.tolerations?.map(y => toJson_ImagePrunerSpecTolerations(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -279,7 +279,7 @@ export function toJson_ImagePrunerSpecAffinity(obj: ImagePrunerSpecAffinity | un
     'podAntiAffinity': toJson_ImagePrunerSpecAffinityPodAntiAffinity(obj.podAntiAffinity),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -349,11 +349,11 @@ export function toJson_ImagePrunerSpecResources(obj: ImagePrunerSpecResources | 
   if (obj === undefined) { return undefined; }
   const result = {
     'claims': obj.claims?.map(y => toJson_ImagePrunerSpecResourcesClaims(y)),
-    'limits': ((obj.limits) === undefined) ? undefined : (Object.entries(obj.limits).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1]?.value, enumerable: true, writable: true, configurable: true }), {})),
-    'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1]?.value, enumerable: true, writable: true, configurable: true }), {})),
+    'limits': ((obj.limits) === undefined) ? undefined : (Object.entries(obj.limits).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]?.value), {})),
+    'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]?.value), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -425,7 +425,7 @@ export function toJson_ImagePrunerSpecTolerations(obj: ImagePrunerSpecToleration
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -473,7 +473,7 @@ export function toJson_ImagePrunerSpecAffinityNodeAffinity(obj: ImagePrunerSpecA
     'requiredDuringSchedulingIgnoredDuringExecution': toJson_ImagePrunerSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution(obj.requiredDuringSchedulingIgnoredDuringExecution),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -523,7 +523,7 @@ export function toJson_ImagePrunerSpecAffinityPodAffinity(obj: ImagePrunerSpecAf
     'requiredDuringSchedulingIgnoredDuringExecution': obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_ImagePrunerSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -573,7 +573,7 @@ export function toJson_ImagePrunerSpecAffinityPodAntiAffinity(obj: ImagePrunerSp
     'requiredDuringSchedulingIgnoredDuringExecution': obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_ImagePrunerSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -613,7 +613,7 @@ export function toJson_ImagePrunerSpecResourcesClaims(obj: ImagePrunerSpecResour
     'request': obj.request,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -678,7 +678,7 @@ export function toJson_ImagePrunerSpecAffinityNodeAffinityPreferredDuringSchedul
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -710,7 +710,7 @@ export function toJson_ImagePrunerSpecAffinityNodeAffinityRequiredDuringScheduli
     'nodeSelectorTerms': obj.nodeSelectorTerms?.map(y => toJson_ImagePrunerSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -747,7 +747,7 @@ export function toJson_ImagePrunerSpecAffinityPodAffinityPreferredDuringScheduli
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -846,7 +846,7 @@ export function toJson_ImagePrunerSpecAffinityPodAffinityRequiredDuringSchedulin
     'topologyKey': obj.topologyKey,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -883,7 +883,7 @@ export function toJson_ImagePrunerSpecAffinityPodAntiAffinityPreferredDuringSche
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -982,7 +982,7 @@ export function toJson_ImagePrunerSpecAffinityPodAntiAffinityRequiredDuringSched
     'topologyKey': obj.topologyKey,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1018,7 +1018,7 @@ export function toJson_ImagePrunerSpecAffinityNodeAffinityPreferredDuringSchedul
     'matchFields': obj.matchFields?.map(y => toJson_ImagePrunerSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1056,7 +1056,7 @@ export function toJson_ImagePrunerSpecAffinityNodeAffinityRequiredDuringScheduli
     'matchFields': obj.matchFields?.map(y => toJson_ImagePrunerSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1150,7 +1150,7 @@ export function toJson_ImagePrunerSpecAffinityPodAffinityPreferredDuringScheduli
     'topologyKey': obj.topologyKey,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1186,10 +1186,10 @@ export function toJson_ImagePrunerSpecAffinityPodAffinityRequiredDuringSchedulin
   if (obj === undefined) { return undefined; }
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_ImagePrunerSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1228,10 +1228,10 @@ export function toJson_ImagePrunerSpecAffinityPodAffinityRequiredDuringSchedulin
   if (obj === undefined) { return undefined; }
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_ImagePrunerSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1325,7 +1325,7 @@ export function toJson_ImagePrunerSpecAffinityPodAntiAffinityPreferredDuringSche
     'topologyKey': obj.topologyKey,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1361,10 +1361,10 @@ export function toJson_ImagePrunerSpecAffinityPodAntiAffinityRequiredDuringSched
   if (obj === undefined) { return undefined; }
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_ImagePrunerSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1403,10 +1403,10 @@ export function toJson_ImagePrunerSpecAffinityPodAntiAffinityRequiredDuringSched
   if (obj === undefined) { return undefined; }
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_ImagePrunerSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1456,7 +1456,7 @@ export function toJson_ImagePrunerSpecAffinityNodeAffinityPreferredDuringSchedul
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1506,7 +1506,7 @@ export function toJson_ImagePrunerSpecAffinityNodeAffinityPreferredDuringSchedul
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1556,7 +1556,7 @@ export function toJson_ImagePrunerSpecAffinityNodeAffinityRequiredDuringScheduli
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1606,7 +1606,7 @@ export function toJson_ImagePrunerSpecAffinityNodeAffinityRequiredDuringScheduli
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1642,10 +1642,10 @@ export function toJson_ImagePrunerSpecAffinityPodAffinityPreferredDuringScheduli
   if (obj === undefined) { return undefined; }
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_ImagePrunerSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1684,10 +1684,10 @@ export function toJson_ImagePrunerSpecAffinityPodAffinityPreferredDuringScheduli
   if (obj === undefined) { return undefined; }
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_ImagePrunerSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1736,7 +1736,7 @@ export function toJson_ImagePrunerSpecAffinityPodAffinityRequiredDuringSchedulin
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1785,7 +1785,7 @@ export function toJson_ImagePrunerSpecAffinityPodAffinityRequiredDuringSchedulin
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1821,10 +1821,10 @@ export function toJson_ImagePrunerSpecAffinityPodAntiAffinityPreferredDuringSche
   if (obj === undefined) { return undefined; }
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_ImagePrunerSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1863,10 +1863,10 @@ export function toJson_ImagePrunerSpecAffinityPodAntiAffinityPreferredDuringSche
   if (obj === undefined) { return undefined; }
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_ImagePrunerSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1915,7 +1915,7 @@ export function toJson_ImagePrunerSpecAffinityPodAntiAffinityRequiredDuringSched
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1964,7 +1964,7 @@ export function toJson_ImagePrunerSpecAffinityPodAntiAffinityRequiredDuringSched
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2013,7 +2013,7 @@ export function toJson_ImagePrunerSpecAffinityPodAffinityPreferredDuringScheduli
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2062,7 +2062,7 @@ export function toJson_ImagePrunerSpecAffinityPodAffinityPreferredDuringScheduli
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2111,7 +2111,7 @@ export function toJson_ImagePrunerSpecAffinityPodAntiAffinityPreferredDuringSche
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2160,7 +2160,23 @@ export function toJson_ImagePrunerSpecAffinityPodAntiAffinityPreferredDuringSche
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
+
+/** The fields of `result` that are not undefined, in order, as own data properties. */
+function definedFields(result: { [key: string]: any }): { [key: string]: any } {
+  const r: { [key: string]: any } = {};
+  for (const key of Object.keys(result)) {
+    const value = result[key];
+    if (value !== undefined) setOwnProperty(r, key, value);
+  }
+  return r;
+}
+/** `r` with `value` as its own enumerable, writable, configurable property `key`. */
+function setOwnProperty(r: { [key: string]: any }, key: string, value: unknown): { [key: string]: any } {
+  if (key in r) Object.defineProperty(r, key, { value, enumerable: true, writable: true, configurable: true });
+  else r[key] = value;
+  return r;
+}

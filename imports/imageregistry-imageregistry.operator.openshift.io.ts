@@ -93,7 +93,7 @@ export function toJson_ConfigProps(obj: ConfigProps | undefined): Record<string,
     'spec': toJson_ConfigSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -289,7 +289,7 @@ export function toJson_ConfigSpec(obj: ConfigSpec | undefined): Record<string, a
     'logLevel': obj.logLevel,
     'logging': obj.logging,
     'managementState': obj.managementState,
-    'nodeSelector': ((obj.nodeSelector) === undefined) ? undefined : (Object.entries(obj.nodeSelector).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'nodeSelector': ((obj.nodeSelector) === undefined) ? undefined : (Object.entries(obj.nodeSelector).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
     'observedConfig': obj.observedConfig,
     'operatorLogLevel': obj.operatorLogLevel,
     'proxy': toJson_ConfigSpecProxy(obj.proxy),
@@ -305,7 +305,7 @@ export function toJson_ConfigSpec(obj: ConfigSpec | undefined): Record<string, a
     'unsupportedConfigOverrides': obj.unsupportedConfigOverrides,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -349,7 +349,7 @@ export function toJson_ConfigSpecAffinity(obj: ConfigSpecAffinity | undefined): 
     'podAntiAffinity': toJson_ConfigSpecAffinityPodAntiAffinity(obj.podAntiAffinity),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -439,7 +439,7 @@ export function toJson_ConfigSpecProxy(obj: ConfigSpecProxy | undefined): Record
     'noProxy': obj.noProxy,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -476,7 +476,7 @@ export function toJson_ConfigSpecRequests(obj: ConfigSpecRequests | undefined): 
     'write': toJson_ConfigSpecRequestsWrite(obj.write),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -526,11 +526,11 @@ export function toJson_ConfigSpecResources(obj: ConfigSpecResources | undefined)
   if (obj === undefined) { return undefined; }
   const result = {
     'claims': obj.claims?.map(y => toJson_ConfigSpecResourcesClaims(y)),
-    'limits': ((obj.limits) === undefined) ? undefined : (Object.entries(obj.limits).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1]?.value, enumerable: true, writable: true, configurable: true }), {})),
-    'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1]?.value, enumerable: true, writable: true, configurable: true }), {})),
+    'limits': ((obj.limits) === undefined) ? undefined : (Object.entries(obj.limits).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]?.value), {})),
+    'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]?.value), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -576,7 +576,7 @@ export function toJson_ConfigSpecRoutes(obj: ConfigSpecRoutes | undefined): Reco
     'secretName': obj.secretName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -674,7 +674,7 @@ export function toJson_ConfigSpecStorage(obj: ConfigSpecStorage | undefined): Re
     'swift': toJson_ConfigSpecStorageSwift(obj.swift),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -746,7 +746,7 @@ export function toJson_ConfigSpecTolerations(obj: ConfigSpecTolerations | undefi
     'value': obj.value,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -912,7 +912,7 @@ export function toJson_ConfigSpecTopologySpreadConstraints(obj: ConfigSpecTopolo
     'whenUnsatisfiable': obj.whenUnsatisfiable,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -960,7 +960,7 @@ export function toJson_ConfigSpecAffinityNodeAffinity(obj: ConfigSpecAffinityNod
     'requiredDuringSchedulingIgnoredDuringExecution': toJson_ConfigSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecution(obj.requiredDuringSchedulingIgnoredDuringExecution),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1010,7 +1010,7 @@ export function toJson_ConfigSpecAffinityPodAffinity(obj: ConfigSpecAffinityPodA
     'requiredDuringSchedulingIgnoredDuringExecution': obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_ConfigSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecution(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1060,7 +1060,7 @@ export function toJson_ConfigSpecAffinityPodAntiAffinity(obj: ConfigSpecAffinity
     'requiredDuringSchedulingIgnoredDuringExecution': obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_ConfigSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecution(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1105,7 +1105,7 @@ export function toJson_ConfigSpecRequestsRead(obj: ConfigSpecRequestsRead | unde
     'maxWaitInQueue': obj.maxWaitInQueue,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1150,7 +1150,7 @@ export function toJson_ConfigSpecRequestsWrite(obj: ConfigSpecRequestsWrite | un
     'maxWaitInQueue': obj.maxWaitInQueue,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1190,7 +1190,7 @@ export function toJson_ConfigSpecResourcesClaims(obj: ConfigSpecResourcesClaims 
     'request': obj.request,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1274,7 +1274,7 @@ export function toJson_ConfigSpecStorageAzure(obj: ConfigSpecStorageAzure | unde
     'networkAccess': toJson_ConfigSpecStorageAzureNetworkAccess(obj.networkAccess),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1332,7 +1332,7 @@ export function toJson_ConfigSpecStorageGcs(obj: ConfigSpecStorageGcs | undefine
     'region': obj.region,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1402,7 +1402,7 @@ export function toJson_ConfigSpecStorageIbmcos(obj: ConfigSpecStorageIbmcos | un
     'serviceInstanceCRN': obj.serviceInstanceCrn,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1463,7 +1463,7 @@ export function toJson_ConfigSpecStorageOss(obj: ConfigSpecStorageOss | undefine
     'region': obj.region,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1491,7 +1491,7 @@ export function toJson_ConfigSpecStoragePvc(obj: ConfigSpecStoragePvc | undefine
     'claim': obj.claim,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1605,7 +1605,7 @@ export function toJson_ConfigSpecStorageS3(obj: ConfigSpecStorageS3 | undefined)
     'virtualHostedStyle': obj.virtualHostedStyle,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1690,7 +1690,7 @@ export function toJson_ConfigSpecStorageSwift(obj: ConfigSpecStorageSwift | unde
     'tenantID': obj.tenantId,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1727,10 +1727,10 @@ export function toJson_ConfigSpecTopologySpreadConstraintsLabelSelector(obj: Con
   if (obj === undefined) { return undefined; }
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_ConfigSpecTopologySpreadConstraintsLabelSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1767,7 +1767,7 @@ export function toJson_ConfigSpecAffinityNodeAffinityPreferredDuringSchedulingIg
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1799,7 +1799,7 @@ export function toJson_ConfigSpecAffinityNodeAffinityRequiredDuringSchedulingIgn
     'nodeSelectorTerms': obj.nodeSelectorTerms?.map(y => toJson_ConfigSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTerms(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1836,7 +1836,7 @@ export function toJson_ConfigSpecAffinityPodAffinityPreferredDuringSchedulingIgn
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1935,7 +1935,7 @@ export function toJson_ConfigSpecAffinityPodAffinityRequiredDuringSchedulingIgno
     'topologyKey': obj.topologyKey,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -1972,7 +1972,7 @@ export function toJson_ConfigSpecAffinityPodAntiAffinityPreferredDuringSchedulin
     'weight': obj.weight,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2071,7 +2071,7 @@ export function toJson_ConfigSpecAffinityPodAntiAffinityRequiredDuringScheduling
     'topologyKey': obj.topologyKey,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2123,7 +2123,7 @@ export function toJson_ConfigSpecStorageAzureNetworkAccess(obj: ConfigSpecStorag
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2162,7 +2162,7 @@ export function toJson_ConfigSpecStorageOssEncryption(obj: ConfigSpecStorageOssE
     'method': obj.method,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2229,7 +2229,7 @@ export function toJson_ConfigSpecStorageS3CloudFront(obj: ConfigSpecStorageS3Clo
     'privateKey': toJson_ConfigSpecStorageS3CloudFrontPrivateKey(obj.privateKey),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2268,7 +2268,7 @@ export function toJson_ConfigSpecStorageS3TrustedCa(obj: ConfigSpecStorageS3Trus
     'name': obj.name,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2317,7 +2317,7 @@ export function toJson_ConfigSpecTopologySpreadConstraintsLabelSelectorMatchExpr
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2353,7 +2353,7 @@ export function toJson_ConfigSpecAffinityNodeAffinityPreferredDuringSchedulingIg
     'matchFields': obj.matchFields?.map(y => toJson_ConfigSpecAffinityNodeAffinityPreferredDuringSchedulingIgnoredDuringExecutionPreferenceMatchFields(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2391,7 +2391,7 @@ export function toJson_ConfigSpecAffinityNodeAffinityRequiredDuringSchedulingIgn
     'matchFields': obj.matchFields?.map(y => toJson_ConfigSpecAffinityNodeAffinityRequiredDuringSchedulingIgnoredDuringExecutionNodeSelectorTermsMatchFields(y)),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2485,7 +2485,7 @@ export function toJson_ConfigSpecAffinityPodAffinityPreferredDuringSchedulingIgn
     'topologyKey': obj.topologyKey,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2521,10 +2521,10 @@ export function toJson_ConfigSpecAffinityPodAffinityRequiredDuringSchedulingIgno
   if (obj === undefined) { return undefined; }
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_ConfigSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2563,10 +2563,10 @@ export function toJson_ConfigSpecAffinityPodAffinityRequiredDuringSchedulingIgno
   if (obj === undefined) { return undefined; }
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_ConfigSpecAffinityPodAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2660,7 +2660,7 @@ export function toJson_ConfigSpecAffinityPodAntiAffinityPreferredDuringSchedulin
     'topologyKey': obj.topologyKey,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2696,10 +2696,10 @@ export function toJson_ConfigSpecAffinityPodAntiAffinityRequiredDuringScheduling
   if (obj === undefined) { return undefined; }
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_ConfigSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionLabelSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2738,10 +2738,10 @@ export function toJson_ConfigSpecAffinityPodAntiAffinityRequiredDuringScheduling
   if (obj === undefined) { return undefined; }
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_ConfigSpecAffinityPodAntiAffinityRequiredDuringSchedulingIgnoredDuringExecutionNamespaceSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2827,7 +2827,7 @@ export function toJson_ConfigSpecStorageAzureNetworkAccessInternal(obj: ConfigSp
     'vnetName': obj.vnetName,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2876,7 +2876,7 @@ export function toJson_ConfigSpecStorageOssEncryptionKms(obj: ConfigSpecStorageO
     'keyID': obj.keyId,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2938,7 +2938,7 @@ export function toJson_ConfigSpecStorageS3CloudFrontPrivateKey(obj: ConfigSpecSt
     'optional': obj.optional,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -2988,7 +2988,7 @@ export function toJson_ConfigSpecAffinityNodeAffinityPreferredDuringSchedulingIg
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3038,7 +3038,7 @@ export function toJson_ConfigSpecAffinityNodeAffinityPreferredDuringSchedulingIg
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3088,7 +3088,7 @@ export function toJson_ConfigSpecAffinityNodeAffinityRequiredDuringSchedulingIgn
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3138,7 +3138,7 @@ export function toJson_ConfigSpecAffinityNodeAffinityRequiredDuringSchedulingIgn
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3174,10 +3174,10 @@ export function toJson_ConfigSpecAffinityPodAffinityPreferredDuringSchedulingIgn
   if (obj === undefined) { return undefined; }
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_ConfigSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3216,10 +3216,10 @@ export function toJson_ConfigSpecAffinityPodAffinityPreferredDuringSchedulingIgn
   if (obj === undefined) { return undefined; }
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_ConfigSpecAffinityPodAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3268,7 +3268,7 @@ export function toJson_ConfigSpecAffinityPodAffinityRequiredDuringSchedulingIgno
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3317,7 +3317,7 @@ export function toJson_ConfigSpecAffinityPodAffinityRequiredDuringSchedulingIgno
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3353,10 +3353,10 @@ export function toJson_ConfigSpecAffinityPodAntiAffinityPreferredDuringSchedulin
   if (obj === undefined) { return undefined; }
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_ConfigSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermLabelSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3395,10 +3395,10 @@ export function toJson_ConfigSpecAffinityPodAntiAffinityPreferredDuringSchedulin
   if (obj === undefined) { return undefined; }
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_ConfigSpecAffinityPodAntiAffinityPreferredDuringSchedulingIgnoredDuringExecutionPodAffinityTermNamespaceSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3447,7 +3447,7 @@ export function toJson_ConfigSpecAffinityPodAntiAffinityRequiredDuringScheduling
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3496,7 +3496,7 @@ export function toJson_ConfigSpecAffinityPodAntiAffinityRequiredDuringScheduling
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3545,7 +3545,7 @@ export function toJson_ConfigSpecAffinityPodAffinityPreferredDuringSchedulingIgn
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3594,7 +3594,7 @@ export function toJson_ConfigSpecAffinityPodAffinityPreferredDuringSchedulingIgn
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3643,7 +3643,7 @@ export function toJson_ConfigSpecAffinityPodAntiAffinityPreferredDuringSchedulin
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -3692,7 +3692,23 @@ export function toJson_ConfigSpecAffinityPodAntiAffinityPreferredDuringSchedulin
     'values': obj.values?.map(y => y),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
+
+/** The fields of `result` that are not undefined, in order, as own data properties. */
+function definedFields(result: { [key: string]: any }): { [key: string]: any } {
+  const r: { [key: string]: any } = {};
+  for (const key of Object.keys(result)) {
+    const value = result[key];
+    if (value !== undefined) setOwnProperty(r, key, value);
+  }
+  return r;
+}
+/** `r` with `value` as its own enumerable, writable, configurable property `key`. */
+function setOwnProperty(r: { [key: string]: any }, key: string, value: unknown): { [key: string]: any } {
+  if (key in r) Object.defineProperty(r, key, { value, enumerable: true, writable: true, configurable: true });
+  else r[key] = value;
+  return r;
+}

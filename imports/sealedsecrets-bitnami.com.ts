@@ -91,7 +91,7 @@ export function toJson_SealedSecretProps(obj: SealedSecretProps | undefined): Re
     'spec': toJson_SealedSecretSpec(obj.spec),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -130,11 +130,11 @@ export function toJson_SealedSecretSpec(obj: SealedSecretSpec | undefined): Reco
   if (obj === undefined) { return undefined; }
   const result = {
     'data': obj.data,
-    'encryptedData': ((obj.encryptedData) === undefined) ? undefined : (Object.entries(obj.encryptedData).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'encryptedData': ((obj.encryptedData) === undefined) ? undefined : (Object.entries(obj.encryptedData).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
     'template': toJson_SealedSecretSpecTemplate(obj.template),
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -185,13 +185,13 @@ export interface SealedSecretSpecTemplate {
 export function toJson_SealedSecretSpecTemplate(obj: SealedSecretSpecTemplate | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'data': ((obj.data) === undefined) ? undefined : (Object.entries(obj.data).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'data': ((obj.data) === undefined) ? undefined : (Object.entries(obj.data).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
     'immutable': obj.immutable,
     'metadata': toJson_SealedSecretSpecTemplateMetadata(obj.metadata),
     'type': obj.type,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -235,14 +235,30 @@ export interface SealedSecretSpecTemplateMetadata {
 export function toJson_SealedSecretSpecTemplateMetadata(obj: SealedSecretSpecTemplateMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
     'finalizers': obj.finalizers?.map(y => y),
-    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {})),
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : setOwnProperty(r, i[0], i[1]), {})),
     'name': obj.name,
     'namespace': obj.namespace,
   };
   // filter undefined values
-  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : Object.defineProperty(r, i[0], { value: i[1], enumerable: true, writable: true, configurable: true }), {});
+  return definedFields(result);
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
+
+/** The fields of `result` that are not undefined, in order, as own data properties. */
+function definedFields(result: { [key: string]: any }): { [key: string]: any } {
+  const r: { [key: string]: any } = {};
+  for (const key of Object.keys(result)) {
+    const value = result[key];
+    if (value !== undefined) setOwnProperty(r, key, value);
+  }
+  return r;
+}
+/** `r` with `value` as its own enumerable, writable, configurable property `key`. */
+function setOwnProperty(r: { [key: string]: any }, key: string, value: unknown): { [key: string]: any } {
+  if (key in r) Object.defineProperty(r, key, { value, enumerable: true, writable: true, configurable: true });
+  else r[key] = value;
+  return r;
+}

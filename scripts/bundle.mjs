@@ -46,7 +46,8 @@ function writeAtomically(file, contents) {
 }
 
 /**
- * cdk8s-plus-28's own typed imports have the quadratic toJson maps that imports/ no longer has;
+ * cdk8s-plus-28's own typed imports have the quadratic toJson maps, and the filter over every
+ * field of each struct, that imports/ no longer has (scripts/linear-maps.mjs);
  * cdk8s's resolve looks up an object's App, and makes a context and a key path, for each value.
  */
 const dependencyRewrites = {

@@ -37,7 +37,7 @@ try {
   cdk8sImport(imported.map((crd) => `${crd.name}:=${join(crdDir, crd.file)}`), staging);
   for (const crd of imported) console.log(`imported ${crd.name} from ${crd.file} (${crd.url})`);
   for (const file of readdirSync(staging)) {
-    const { code } = linearToJsonMaps(readFileSync(join(staging, file), 'utf8'));
+    const { code } = linearToJsonMaps(readFileSync(join(staging, file), 'utf8'), { typescript: file.endsWith('.ts') });
     writeFileSync(join(staging, file), code);
   }
   const target = join(root, 'imports');

@@ -39,6 +39,16 @@ describe('toYaml', () => {
     expect(toYaml({ a: 'yes', b: 'on', c: '0755', d: '1:30', e: 'true', f: '100Gi' })).toBe('a: "yes"\nb: "on"\nc: "0755"\nd: "1:30"\ne: "true"\nf: 100Gi\n');
   });
 
+  test('a string is written the same the second time (short ones are remembered) and after the memory is cleared', () => {
+    // Enough distinct strings to clear what the writer remembers, each written three times.
+    const words = Array.from({ length: 900 }, (_, i) => [`k${i}`, String(i), i % 2 ? 'yes' : `a: ${i}`, ` ${i}`, `${'x'.repeat(60 + (i % 10))}: y`]).flat();
+    const data = { first: words, second: words, third: [...words].reverse() };
+    const text = toYaml(data);
+    expect(parse(text)).toEqual(data);
+    expect(load(text)).toEqual(data);
+    expect(toYaml({ values: ['yes', '0755', 'plain', 'a: b'] })).toBe('values:\n  - "yes"\n  - "0755"\n  - plain\n  - "a: b"\n');
+  });
+
   test('data with no YAML form is refused', () => {
     expect(() => toYaml({ a: undefined })).toThrow('undefined has no YAML form');
     expect(() => toYaml({ a: Number.NaN })).toThrow('has no YAML form');
