@@ -86,11 +86,12 @@ const PLAIN = /^(?:[A-Za-z0-9_./$^()~=<\\]|[-:?](?=[A-Za-z0-9_./-]))(?:[A-Za-z0-
 /**
  * Short strings already written, as written: a fleet writes the same keys and values (`metadata`,
  * `apiVersion`, `v1`, a namespace) thousands of times, and three regular expressions a string were
- * about 4% of its synth. Held per process, cleared when full.
+ * about 4% of its synth. Held per thread, cleared when full.
  */
 const written = new Map<string, string>();
-const MEMO_LENGTH = 64;
-const MEMO_SIZE = 4096;
+/** The longest string remembered, and how many are remembered before the memory is cleared. */
+export const MEMO_LENGTH = 64;
+export const MEMO_SIZE = 4096;
 
 function scalar(value: string): string {
   if (value.length > MEMO_LENGTH) return writeScalar(value);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { load, loadAll } from 'js-yaml';
 import { parse } from 'yaml';
 import { readTree } from '../../../app/output/read-tree';
-import { toYaml } from '../../../app/output/to-yaml';
+import { MEMO_LENGTH, MEMO_SIZE, toYaml } from '../../../app/output/to-yaml';
 import { roundTrips } from './to-yaml-properties';
 import { repoRoot } from '../../helpers';
 
@@ -40,8 +40,9 @@ describe('toYaml', () => {
   });
 
   test('a string is written the same the second time (short ones are remembered) and after the memory is cleared', () => {
-    // More distinct strings than the writer remembers: it clears its memory part way through.
-    const words = Array.from({ length: 900 }, (_, i) => [`k${i}`, String(i), i % 2 ? 'yes' : `a: ${i}`, ` ${i}`, `${'x'.repeat(60 + (i % 10))}: y`]).flat();
+    // More distinct short strings than the writer remembers: it clears its memory part way through.
+    const words = Array.from({ length: 1500 }, (_, i) => [`k${i}`, String(i), i % 2 ? 'yes' : `a: ${i}`, ` ${i}`, `${'x'.repeat(60 + (i % 10))}: y`]).flat();
+    expect(new Set(words.filter((w) => w.length <= MEMO_LENGTH)).size).toBeGreaterThan(MEMO_SIZE);
     const first = toYaml({ words });
     expect(load(first)).toEqual({ words });
     expect(toYaml({ words })).toBe(first);
