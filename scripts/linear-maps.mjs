@@ -64,12 +64,11 @@ function setOwnProperty(r: { [key: string]: any }, key: string, value: unknown):
  * tells a caller it matched.
  */
 export function linearToJsonMaps(source, { typescript = false } = {}) {
-  let count = 0;
-  const code = source.split(STRUCT).join('return definedFields(result);').replace(QUADRATIC, (...match) => {
+  const parts = source.split(STRUCT);
+  let count = parts.length - 1;
+  const code = parts.join('return definedFields(result);').replace(QUADRATIC, (...match) => {
     count += 1;
     return LINEAR.replace('$1', () => match[1]);
   });
-  const structs = source.split(STRUCT).length - 1;
-  if (count + structs === 0) return { code, count: 0 };
-  return { code: code + HELPERS[typescript ? 'ts' : 'js'], count: count + structs };
+  return count === 0 ? { code, count } : { code: code + HELPERS[typescript ? 'ts' : 'js'], count };
 }
