@@ -97,7 +97,7 @@ describe('the synth command', () => {
     ]);
   });
 
-  test("the bundle it runs has its dependencies' rewrites: cdk8s-plus-28's toJson maps linear (scripts/linear-maps.mjs), cdk8s's resolve looking the App up once per object, with a fast path for its own resolvers (scripts/cdk8s-resolve.mjs)", () => {
+  test("the bundle it runs has its dependencies' rewrites: cdk8s-plus-28's toJson maps linear and struct filters direct (scripts/linear-maps.mjs), cdk8s's resolve looking the App up once per object, with a fast path for its own resolvers (scripts/cdk8s-resolve.mjs)", () => {
     const located = spawnSync(process.execPath, ['--input-type=module', '-e', "import { bundleIfStale } from './scripts/bundle.mjs'; console.log(await bundleIfStale('main.ts'));"],
       { cwd: repoRoot, encoding: 'utf8' });
     expect(located.status).toBe(0);
@@ -105,6 +105,8 @@ describe('the synth command', () => {
     const bundled = readFileSync(located.stdout.trim().replace(/\.cjs$/, '.vendor.cjs'), 'utf8');
     expect(bundled).toContain('toJson_KubeSecretProps');
     expect(bundled).not.toMatch(/\.\.\.r,\[i\[0\]\]/);
+    expect(bundled).toContain('return definedFields(result)');
+    expect(bundled).not.toContain('Object.entries(result)');
     expect(bundled).toContain('resolversByObject');
     expect(bundled).toContain('resolveBuiltIn');
     expect(bundled).not.toContain('const resolvers=app_1.App.of(apiObject).resolvers');

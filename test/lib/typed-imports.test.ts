@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
+import { transformSync } from 'esbuild';
 import { toJson_ConfigSpec } from '../../imports/imageregistry-imageregistry.operator.openshift.io';
 import { ImageRegistry } from '../../lib/registry/image-registry';
 import { RegistryStorage } from '../../lib/registry/registry-storage';
@@ -33,6 +34,14 @@ describe('the typed imports build maps in time linear in their size', () => {
     expect(code).toContain('setOwnProperty(r, i[0], i[1]?.value)');
     expect(code).toContain('setOwnProperty(r, i[0], toJson_JsonSchemaProps(i[1]))');
     expect(code).not.toContain('Object.entries(result)');
+  });
+
+  test('the helpers appended to imports/ (TypeScript) are, types aside, those the bundle appends to cdk8s-plus-28 (JavaScript)', () => {
+    const struct = 'return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});';
+    const helpers = (typescript: boolean) => linearToJsonMaps(struct, { typescript }).code.slice('return definedFields(result);'.length);
+    const code = (text: string, loader: 'ts' | 'js') => transformSync(text, { loader, minifyWhitespace: true, legalComments: 'none' }).code;
+    expect(code(helpers(true), 'ts')).toBe(code(helpers(false), 'js'));
+    expect(helpers(false)).toContain('function definedFields(result)');
   });
 
   test('the rewrite keeps order, undefined values out, and a __proto__ key as a key', () => {
