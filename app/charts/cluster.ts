@@ -117,8 +117,12 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
     rendered = [{ file: rbac.file, objects: [...namespaces, ...rbac.objects] }, ...rendered];
   }
 
+  // Each object's YAML, written once: a file's text is its objects' texts (toYaml(a, b) is
+  // toYaml(a), ---, toYaml(b)), and validation keys its memo by them.
+  const texts = new Map(rendered.map(({ file, objects }) => [file, objects.map((object) => toYaml(object))]));
   // Nothing invalid reaches dist/: the same checks as `validate`, on the objects themselves.
-  const problems = validateManifests(rendered.flatMap(({ file, objects }) => objects.map((object) => ({ file, object }))), {
+  const manifests = rendered.flatMap(({ file, objects }) => objects.map((object, i) => ({ file, object, yaml: texts.get(file)![i] })));
+  const problems = validateManifests(manifests, {
     schemas: OUTPUT_SCHEMAS,
     openshiftVersion,
     allowPlainSecrets: asksForPlainSecrets(loaded.config),
@@ -129,9 +133,9 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
 
   const files = new Map<string, string>();
   const stages = new Map<string, string[]>();
-  for (const { file, objects } of rendered) {
+  for (const { file } of rendered) {
     const [stage, name] = file.split('/');
-    files.set(file, toYaml(...objects));
+    files.set(file, texts.get(file)!.join('---\n'));
     stages.set(stage, [...(stages.get(stage) ?? []), name]);
   }
   const ordered = Object.values(STAGES).filter((stage, i, all) => stages.has(stage) && all.indexOf(stage) === i);

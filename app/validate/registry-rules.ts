@@ -26,6 +26,11 @@ export interface Manifest {
    * (`spec.policy-templates[0].objectDefinition.spec.object-templates[1]`).
    */
   readonly within?: { readonly policy: Manifest['object']; readonly template: string; readonly enforced: boolean };
+  /**
+   * The object as synth writes it (toYaml): the key of the per-process schema memo, which
+   * JSON.stringify makes otherwise.
+   */
+  readonly yaml?: string;
 }
 
 /** A rule's finding about one object. Only errors fail validation; a note says what was not checked. */

@@ -337,7 +337,7 @@ export function validateManifests(manifests: readonly Manifest[], options: Valid
     if (name) named.push(manifest);
     // The API server ignores a manifest's status (kinds with a status subresource take it apart).
     const { status: _status, ...withoutStatus } = object;
-    const schema = schemaProblems(withoutStatus, options.schemas, options.openshiftVersion);
+    const schema = schemaProblems(withoutStatus, options.schemas, options.openshiftVersion, manifest.yaml);
     if (!schema) {
       const unknown = unknownKind(apiVersion, kind, options.openshiftVersion ?? DEFAULT_OPENSHIFT_VERSION, core);
       add('', unknown.message, unknown.severity);
@@ -385,13 +385,18 @@ function fromTemplates({ object, templated }: Manifest): boolean {
 }
 
 // A fleet repeats the same objects (the MinIO workload of every cluster, say): each distinct
-// object is checked once per process against a given list of schema sources.
-const checked = new WeakMap<readonly SchemaSource[], Map<string, ReturnType<SchemaSource['validate']>>>();
+// object is checked once per process against a given list of schema sources and OpenShift
+// version. Its key is the object's text: as synth writes it (Manifest.yaml), else its JSON.
+const checked = new WeakMap<readonly SchemaSource[], Map<string, Map<string, ReturnType<SchemaSource['validate']>>>>();
 
-function schemaProblems(object: Manifest['object'], schemas: readonly SchemaSource[], openshiftVersion?: OpenShiftVersion): ReturnType<SchemaSource['validate']> {
-  let cache = checked.get(schemas);
-  if (!cache) checked.set(schemas, (cache = new Map()));
-  const key = `${openshiftVersion}\0${JSON.stringify(object)}`;
+function schemaProblems(object: Manifest['object'], schemas: readonly SchemaSource[], openshiftVersion?: OpenShiftVersion, yaml?: string): ReturnType<SchemaSource['validate']> {
+  let byVersion = checked.get(schemas);
+  if (!byVersion) checked.set(schemas, (byVersion = new Map()));
+  // A YAML text ends with a line break, a JSON text never does: the two never meet.
+  const versionKey = String(openshiftVersion);
+  let cache = byVersion.get(versionKey);
+  if (!cache) byVersion.set(versionKey, (cache = new Map()));
+  const key = yaml ?? JSON.stringify(object);
   if (cache.has(key)) return cache.get(key);
   let problems: ReturnType<SchemaSource['validate']>;
   for (const source of schemas) if (!problems) problems = source.validate(object, openshiftVersion);

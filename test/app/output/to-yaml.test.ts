@@ -49,6 +49,12 @@ describe('toYaml', () => {
     expect(toYaml({ values: ['yes', '0755', 'plain', 'a: b'] })).toBe('values:\n  - "yes"\n  - "0755"\n  - plain\n  - "a: b"\n');
   });
 
+  test('several documents are each one\'s text, joined by ---: synth writes a file from its objects\' texts', () => {
+    const documents = [{ a: 1 }, { b: ['x', { c: 'yes' }] }, { d: 'set -eu\necho hi\n' }];
+    expect(toYaml(...documents)).toBe(documents.map((d) => toYaml(d)).join('---\n'));
+    expect(toYaml(...documents)).toBe('a: 1\n---\nb:\n  - x\n  - c: "yes"\n---\nd: |\n  set -eu\n  echo hi\n');
+  });
+
   test('data with no YAML form is refused', () => {
     expect(() => toYaml({ a: undefined })).toThrow('undefined has no YAML form');
     expect(() => toYaml({ a: Number.NaN })).toThrow('has no YAML form');

@@ -3,7 +3,7 @@ import { readTree } from '../../../app/output/read-tree';
 import { kustomizationYaml, OPENSHIFT_VERSION_ANNOTATION } from '../../../app/output/kustomization';
 import { toYaml } from '../../../app/output/to-yaml';
 import { builtInSchemas } from '../../../app/validate/built-in-schemas';
-import { formatProblems, validateTree } from '../../../app/validate/validate-manifests';
+import { formatProblems, validateManifests, validateTree } from '../../../app/validate/validate-manifests';
 import { OpenShiftVersion } from '../../../lib/rules/openshift-version';
 import { repoRoot } from '../../helpers';
 import { Testing } from 'cdk8s';
@@ -662,5 +662,38 @@ describe('Pod Security and the anyuid SCC', () => {
     const ranged = (range: string) => ({ ...namespace, metadata: { ...namespace.metadata, annotations: { 'openshift.io/sa.scc.uid-range': range } } });
     expect(fields([ranged('1000/10000'), deployment])).toEqual([]);
     expect(fields([ranged('1000680000/10000'), deployment])).toEqual(['spec.template.spec.securityContext.runAsUser', 'spec.template.spec.securityContext.fsGroup']);
+  });
+});
+
+describe('each distinct object\'s schema checked once per process (a fleet repeats objects)', () => {
+  // synth hands each object's YAML (Manifest.yaml), which it writes anyway, as the memo's key;
+  // validate, the object's JSON.
+  const verdict = (object: Record<string, unknown>, yaml: string | undefined, openshiftVersion?: OpenShiftVersion) =>
+    validateManifests([{ file: 'all.yaml', object, yaml }], { schemas, openshiftVersion }, false).map((p) => `${p.severity} ${p.field}: ${p.message}`);
+  const configMap = (immutable: unknown) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `memo-${String(immutable)}`, namespace: 'n' }, immutable });
+
+  test('two objects, two texts, two verdicts; the same object by its text or by its JSON, one verdict', () => {
+    const [good, bad] = [configMap(true), configMap('yes')];
+    expect(verdict(good, toYaml(good))).toEqual([]);
+    expect(verdict(bad, toYaml(bad))).toEqual(['error immutable: must be boolean']);
+    expect(verdict(bad, undefined)).toEqual(verdict(bad, toYaml(bad)));
+    expect(verdict(good, undefined)).toEqual([]);
+  });
+
+  test('the key is the text synth wrote: an object handed another\'s text gets that text\'s schema verdict (synth hands each its own)', () => {
+    const [good, bad] = [configMap(false), configMap(1)];
+    expect(verdict(good, toYaml(good))).toEqual([]);
+    expect(verdict(bad, toYaml(good))).toEqual([]);
+    expect(verdict(bad, undefined)).toEqual(['error immutable: must be boolean']);
+  });
+
+  test('one text, one verdict per OpenShift version: the CRD rules of each version', () => {
+    const image = { apiVersion: 'config.openshift.io/v1', kind: 'Image', metadata: { name: 'cluster' }, spec: { registrySources: { blockedRegistries: ['a.example'], allowedRegistries: ['b.example'] } } };
+    const text = toYaml(image);
+    const ruleOf418 = 'error spec.registrySources: Only one of blockedRegistries or allowedRegistries may be set';
+    // 4.17's CRD has no such rule (this tool's own rule says it there); 4.18's has.
+    expect(verdict(image, text, '4.17')).not.toContain(ruleOf418);
+    expect(verdict(image, text, '4.18')).toContain(ruleOf418);
+    expect(verdict(image, text, '4.17')).not.toContain(ruleOf418);
   });
 });
