@@ -119,9 +119,9 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
 
   // Each object's YAML, written once: a file's text is its objects' texts (toYaml(a, b) is
   // toYaml(a), ---, toYaml(b)), and validation keys its memo by them.
-  const texts = new Map(rendered.map(({ file, objects }) => [file, objects.map((object) => toYaml(object))]));
+  const texts = rendered.map(({ objects }) => objects.map((object) => toYaml(object)));
   // Nothing invalid reaches dist/: the same checks as `validate`, on the objects themselves.
-  const manifests = rendered.flatMap(({ file, objects }) => objects.map((object, i) => ({ file, object, yaml: texts.get(file)![i] })));
+  const manifests = rendered.flatMap(({ file, objects }, chart) => objects.map((object, i) => ({ file, object, yaml: texts[chart][i] })));
   const problems = validateManifests(manifests, {
     schemas: OUTPUT_SCHEMAS,
     openshiftVersion,
@@ -133,9 +133,9 @@ export function synthesizeCluster(loaded: LoadedConfig): Map<string, string> {
 
   const files = new Map<string, string>();
   const stages = new Map<string, string[]>();
-  for (const { file } of rendered) {
+  for (const [chart, { file }] of rendered.entries()) {
     const [stage, name] = file.split('/');
-    files.set(file, texts.get(file)!.join('---\n'));
+    files.set(file, texts[chart].join('---\n'));
     stages.set(stage, [...(stages.get(stage) ?? []), name]);
   }
   const ordered = Object.values(STAGES).filter((stage, i, all) => stages.has(stage) && all.indexOf(stage) === i);

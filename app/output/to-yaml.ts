@@ -22,7 +22,8 @@ export function toYaml(...documents: unknown[]): string {
 /** A non-empty map or list as block lines at `indent`; with `first`, the first line continues a line already started. */
 function writeCollection(value: unknown[] | Record<string, unknown>, indent: string, out: string[], first = false): void {
   const nested = `${indent}  `;
-  const items = Array.isArray(value) ? value.map((item): [string | undefined, unknown] => [undefined, item]) : Object.entries(value);
+  // Array.from reads a hole as undefined, which is refused below: map would skip it silently.
+  const items = Array.isArray(value) ? Array.from(value, (item): [string | undefined, unknown] => [undefined, item]) : Object.entries(value);
   items.forEach(([key, item], i) => {
     if (!(first && i === 0)) out.push(indent);
     out.push(key === undefined ? '-' : `${scalar(key)}:`);
@@ -41,17 +42,28 @@ function writeCollection(value: unknown[] | Record<string, unknown>, indent: str
 }
 
 function isCollection(value: unknown): value is unknown[] | Record<string, unknown> {
-  return Array.isArray(value) ? value.length > 0 : isMap(value) && Object.keys(value).length > 0;
+  return Array.isArray(value) ? value.length > 0 : isPlainMap(value) && Object.keys(value).length > 0;
+}
+
+/** A map of data: a Date, a Map or a class instance is not one (its fields are not what it holds). */
+function isPlainMap(value: unknown): value is Record<string, unknown> {
+  if (!isMap(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function inline(value: unknown, indent: string): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return '[]';
-  if (isMap(value)) return '{}';
+  if (isPlainMap(value)) return '{}';
   if (typeof value === 'string') return value.includes('\n') ? literal(value, indent) : scalar(value);
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  throw new Error(`toYaml: ${typeof value} ${String(value)} has no YAML form`);
+  throw new Error(`toYaml: ${typeof value} ${describe(value)} has no YAML form`);
+}
+
+function describe(value: unknown): string {
+  return isMap(value) ? (value.constructor?.name ?? 'object') : String(value);
 }
 
 /** A multi-line string as a literal block, or quoted where a block cannot hold it exactly. */

@@ -27,8 +27,8 @@ export interface Manifest {
    */
   readonly within?: { readonly policy: Manifest['object']; readonly template: string; readonly enforced: boolean };
   /**
-   * The object as synth writes it (toYaml): the key of the per-process schema memo, which
-   * JSON.stringify makes otherwise.
+   * `toYaml(object)`, which synth writes anyway: the key of the per-process schema memo (JSON
+   * otherwise). Another text gives the object that text's verdict.
    */
   readonly yaml?: string;
 }

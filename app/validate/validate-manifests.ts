@@ -400,7 +400,8 @@ function schemaProblems(object: Manifest['object'], schemas: readonly SchemaSour
   if (cache.has(key)) return cache.get(key);
   let problems: ReturnType<SchemaSource['validate']>;
   for (const source of schemas) if (!problems) problems = source.validate(object, openshiftVersion);
-  if (cache.size > 20_000) cache.clear();
+  // At most 20,000 objects in all versions' maps.
+  if ([...byVersion.values()].reduce((n, m) => n + m.size, 0) >= 20_000) for (const m of byVersion.values()) m.clear();
   if (key.length < 100_000) cache.set(key, problems); // a fleet repeats small objects, not large ones
   return problems;
 }

@@ -58,6 +58,14 @@ describe('toYaml', () => {
   test('data with no YAML form is refused', () => {
     expect(() => toYaml({ a: undefined })).toThrow('undefined has no YAML form');
     expect(() => toYaml({ a: Number.NaN })).toThrow('has no YAML form');
+    // A hole would be left out, and a Date or a Map written as {}: two values, one text.
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => toYaml({ v: [, 'a'] })).toThrow('undefined has no YAML form');
+    expect(() => toYaml({ v: ['a', , 'b'] })).toThrow('undefined has no YAML form');
+    expect(() => toYaml({ when: new Date(0) })).toThrow('object Date has no YAML form');
+    expect(() => toYaml({ map: new Map([['a', 1]]) })).toThrow('object Map has no YAML form');
+    expect(() => toYaml(new (class Settings { a = 1; })())).toThrow('object Settings has no YAML form');
+    expect(toYaml({ kept: Object.assign(Object.create(null), { a: 1 }) })).toBe('kept:\n  a: 1\n');
   });
 
   test('every file in dist/ reads back as what js-yaml reads', () => {
