@@ -17,7 +17,7 @@ const out = outFlag >= 0 ? process.argv[outFlag + 1] : join(root, 'app', 'valida
 const { crds } = JSON.parse(readFileSync(join(root, 'crd-sources.json'), 'utf8')) as { crds: { file: string; import: boolean }[] };
 
 const schemas = CrdSchemas.fromDirectory(crdDir, crds.filter((c) => c.import).map((c) => c.file));
-const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, code: { source: true } });
+const ajv = new Ajv({ allErrors: true, strict: false, strictNumbers: true, validateFormats: false, code: { source: true } });
 const exportsByKind: Record<string, string> = {};
 schemas.keys().forEach((key, i) => {
   ajv.addSchema(strictResourceSchema(schemas.openApiSchemaByKey(key)!), `v${i}`);

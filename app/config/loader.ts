@@ -103,6 +103,13 @@ function parseConfig(cluster: YamlSource, defaults?: YamlSource, { needsEnvironm
   const data = defaults ? mergeDefaults(defaults.data, cluster.data) : cluster.data;
   const result = clusterConfigSchema.safeParse(data);
   if (!result.success) throwProblems(sources, result.error.issues.flatMap((issue) => describeIssue(issue, data, sources)));
+  // The schema's numbers refuse YAML's .inf and .nan; where it takes any value (affinity terms),
+  // they would reach an object, which is JSON and has no form for them.
+  const notJson = nonFiniteNumbers(data).map((path) => {
+    const { inDefaults, at } = placeIn(sources, path);
+    return { inDefaults, problem: { field: formatFieldPath(path), message: `${describe(valueAt(data, path))} is not a number a Kubernetes object can hold (objects are JSON, which has no infinity or NaN); write a finite number`, ...at } };
+  });
+  if (notJson.length) throwProblems(sources, notJson);
   const unset = (needsEnvironment ? unsetPlainSecretVariables(result.data) : []).map(({ path, message }) => {
     const { inDefaults, at } = placeIn(sources, path);
     return { inDefaults, problem: { field: formatFieldPath(path), message, ...at } };
@@ -244,6 +251,14 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'a map';
   if (typeof value === 'number' && !Number.isFinite(value)) return `${value} (YAML's ${Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf'})`;
   return typeof value === 'string' ? `string ${quote(value)}` : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** The paths of every infinite or NaN number in `value`. */
+function nonFiniteNumbers(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (typeof value === 'number') return Number.isFinite(value) ? [] : [path];
+  if (Array.isArray(value)) return value.flatMap((item, i) => nonFiniteNumbers(item, [...path, i]));
+  if (isMap(value)) return Object.entries(value).flatMap(([key, item]) => nonFiniteNumbers(item, [...path, key]));
+  return [];
 }
 
 function valueAt(data: unknown, path: (string | number)[]): unknown {

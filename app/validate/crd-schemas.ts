@@ -149,7 +149,7 @@ export class CrdSchemas implements SchemaSource {
   private readonly slowPatterns = new Set<string>();
   // ownProperties: a field the object does not set is absent, even where its name is one of
   // every JavaScript object's (`constructor`, `toString`): Ajv otherwise reads it through the prototype.
-  private readonly ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, ownProperties: true, code: { regExp: safeRegExpEngine((pattern) => this.slowPatterns.add(pattern)) } });
+  private readonly ajv = new Ajv({ allErrors: true, strict: false, strictNumbers: true, validateFormats: false, ownProperties: true, code: { regExp: safeRegExpEngine((pattern) => this.slowPatterns.add(pattern)) } });
   /** Validators by `apiVersion Kind`, or why the schema cannot be used. */
   private readonly compiled = new Map<string, ValidateFunction | SchemaProblem>();
   /** Properties of the schemas compiled so far (see COMPILE_PROPERTY_BUDGET). */

@@ -129,6 +129,14 @@ test('YAML\'s .nan and .inf where a number is expected are named as written, not
     .toEqual(['clusters/prod.yaml:5:27: pruner.failedJobsHistoryLimit: expected a number, got -Infinity (YAML\'s -.inf)']);
 });
 
+test('.inf and .nan where the schema takes any value (affinity terms) are refused at their field: an object is JSON, which has neither', () => {
+  const affinity = (weight: string) => `name: a\nregistry:\n  storage: {emptyDir: {}}\n  affinity:\n    podAntiAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n        - weight: ${weight}\n          podAffinityTerm: {topologyKey: kubernetes.io/hostname}\n`;
+  expect(problems(affinity('.inf'))).toEqual(['clusters/prod.yaml:7:19: registry.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: Infinity (YAML\'s .inf) is not a number a Kubernetes object can hold (objects are JSON, which has no infinity or NaN); write a finite number']);
+  expect(problems(affinity('.NaN'))).toEqual(['clusters/prod.yaml:7:19: registry.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: NaN (YAML\'s .nan) is not a number a Kubernetes object can hold (objects are JSON, which has no infinity or NaN); write a finite number']);
+  expect(parseConfigText(affinity('100'), 'clusters/prod.yaml').config.registry.affinity).toEqual({ podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname' } }] } });
+  expect(problems('name: a\nregistry:\n  storage: {emptyDir: {}}\npruner:\n  keepYoungerThan: -.inf\n')).toEqual([expect.stringContaining('clusters/prod.yaml:5:20: pruner.keepYoungerThan: ')]);
+});
+
 describe('config over fleet defaults: each problem in the file where its value was written', () => {
   const defaultsFile = 'config/_defaults.yaml';
   /** Every problem parsing `text` over `defaults` reports, as `file -> lines`. */

@@ -128,6 +128,19 @@ describe('class 13: a hostile CRD folder', () => {
     expect(check(widget({ p1: 1 }), 'x.yaml', [CrdSchemas.fromDirectory(crdFolder({ 'widget.yaml': widgetCrd(wide) }))])).toEqual(['x.yaml: Widget x/w: spec.p1: must be string']);
   });
 
+  test('YAML\'s .inf and .nan are not numbers a field takes (kubectl cannot send them: JSON has neither): in a CRD read at run time and in the registry Config', () => {
+    const schema = { type: 'object', properties: { spec: { type: 'object', properties: { count: { type: 'integer' }, ratio: { type: 'number' } } } } };
+    const sources = [CrdSchemas.fromDirectory(crdFolder({ 'widget.yaml': widgetCrd(schema) }))];
+    const text = (spec: string) => `apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: x}\nspec: ${spec}\n`;
+    expect(check(text('{count: .inf, ratio: .nan}'), 'x.yaml', sources)).toEqual(['x.yaml: Widget x/w: spec.count: must be integer', 'x.yaml: Widget x/w: spec.ratio: must be number']);
+    expect(check(text('{count: 3, ratio: -.inf}'), 'x.yaml', sources)).toEqual(['x.yaml: Widget x/w: spec.ratio: must be number']);
+    expect(check(text('{count: 3, ratio: 0.5}'), 'x.yaml', sources)).toEqual([]);
+    const weight = (value: string) => check(`apiVersion: imageregistry.operator.openshift.io/v1\nkind: Config\nmetadata: {name: cluster}\nspec:\n  managementState: Managed\n  replicas: 1\n  storage: {emptyDir: {}}\n  affinity:\n    nodeAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n        - weight: ${value}\n          preference: {matchExpressions: [{key: x, operator: Exists}]}\n`)
+      .filter((line) => !line.startsWith('note: '));
+    expect(weight('.inf')).toEqual(['x.yaml: Config cluster: spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: must be integer']);
+    expect(weight('50')).toEqual([]);
+  });
+
   test('fields named as every JavaScript object\'s properties (constructor, toString) are absent unless set, and checked when set', () => {
     const names = ['constructor', 'toString', 'valueOf', 'hasOwnProperty'];
     const schema = { type: 'object', properties: { spec: { type: 'object', required: ['constructor'], properties: Object.fromEntries(names.map((n) => [n, { type: 'integer' }])) } } };
