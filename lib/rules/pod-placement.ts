@@ -1,15 +1,18 @@
-// Where and how big the operator's pods are: nodeSelector, tolerations and resources, as the
-// API server checks them in the pod the operator makes. The registry Config and the ImagePruner
-// carry the same fields, so one set of rules serves both (registry-rules.ts, image-pruner.ts).
-import { labelKeyProblem, labelValueProblem, quantityValue } from './kubernetes';
-import { asList, asMap, Obj, quote } from './shapes';
+// Where and how big the operator's pods are: nodeSelector, tolerations, affinity and resources,
+// as the API server checks them in the pod the operator makes. The registry Config and the
+// ImagePruner carry the same fields, so one set of rules serves both (registry-rules.ts,
+// image-pruner.ts). The CRDs take what the pod does not: a weight of 0 passes the Config, and the
+// registry's Deployment is then refused.
+import { DNS_LABEL_MAX, DNS_LABEL_PATTERN, labelKeyProblem, labelValueProblem, quantityValue } from './kubernetes';
+import { asList, asMap, isMap, Obj, quote } from './shapes';
 
 const TOLERATION_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
-/** Reports each problem of `spec`'s nodeSelector, tolerations and resources through `add`. */
+/** Reports each problem of `spec`'s nodeSelector, tolerations, affinity and resources through `add`. */
 export function checkPodPlacement(spec: Obj, add: (field: string, message: string) => void): void {
   nodeSelector(spec, add);
   tolerations(spec, add);
+  affinity(spec, add);
   resources(spec, add);
 }
 
@@ -37,6 +40,111 @@ function tolerations(spec: Obj, add: Add): void {
     if (t.effect !== undefined && t.effect !== '' && !TOLERATION_EFFECTS.includes(t.effect as string)) add(`${at}.effect`, `${quote(t.effect)} is not allowed; use ${TOLERATION_EFFECTS.join(', ')} or leave it out (every effect)`);
     if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') add(`${at}.tolerationSeconds`, 'is only allowed with effect NoExecute');
   });
+}
+
+const dnsLabel = new RegExp(DNS_LABEL_PATTERN);
+
+/**
+ * The API server's affinity checks (k8s.io/kubernetes pkg/apis/core/validation/validation.go:
+ * validateAffinity, validateNodeSelector, validateNodeSelectorRequirement,
+ * validateNodeFieldSelectorRequirement, validatePreferredSchedulingTerms,
+ * validateWeightedPodAffinityTerms, validatePodAffinityTerm; apimachinery's ValidateLabelSelector),
+ * the same in every Kubernetes minor OpenShift 4.12 to 4.23 runs. Fields of the wrong type are
+ * the schema's to report.
+ */
+function affinity(spec: Obj, add: Add): void {
+  const at = 'affinity';
+  const { nodeAffinity, podAffinity, podAntiAffinity } = asMap(spec.affinity);
+  const node = asMap(nodeAffinity);
+  if (isMap(node.requiredDuringSchedulingIgnoredDuringExecution)) {
+    const terms = node.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+    const field = `${at}.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`;
+    // Left out or empty; another type is the schema's to report.
+    if (terms === undefined || terms === null || (Array.isArray(terms) && !terms.length)) add(field, 'must have at least one node selector term: the API server refuses an empty list');
+    asList(terms).forEach((term, i) => nodeSelectorTerm(asMap(term), `${field}[${i}]`, add));
+  }
+  asList(node.preferredDuringSchedulingIgnoredDuringExecution).map(asMap).forEach((term, i) => {
+    const field = `${at}.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}]`;
+    weight(term.weight, `${field}.weight`, add);
+    nodeSelectorTerm(asMap(term.preference), `${field}.preference`, add);
+  });
+  for (const [name, value] of Object.entries({ podAffinity, podAntiAffinity })) {
+    const pod = asMap(value);
+    asList(pod.requiredDuringSchedulingIgnoredDuringExecution).map(asMap).forEach((term, i) => podAffinityTerm(term, `${at}.${name}.requiredDuringSchedulingIgnoredDuringExecution[${i}]`, add));
+    asList(pod.preferredDuringSchedulingIgnoredDuringExecution).map(asMap).forEach((term, i) => {
+      const field = `${at}.${name}.preferredDuringSchedulingIgnoredDuringExecution[${i}]`;
+      weight(term.weight, `${field}.weight`, add);
+      podAffinityTerm(asMap(term.podAffinityTerm), `${field}.podAffinityTerm`, add);
+    });
+  }
+}
+
+function weight(value: unknown, field: string, add: Add): void {
+  if (typeof value === 'number' && (value <= 0 || value > 100)) add(field, `${value} is not allowed: the API server takes weights from 1 to 100`);
+}
+
+function nodeSelectorTerm(term: Obj, field: string, add: Add): void {
+  asList(term.matchExpressions).map(asMap).forEach((requirement, j) => {
+    const at = `${field}.matchExpressions[${j}]`;
+    const values = asList(requirement.values);
+    const { operator } = requirement;
+    if (operator === 'In' || operator === 'NotIn') {
+      if (!values.length) add(`${at}.values`, `must be given when operator is ${operator}`);
+    } else if (operator === 'Exists' || operator === 'DoesNotExist') {
+      if (values.length) add(`${at}.values`, `must be left out when operator is ${operator}`);
+    } else if (operator === 'Gt' || operator === 'Lt') {
+      if (values.length !== 1) add(`${at}.values`, `must be one value when operator is ${operator}`);
+    } else if (typeof operator === 'string') {
+      add(`${at}.operator`, `${quote(operator)} is not allowed; use In, NotIn, Exists, DoesNotExist, Gt or Lt`);
+    }
+    labelKey(requirement.key, `${at}.key`, add);
+  });
+  asList(term.matchFields).map(asMap).forEach((requirement, j) => {
+    const at = `${field}.matchFields[${j}]`;
+    const { operator, key } = requirement;
+    if (operator === 'In' || operator === 'NotIn') {
+      if (asList(requirement.values).length !== 1) add(`${at}.values`, `must be one value when operator is ${operator} (a node's name)`);
+    } else if (typeof operator === 'string') {
+      add(`${at}.operator`, `${quote(operator)} is not allowed; use In or NotIn`);
+    }
+    if (typeof key === 'string' && key !== 'metadata.name') add(`${at}.key`, `${quote(key)} is not allowed; the only node field is metadata.name`);
+  });
+}
+
+function podAffinityTerm(term: Obj, field: string, add: Add): void {
+  labelSelector(term.labelSelector, `${field}.labelSelector`, add);
+  labelSelector(term.namespaceSelector, `${field}.namespaceSelector`, add);
+  asList(term.namespaces).forEach((namespace, i) => {
+    if (typeof namespace === 'string' && (namespace.length > DNS_LABEL_MAX || !dnsLabel.test(namespace))) add(`${field}.namespaces[${i}]`, `${quote(namespace)} is not a namespace name: at most ${DNS_LABEL_MAX} lower-case letters, digits and -, starting and ending with a letter or digit`);
+  });
+  if (term.topologyKey === undefined || term.topologyKey === '') add(`${field}.topologyKey`, 'must not be empty: it names the node label that groups nodes (kubernetes.io/hostname, topology.kubernetes.io/zone)');
+  else labelKey(term.topologyKey, `${field}.topologyKey`, add);
+}
+
+function labelSelector(value: unknown, field: string, add: Add): void {
+  const selector = asMap(value);
+  for (const [key, label] of Object.entries(asMap(selector.matchLabels))) {
+    labelKey(key, `${field}.matchLabels.${key}`, add);
+    if (typeof label === 'string' && labelValueProblem(label)) add(`${field}.matchLabels.${key}`, `${quote(label)} is not a label value: it ${labelValueProblem(label)}`);
+  }
+  asList(selector.matchExpressions).map(asMap).forEach((requirement, j) => {
+    const at = `${field}.matchExpressions[${j}]`;
+    const { operator } = requirement;
+    const values = asList(requirement.values);
+    if (operator === 'In' || operator === 'NotIn') {
+      if (!values.length) add(`${at}.values`, `must be given when operator is ${operator}`);
+    } else if (operator === 'Exists' || operator === 'DoesNotExist') {
+      if (values.length) add(`${at}.values`, `must be left out when operator is ${operator}`);
+    } else if (typeof operator === 'string') {
+      add(`${at}.operator`, `${quote(operator)} is not allowed; use In, NotIn, Exists or DoesNotExist`);
+    }
+    labelKey(requirement.key, `${at}.key`, add);
+  });
+}
+
+function labelKey(key: unknown, field: string, add: Add): void {
+  const problem = typeof key === 'string' ? labelKeyProblem(key) : undefined;
+  if (problem) add(field, `${quote(key)} is not a label key: it ${problem}`);
 }
 
 function resources(spec: Obj, add: Add): void {

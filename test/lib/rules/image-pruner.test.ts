@@ -47,7 +47,8 @@ describe('the image pruner\'s rules', () => {
     expect(errors({ failedJobsHistoryLimit: 2 ** 31 })).toEqual([expect.stringMatching(/^failedJobsHistoryLimit: 2147483648 must be a whole number from 0/)]);
   });
 
-  test('nodeSelector, tolerations and resources: the same rules as the registry\'s', () => {
+  test('nodeSelector, tolerations, affinity and resources: the same rules as the registry\'s', () => {
+    expect(errors({ affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 101, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname' } }] } } })).toEqual(['affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: 101 is not allowed: the API server takes weights from 1 to 100']);
     expect(errors({ nodeSelector: { 'bad key!': 'x' } })).toEqual([expect.stringMatching(/^nodeSelector\.bad key!: the key "bad key!" is not a label key/)]);
     expect(errors({ tolerations: [{ operator: 'Exists', value: 'x' }] })).toEqual(['tolerations[0].value: must be empty when operator is Exists']);
     expect(errors({ resources: { requests: { memory: '1Gi' }, limits: { memory: '512Mi' } } })).toEqual(['resources.requests.memory: "1Gi" is more than the limit "512Mi"; the API server refuses requests above limits']);

@@ -136,6 +136,53 @@ describe('the operator\'s rules', () => {
     ]);
   });
 
+  test('affinity: weights from 1 to 100, a topology key, selector operators and their values, as the API server checks the pod the operator makes', () => {
+    const hostname = { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { 'docker-registry': 'default' } } };
+    // A Config that spreads its pods as the operator's docs show: nothing to say.
+    expect(check({ ...rwo, affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'node-role.kubernetes.io/infra', operator: 'Exists' }] }, { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['node-1'] }] }] },
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: 'cpu-count', operator: 'Gt', values: ['4'] }] } }, { weight: 100, preference: {} }],
+      },
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [{ ...hostname, namespaces: ['openshift-image-registry'] }],
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, podAffinityTerm: { ...hostname, labelSelector: { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['x'] }] } } }],
+      },
+    } })).toEqual([]);
+    expect(check({ ...rwo, affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] },
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 0, preference: { matchExpressions: [{ key: 'a', operator: 'In' }, { key: 'b', operator: 'Exists', values: ['x'] }, { key: 'c', operator: 'Gt', values: ['1', '2'] }, { key: 'bad key', operator: 'Near' }] } },
+          { weight: 101, preference: { matchFields: [{ key: 'metadata.labels', operator: 'Exists' }, { key: 'metadata.name', operator: 'In', values: ['a', 'b'] }] } },
+        ],
+      },
+      podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: '', namespaces: ['Upper'] }] },
+      podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: -5, podAffinityTerm: { topologyKey: 'two words', labelSelector: { matchLabels: { 'k!': 'v v' }, matchExpressions: [{ key: 'app', operator: 'In', values: [] }] } } }] },
+    } })).toEqual([
+      'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: must have at least one node selector term: the API server refuses an empty list',
+      'affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: 0 is not allowed: the API server takes weights from 1 to 100',
+      'affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[0].values: must be given when operator is In',
+      'affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[1].values: must be left out when operator is Exists',
+      'affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[2].values: must be one value when operator is Gt',
+      'affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[3].operator: "Near" is not allowed; use In, NotIn, Exists, DoesNotExist, Gt or Lt',
+      'affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[3].key: "bad key" is not a label key: it must be at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit (after an optional prefix/)',
+      'affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[1].weight: 101 is not allowed: the API server takes weights from 1 to 100',
+      'affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[1].preference.matchFields[0].operator: "Exists" is not allowed; use In or NotIn',
+      'affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[1].preference.matchFields[0].key: "metadata.labels" is not allowed; the only node field is metadata.name',
+      'affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[1].preference.matchFields[1].values: must be one value when operator is In (a node\'s name)',
+      'affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].namespaces[0]: "Upper" is not a namespace name: at most 63 lower-case letters, digits and -, starting and ending with a letter or digit',
+      'affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: must not be empty: it names the node label that groups nodes (kubernetes.io/hostname, topology.kubernetes.io/zone)',
+      'affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: -5 is not allowed: the API server takes weights from 1 to 100',
+      'affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchLabels.k!: "k!" is not a label key: it must be at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit (after an optional prefix/)',
+      'affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchLabels.k!: "v v" is not a label value: it must be empty or at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit',
+      'affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchExpressions[0].values: must be given when operator is In',
+      'affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey: "two words" is not a label key: it must be at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit (after an optional prefix/)',
+    ]);
+    // Any shape: the schema reports wrong types; these rules never throw.
+    expect(() => check({ ...rwo, affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: 'x' }, preferredDuringSchedulingIgnoredDuringExecution: [null, 3, { preference: [] }] }, podAffinity: 'x', podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [null, { labelSelector: 'x', namespaces: [1] }] } } })).not.toThrow();
+  });
+
   test('tolerations: Exists has no value; tolerationSeconds only with NoExecute; known operators and effects', () => {
     expect(check({ ...rwo, tolerations: [
       { key: 'a', operator: 'Exists', value: 'v' },
