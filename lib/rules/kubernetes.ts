@@ -77,7 +77,7 @@ export function labelKeyProblem(key: string): string | undefined {
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = key.slice(slash + 1);
-  if (prefix !== undefined && (prefix.length > DNS_SUBDOMAIN_MAX || !dnsSubdomain.test(prefix))) return 'its prefix must be a DNS subdomain (lower-case letters, digits, - and .)';
+  if (prefix !== undefined && (prefix.length > DNS_SUBDOMAIN_MAX || !dnsSubdomain.test(prefix))) return 'must have a prefix (before the /) that is a DNS subdomain (lower-case letters, digits, - and .)';
   if (name.length > 63 || !labelName.test(name)) return 'must be at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit (after an optional prefix/)';
   return undefined;
 }

@@ -3,7 +3,7 @@
 // ImagePruner carry the same fields, so one set of rules serves both (registry-rules.ts,
 // image-pruner.ts). The CRDs take what the pod does not: a weight of 0 passes the Config, and the
 // registry's Deployment is then refused.
-import { DNS_LABEL_MAX, DNS_LABEL_PATTERN, labelKeyProblem, labelValueProblem, quantityValue } from './kubernetes';
+import { DNS_LABEL_MAX, DNS_LABEL_PATTERN, DNS_SUBDOMAIN_MAX, DNS_SUBDOMAIN_PATTERN, labelKeyProblem, labelValueProblem, quantityValue } from './kubernetes';
 import { asList, asMap, isMap, Obj, quote } from './shapes';
 
 const TOLERATION_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
@@ -43,6 +43,7 @@ function tolerations(spec: Obj, add: Add): void {
 }
 
 const dnsLabel = new RegExp(DNS_LABEL_PATTERN);
+const dnsSubdomain = new RegExp(DNS_SUBDOMAIN_PATTERN);
 
 /**
  * The API server's affinity checks (k8s.io/kubernetes pkg/apis/core/validation/validation.go:
@@ -61,20 +62,22 @@ function affinity(spec: Obj, add: Add): void {
     const field = `${at}.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`;
     // Left out or empty; another type is the schema's to report.
     if (terms === undefined || terms === null || (Array.isArray(terms) && !terms.length)) add(field, 'must have at least one node selector term: the API server refuses an empty list');
-    asList(terms).forEach((term, i) => nodeSelectorTerm(asMap(term), `${field}[${i}]`, add));
+    asList(terms).forEach((term, i) => nodeSelectorTerm(term, `${field}[${i}]`, add));
   }
-  asList(node.preferredDuringSchedulingIgnoredDuringExecution).map(asMap).forEach((term, i) => {
+  asList(node.preferredDuringSchedulingIgnoredDuringExecution).forEach((term, i) => {
+    if (!isMap(term)) return;
     const field = `${at}.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}]`;
     weight(term.weight, `${field}.weight`, add);
-    nodeSelectorTerm(asMap(term.preference), `${field}.preference`, add);
+    nodeSelectorTerm(term.preference, `${field}.preference`, add);
   });
   for (const [name, value] of Object.entries({ podAffinity, podAntiAffinity })) {
     const pod = asMap(value);
-    asList(pod.requiredDuringSchedulingIgnoredDuringExecution).map(asMap).forEach((term, i) => podAffinityTerm(term, `${at}.${name}.requiredDuringSchedulingIgnoredDuringExecution[${i}]`, add));
-    asList(pod.preferredDuringSchedulingIgnoredDuringExecution).map(asMap).forEach((term, i) => {
+    asList(pod.requiredDuringSchedulingIgnoredDuringExecution).forEach((term, i) => podAffinityTerm(term, `${at}.${name}.requiredDuringSchedulingIgnoredDuringExecution[${i}]`, add));
+    asList(pod.preferredDuringSchedulingIgnoredDuringExecution).forEach((term, i) => {
+      if (!isMap(term)) return;
       const field = `${at}.${name}.preferredDuringSchedulingIgnoredDuringExecution[${i}]`;
       weight(term.weight, `${field}.weight`, add);
-      podAffinityTerm(asMap(term.podAffinityTerm), `${field}.podAffinityTerm`, add);
+      podAffinityTerm(term.podAffinityTerm, `${field}.podAffinityTerm`, add);
     });
   }
 }
@@ -83,7 +86,10 @@ function weight(value: unknown, field: string, add: Add): void {
   if (typeof value === 'number' && (value <= 0 || value > 100)) add(field, `${value} is not allowed: the API server takes weights from 1 to 100`);
 }
 
-function nodeSelectorTerm(term: Obj, field: string, add: Add): void {
+/** A term that is not a map (or is missing) is the schema's to report, not these rules'. */
+function nodeSelectorTerm(value: unknown, field: string, add: Add): void {
+  if (!isMap(value)) return;
+  const term = value;
   asList(term.matchExpressions).map(asMap).forEach((requirement, j) => {
     const at = `${field}.matchExpressions[${j}]`;
     const values = asList(requirement.values);
@@ -108,10 +114,16 @@ function nodeSelectorTerm(term: Obj, field: string, add: Add): void {
       add(`${at}.operator`, `${quote(operator)} is not allowed; use In or NotIn`);
     }
     if (typeof key === 'string' && key !== 'metadata.name') add(`${at}.key`, `${quote(key)} is not allowed; the only node field is metadata.name`);
+    // ValidateNodeName: a node's name is a DNS subdomain.
+    else asList(requirement.values).forEach((name, k) => {
+      if (typeof name === 'string' && (name.length > DNS_SUBDOMAIN_MAX || !dnsSubdomain.test(name))) add(`${at}.values[${k}]`, `${quote(name)} is not a node name: a DNS subdomain (lower-case letters, digits, - and .)`);
+    });
   });
 }
 
-function podAffinityTerm(term: Obj, field: string, add: Add): void {
+function podAffinityTerm(value: unknown, field: string, add: Add): void {
+  if (!isMap(value)) return;
+  const term = value;
   labelSelector(term.labelSelector, `${field}.labelSelector`, add);
   labelSelector(term.namespaceSelector, `${field}.namespaceSelector`, add);
   asList(term.namespaces).forEach((namespace, i) => {

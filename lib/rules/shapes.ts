@@ -28,6 +28,8 @@ export function show(value: unknown, max = 100): string {
   if (typeof value === 'string') return value.length > max ? `${value.slice(0, max)}…` : value;
   if (Array.isArray(value)) return 'a list';
   if (value !== null && typeof value === 'object') return 'a map';
+  // JSON writes null for these: name them as YAML wrote them.
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf';
   return JSON.stringify(value) ?? String(value);
 }
 

@@ -154,10 +154,10 @@ describe('the operator\'s rules', () => {
         requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] },
         preferredDuringSchedulingIgnoredDuringExecution: [
           { weight: 0, preference: { matchExpressions: [{ key: 'a', operator: 'In' }, { key: 'b', operator: 'Exists', values: ['x'] }, { key: 'c', operator: 'Gt', values: ['1', '2'] }, { key: 'bad key', operator: 'Near' }] } },
-          { weight: 101, preference: { matchFields: [{ key: 'metadata.labels', operator: 'Exists' }, { key: 'metadata.name', operator: 'In', values: ['a', 'b'] }] } },
+          { weight: 101, preference: { matchFields: [{ key: 'metadata.labels', operator: 'Exists' }, { key: 'metadata.name', operator: 'In', values: ['a', 'b'] }, { key: 'metadata.name', operator: 'NotIn', values: ['Bad_Node!'] }] } },
         ],
       },
-      podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: '', namespaces: ['Upper'] }] },
+      podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: '', namespaces: ['Upper'] }, { topologyKey: 'a/b/c' }] },
       podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: -5, podAffinityTerm: { topologyKey: 'two words', labelSelector: { matchLabels: { 'k!': 'v v' }, matchExpressions: [{ key: 'app', operator: 'In', values: [] }] } } }] },
     } })).toEqual([
       'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: must have at least one node selector term: the API server refuses an empty list',
@@ -171,14 +171,18 @@ describe('the operator\'s rules', () => {
       'affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[1].preference.matchFields[0].operator: "Exists" is not allowed; use In or NotIn',
       'affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[1].preference.matchFields[0].key: "metadata.labels" is not allowed; the only node field is metadata.name',
       'affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[1].preference.matchFields[1].values: must be one value when operator is In (a node\'s name)',
+      'affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[1].preference.matchFields[2].values[0]: "Bad_Node!" is not a node name: a DNS subdomain (lower-case letters, digits, - and .)',
       'affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].namespaces[0]: "Upper" is not a namespace name: at most 63 lower-case letters, digits and -, starting and ending with a letter or digit',
       'affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: must not be empty: it names the node label that groups nodes (kubernetes.io/hostname, topology.kubernetes.io/zone)',
+      'affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[1].topologyKey: "a/b/c" is not a label key: it must have a prefix (before the /) that is a DNS subdomain (lower-case letters, digits, - and .)',
       'affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: -5 is not allowed: the API server takes weights from 1 to 100',
       'affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchLabels.k!: "k!" is not a label key: it must be at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit (after an optional prefix/)',
       'affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchLabels.k!: "v v" is not a label value: it must be empty or at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit',
       'affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchExpressions[0].values: must be given when operator is In',
       'affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey: "two words" is not a label key: it must be at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit (after an optional prefix/)',
     ]);
+    // A term that is not a map, or a term left out, is the schema's to report: nothing more here.
+    expect(check({ ...rwo, affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [null, 'x'], preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1 }, null] }, nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1 }], requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [null] } } } })).toEqual([]);
     // Any shape: the schema reports wrong types; these rules never throw.
     expect(() => check({ ...rwo, affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: 'x' }, preferredDuringSchedulingIgnoredDuringExecution: [null, 3, { preference: [] }] }, podAffinity: 'x', podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [null, { labelSelector: 'x', namespaces: [1] }] } } })).not.toThrow();
   });

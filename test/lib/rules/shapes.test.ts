@@ -1,4 +1,4 @@
-import { goTrimSpace, hasUrlCredentials, hideCredentials } from '../../../lib/rules/shapes';
+import { goTrimSpace, hasUrlCredentials, hideCredentials, quote, show } from '../../../lib/rules/shapes';
 
 describe('goTrimSpace', () => {
   test('cuts what Go\'s strings.TrimSpace cuts (Unicode White_Space, NEL among it), not U+FEFF as String.prototype.trim does', () => {
@@ -23,5 +23,12 @@ describe('credentials in URLs', () => {
       .toBe('"***@minio.example.com:9000" has no scheme; write http://***@minio.example.com:9000');
     expect(hideCredentials('https://AKIA:wJalr/K7/b@s3.example.com')).toBe('https://***@s3.example.com');
     expect(hideCredentials('image quay.io/ns/image@sha256:abc at registry.example.com:5000/ns/img@sha256:def')).toBe('image quay.io/ns/image@sha256:abc at registry.example.com:5000/ns/img@sha256:def');
+  });
+});
+
+describe('values in messages', () => {
+  test('YAML\'s .inf, -.inf and .nan are named as written, not as JSON\'s null', () => {
+    expect([Infinity, -Infinity, NaN].map((n) => show(n))).toEqual(['.inf', '-.inf', '.nan']);
+    expect([quote(Infinity), quote(null), quote(3), quote('3')]).toEqual(['.inf', 'null', '3', '"3"']);
   });
 });
