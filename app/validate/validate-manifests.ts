@@ -392,10 +392,10 @@ const checked = new WeakMap<readonly SchemaSource[], Map<string, Map<string, Ret
 function schemaProblems(object: Manifest['object'], schemas: readonly SchemaSource[], openshiftVersion?: OpenShiftVersion, yaml?: string): ReturnType<SchemaSource['validate']> {
   let byVersion = checked.get(schemas);
   if (!byVersion) checked.set(schemas, (byVersion = new Map()));
-  // A YAML text ends with a line break, a JSON text never does: the two never meet.
   const versionKey = String(openshiftVersion);
   let cache = byVersion.get(versionKey);
   if (!cache) byVersion.set(versionKey, (cache = new Map()));
+  // A YAML text ends with a line break, a JSON text never does: the two never meet.
   const key = yaml ?? JSON.stringify(object);
   if (cache.has(key)) return cache.get(key);
   let problems: ReturnType<SchemaSource['validate']>;

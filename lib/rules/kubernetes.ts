@@ -19,16 +19,31 @@ const quantity = new RegExp(QUANTITY_PATTERN);
 
 const show = (value: unknown) => JSON.stringify(value);
 
+/** Whether `value` is a DNS-1123 subdomain (the name of a PVC, Secret, Route, node, ...). */
+export function isDnsSubdomain(value: string): boolean {
+  return value.length <= DNS_SUBDOMAIN_MAX && dnsSubdomain.test(value);
+}
+
+/** Whether `value` is a DNS-1123 label (a namespace's name). */
+export function isDnsLabel(value: string): boolean {
+  return value.length <= DNS_LABEL_MAX && dnsLabel.test(value);
+}
+
+/** Why `namespace` is not a namespace's name, or undefined. */
+export function namespaceNameProblem(namespace: string): string | undefined {
+  return isDnsLabel(namespace) ? undefined : `is not a namespace name: at most ${DNS_LABEL_MAX} lower-case letters, digits and '-', starting and ending with a letter or digit`;
+}
+
 /** Throws unless `value` is a valid DNS-1123 subdomain (the name of a PVC, Secret, Route, ...). */
 export function checkDnsSubdomain(field: string, value: string): void {
-  if (typeof value !== 'string' || value.length > DNS_SUBDOMAIN_MAX || !dnsSubdomain.test(value)) {
+  if (typeof value !== 'string' || !isDnsSubdomain(value)) {
     throw new ValidationError(field, `${show(value)} is not a valid name: use at most ${DNS_SUBDOMAIN_MAX} lower-case letters, digits, '-' and '.', starting and ending with a letter or digit`);
   }
 }
 
 /** Throws unless `value` is a valid DNS-1123 label (a namespace or cluster name). */
 export function checkDnsLabel(field: string, value: string): void {
-  if (typeof value !== 'string' || value.length > DNS_LABEL_MAX || !dnsLabel.test(value)) {
+  if (typeof value !== 'string' || !isDnsLabel(value)) {
     throw new ValidationError(field, `${show(value)} is not a valid name: use at most ${DNS_LABEL_MAX} lower-case letters, digits and '-', starting and ending with a letter or digit`);
   }
 }
@@ -120,9 +135,8 @@ export function objectMetaProblems(apiVersion: string, kind: string, metadata: R
     const problem = nameProblem(group, kind, name);
     if (problem) problems.push({ field: 'metadata.name', message: `${show(name)} ${problem}` });
   }
-  if (typeof namespace === 'string' && (namespace.length > DNS_LABEL_MAX || !dnsLabel.test(namespace))) {
-    problems.push({ field: 'metadata.namespace', message: `${show(namespace)} is not a namespace name: at most ${DNS_LABEL_MAX} lower-case letters, digits and '-', starting and ending with a letter or digit` });
-  }
+  const namespaceProblem = typeof namespace === 'string' ? namespaceNameProblem(namespace) : undefined;
+  if (namespaceProblem) problems.push({ field: 'metadata.namespace', message: `${show(namespace)} ${namespaceProblem}` });
   if (labels !== null && typeof labels === 'object' && !Array.isArray(labels)) {
     for (const [key, value] of Object.entries(labels)) {
       const keyProblem = labelKeyProblem(key);

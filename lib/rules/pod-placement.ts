@@ -3,7 +3,7 @@
 // ImagePruner carry the same fields, so one set of rules serves both (registry-rules.ts,
 // image-pruner.ts). The CRDs take what the pod does not: a weight of 0 passes the Config, and the
 // registry's Deployment is then refused.
-import { DNS_LABEL_MAX, DNS_LABEL_PATTERN, DNS_SUBDOMAIN_MAX, DNS_SUBDOMAIN_PATTERN, labelKeyProblem, labelValueProblem, quantityValue } from './kubernetes';
+import { isDnsSubdomain, labelKeyProblem, labelValueProblem, namespaceNameProblem, quantityValue } from './kubernetes';
 import { asList, asMap, isMap, Obj, quote } from './shapes';
 
 const TOLERATION_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
@@ -42,8 +42,9 @@ function tolerations(spec: Obj, add: Add): void {
   });
 }
 
-const dnsLabel = new RegExp(DNS_LABEL_PATTERN);
-const dnsSubdomain = new RegExp(DNS_SUBDOMAIN_PATTERN);
+/** A label selector's operators; a node selector also takes Gt and Lt (with one value). */
+const LABEL_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+const NODE_OPERATORS = [...LABEL_OPERATORS, 'Gt', 'Lt'];
 
 /**
  * The API server's affinity checks (k8s.io/kubernetes pkg/apis/core/validation/validation.go:
@@ -90,21 +91,7 @@ function weight(value: unknown, field: string, add: Add): void {
 function nodeSelectorTerm(value: unknown, field: string, add: Add): void {
   if (!isMap(value)) return;
   const term = value;
-  asList(term.matchExpressions).map(asMap).forEach((requirement, j) => {
-    const at = `${field}.matchExpressions[${j}]`;
-    const values = asList(requirement.values);
-    const { operator } = requirement;
-    if (operator === 'In' || operator === 'NotIn') {
-      if (!values.length) add(`${at}.values`, `must be given when operator is ${operator}`);
-    } else if (operator === 'Exists' || operator === 'DoesNotExist') {
-      if (values.length) add(`${at}.values`, `must be left out when operator is ${operator}`);
-    } else if (operator === 'Gt' || operator === 'Lt') {
-      if (values.length !== 1) add(`${at}.values`, `must be one value when operator is ${operator}`);
-    } else if (typeof operator === 'string') {
-      add(`${at}.operator`, `${quote(operator)} is not allowed; use In, NotIn, Exists, DoesNotExist, Gt or Lt`);
-    }
-    labelKey(requirement.key, `${at}.key`, add);
-  });
+  asList(term.matchExpressions).forEach((requirement, j) => selectorRequirement(requirement, `${field}.matchExpressions[${j}]`, NODE_OPERATORS, add));
   asList(term.matchFields).map(asMap).forEach((requirement, j) => {
     const at = `${field}.matchFields[${j}]`;
     const { operator, key } = requirement;
@@ -116,7 +103,7 @@ function nodeSelectorTerm(value: unknown, field: string, add: Add): void {
     if (typeof key === 'string' && key !== 'metadata.name') add(`${at}.key`, `${quote(key)} is not allowed; the only node field is metadata.name`);
     // ValidateNodeName: a node's name is a DNS subdomain.
     else asList(requirement.values).forEach((name, k) => {
-      if (typeof name === 'string' && (name.length > DNS_SUBDOMAIN_MAX || !dnsSubdomain.test(name))) add(`${at}.values[${k}]`, `${quote(name)} is not a node name: a DNS subdomain (lower-case letters, digits, - and .)`);
+      if (typeof name === 'string' && !isDnsSubdomain(name)) add(`${at}.values[${k}]`, `${quote(name)} is not a node name: a DNS subdomain (lower-case letters, digits, - and .)`);
     });
   });
 }
@@ -127,7 +114,8 @@ function podAffinityTerm(value: unknown, field: string, add: Add): void {
   labelSelector(term.labelSelector, `${field}.labelSelector`, add);
   labelSelector(term.namespaceSelector, `${field}.namespaceSelector`, add);
   asList(term.namespaces).forEach((namespace, i) => {
-    if (typeof namespace === 'string' && (namespace.length > DNS_LABEL_MAX || !dnsLabel.test(namespace))) add(`${field}.namespaces[${i}]`, `${quote(namespace)} is not a namespace name: at most ${DNS_LABEL_MAX} lower-case letters, digits and -, starting and ending with a letter or digit`);
+    const problem = typeof namespace === 'string' ? namespaceNameProblem(namespace) : undefined;
+    if (problem) add(`${field}.namespaces[${i}]`, `${quote(namespace)} ${problem}`);
   });
   if (term.topologyKey === undefined || term.topologyKey === '') add(`${field}.topologyKey`, 'must not be empty: it names the node label that groups nodes (kubernetes.io/hostname, topology.kubernetes.io/zone)');
   else labelKey(term.topologyKey, `${field}.topologyKey`, add);
@@ -139,19 +127,23 @@ function labelSelector(value: unknown, field: string, add: Add): void {
     labelKey(key, `${field}.matchLabels.${key}`, add);
     if (typeof label === 'string' && labelValueProblem(label)) add(`${field}.matchLabels.${key}`, `${quote(label)} is not a label value: it ${labelValueProblem(label)}`);
   }
-  asList(selector.matchExpressions).map(asMap).forEach((requirement, j) => {
-    const at = `${field}.matchExpressions[${j}]`;
-    const { operator } = requirement;
-    const values = asList(requirement.values);
-    if (operator === 'In' || operator === 'NotIn') {
-      if (!values.length) add(`${at}.values`, `must be given when operator is ${operator}`);
-    } else if (operator === 'Exists' || operator === 'DoesNotExist') {
-      if (values.length) add(`${at}.values`, `must be left out when operator is ${operator}`);
-    } else if (typeof operator === 'string') {
-      add(`${at}.operator`, `${quote(operator)} is not allowed; use In, NotIn, Exists or DoesNotExist`);
-    }
-    labelKey(requirement.key, `${at}.key`, add);
-  });
+  asList(selector.matchExpressions).forEach((requirement, j) => selectorRequirement(requirement, `${field}.matchExpressions[${j}]`, LABEL_OPERATORS, add));
+}
+
+/** A requirement of a label or node selector: values as its operator needs them, and a label key. */
+function selectorRequirement(value: unknown, at: string, operators: readonly string[], add: Add): void {
+  const { operator, key, values } = asMap(value);
+  const count = asList(values).length;
+  if (operator === 'In' || operator === 'NotIn') {
+    if (!count) add(`${at}.values`, `must be given when operator is ${operator}`);
+  } else if (operator === 'Exists' || operator === 'DoesNotExist') {
+    if (count) add(`${at}.values`, `must be left out when operator is ${operator}`);
+  } else if (typeof operator === 'string' && operators.includes(operator)) {
+    if (count !== 1) add(`${at}.values`, `must be one value when operator is ${operator}`);
+  } else if (typeof operator === 'string') {
+    add(`${at}.operator`, `${quote(operator)} is not allowed; use ${operators.slice(0, -1).join(', ')} or ${operators.at(-1)}`);
+  }
+  labelKey(key, `${at}.key`, add);
 }
 
 function labelKey(key: unknown, field: string, add: Add): void {

@@ -15,7 +15,7 @@ import { checkPodPlacement } from './pod-placement';
 import { asList, asMap, asString, goTrimSpace, hasUrlCredentials, hideCredentials, isMap, Obj, quote, show } from './shapes';
 import { checkVersionFields, DEFAULT_OPENSHIFT_VERSION, OpenShiftVersion } from './openshift-version';
 import { parseGoDuration } from './go-duration';
-import { DNS_SUBDOMAIN_MAX, DNS_SUBDOMAIN_PATTERN } from './kubernetes';
+import { isDnsSubdomain } from './kubernetes';
 import { checkSwiftAuthUrl, checkSwiftContainer } from './swift';
 import { ValidationError } from './validation-error';
 
@@ -32,7 +32,6 @@ export interface RuleFinding {
 }
 
 const MAX_INT32 = 2 ** 31 - 1;
-const dnsSubdomain = new RegExp(DNS_SUBDOMAIN_PATTERN);
 const MANAGEMENT_STATES = ['Managed', 'Unmanaged', 'Removed'];
 
 /**
@@ -286,7 +285,7 @@ function routes({ spec, add, unverified, index }: Context): void {
     else add(`routes[${i}].name`, `route name ${quote(route.name)} is also routes[${first}]'s; route names must be unique`);
     if (typeof route.hostname === 'string' && route.hostname.split('.').some((label) => label.length > 63)) {
       add(`routes[${i}].hostname`, `${quote(route.hostname)} has a label longer than 63 characters, which DNS and the router refuse`);
-    } else if (typeof route.hostname === 'string' && (route.hostname.length > DNS_SUBDOMAIN_MAX || !dnsSubdomain.test(route.hostname))) {
+    } else if (typeof route.hostname === 'string' && !isDnsSubdomain(route.hostname)) {
       // The operator makes a Route with this host, which the Route API refuses (library-go route validation).
       add(`routes[${i}].hostname`, `${quote(route.hostname)} is not a host name: the operator makes a Route with it as spec.host, which the API server refuses, and the route is never made; use lower-case letters, digits, '-' and '.', without a scheme, port or path`);
     }

@@ -172,7 +172,7 @@ describe('the operator\'s rules', () => {
       'affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[1].preference.matchFields[0].key: "metadata.labels" is not allowed; the only node field is metadata.name',
       'affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[1].preference.matchFields[1].values: must be one value when operator is In (a node\'s name)',
       'affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[1].preference.matchFields[2].values[0]: "Bad_Node!" is not a node name: a DNS subdomain (lower-case letters, digits, - and .)',
-      'affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].namespaces[0]: "Upper" is not a namespace name: at most 63 lower-case letters, digits and -, starting and ending with a letter or digit',
+      'affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].namespaces[0]: "Upper" is not a namespace name: at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit',
       'affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: must not be empty: it names the node label that groups nodes (kubernetes.io/hostname, topology.kubernetes.io/zone)',
       'affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[1].topologyKey: "a/b/c" is not a label key: it must have a prefix (before the /) that is a DNS subdomain (lower-case letters, digits, - and .)',
       'affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: -5 is not allowed: the API server takes weights from 1 to 100',
